@@ -1,0 +1,109 @@
+/* Counter backends, in the style of PAPI's components: each backend says
+ * whether it can count on this machine (and why not), then measures one
+ * kernel run. Backends (DESIGN.md "Counter backends"):
+ *   papi      hardware counters through PAPI's perf_event component
+ *   valgrind  the kernel re-run once under callgrind in a child process;
+ *             every executed instruction decoded (Zydis) and weighted
+ *   none      wall time only (always available, counts nothing)
+ * `auto` picks papi where its FLOP events really count, else valgrind when
+ * it is installed and the layer is below NNB_VALGRIND_FLOP_BUDGET, else
+ * none, and says which and why.
+ *
+ * A count that was not measured is never reported as 0: its have_* flag is
+ * false and note says why. */
+#ifndef NNBENCH_COUNTERS_H
+#define NNBENCH_COUNTERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nnbench/kernel.h"
+#include "nnbench/layer.h"
+#include "nnbench/tensor.h"
+
+typedef struct nnb_counts {
+    char backend[16];          /* which backend produced these */
+    bool have_flops;
+    double flops;              /* executed floating-point operations, FMA = 2 */
+    bool have_fp_split;        /* flops_sp/flops_dp known (AMD's event has no split) */
+    double flops_sp, flops_dp;
+    bool have_insn;
+    double instructions;       /* retired (papi) / executed (valgrind Ir) */
+    bool have_cycles;
+    double cycles;
+    bool have_core_bytes;
+    double load_bytes, store_bytes;     /* core-side, from operand sizes */
+    bool have_l1;
+    double l1_miss_bytes;      /* D1 misses x line = L1 <-> next level */
+    bool have_l2;
+    double l2_miss_bytes;      /* L2 misses x line (papi only; callgrind has no L2) */
+    bool have_dram;
+    double dram_bytes;         /* LL misses x line + dirty write-backs x line */
+    bool multiplexed;          /* papi: events were time-multiplexed (scaled estimates) */
+    int threads;               /* threads the counted run used */
+    char note[512];            /* known limits of these numbers, one line */
+} nnb_counts;
+
+typedef struct nnb_count_request {
+    const nnb_layer *layer;
+    const char *spec;          /* canonical key=value spec (nnb_spec_parse accepts it);
+                                  NULL: formatted from layer */
+    const nnb_kernel *kernel;
+    int threads;               /* OpenMP threads for the counted run (>= 1) */
+    const nnb_tensors *t;      /* in-process backends run on these (filled) */
+    void *ws;                  /* kernel workspace, kernel->workspace_bytes() bytes */
+    bool quiet;                /* no progress lines on stderr */
+} nnb_count_request;
+
+typedef struct nnb_counter_backend {
+    const char *name;          /* "papi", "valgrind", "none" */
+    const char *desc;          /* one line */
+    /* 0: can count here (why gets a short description of what it will
+     * use); -1: cannot, why says why in one line. l may be NULL. */
+    int (*probe)(const nnb_layer *l, char *why, size_t len);
+    /* Measures one run of rq->kernel. 0 with *out filled (have_* flags set
+     * for what was counted), or -1 with one line in err. */
+    int (*measure)(const nnb_count_request *rq, nnb_counts *out, char *err, size_t len);
+} nnb_counter_backend;
+
+/* auto uses valgrind only below this many analytic FLOPs (callgrind runs
+ * ~50-100x slower than native); --counters valgrind forces it at any size.
+ * Overridable with the environment variable NNB_VALGRIND_BUDGET (FLOPs). */
+#define NNB_VALGRIND_FLOP_BUDGET 2e9
+
+extern const nnb_counter_backend nnb_counter_papi;
+extern const nnb_counter_backend nnb_counter_valgrind;
+extern const nnb_counter_backend nnb_counter_none;
+
+/* All backends, in auto's order of preference (papi, valgrind, none). */
+const nnb_counter_backend *const *nnb_counter_backends(size_t *count);
+/* By name; NULL if unknown ("auto" is not a backend: see nnb_counter_select). */
+const nnb_counter_backend *nnb_counter_find(const char *name);
+
+/* auto: the first backend that can count this layer here; never NULL
+ * (none always can). why: one line, e.g. "valgrind: papi cannot count
+ * (PMU not available: ...); layer 2.3e8 FLOPs below the 2e9 budget". */
+const nnb_counter_backend *nnb_counter_auto(const nnb_layer *l, char *why, size_t len);
+
+/* --counters NAME: "auto" (or NULL) -> nnb_counter_auto; a named backend
+ * must probe OK. Returns 0 with *out set and why filled, or -1 with one
+ * line in why (unknown name, or the forced backend cannot count here:
+ * the CLI exits 2). */
+int nnb_counter_select(const char *name, const nnb_layer *l, const nnb_counter_backend **out,
+                       char *why, size_t len);
+
+void nnb_counts_init(nnb_counts *c, const char *backend);
+
+/* Child mode of the valgrind backend (main.c dispatches argv[1] ==
+ * "__count-child" here, passing argc/argv unchanged):
+ *   nnbench __count-child --layer SPEC --kernel NAME --threads T --maps FILE
+ *                         [--seed S]
+ * Parses SPEC, allocates and integer-fills the tensors, then runs the
+ * kernel exactly once with callgrind instrumentation on only around that
+ * call, then copies /proc/self/maps to FILE. Returns the exit code (0, or 2
+ * with one line on stderr). Outside valgrind it runs the same steps (a
+ * cheap self-test). */
+int nnb_count_child_main(int argc, char **argv);
+#define NNB_COUNT_CHILD_ARG "__count-child"
+
+#endif

@@ -1,0 +1,23 @@
+/* Harness entry points used by the CLI. */
+#ifndef NNBENCH_HARNESS_H
+#define NNBENCH_HARNESS_H
+
+#include "nnbench/run.h"
+
+enum { NNB_EXIT_OK = 0, NNB_EXIT_CHECK_FAILED = 1, NNB_EXIT_BAD_INPUT = 2 };
+
+int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len);
+void nnb_layer_report_free(nnb_layer_report *r);
+
+/* Called after each kernel is timed, to fill the counter and roofline
+ * fields of x. Returns 0 or an exit code with err set. */
+typedef int (*nnb_counter_hook)(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k,
+                                const nnb_tensors *t, void *ws, nnb_result *x, char *err, size_t len);
+
+/* Runs every selected kernel on rep->layer, filling rep->results.
+ * Returns 0, NNB_EXIT_CHECK_FAILED (results still filled) or
+ * NNB_EXIT_BAD_INPUT with err set. */
+int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
+                  char *err, size_t len);
+
+#endif

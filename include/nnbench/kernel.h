@@ -1,0 +1,26 @@
+/* Kernel registry. A kernel is a plain function over a layer and its
+ * tensors: it never prints, never times itself and never knows which
+ * counter backend runs (DESIGN.md). Kernels thread with OpenMP using
+ * omp_get_max_threads(); the harness sets the thread count. */
+#ifndef NNBENCH_KERNEL_H
+#define NNBENCH_KERNEL_H
+
+#include "nnbench/layer.h"
+#include "nnbench/tensor.h"
+
+typedef struct nnb_kernel {
+    const char *name;   /* "reference", "im2col_gemm", "direct", ... */
+    const char *desc;   /* one line for --list-kernels */
+    /* true when the kernel computes this layer exactly as the reference does */
+    bool (*supports)(const nnb_layer *l);
+    /* scratch bytes the kernel needs for this layer and thread count (0 = none) */
+    int64_t (*workspace_bytes)(const nnb_layer *l, int nthreads);
+    /* dst = op(src, wei, bias); ws is workspace_bytes() bytes, 64-byte aligned */
+    void (*run)(const nnb_layer *l, const nnb_tensors *t, void *ws);
+} nnb_kernel;
+
+/* All registered kernels, reference first. */
+const nnb_kernel *const *nnb_kernels(size_t *count);
+const nnb_kernel *nnb_kernel_find(const char *name);
+
+#endif

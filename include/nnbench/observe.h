@@ -1,0 +1,36 @@
+/* Observation around the timed runs: thread binding, counter backend
+ * choice and counting, roofline placement and the picture. Sits between the
+ * harness (which knows kernels) and the counter / roofline modules (which
+ * know nothing of kernels' internals). */
+#ifndef NNBENCH_OBSERVE_H
+#define NNBENCH_OBSERVE_H
+
+#include "nnbench/harness.h"
+#include "nnbench/roofline.h"
+
+typedef struct nnb_observer {
+    const nnb_options *o;
+    char cores[64];
+    bool have_ceil;
+    nnb_ceilings ceil;
+    char ceil_why[256];          /* why there is no roofline placement */
+    nnb_roof_point *pts;
+    char (*labels)[128];
+    size_t npts, cap;
+    bool multi_layer;
+} nnb_observer;
+
+/* Binds threads, validates --counters (a forced backend that cannot count
+ * here fails with one line: exit 2), loads (or with --plot, measures) the
+ * roofline ceilings for this thread count. */
+int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len);
+/* nnb_counter_hook: counts one kernel and places it on the roofline. */
+int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
+                      nnb_result *x, char *err, size_t len);
+/* Remembers the layer's results as roofline points. */
+void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep);
+/* Writes the picture: FILE.svg, or the same points as .csv / .json. */
+int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len);
+void nnb_observer_free(nnb_observer *ob);
+
+#endif

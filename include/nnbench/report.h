@@ -1,0 +1,20 @@
+/* Writers for table, CSV and JSON Lines (DESIGN.md's output contract). */
+#ifndef NNBENCH_REPORT_H
+#define NNBENCH_REPORT_H
+
+#include <stdio.h>
+#include "nnbench/run.h"
+
+void nnb_report_begin(FILE *f, nnb_format fmt, bool analytic_only);
+void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool analytic_only);
+void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t params, int64_t macs, int64_t flops,
+                        size_t layers);
+
+/* "115,605,504" */
+char *nnb_fmt_count(int64_t v, char *buf, size_t len);
+/* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
+char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len);
+/* JSON string body with escapes (no surrounding quotes) */
+void nnb_json_escape(FILE *f, const char *s);
+
+#endif

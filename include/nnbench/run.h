@@ -1,0 +1,66 @@
+/* The harness: one layer -> analytic model -> every selected kernel checked,
+ * timed and counted -> nnb_result rows for the report. */
+#ifndef NNBENCH_RUN_H
+#define NNBENCH_RUN_H
+
+#include <stdio.h>
+#include "nnbench/kernel.h"
+#include "nnbench/measure.h"
+#include "nnbench/model.h"
+
+typedef enum { NNB_FMT_TABLE = 0, NNB_FMT_CSV, NNB_FMT_JSON } nnb_format;
+
+typedef struct nnb_options {
+    const char *layer_spec;   /* --layer */
+    const char *batch_file;   /* --batch */
+    const char *model_name;   /* --model */
+    const char *kernels;      /* --kernels a,b | all (NULL: all that support the layer) */
+    const char *counters;     /* --counters auto|papi|valgrind|none (NULL: auto) */
+    const char *dump_dir;     /* --dump DIR */
+    const char *plot_file;    /* --plot FILE.svg */
+    const char *out_file;     /* --out FILE: written whole or not at all */
+    nnb_format format;
+    bool analytic_only;
+    bool check;               /* --check (default) / --no-check */
+    int threads;              /* 0: all cores */
+    nnb_measure_opts measure;
+} nnb_options;
+
+typedef enum { NNB_CHECK_SKIP = 0, NNB_CHECK_PASS, NNB_CHECK_FAIL } nnb_check;
+
+typedef struct nnb_result {
+    const char *kernel;
+    int threads;
+    char cores[64];              /* where the threads ran, e.g. "0-1" */
+    nnb_timing time;
+    double gflops;               /* analytic flops / median time */
+    double gbs;                  /* bytes_min / median time */
+    nnb_check check;
+    double max_err;              /* largest |kernel - reference| in the real-valued pass */
+    int64_t workspace_bytes;
+    /* counters */
+    char backend[16];
+    char backend_why[256];
+    bool have_flops, have_dram, have_l1, have_core_bytes, have_insn;
+    double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
+    char count_note[256];
+    /* roofline */
+    bool have_roof;
+    double peak_gflops, bw_gbs, attainable_gflops, efficiency;
+    char bound[32];
+} nnb_result;
+
+/* A layer together with everything the report prints about it. */
+typedef struct nnb_layer_report {
+    nnb_layer layer;
+    nnb_analytic analytic;
+    char spec[320];              /* canonical key=value */
+    char benchdnn[256];
+    char human[256];
+    nnb_result *results;
+    size_t nresults;
+} nnb_layer_report;
+
+const char *nnb_check_name(nnb_check c);
+
+#endif

@@ -1,0 +1,92 @@
+/* Machine topology through hwloc: cores, hardware threads, caches per level,
+ * NUMA nodes, CPU model and ISA; and OpenMP thread binding (one thread per
+ * core). The topology is loaded once per process and kept (thread-safe
+ * reads afterwards). Every function works without hwloc data: missing
+ * values are 0 / "unknown" and binding then reports that it did nothing. */
+#ifndef NNBENCH_TOPO_H
+#define NNBENCH_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ISA features this build can use and this CPU + OS support
+ * (__builtin_cpu_supports, which checks XCR0 for the AVX state). */
+enum {
+    NNB_ISA_F_SSE2 = 1u << 0,
+    NNB_ISA_F_AVX = 1u << 1,
+    NNB_ISA_F_FMA = 1u << 2,
+    NNB_ISA_F_AVX2 = 1u << 3,
+    NNB_ISA_F_AVX512F = 1u << 4,
+    NNB_ISA_F_AVX512VL = 1u << 5,
+    NNB_ISA_F_AVX512BW = 1u << 6,
+    NNB_ISA_F_AVX512DQ = 1u << 7
+};
+
+typedef struct nnb_cache_geom {
+    int64_t size;   /* bytes of one instance */
+    int assoc;      /* ways; -1 fully associative; 0 unknown */
+    int line;       /* bytes */
+} nnb_cache_geom;
+
+typedef struct nnb_cache_level {
+    int level;         /* 1, 2, 3, 4 */
+    char type;         /* 'd' data, 'u' unified, 'i' instruction */
+    nnb_cache_geom geom;
+    int count;         /* instances in the machine */
+    int shared_by;     /* cores sharing one instance */
+} nnb_cache_level;
+
+#define NNB_TOPO_MAX_CACHES 8
+
+typedef struct nnb_topo {
+    bool from_hwloc;        /* false: hwloc failed, values are fallbacks */
+    char hostname[64];
+    char cpu_vendor[32];
+    char cpu_model[128];
+    int packages, cores, pus, numa_nodes;
+    int64_t memory_bytes;   /* total RAM hwloc sees */
+    int ncaches;            /* caches[], ordered by level, L1i after L1d */
+    nnb_cache_level caches[NNB_TOPO_MAX_CACHES];
+    unsigned isa;           /* NNB_ISA_F_* bits */
+    char isa_str[128];      /* "sse2 avx fma avx2 avx512f ..." */
+} nnb_topo;
+
+/* Loads (first call) and returns the topology; never NULL. */
+const nnb_topo *nnb_topo_get(void);
+
+/* Data/unified cache of a level (1, 2, 3...), NULL when there is none. */
+const nnb_cache_level *nnb_topo_cache(const nnb_topo *t, int level);
+/* Last-level data/unified cache, NULL when hwloc found no cache. */
+const nnb_cache_level *nnb_topo_llc(const nnb_topo *t);
+
+/* L1d and last-level geometry for valgrind's --D1=size,assoc,line and
+ * --LL=...: 0, or -1 when unknown. valgrind needs power-of-two set counts;
+ * nnb_cache_geom_valgrind() turns a geometry into one it accepts (same size
+ * and line; associativity raised until the set count is a power of two,
+ * or size rounded down when that fails). */
+int nnb_topo_l1d_geom(nnb_cache_geom *g);
+int nnb_topo_ll_geom(nnb_cache_geom *g);
+nnb_cache_geom nnb_cache_geom_valgrind(nnb_cache_geom g);
+
+/* Binds each thread of an OpenMP team of nthreads to its own core
+ * (thread i -> core i mod cores, hwloc_set_cpubind HWLOC_CPUBIND_THREAD
+ * inside an omp parallel region). Call once after omp_set_num_threads(),
+ * with the same count. Writes a description such as "cores 0-1" (or why
+ * nothing was bound) to desc. Returns 0 when every thread was bound, 1 when
+ * threads outnumber cores (bound round-robin, said in desc), -1 when binding
+ * failed or is not supported (threads left unbound, said in desc). */
+int nnb_topo_bind_omp(int nthreads, char *desc, size_t desclen);
+/* The same for the calling thread only, as OpenMP thread tid (-> core tid mod cores):
+ * for use inside one's own parallel region. Returns 0 or -1. */
+int nnb_topo_bind_self(int tid);
+
+void nnb_topo_print(FILE *f, const nnb_topo *t);
+void nnb_topo_print_json(FILE *f, const nnb_topo *t);   /* one line, nnbench/1 */
+
+/* `nnbench topo [--format table|json]`; argv[0] is the subcommand name.
+ * Returns an exit code (2 on bad options, one line on stderr). */
+int nnb_topo_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,35 @@
+/* The kernel registry: every kernel, reference first. Each kernel family
+ * lives in its own file and exports one nnb_kernel per algorithm. */
+#include "nnbench/kernel.h"
+
+#include <string.h>
+
+extern const nnb_kernel nnb_kernel_reference;
+extern const nnb_kernel nnb_kernel_im2col_gemm;
+extern const nnb_kernel nnb_kernel_direct;
+extern const nnb_kernel nnb_kernel_depthwise;
+extern const nnb_kernel nnb_kernel_grouped;
+extern const nnb_kernel nnb_kernel_transposed_gemm;
+extern const nnb_kernel nnb_kernel_transposed_direct;
+extern const nnb_kernel nnb_kernel_fc;
+extern const nnb_kernel nnb_kernel_pool;
+
+static const nnb_kernel *const registry[] = {
+    &nnb_kernel_reference,      &nnb_kernel_im2col_gemm,      &nnb_kernel_direct,
+    &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
+    &nnb_kernel_transposed_direct, &nnb_kernel_fc,            &nnb_kernel_pool,
+};
+
+const nnb_kernel *const *nnb_kernels(size_t *count)
+{
+    if (count) *count = sizeof registry / sizeof registry[0];
+    return registry;
+}
+
+const nnb_kernel *nnb_kernel_find(const char *name)
+{
+    if (!name) return NULL;
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (strcmp(registry[i]->name, name) == 0) return registry[i];
+    return NULL;
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One-shot, idempotent setup for nnbench on Debian 12 (run as root):
+# installs every dependency by Debian package name, configures a Release
+# build in build/ and builds it. Safe to run again: apt skips what is there,
+# CMake reconfigures incrementally.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+packages=(
+  build-essential cmake pkg-config
+  libopenblas-openmp-dev      # OpenBLAS built with OpenMP, so it shares our thread pool
+  libpapi-dev papi-tools      # hardware counters (PAPI components)
+  libhwloc-dev hwloc          # topology and thread binding
+  libzydis-dev                # x86 decoder for the valgrind counter backend
+  valgrind                    # callgrind: counts where there is no PMU
+  python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
+)
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"
+
+build_type=${NNB_BUILD_TYPE:-Release}
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+cmake --build build -j"$(nproc)"

@@ -1,0 +1,277 @@
+/* The nnbench command line: options -> layers -> harness -> report.
+ * Results go to stdout (or --out FILE, written whole or not at all);
+ * progress and errors go to stderr; exit 0 / 1 (check failed) / 2 (bad input). */
+#include "nnbench/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cblas.h>
+
+#include "nnbench/harness.h"
+#include "nnbench/nets.h"
+#include "nnbench/observe.h"
+#include "nnbench/report.h"
+#include "nnbench/spec.h"
+#include "nnbench/topo.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: nnbench --layer SPEC [options]\n"
+          "       nnbench --batch FILE | --model NAME [options]\n"
+          "       nnbench topo | roofline | validate [options]   (each takes --help)\n"
+          "\n"
+          "SPEC is a preset (--list), a oneDNN benchdnn string (mb1ic64ih56oc64oh56kh3ph1,\n"
+          "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
+          "\n"
+          "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
+          "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
+          "  --kernels LIST        comma list or 'all' (default: every kernel that supports the layer)\n"
+          "  --threads N           OpenMP and OpenBLAS threads, bound with hwloc (default: all cores)\n"
+          "  --counters B          auto (default), papi, valgrind or none\n"
+          "  --reps N              at least N timed repetitions (default 5)\n"
+          "  --min-time S          and at least S seconds of timed runs (default 0.2)\n"
+          "  --cold                flush caches before each repetition\n"
+          "  --no-check            skip the comparison with the reference kernel\n"
+          "  --dump DIR            write inputs and every kernel's output as .npy files\n"
+          "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
+          "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
+          "  --list                list layer presets and network presets\n"
+          "  --list-kernels        list kernels\n"
+          "  --help, --version\n"
+          "\nExit status: 0 ok, 1 a check failed, 2 bad input or unavailable backend.\n",
+          f);
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+    fputs("nnbench: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return NNB_EXIT_BAD_INPUT;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+static void list_presets(FILE *f)
+{
+    size_t n;
+    const nnb_preset *p = nnb_presets(&n);
+    fputs("layer presets (--layer NAME):\n", f);
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-14s %-55s %s\n", p[i].name, p[i].desc, p[i].spec);
+    const nnb_net *nets = nnb_nets(&n);
+    fputs("\nnetwork presets (--model NAME):\n", f);
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-16s %s\n", nets[i].name, nets[i].desc);
+}
+
+static void list_kernels(FILE *f)
+{
+    size_t n;
+    const nnb_kernel *const *k = nnb_kernels(&n);
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-18s %s\n", k[i]->name, k[i]->desc);
+}
+
+/* Everything one invocation runs over: a list of layers. */
+typedef struct {
+    nnb_layer *v;
+    char (*line)[256];
+    size_t n, cap;
+} layer_list;
+
+static int push_layer(const nnb_layer *l, const char *line, void *ctx)
+{
+    layer_list *ll = ctx;
+    if (ll->n == ll->cap) {
+        size_t cap = ll->cap ? 2 * ll->cap : 16;
+        nnb_layer *v = realloc(ll->v, cap * sizeof *v);
+        if (!v) return -1;
+        ll->v = v;
+        char(*ln)[256] = realloc(ll->line, cap * sizeof *ln);
+        if (!ln) return -1;
+        ll->line = ln;
+        ll->cap = cap;
+    }
+    ll->v[ll->n] = *l;
+    snprintf(ll->line[ll->n], 256, "%s", line);
+    ll->n++;
+    return 0;
+}
+
+int nnb_cli_main(int argc, char **argv)
+{
+    nnb_options o;
+    memset(&o, 0, sizeof o);
+    o.check = true;
+    nnb_measure_defaults(&o.measure);
+    bool do_list = false, do_list_kernels = false;
+    enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
+           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER };
+    static const struct option longopts[] = {
+        {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
+        {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
+        {"format", required_argument, 0, O_FORMAT},   {"kernels", required_argument, 0, O_KERNELS},
+        {"threads", required_argument, 0, O_THREADS}, {"counters", required_argument, 0, O_COUNTERS},
+        {"reps", required_argument, 0, O_REPS},       {"min-time", required_argument, 0, O_MIN_TIME},
+        {"cold", no_argument, 0, O_COLD},             {"no-check", no_argument, 0, O_NO_CHECK},
+        {"check", no_argument, 0, O_CHECK},           {"dump", required_argument, 0, O_DUMP},
+        {"plot", required_argument, 0, O_PLOT},       {"out", required_argument, 0, O_OUT},
+        {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
+        {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0},
+    };
+    opterr = 0;
+    optind = 1;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_LAYER: o.layer_spec = optarg; break;
+        case O_BATCH: o.batch_file = optarg; break;
+        case O_MODEL: o.model_name = optarg; break;
+        case O_ANALYTIC: o.analytic_only = true; break;
+        case O_FORMAT:
+            if (!strcmp(optarg, "table")) o.format = NNB_FMT_TABLE;
+            else if (!strcmp(optarg, "csv")) o.format = NNB_FMT_CSV;
+            else if (!strcmp(optarg, "json")) o.format = NNB_FMT_JSON;
+            else return bad("unknown --format '%s' (table, csv, json)", optarg);
+            break;
+        case O_KERNELS: o.kernels = optarg; break;
+        case O_THREADS:
+            if (parse_int(optarg, 1, 4096, &v)) return bad("--threads needs an integer in 1..4096, got '%s'", optarg);
+            o.threads = (int)v;
+            break;
+        case O_COUNTERS: o.counters = optarg; break;
+        case O_REPS:
+            if (parse_int(optarg, 1, 1000000, &v)) return bad("--reps needs an integer in 1..1000000, got '%s'", optarg);
+            o.measure.min_reps = (int)v;
+            if (o.measure.max_reps < v) o.measure.max_reps = (int)v;
+            if (v == 1) o.measure.min_time_s = 0;
+            break;
+        case O_MIN_TIME: {
+            char *end;
+            errno = 0;
+            double s = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
+                return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
+            o.measure.min_time_s = s;
+            break;
+        }
+        case O_COLD: o.measure.cold = true; break;
+        case O_NO_CHECK: o.check = false; break;
+        case O_CHECK: o.check = true; break;
+        case O_DUMP: o.dump_dir = optarg; break;
+        case O_PLOT: o.plot_file = optarg; break;
+        case O_OUT: o.out_file = optarg; break;
+        case O_LIST: do_list = true; break;
+        case O_LIST_KERNELS: do_list_kernels = true; break;
+        case 'h': usage(stdout); return 0;
+        case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
+        case '?':
+        default:
+            if (optopt) {
+                char s[2] = {(char)optopt, 0};
+                return bad("option '-%s' is unknown or needs a value (see --help)", s);
+            }
+            return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return bad("unexpected argument '%s' (see --help)", argv[optind]);
+    if (do_list || do_list_kernels) {
+        if (do_list) list_presets(stdout);
+        if (do_list_kernels) { fputs("kernels (--kernels NAME,...):\n", stdout); list_kernels(stdout); }
+        return 0;
+    }
+    int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
+    if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
+    if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.analytic_only && (o.dump_dir || o.plot_file || o.counters))
+        fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
+
+    /* ---- layers ---- */
+    char err[1024] = "";
+    layer_list ll = {0};
+    int rc = 0;
+    if (o.layer_spec) {
+        nnb_layer l;
+        if (nnb_spec_parse(o.layer_spec, &l, err, sizeof err)) { rc = bad("%s", err); goto done; }
+        push_layer(&l, o.layer_spec, &ll);
+    } else if (o.batch_file) {
+        if (nnb_spec_read_batch(o.batch_file, push_layer, &ll, err, sizeof err)) { rc = bad("%s", err); goto done; }
+    } else {
+        const nnb_net *net = nnb_net_find(o.model_name);
+        if (!net) { rc = bad("unknown model '%s' (see --list)", o.model_name); goto done; }
+        for (const char *const *s = net->layers; *s; s++) {
+            nnb_layer l;
+            if (nnb_spec_parse(*s, &l, err, sizeof err)) { rc = bad("%s", err); goto done; }
+            push_layer(&l, *s, &ll);
+        }
+    }
+
+    /* ---- threads, binding, counters: validated before anything runs ---- */
+    nnb_observer obs;
+    if (!o.analytic_only) {
+        if (o.threads == 0) o.threads = omp_get_num_procs();
+        omp_set_num_threads(o.threads);
+        openblas_set_num_threads(o.threads);
+        if (nnb_observer_init(&obs, &o, ll.n > 1, err, sizeof err)) { rc = bad("%s", err); goto done; }
+    }
+
+    /* ---- output: stdout, or a temp file renamed into place at the end ---- */
+    FILE *out = stdout;
+    char tmp_path[4200] = "";
+    if (o.out_file) {
+        snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", o.out_file, (long)getpid());
+        out = fopen(tmp_path, "w");
+        if (!out) { rc = bad("--out: cannot write %s", o.out_file); goto done_obs; }
+    }
+    nnb_report_begin(out, o.format, o.analytic_only);
+    int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
+    int status = 0;
+    for (size_t i = 0; i < ll.n; i++) {
+        nnb_layer_report rep;
+        if (nnb_layer_report_init(&rep, &ll.v[i], err, sizeof err)) { rc = bad("%s", err); break; }
+        sum_params += rep.analytic.params;
+        nnb_op op = rep.layer.op;
+        if (op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_FC || op == NNB_OP_LSTM)
+            sum_macs += rep.analytic.macs;
+        sum_flops += rep.analytic.flops;
+        if (!o.analytic_only) {
+            int r = nnb_run_layer(&o, &rep, nnb_observer_hook, &obs, err, sizeof err);
+            if (r == NNB_EXIT_BAD_INPUT) { rc = bad("%s", err); nnb_layer_report_free(&rep); break; }
+            if (r) status = r;
+            nnb_observer_collect(&obs, &rep);
+        }
+        nnb_report_layer(out, o.format, &rep, o.analytic_only);
+        fflush(out);
+        nnb_layer_report_free(&rep);
+    }
+    if (!rc && o.model_name)
+        nnb_report_summary(out, o.format, o.model_name, sum_params, sum_macs, sum_flops, ll.n);
+    if (!rc && !o.analytic_only && o.plot_file && nnb_observer_plot(&obs, o.plot_file, err, sizeof err))
+        rc = bad("%s", err);
+    if (out != stdout) {
+        bool ok = fclose(out) == 0 && rc == 0;
+        if (ok && rename(tmp_path, o.out_file) != 0) { rc = bad("--out: cannot write %s", o.out_file); ok = false; }
+        if (!ok) unlink(tmp_path);
+    }
+    if (!rc) rc = status;
+done_obs:
+    if (!o.analytic_only) nnb_observer_free(&obs);
+done:
+    free(ll.v);
+    free(ll.line);
+    return rc;
+}

@@ -1,0 +1,668 @@
+/* The `valgrind` backend: counts on machines without a PMU.
+ *
+ * The parent re-runs the kernel once in a child process under
+ *   valgrind --tool=callgrind --dump-instr=yes --dump-line=no --cache-sim=yes
+ *            --simulate-wb=yes --D1=.. --LL=.. [--I1=..] --instr-atstart=no
+ *            --callgrind-out-file=DIR/callgrind.out
+ *            NNBENCH __count-child --layer SPEC --kernel NAME --threads T --maps DIR/maps
+ * (cache geometry from hwloc). The child (nnb_count_child_main) switches
+ * instrumentation on with CALLGRIND_START_INSTRUMENTATION right before the
+ * single kernel->run() call and off right after it. Instrumentation, unlike
+ * CALLGRIND_TOGGLE_COLLECT, is global: the OpenMP worker threads are
+ * counted too (collection state is per thread in callgrind). And because
+ * nothing is simulated while instrumentation is off, the simulated caches
+ * are empty when the kernel starts: a cold run.
+ *
+ * The parent parses the profile (callgrind.c), reads each executed
+ * instruction's bytes from its ELF object (callgrind prints ELF virtual
+ * addresses: it subtracts each object's load bias; the child's
+ * /proc/self/maps resolves any address that is not one), decodes it with
+ * Zydis (x86_flops.c) and weights it by its execution count. */
+#include "nnbench/counters.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <valgrind/callgrind.h>
+#include <valgrind/valgrind.h>
+
+#include "counters/callgrind.h"
+#include "counters/x86_flops.h"
+#include "nnbench/model.h"
+#include "nnbench/spec.h"
+#include "nnbench/topo.h"
+
+/* ---------------------------------------------------------------- probe */
+
+static int find_in_path(const char *prog, char *out, size_t len)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+    const char *p = path;
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t)(colon - p) : strlen(p);
+        if (n > 0 && n + strlen(prog) + 2 < len) {
+            snprintf(out, len, "%.*s/%s", (int)n, p, prog);
+            if (access(out, X_OK) == 0) return 0;
+        }
+        p += n;
+        if (*p == ':') p++;
+    }
+    return -1;
+}
+
+static int valgrind_probe(const nnb_layer *l, char *why, size_t len)
+{
+    (void)l;
+    char vg[PATH_MAX];
+    if (find_in_path("valgrind", vg, sizeof vg) != 0) {
+        snprintf(why, len, "valgrind not installed (apt-get install valgrind)");
+        return -1;
+    }
+    snprintf(why, len, "callgrind at %s, simulated caches", vg);
+    return 0;
+}
+
+/* ---------------------------------------------------------- child mode */
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "r");
+    if (!in) return -1;
+    FILE *out = fopen(to, "w");
+    if (!out) {
+        fclose(in);
+        return -1;
+    }
+    char buf[8192];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) rc = -1;
+    fclose(in);
+    if (fclose(out) != 0) rc = -1;
+    return rc;
+}
+
+static void touch_evict_buffer(void)
+{
+    nnb_cache_geom g;
+    size_t bytes = 64u << 20;
+    if (nnb_topo_ll_geom(&g) == 0 && g.size > 0) bytes = (size_t)g.size * 2;
+    volatile unsigned char *buf = malloc(bytes);
+    if (!buf) return;
+    for (size_t i = 0; i < bytes; i += 64) buf[i] = (unsigned char)i;
+    free((void *)buf);
+}
+
+/* The one call that is counted; noinline so it is a single frame between
+ * the client requests. */
+__attribute__((noinline)) static void counted_run(const nnb_kernel *k, const nnb_layer *l,
+                                                  const nnb_tensors *t, void *ws)
+{
+    CALLGRIND_START_INSTRUMENTATION;
+    k->run(l, t, ws);
+    CALLGRIND_STOP_INSTRUMENTATION;
+}
+
+int nnb_count_child_main(int argc, char **argv)
+{
+    const char *spec = NULL, *kname = NULL, *maps = NULL;
+    long threads = 1;
+    unsigned long long seed = 1;
+    int i = 1;
+    if (i < argc && strcmp(argv[i], NNB_COUNT_CHILD_ARG) == 0) i++;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end;
+        if (!v) {
+            fprintf(stderr, "nnbench %s: option %s needs a value\n", NNB_COUNT_CHILD_ARG, a);
+            return 2;
+        }
+        if (strcmp(a, "--layer") == 0) spec = v;
+        else if (strcmp(a, "--kernel") == 0) kname = v;
+        else if (strcmp(a, "--maps") == 0) maps = v;
+        else if (strcmp(a, "--threads") == 0) {
+            errno = 0;
+            threads = strtol(v, &end, 10);
+            if (errno || *end || threads < 1 || threads > 4096) {
+                fprintf(stderr, "nnbench %s: bad --threads '%s'\n", NNB_COUNT_CHILD_ARG, v);
+                return 2;
+            }
+        } else if (strcmp(a, "--seed") == 0) {
+            errno = 0;
+            seed = strtoull(v, &end, 10);
+            if (errno || *end) {
+                fprintf(stderr, "nnbench %s: bad --seed '%s'\n", NNB_COUNT_CHILD_ARG, v);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "nnbench %s: unknown option '%s'\n", NNB_COUNT_CHILD_ARG, a);
+            return 2;
+        }
+        i++;
+    }
+    if (!spec || !kname) {
+        fprintf(stderr, "nnbench %s: --layer and --kernel are required\n", NNB_COUNT_CHILD_ARG);
+        return 2;
+    }
+    nnb_layer l;
+    char err[256];
+    if (nnb_spec_parse(spec, &l, err, sizeof err) != 0) {
+        fprintf(stderr, "nnbench %s: %s\n", NNB_COUNT_CHILD_ARG, err);
+        return 2;
+    }
+    const nnb_kernel *k = nnb_kernel_find(kname);
+    if (!k) {
+        fprintf(stderr, "nnbench %s: unknown kernel '%s'\n", NNB_COUNT_CHILD_ARG, kname);
+        return 2;
+    }
+    if (!k->supports(&l)) {
+        fprintf(stderr, "nnbench %s: kernel '%s' does not support this layer\n", NNB_COUNT_CHILD_ARG,
+                kname);
+        return 2;
+    }
+    omp_set_num_threads((int)threads);
+    nnb_tensors t;
+    if (nnb_tensors_alloc(&t, &l, err, sizeof err) != 0) {
+        fprintf(stderr, "nnbench %s: %s\n", NNB_COUNT_CHILD_ARG, err);
+        return 2;
+    }
+    nnb_tensors_fill(&t, &l, NNB_FILL_INT, seed);
+    int64_t wsb = k->workspace_bytes ? k->workspace_bytes(&l, (int)threads) : 0;
+    void *ws = NULL;
+    if (wsb > 0 && !(ws = nnb_alloc((size_t)wsb))) {
+        fprintf(stderr, "nnbench %s: cannot allocate %lld workspace bytes\n", NNB_COUNT_CHILD_ARG,
+                (long long)wsb);
+        nnb_tensors_free(&t);
+        return 2;
+    }
+    /* start the OpenMP team outside the counted region */
+#pragma omp parallel num_threads((int)threads)
+    {
+        __asm__ volatile("" ::: "memory");
+    }
+    /* Under callgrind the simulated caches are already empty (nothing is
+     * simulated before instrumentation starts), so there is nothing to
+     * evict (and hwloc's topology probe would not work under valgrind);
+     * natively the buffer makes the run cold. */
+    if (!RUNNING_ON_VALGRIND) touch_evict_buffer();
+    counted_run(k, &l, &t, ws);
+
+    int rc = 0;
+    if (maps && copy_file("/proc/self/maps", maps) != 0) {
+        fprintf(stderr, "nnbench %s: cannot write %s: %s\n", NNB_COUNT_CHILD_ARG, maps, strerror(errno));
+        rc = 2;
+    }
+    nnb_free(ws);
+    nnb_tensors_free(&t);
+    return rc;
+}
+
+/* ------------------------------------------------------ ELF and maps */
+
+typedef struct elf_img {
+    char *path;
+    unsigned char *data;
+    size_t size;
+    const Elf64_Phdr *ph;
+    int phnum;
+    bool ok;
+} elf_img;
+
+static void elf_open(elf_img *e, const char *path)
+{
+    memset(e, 0, sizeof *e);
+    e->path = strdup(path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+        close(fd);
+        return;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) return;
+    e->data = m;
+    e->size = (size_t)st.st_size;
+    const Elf64_Ehdr *eh = m;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh->e_phoff == 0 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+        eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > e->size)
+        return;
+    e->ph = (const Elf64_Phdr *)(e->data + eh->e_phoff);
+    e->phnum = eh->e_phnum;
+    e->ok = true;
+}
+
+static void elf_close(elf_img *e)
+{
+    if (e->data) munmap(e->data, e->size);
+    free(e->path);
+    memset(e, 0, sizeof *e);
+}
+
+/* File offset of ELF virtual address v in an executable segment; -1 if none. */
+static int64_t elf_vaddr_offset(const elf_img *e, uint64_t v)
+{
+    if (!e->ok) return -1;
+    for (int i = 0; i < e->phnum; i++) {
+        const Elf64_Phdr *p = &e->ph[i];
+        if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && v >= p->p_vaddr &&
+            v < p->p_vaddr + p->p_filesz && p->p_offset + (v - p->p_vaddr) < e->size)
+            return (int64_t)(p->p_offset + (v - p->p_vaddr));
+    }
+    return -1;
+}
+
+typedef struct map_ent {
+    uint64_t start, end, off;
+    char path[PATH_MAX];
+} map_ent;
+
+static map_ent *read_maps(const char *file, size_t *n)
+{
+    *n = 0;
+    FILE *f = fopen(file, "r");
+    if (!f) return NULL;
+    map_ent *v = NULL;
+    size_t cap = 0;
+    char line[PATH_MAX + 256];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long s, e, o;
+        char perms[8];
+        int pos = 0;
+        if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &s, &e, perms, &o, &pos) < 4) continue;
+        if (perms[2] != 'x') continue;
+        char *p = line + pos;
+        while (*p == ' ') p++;
+        p[strcspn(p, "\n")] = '\0';
+        if (*p != '/') continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            map_ent *nv = realloc(v, cap * sizeof *nv);
+            if (!nv) break;
+            v = nv;
+        }
+        v[*n].start = s;
+        v[*n].end = e;
+        v[*n].off = o;
+        snprintf(v[*n].path, sizeof v[*n].path, "%s", p);
+        (*n)++;
+    }
+    fclose(f);
+    return v;
+}
+
+/* ---------------------------------------------------------- parent */
+
+typedef struct tally {
+    double flops, sp, dp, load, store;
+    double unresolved_ir, masked_ir, total_ir;
+    double vec_flops[3];   /* 128, 256, 512-bit */
+    char unresolved_obj[128];
+} tally;
+
+static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, tally *t)
+{
+    memset(t, 0, sizeof *t);
+    int ir = nnb_cg_event(p, "Ir");
+    elf_img *imgs = calloc(p->nobjs ? p->nobjs : 1, sizeof *imgs);
+    bool *opened = calloc(p->nobjs ? p->nobjs : 1, sizeof *opened);
+    for (size_t i = 0; i < p->ninstr; i++) {
+        const nnb_cg_instr *in = &p->instr[i];
+        double n = (double)in->cost[ir];
+        t->total_ir += n;
+        if (n == 0) continue;
+        const unsigned char *bytes = NULL;
+        size_t avail = 0;
+        if (in->obj >= 0 && imgs && opened) {
+            elf_img *e = &imgs[in->obj];
+            if (!opened[in->obj]) {
+                elf_open(e, p->objs[in->obj]);
+                opened[in->obj] = true;
+            }
+            int64_t off = elf_vaddr_offset(e, in->addr);
+            if (off < 0) /* not an ELF vaddr: a run-time address? */
+                for (size_t m = 0; m < nmaps; m++)
+                    if (in->addr >= maps[m].start && in->addr < maps[m].end &&
+                        strcmp(maps[m].path, p->objs[in->obj]) == 0) {
+                        off = (int64_t)(in->addr - maps[m].start + maps[m].off);
+                        break;
+                    }
+            if (off >= 0 && e->data && (size_t)off < e->size) {
+                bytes = e->data + off;
+                avail = e->size - (size_t)off;
+                if (avail > 15) avail = 15;
+            }
+        }
+        nnb_x86_weight w;
+        if (!bytes || nnb_x86_weigh(bytes, avail, &w) != 0) {
+            t->unresolved_ir += n;
+            if (!t->unresolved_obj[0])
+                snprintf(t->unresolved_obj, sizeof t->unresolved_obj, "%s",
+                         in->obj >= 0 && strcmp(p->objs[in->obj], "???") != 0 ? p->objs[in->obj]
+                                                                               : "code outside any object");
+            continue;
+        }
+        t->flops += n * w.flops;
+        t->sp += n * w.flops_sp;
+        t->dp += n * w.flops_dp;
+        t->load += n * w.load_bytes;
+        t->store += n * w.store_bytes;
+        if (w.masked) t->masked_ir += n;
+        if (w.vec_bits == 128) t->vec_flops[0] += n * w.flops;
+        else if (w.vec_bits == 256) t->vec_flops[1] += n * w.flops;
+        else if (w.vec_bits == 512) t->vec_flops[2] += n * w.flops;
+    }
+    for (size_t o = 0; imgs && opened && o < p->nobjs; o++)
+        if (opened[o]) elf_close(&imgs[o]);
+    free(imgs);
+    free(opened);
+}
+
+/* The last non-empty line of the child's log that is not a valgrind
+ * "==PID==" line: the child's own error message. */
+static void last_line_of(const char *file, char *out, size_t len)
+{
+    out[0] = '\0';
+    FILE *f = fopen(file, "r");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '=' && line[1] == '=') continue;
+        size_t n = strlen(line);
+        if (n && len) {
+            if (n >= len) n = len - 1;
+            memcpy(out, line, n);
+            out[n] = '\0';
+        }
+    }
+    fclose(f);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int geom_arg(char *buf, size_t len, const char *opt, nnb_cache_geom g)
+{
+    if (g.size <= 0 || g.line <= 0 || g.assoc == 0) return -1;
+    nnb_cache_geom v = nnb_cache_geom_valgrind(g);
+    if (v.size <= 0 || v.line <= 0 || v.assoc <= 0) return -1;
+    snprintf(buf, len, "--%s=%lld,%d,%d", opt, (long long)v.size, v.assoc, v.line);
+    return 0;
+}
+
+static void remove_dir(const char *dir, bool keep)
+{
+    if (keep) return;
+    const char *names[] = {"callgrind.out", "maps", "valgrind.log"};
+    char path[PATH_MAX + 32];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *err, size_t len)
+{
+    nnb_counts_init(out, "valgrind");
+    char vg[PATH_MAX], exe[PATH_MAX];
+    if (find_in_path("valgrind", vg, sizeof vg) != 0) {
+        snprintf(err, len, "valgrind not installed (apt-get install valgrind)");
+        return -1;
+    }
+    const char *env_exe = getenv("NNB_COUNT_EXE");
+    if (env_exe && *env_exe) {
+        snprintf(exe, sizeof exe, "%s", env_exe);
+    } else {
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n <= 0) {
+            snprintf(err, len, "cannot find the nnbench executable (/proc/self/exe): %s", strerror(errno));
+            return -1;
+        }
+        exe[n] = '\0';
+#if defined(__SANITIZE_ADDRESS__)
+        snprintf(err, len,
+                 "valgrind cannot run an AddressSanitizer build (%s); set NNB_COUNT_EXE to a "
+                 "non-sanitized nnbench", exe);
+        return -1;
+#endif
+    }
+    if (!rq->kernel || !rq->layer) {
+        snprintf(err, len, "valgrind: no kernel or layer given");
+        return -1;
+    }
+    char spec[512];
+    if (rq->spec && *rq->spec) snprintf(spec, sizeof spec, "%s", rq->spec);
+    else if (nnb_spec_format_kv(rq->layer, spec, sizeof spec) < 0) {
+        snprintf(err, len, "valgrind: cannot format the layer as a spec");
+        return -1;
+    }
+    int threads = rq->threads > 0 ? rq->threads : 1;
+
+    const char *tmp = getenv("TMPDIR");
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/nnb-count-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        snprintf(err, len, "valgrind: cannot create a temporary directory in %s: %s",
+                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        return -1;
+    }
+    bool keep = getenv("NNB_KEEP_COUNT_FILES") != NULL;
+    char out_file[PATH_MAX + 32], maps_file[PATH_MAX + 32], log_file[PATH_MAX + 32];
+    char out_arg[PATH_MAX + 64], thr[16];
+    snprintf(out_file, sizeof out_file, "%s/callgrind.out", dir);
+    snprintf(maps_file, sizeof maps_file, "%s/maps", dir);
+    snprintf(log_file, sizeof log_file, "%s/valgrind.log", dir);
+    snprintf(out_arg, sizeof out_arg, "--callgrind-out-file=%s", out_file);
+    snprintf(thr, sizeof thr, "%d", threads);
+
+    /* cache geometry from hwloc, adjusted to what valgrind accepts */
+    char d1[96] = "", ll[96] = "", i1[96] = "";
+    nnb_cache_geom g;
+    const nnb_topo *topo = nnb_topo_get();
+    bool have_d1 = nnb_topo_l1d_geom(&g) == 0 && geom_arg(d1, sizeof d1, "D1", g) == 0;
+    bool have_ll = nnb_topo_ll_geom(&g) == 0 && geom_arg(ll, sizeof ll, "LL", g) == 0;
+    for (int c = 0; c < topo->ncaches; c++)
+        if (topo->caches[c].level == 1 && topo->caches[c].type == 'i')
+            geom_arg(i1, sizeof i1, "I1", topo->caches[c].geom);
+
+    const char *args[32];
+    int na = 0;
+    args[na++] = vg;
+    args[na++] = "--tool=callgrind";
+    args[na++] = "--quiet";
+    args[na++] = "--dump-instr=yes";
+    args[na++] = "--dump-line=no";
+    args[na++] = "--cache-sim=yes";
+    args[na++] = "--simulate-wb=yes";
+    if (have_d1) args[na++] = d1;
+    if (have_ll) args[na++] = ll;
+    if (i1[0]) args[na++] = i1;
+    args[na++] = "--instr-atstart=no";
+    args[na++] = out_arg;
+    args[na++] = exe;
+    args[na++] = NNB_COUNT_CHILD_ARG;
+    args[na++] = "--layer";
+    args[na++] = spec;
+    args[na++] = "--kernel";
+    args[na++] = rq->kernel->name;
+    args[na++] = "--threads";
+    args[na++] = thr;
+    args[na++] = "--maps";
+    args[na++] = maps_file;
+    args[na] = NULL;
+
+    nnb_analytic an;
+    char aerr[128];
+    double aflops = nnb_model_analyze(rq->layer, &an, aerr, sizeof aerr) == 0 ? (double)an.flops : 0;
+    const char *lname = rq->layer->name[0] ? rq->layer->name : spec;
+    if (!rq->quiet) {
+        fprintf(stderr, "valgrind: counting %s on %s (%d thread%s, %.3g FLOPs) under callgrind, ~50-100x native time...\n",
+                rq->kernel->name, lname, threads, threads > 1 ? "s" : "", aflops);
+        fflush(stderr);
+    }
+    double t0 = now_s();
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, len, "valgrind: fork failed: %s", strerror(errno));
+        remove_dir(dir, false);
+        return -1;
+    }
+    if (pid == 0) {
+        int fd = open(log_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        setenv("OMP_NUM_THREADS", thr, 1);
+        setenv("OPENBLAS_NUM_THREADS", thr, 1);
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */
+        setenv("GOMP_SPINCOUNT", "0", 1);
+        unsetenv("NNB_COUNT_EXE");
+        execv(vg, (char *const *)args);
+        fprintf(stderr, "cannot execute %s: %s\n", vg, strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            snprintf(err, len, "valgrind: waitpid: %s", strerror(errno));
+            remove_dir(dir, keep);
+            return -1;
+        }
+    }
+    double elapsed = now_s() - t0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char last[400];
+        last_line_of(log_file, last, sizeof last);
+        if (WIFEXITED(status))
+            snprintf(err, len, "valgrind run failed (exit %d): %s", WEXITSTATUS(status),
+                     last[0] ? last : "no output");
+        else
+            snprintf(err, len, "valgrind run killed by signal %d: %s", WTERMSIG(status),
+                     last[0] ? last : "no output");
+        remove_dir(dir, keep);
+        return -1;
+    }
+
+    /* the child writes the maps file only after the counted run */
+    if (access(maps_file, R_OK) != 0) {
+        snprintf(err, len,
+                 "valgrind: %s exited without running the counted kernel (no maps file); does its "
+                 "main() pass '%s' to nnb_count_child_main()?", exe, NNB_COUNT_CHILD_ARG);
+        remove_dir(dir, keep);
+        return -1;
+    }
+    nnb_cg_profile prof;
+    char perr[512];
+    if (nnb_cg_parse_file(out_file, &prof, perr, sizeof perr) != 0) {
+        snprintf(err, len, "valgrind: cannot read the callgrind profile: %s", perr);
+        remove_dir(dir, keep);
+        return -1;
+    }
+    if (nnb_cg_event(&prof, "Ir") < 0 || !prof.has_instr || nnb_cg_total(&prof, "Ir", NULL) == 0) {
+        snprintf(err, len, "valgrind: the callgrind profile has no executed instructions (Ir) for the kernel");
+        nnb_cg_free(&prof);
+        remove_dir(dir, keep);
+        return -1;
+    }
+    size_t nmaps = 0;
+    map_ent *maps = read_maps(maps_file, &nmaps);
+    tally t;
+    weigh_profile(&prof, maps, nmaps, &t);
+    free(maps);
+
+    bool f;
+    double ir = (double)nnb_cg_total(&prof, "Ir", NULL);
+    out->threads = threads;
+    out->have_insn = true;
+    out->instructions = ir;
+    double unresolved_frac = ir > 0 ? t.unresolved_ir / ir : 0;
+    out->have_flops = unresolved_frac <= 0.01;
+    out->have_fp_split = out->have_flops;
+    out->have_core_bytes = out->have_flops;
+    if (out->have_flops) {
+        out->flops = t.flops;
+        out->flops_sp = t.sp;
+        out->flops_dp = t.dp;
+        out->load_bytes = t.load;
+        out->store_bytes = t.store;
+    }
+    int d1line = prof.d1.line > 0 ? prof.d1.line : 64;
+    int llline = prof.ll.line > 0 ? prof.ll.line : 64;
+    double d1mr = (double)nnb_cg_total(&prof, "D1mr", &f);
+    if (f) {
+        out->have_l1 = true;
+        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(&prof, "D1mw", NULL)) * d1line;
+    }
+    double dlmr = (double)nnb_cg_total(&prof, "DLmr", &f);
+    bool wb;
+    double dirty = (double)nnb_cg_total(&prof, "DLdmr", &wb) + (double)nnb_cg_total(&prof, "DLdmw", NULL) +
+                   (double)nnb_cg_total(&prof, "ILdmr", NULL);
+    if (f) {
+        out->have_dram = true;
+        out->dram_bytes = (dlmr + (double)nnb_cg_total(&prof, "DLmw", NULL) +
+                           (double)nnb_cg_total(&prof, "ILmr", NULL) + (wb ? dirty : 0)) * llline;
+    }
+
+    char extra[400] = "";
+    if (t.unresolved_ir > 0)
+        snprintf(extra, sizeof extra, "; %.3g executed instructions (%.2f%%) not decodable (e.g. in %.120s)%s",
+                 t.unresolved_ir, 100 * unresolved_frac, t.unresolved_obj,
+                 out->have_flops ? "" : ": FLOPs withheld");
+    if (t.masked_ir > 0) {
+        size_t n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, "; %.3g masked FLOP instructions counted at full width",
+                 t.masked_ir);
+    }
+    snprintf(out->note, sizeof out->note,
+             "callgrind: AVX2/SSE code paths (valgrind has no AVX-512); %d thread%s serialised, one "
+             "shared simulated cache; cold D1 %lldK/%dw/%dB + LL %lldM/%dw/%dB, no L2; DRAM = LL misses + "
+             "dirty write-backs (dirty lines left at the end are not written back)%.200s",
+             threads, threads > 1 ? "s" : "", (long long)(prof.d1.size >> 10), prof.d1.assoc, d1line,
+             (long long)(prof.ll.size >> 20), prof.ll.assoc, llline, extra);
+    if (!rq->quiet) {
+        if (out->have_flops)
+            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions, %.3g FLOPs)\n", elapsed, ir,
+                    out->flops);
+        else
+            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions; FLOPs withheld)\n", elapsed, ir);
+        if (keep) fprintf(stderr, "valgrind: profile kept in %s\n", dir);
+    }
+    nnb_cg_free(&prof);
+    remove_dir(dir, keep);
+    return 0;
+}
+
+const nnb_counter_backend nnb_counter_valgrind = {
+    .name = "valgrind",
+    .desc = "callgrind: executed instructions decoded and weighted, simulated D1/LL caches",
+    .probe = valgrind_probe,
+    .measure = valgrind_measure,
+};

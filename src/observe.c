@@ -1,0 +1,171 @@
+/* Counting and roofline placement for each timed kernel. */
+#include "nnbench/observe.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnbench/counters.h"
+#include "nnbench/topo.h"
+
+/* Truncating copy (snprintf("%s") would warn about truncation). */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size) n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, len, fmt, ap);
+    va_end(ap);
+    return NNB_EXIT_BAD_INPUT;
+}
+
+int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len)
+{
+    memset(ob, 0, sizeof *ob);
+    ob->o = o;
+    ob->multi_layer = multi_layer;
+    if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) != 0)
+        snprintf(ob->cores, sizeof ob->cores, "unbound");
+    /* a forced backend must be able to count here before anything runs */
+    if (o->counters && strcmp(o->counters, "auto") != 0) {
+        const nnb_counter_backend *b;
+        char why[512];
+        if (nnb_counter_select(o->counters, NULL, &b, why, sizeof why)) return fail(err, len, "--counters %s: %s", o->counters, why);
+    }
+    /* roofline: cached ceilings for this thread count, measured when a plot is asked for */
+    char path[4096], e[512] = "";
+    if (o->plot_file) {
+        if (nnb_ceilings_get(o->threads, false, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
+        else return fail(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
+    } else if (nnb_ceil_cache_path(nnb_results_dir(), o->threads, path, sizeof path) == 0) {
+        int r = nnb_ceil_load(path, &ob->ceil, e, sizeof e);
+        if (r == 0) ob->have_ceil = true;
+        else if (r == 1)
+            snprintf(ob->ceil_why, sizeof ob->ceil_why,
+                     "no ceilings cached for %d thread(s): run 'nnbench roofline --threads %d' or use --plot",
+                     o->threads, o->threads);
+        else copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
+    }
+    return 0;
+}
+
+int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
+                      nnb_result *x, char *err, size_t len)
+{
+    nnb_observer *ob = ctx;
+    const nnb_options *o = ob->o;
+    snprintf(x->cores, sizeof x->cores, "%s", ob->cores);
+
+    const nnb_counter_backend *b;
+    char why[512];
+    if (nnb_counter_select(o->counters, &rep->layer, &b, why, sizeof why))
+        return fail(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
+    snprintf(x->backend, sizeof x->backend, "%s", b->name);
+    copy_str(x->backend_why, sizeof x->backend_why, why);
+    if (b != &nnb_counter_none) {
+        nnb_count_request rq = {
+            .layer = &rep->layer, .spec = rep->spec, .kernel = k,
+            /* callgrind serialises threads; one thread counts the same work */
+            .threads = b == &nnb_counter_valgrind ? 1 : o->threads,
+            .t = t, .ws = ws, .quiet = false,
+        };
+        nnb_counts c;
+        nnb_counts_init(&c, b->name);
+        char e[512];
+        if (b->measure(&rq, &c, e, sizeof e)) {
+            if (o->counters && strcmp(o->counters, "auto") != 0)
+                return fail(err, len, "--counters %s: %s", b->name, e);
+            fprintf(stderr, "nnbench: counting %s failed (%s); reporting time only\n", k->name, e);
+            char note[600];
+            snprintf(note, sizeof note, "counting failed: %s", e);
+            copy_str(x->count_note, sizeof x->count_note, note);
+        } else {
+            x->have_flops = c.have_flops;
+            x->flops = c.flops;
+            x->have_dram = c.have_dram;
+            x->dram_bytes = c.dram_bytes;
+            x->have_l1 = c.have_l1;
+            x->l1_bytes = c.l1_miss_bytes;
+            x->have_core_bytes = c.have_core_bytes;
+            x->load_bytes = c.load_bytes;
+            x->store_bytes = c.store_bytes;
+            x->have_insn = c.have_insn;
+            x->instructions = c.instructions;
+            copy_str(x->count_note, sizeof x->count_note, c.note);
+        }
+    }
+
+    if (ob->have_ceil && x->gflops > 0) {
+        nnb_roof_place pl;
+        if (nnb_roofline_place_ws(&ob->ceil, rep->analytic.ai, x->gflops, rep->analytic.bytes_min, &pl) == 0) {
+            x->have_roof = true;
+            x->peak_gflops = pl.peak_gflops;
+            x->bw_gbs = pl.bw_gbs;
+            x->attainable_gflops = pl.attainable_gflops;
+            x->efficiency = pl.efficiency;
+            snprintf(x->bound, sizeof x->bound, "%s", pl.bound);
+        }
+    }
+    return 0;
+}
+
+void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
+{
+    for (size_t i = 0; i < rep->nresults; i++) {
+        const nnb_result *x = &rep->results[i];
+        if (ob->npts == ob->cap) {
+            size_t cap = ob->cap ? 2 * ob->cap : 16;
+            nnb_roof_point *p = realloc(ob->pts, cap * sizeof *p);
+            if (!p) return;
+            ob->pts = p;
+            char(*lb)[128] = realloc(ob->labels, cap * sizeof *lb);
+            if (!lb) return;
+            ob->labels = lb;
+            ob->cap = cap;
+        }
+        const char *lname = rep->layer.name[0] ? rep->layer.name : nnb_op_name(rep->layer.op);
+        if (ob->multi_layer) snprintf(ob->labels[ob->npts], 128, "%s:%s", lname, x->kernel);
+        else snprintf(ob->labels[ob->npts], 128, "%s", x->kernel);
+        nnb_roof_point *p = &ob->pts[ob->npts];
+        p->ai = rep->analytic.ai;
+        p->ai_measured = (x->have_flops && x->have_dram && x->dram_bytes > 0) ? x->flops / x->dram_bytes : 0;
+        p->gflops = x->gflops;
+        ob->npts++;
+    }
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len)
+{
+    if (!ob->have_ceil) return fail(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
+    for (size_t i = 0; i < ob->npts; i++) ob->pts[i].label = ob->labels[i];
+    char title[512];
+    snprintf(title, sizeof title, "nnbench roofline, %d thread%s (%s)", ob->o->threads, ob->o->threads == 1 ? "" : "s",
+             ob->ceil.key);
+    int r;
+    if (ends_with(path, ".csv")) r = nnb_roofline_csv(path, &ob->ceil, ob->pts, ob->npts, err, len);
+    else if (ends_with(path, ".json")) r = nnb_roofline_json(path, &ob->ceil, ob->pts, ob->npts, err, len);
+    else r = nnb_roofline_svg(path, &ob->ceil, ob->pts, ob->npts, title, err, len);
+    if (r == 0) fprintf(stderr, "nnbench: wrote %s (%zu points)\n", path, ob->npts);
+    return r ? NNB_EXIT_BAD_INPUT : 0;
+}
+
+void nnb_observer_free(nnb_observer *ob)
+{
+    free(ob->pts);
+    free(ob->labels);
+    ob->pts = NULL;
+    ob->labels = NULL;
+}

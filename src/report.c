@@ -1,0 +1,343 @@
+/* Report writers. JSON keys and meanings are the contract in DESIGN.md;
+ * more keys may be added, none renamed. */
+#include "nnbench/report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+const char *nnb_check_name(nnb_check c)
+{
+    return c == NNB_CHECK_PASS ? "pass" : c == NNB_CHECK_FAIL ? "fail" : "skip";
+}
+
+char *nnb_fmt_count(int64_t v, char *buf, size_t len)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%" PRId64, v < 0 ? -v : v);
+    size_t n = strlen(raw), o = 0;
+    char tmp[48];
+    if (v < 0) tmp[o++] = '-';
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) tmp[o++] = ',';
+        tmp[o++] = raw[i];
+    }
+    tmp[o] = 0;
+    snprintf(buf, len, "%s", tmp);
+    return buf;
+}
+
+char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len)
+{
+    static const char *const pre[] = {"", "K", "M", "G", "T", "P"};
+    int i = 0;
+    double a = fabs(v);
+    while (a >= 1000.0 && i < 5) {
+        a /= 1000.0;
+        v /= 1000.0;
+        i++;
+    }
+    if (i == 0 && v == floor(v)) snprintf(buf, len, "%.0f %s", v, unit);
+    else snprintf(buf, len, "%.*f %s%s", a >= 100 ? 1 : a >= 10 ? 2 : 3, v, pre[i], unit);
+    return buf;
+}
+
+void nnb_json_escape(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+        else if (ch == '\n') fputs("\\n", f);
+        else if (ch == '\t') fputs("\\t", f);
+        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+        else fputc(ch, f);
+    }
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, "%.9g", v);
+    else fputs("null", f);
+}
+
+static void json_layer(FILE *f, const nnb_layer_report *r)
+{
+    const nnb_layer *l = &r->layer;
+    fputs("\"layer\":{\"name\":\"", f);
+    nnb_json_escape(f, l->name);
+    fputs("\",\"spec\":\"", f);
+    nnb_json_escape(f, r->spec);
+    fprintf(f, "\",\"benchdnn\":\"");
+    nnb_json_escape(f, r->benchdnn);
+    fprintf(f,
+            "\",\"op\":\"%s\",\"n\":%lld,\"c\":%lld,\"h\":%lld,\"w\":%lld,\"k\":%lld,\"kh\":%lld,\"kw\":%lld,"
+            "\"sh\":%lld,\"sw\":%lld,\"ph\":%lld,\"pw\":%lld,\"pb\":%lld,\"pr\":%lld,\"dh\":%lld,\"dw\":%lld,"
+            "\"groups\":%lld,\"oph\":%lld,\"opw\":%lld,\"oh\":%lld,\"ow\":%lld,\"bias\":%s,\"ceil_mode\":%s}",
+            nnb_op_name(l->op), (long long)l->n, (long long)l->c, (long long)l->h, (long long)l->w,
+            (long long)l->k, (long long)l->kh, (long long)l->kw, (long long)l->sh, (long long)l->sw,
+            (long long)l->pt, (long long)l->pl, (long long)l->pb, (long long)l->pr, (long long)l->dh,
+            (long long)l->dw, (long long)l->groups, (long long)l->oph, (long long)l->opw, (long long)l->oh,
+            (long long)l->ow, l->bias ? "true" : "false", l->ceil_mode ? "true" : "false");
+}
+
+static void json_analytic(FILE *f, const nnb_layer_report *r)
+{
+    const nnb_analytic *a = &r->analytic;
+    fprintf(f,
+            "\"analytic\":{\"params\":%" PRId64 ",\"macs\":%" PRId64 ",\"flops\":%" PRId64 ",\"bytes_min\":%" PRId64
+            ",\"ai\":",
+            a->params, a->macs, a->flops, a->bytes_min);
+    json_num(f, a->ai);
+    fprintf(f,
+            ",\"macs_valid\":%" PRId64 ",\"macs_deconv_output\":%" PRId64 ",\"bias_adds\":%" PRId64
+            ",\"src_bytes\":%" PRId64 ",\"wei_bytes\":%" PRId64 ",\"bias_bytes\":%" PRId64 ",\"dst_bytes\":%" PRId64
+            ",\"bytes_write_allocate\":%" PRId64 ",\"ai_write_allocate\":",
+            a->macs_valid, a->macs_deconv_output, a->bias_adds, a->src_bytes, a->wei_bytes, a->bias_bytes,
+            a->dst_bytes, a->bytes_write_allocate);
+    json_num(f, a->ai_write_allocate);
+    fprintf(f, ",\"workspace_bytes\":%" PRId64 ",\"bytes_algo_extra\":%" PRId64 ",\"footprint_mb\":{\"input\":",
+            a->workspace_bytes, a->bytes_algo_extra);
+    json_num(f, a->input_mb);
+    fputs(",\"pass\":", f);
+    json_num(f, a->pass_mb);
+    fputs(",\"params\":", f);
+    json_num(f, a->params_mb);
+    fputs(",\"total\":", f);
+    json_num(f, a->total_mb);
+    fputs("},\"conventions\":{", f);
+    size_t nc;
+    const nnb_convention *cv = nnb_conventions(&nc);
+    bool first = true;
+    for (size_t i = 0; i < nc; i++) {
+        double v = cv[i].flops(&r->layer, a);
+        if (v < 0) continue;
+        fprintf(f, "%s\"%s\":", first ? "" : ",", cv[i].name);
+        json_num(f, v);
+        first = false;
+    }
+    fputs("}}", f);
+}
+
+static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
+{
+    const nnb_analytic *a = &r->analytic;
+    fputs("{\"schema\":\"nnbench/1\",", f);
+    json_layer(f, r);
+    fputc(',', f);
+    json_analytic(f, r);
+    fprintf(f, ",\"kernel\":\"%s\",\"threads\":%d,\"cores\":\"", x->kernel, x->threads);
+    nnb_json_escape(f, x->cores);
+    fputs("\",\"time\":{\"median_s\":", f);
+    json_num(f, x->time.median_s);
+    fputs(",\"min_s\":", f);
+    json_num(f, x->time.min_s);
+    fputs(",\"max_s\":", f);
+    json_num(f, x->time.max_s);
+    fprintf(f, ",\"reps\":%d},\"gflops\":", x->time.reps);
+    json_num(f, x->gflops);
+    fputs(",\"gbs\":", f);
+    json_num(f, x->gbs);
+    fprintf(f, ",\"check\":\"%s\",\"max_err\":", nnb_check_name(x->check));
+    json_num(f, x->max_err);
+    fprintf(f, ",\"workspace_bytes\":%" PRId64, x->workspace_bytes);
+    fprintf(f, ",\"counters\":{\"backend\":\"%s\",\"why\":\"", x->backend);
+    nnb_json_escape(f, x->backend_why);
+    fputc('"', f);
+    if (x->have_flops) { fputs(",\"flops\":", f); json_num(f, x->flops); }
+    if (x->have_dram) { fputs(",\"dram_bytes\":", f); json_num(f, x->dram_bytes); }
+    if (x->have_l1) { fputs(",\"l1_bytes\":", f); json_num(f, x->l1_bytes); }
+    if (x->have_core_bytes) {
+        fputs(",\"load_bytes\":", f); json_num(f, x->load_bytes);
+        fputs(",\"store_bytes\":", f); json_num(f, x->store_bytes);
+    }
+    if (x->have_insn) { fputs(",\"instructions\":", f); json_num(f, x->instructions); }
+    if (x->count_note[0]) { fputs(",\"note\":\"", f); nnb_json_escape(f, x->count_note); fputc('"', f); }
+    fputs("},\"ratios\":{", f);
+    bool first = true;
+    if (x->have_flops && a->flops > 0) {
+        fputs("\"flops\":", f);
+        json_num(f, x->flops / (double)a->flops);
+        first = false;
+    }
+    if (x->have_dram && a->bytes_min > 0) {
+        fprintf(f, "%s\"dram_bytes\":", first ? "" : ",");
+        json_num(f, x->dram_bytes / (double)a->bytes_min);
+        first = false;
+    }
+    if (x->have_flops && x->have_dram && x->dram_bytes > 0) {
+        fprintf(f, "%s\"ai_measured\":", first ? "" : ",");
+        json_num(f, x->flops / x->dram_bytes);
+    }
+    fputc('}', f);
+    if (x->have_roof) {
+        fputs(",\"roofline\":{\"peak_gflops\":", f);
+        json_num(f, x->peak_gflops);
+        fputs(",\"bw_gbs\":", f);
+        json_num(f, x->bw_gbs);
+        fprintf(f, ",\"bound\":\"%s\",\"attainable_gflops\":", x->bound);
+        json_num(f, x->attainable_gflops);
+        fputs(",\"efficiency\":", f);
+        json_num(f, x->efficiency);
+        fputc('}', f);
+    }
+    fputs("}\n", f);
+}
+
+/* ---- table ---- */
+
+static void table_header(FILE *f, const nnb_layer_report *r)
+{
+    const nnb_analytic *a = &r->analytic;
+    char b1[48], b2[48], b3[48], b4[48], b5[48], b6[48];
+    fprintf(f, "layer     %s%s%s\n", r->layer.name[0] ? r->layer.name : "", r->layer.name[0] ? ": " : "", r->human);
+    fprintf(f, "benchdnn  %s\n", r->benchdnn);
+    fprintf(f, "spec      %s\n", r->spec);
+    fprintf(f, "params    %-16s MACs %-14s FLOPs %-14s (2 x MACs%s)\n", nnb_fmt_count(a->params, b1, sizeof b1),
+            nnb_fmt_count(a->macs, b2, sizeof b2), nnb_fmt_count(a->flops, b3, sizeof b3),
+            a->bias_adds ? " + bias adds" : "");
+    fprintf(f, "bytes     min %-12s write-alloc %-12s workspace %-12s AI %.2f flop/B (%.2f with write-allocate)\n",
+            nnb_fmt_si((double)a->bytes_min, "B", b4, sizeof b4),
+            nnb_fmt_si((double)a->bytes_write_allocate, "B", b5, sizeof b5),
+            nnb_fmt_si((double)a->workspace_bytes, "B", b6, sizeof b6), a->ai, a->ai_write_allocate);
+    fprintf(f, "valid     benchdnn valid-tap MACs %s", nnb_fmt_count(a->macs_valid, b1, sizeof b1));
+    if (r->layer.op == NNB_OP_DECONV)
+        fprintf(f, ", output-based MACs %s", nnb_fmt_count(a->macs_deconv_output, b2, sizeof b2));
+    fprintf(f, "\nmemory    input %.2f MB, fwd/bwd pass %.2f MB, params %.2f MB, total %.2f MB\n", a->input_mb,
+            a->pass_mb, a->params_mb, a->total_mb);
+}
+
+static void table_results(FILE *f, const nnb_layer_report *r)
+{
+    if (!r->nresults) return;
+    const nnb_result *x0 = &r->results[0];
+    fprintf(f, "threads   %d (%s); counters: %s%s%s\n", x0->threads, x0->cores[0] ? x0->cores : "unbound",
+            x0->backend, x0->backend_why[0] ? " - " : "", x0->backend_why);
+    bool counted = false, roof = false;
+    for (size_t i = 0; i < r->nresults; i++) {
+        counted |= r->results[i].have_flops || r->results[i].have_dram;
+        roof |= r->results[i].have_roof;
+    }
+    fprintf(f, "\n%-18s %10s %10s %5s %9s %8s %6s", "kernel", "median", "min", "reps", "GFLOP/s", "GB/s", "check");
+    if (counted) fprintf(f, " %14s %7s %12s %7s", "FLOPs(meas)", "ratio", "DRAM B(meas)", "AI(meas)");
+    if (roof) fprintf(f, "  %-12s %6s", "bound", "eff");
+    fputc('\n', f);
+    for (size_t i = 0; i < r->nresults; i++) {
+        const nnb_result *x = &r->results[i];
+        char t1[32], t2[32];
+        snprintf(t1, sizeof t1, "%.3f ms", x->time.median_s * 1e3);
+        snprintf(t2, sizeof t2, "%.3f ms", x->time.min_s * 1e3);
+        fprintf(f, "%-18s %10s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, t2, x->time.reps, x->gflops, x->gbs,
+                nnb_check_name(x->check));
+        if (counted) {
+            char c1[32], c2[32];
+            if (x->have_flops) fprintf(f, " %14s %7.4f", nnb_fmt_si(x->flops, "", c1, sizeof c1),
+                                       r->analytic.flops ? x->flops / (double)r->analytic.flops : 0.0);
+            else fprintf(f, " %14s %7s", "-", "-");
+            if (x->have_dram) fprintf(f, " %12s", nnb_fmt_si(x->dram_bytes, "B", c2, sizeof c2));
+            else fprintf(f, " %12s", "-");
+            if (x->have_flops && x->have_dram && x->dram_bytes > 0) fprintf(f, " %7.2f", x->flops / x->dram_bytes);
+            else fprintf(f, " %7s", "-");
+        }
+        if (roof) {
+            if (x->have_roof) fprintf(f, "  %-12s %5.1f%%", x->bound, 100.0 * x->efficiency);
+            else fprintf(f, "  %-12s %6s", "-", "-");
+        }
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < r->nresults; i++)
+        if (r->results[i].count_note[0]) {
+            fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);
+            break;
+        }
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void nnb_report_begin(FILE *f, nnb_format fmt, bool analytic_only)
+{
+    if (fmt != NNB_FMT_CSV) return;
+    fputs("name,spec,op,n,c,h,w,k,kh,kw,sh,sw,ph,pw,dh,dw,groups,oh,ow,bias,params,macs,flops,bytes_min,ai", f);
+    if (!analytic_only)
+        fputs(",kernel,threads,median_s,min_s,max_s,reps,gflops,check,backend,flops_measured,dram_bytes_measured", f);
+    fputc('\n', f);
+}
+
+static void csv_row(FILE *f, const nnb_layer_report *r, const nnb_result *x)
+{
+    const nnb_layer *l = &r->layer;
+    const nnb_analytic *a = &r->analytic;
+    csv_field(f, l->name);
+    fputc(',', f);
+    csv_field(f, r->spec);
+    fprintf(f, ",%s,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%d,%" PRId64
+               ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.9g",
+            nnb_op_name(l->op), (long long)l->n, (long long)l->c, (long long)l->h, (long long)l->w, (long long)l->k,
+            (long long)l->kh, (long long)l->kw, (long long)l->sh, (long long)l->sw, (long long)l->pt,
+            (long long)l->pl, (long long)l->dh, (long long)l->dw, (long long)l->groups, (long long)l->oh,
+            (long long)l->ow, l->bias ? 1 : 0, a->params, a->macs, a->flops, a->bytes_min, a->ai);
+    if (x) {
+        fprintf(f, ",%s,%d,%.9g,%.9g,%.9g,%d,%.6g,%s,%s,", x->kernel, x->threads, x->time.median_s, x->time.min_s,
+                x->time.max_s, x->time.reps, x->gflops, nnb_check_name(x->check), x->backend);
+        if (x->have_flops) fprintf(f, "%.17g", x->flops);
+        fputc(',', f);
+        if (x->have_dram) fprintf(f, "%.17g", x->dram_bytes);
+    }
+    fputc('\n', f);
+}
+
+void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool analytic_only)
+{
+    switch (fmt) {
+    case NNB_FMT_JSON:
+        if (analytic_only || !r->nresults) {
+            fputs("{\"schema\":\"nnbench/1\",", f);
+            json_layer(f, r);
+            fputc(',', f);
+            json_analytic(f, r);
+            fputs("}\n", f);
+        } else {
+            for (size_t i = 0; i < r->nresults; i++) json_result(f, r, &r->results[i]);
+        }
+        break;
+    case NNB_FMT_CSV:
+        if (analytic_only || !r->nresults) csv_row(f, r, NULL);
+        else for (size_t i = 0; i < r->nresults; i++) csv_row(f, r, &r->results[i]);
+        break;
+    default:
+        table_header(f, r);
+        if (!analytic_only) table_results(f, r);
+        fputc('\n', f);
+        break;
+    }
+}
+
+void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t params, int64_t macs, int64_t flops,
+                        size_t layers)
+{
+    char b1[48], b2[48], b3[48];
+    switch (fmt) {
+    case NNB_FMT_JSON:
+        fputs("{\"schema\":\"nnbench/1\",\"model\":\"", f);
+        nnb_json_escape(f, model);
+        fprintf(f, "\",\"summary\":{\"params\":%" PRId64 ",\"macs\":%" PRId64 ",\"flops\":%" PRId64 ",\"layers\":%zu}}\n",
+                params, macs, flops, layers);
+        break;
+    case NNB_FMT_CSV:
+        break;
+    default:
+        fprintf(f, "model %s: %zu layers, params %s, MACs %s, FLOPs %s\n", model, layers,
+                nnb_fmt_count(params, b1, sizeof b1), nnb_fmt_count(macs, b2, sizeof b2),
+                nnb_fmt_count(flops, b3, sizeof b3));
+        break;
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The CLI contract: exit codes, one clear stderr line for bad input, JSON
+# keys of DESIGN.md, --out written whole or not at all.
+set -u
+NNB=${NNBENCH:-build/nnbench}
+PY=/usr/bin/python3
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect_bad DESCRIPTION ARGS...: exit 2, exactly one non-empty stderr line, nothing on stdout
+expect_bad() {
+  local what=$1; shift
+  "$NNB" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  local lines; lines=$(grep -c . "$tmp/err")
+  if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ]; then ok
+  else bad "$what: rc=$rc stderr_lines=$lines stdout=$(head -c 200 "$tmp/out") stderr=$(cat "$tmp/err")"; fi
+}
+
+# --- the acceptance line of issue 2
+"$NNB" --layer conv3x3 --analytic --format json >"$tmp/a.json" 2>"$tmp/err" && ok || bad "conv3x3 analytic json rc"
+$PY - "$tmp/a.json" <<'PY' && ok || bad "conv3x3 analytic json values"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == 1, rows
+r = rows[0]
+assert r["schema"] == "nnbench/1"
+L, A = r["layer"], r["analytic"]
+assert A["params"] == 36928 and A["macs"] == 115605504, A
+assert (L["n"], L["k"], L["oh"], L["ow"]) == (1, 64, 56, 56), L
+for key in ("name", "spec", "op", "n", "c", "h", "w", "k", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw",
+            "groups", "oh", "ow", "bias"):
+    assert key in L, key
+for key in ("params", "macs", "flops", "bytes_min", "ai"):
+    assert key in A, key
+assert A["flops"] == 2 * A["macs"] + 64 * 56 * 56
+assert abs(A["ai"] - A["flops"] / A["bytes_min"]) < 1e-6 * A["ai"]
+assert L["bias"] is True and L["op"] == "conv"
+PY
+
+# table: both forms of the layer, thousands separators
+"$NNB" --layer conv3x3 --analytic >"$tmp/t.txt" 2>/dev/null && ok || bad "table rc"
+grep -q "36,928" "$tmp/t.txt" && grep -q "115,605,504" "$tmp/t.txt" && grep -q "^benchdnn  mb1ic64ih56iw56oc64oh56ow56kh3kw3ph1pw1" "$tmp/t.txt" \
+  && grep -q "conv 1x64x56x56 -> 1x64x56x56, 3x3 s1 p1 +bias" "$tmp/t.txt" && ok || bad "table content: $(cat "$tmp/t.txt")"
+
+# csv has a header and one row
+"$NNB" --layer conv1x1 --analytic --format csv >"$tmp/c.csv" 2>/dev/null && [ "$(wc -l <"$tmp/c.csv")" -eq 2 ] && ok || bad "csv"
+
+# every preset parses; the list names the required ones
+"$NNB" --list >"$tmp/list" 2>&1 && ok || bad "--list"
+for p in conv3x3 conv1x1 conv7x7s2 conv5x5 dilated3x3 dwconv3x3 groupconv3x3 deconv4x4s2 fc maxpool3x3s2; do
+  grep -q "^  $p " "$tmp/list" && "$NNB" --layer "$p" --analytic --format json >/dev/null 2>&1 && ok || bad "preset $p"
+done
+
+# model summary: AlexNet (seed 003): params and MACs (thop)
+"$NNB" --model alexnet --analytic --format json >"$tmp/m.json" 2>/dev/null && ok || bad "--model rc"
+tail -n 1 "$tmp/m.json" | grep -q '"model":"alexnet","summary":{"params":61264904,"macs":861301280' && ok || bad "alexnet summary: $(tail -n1 "$tmp/m.json")"
+
+# batch: the ResNet-50 list, one JSON object per layer
+"$NNB" --batch "$NNB_SOURCE_DIR/bench/suites/shapes_resnet_50.txt" --analytic --format json >"$tmp/b.json" 2>/dev/null \
+  && [ "$(wc -l <"$tmp/b.json")" -eq 20 ] && ok || bad "batch resnet"
+
+# bad input: one line, exit 2
+expect_bad "unknown preset" --layer conv3x4
+expect_bad "malformed kv" --layer "conv:c=64,h=56,k=64,r=3,pad=1,pad=2"
+expect_bad "zero size" --layer "conv:c=0,h=56,k=64,r=3"
+expect_bad "negative size" --layer "conv:c=64,h=-56,k=64,r=3"
+expect_bad "overflow" --layer "conv:n=100000,c=100000,h=100000,k=100000,r=3,pad=1" --analytic
+expect_bad "no output" --layer "conv:c=3,h=2,k=3,r=5" --analytic
+expect_bad "bad benchdnn" --layer "mb1ic64ih56oc64kh3qq1"
+expect_bad "unknown option" --layer conv3x3 --frobnicate
+expect_bad "bad format" --layer conv3x3 --format xml
+expect_bad "bad threads" --layer conv3x3 --threads 0
+expect_bad "no layer" --analytic
+expect_bad "two sources" --layer conv3x3 --model alexnet
+expect_bad "unknown model" --model resnet9000
+expect_bad "missing batch" --batch /nonexistent/file
+expect_bad "stray argument" --layer conv3x3 extra
+
+# --out: whole file on success; nothing at all on failure
+"$NNB" --layer conv3x3 --analytic --format json --out "$tmp/o.json" >/dev/null 2>&1 && [ -s "$tmp/o.json" ] && ok || bad "--out write"
+printf 'mb1ic8ih6oc4kh3ph1\nmb1ic8ih6oc4kh3ph1zz\n' >"$tmp/bad.txt"
+expect_bad "bad batch line" --batch "$tmp/bad.txt" --analytic --out "$tmp/never.json"
+[ ! -e "$tmp/never.json" ] && [ -z "$(ls "$tmp" | grep never)" ] && ok || bad "--out left a file behind on failure"
+
+"$NNB" --help >/dev/null 2>&1 && ok || bad "--help"
+"$NNB" --version | grep -q '^nnbench ' && ok || bad "--version"
+
+echo "test_cli: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

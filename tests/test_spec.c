@@ -1,0 +1,225 @@
+/* Descriptor parsing: benchdnn derivation rules, key=value strictness,
+ * round trips, batch files, and one clear error for every bad input. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "nnb_test.h"
+#include "nnbench/spec.h"
+
+static nnb_layer P(const char *s)
+{
+    nnb_layer l;
+    char err[512];
+    memset(&l, 0, sizeof l);
+    if (nnb_spec_parse(s, &l, err, sizeof err)) {
+        fprintf(stderr, "unexpected parse failure: %s: %s\n", s, err);
+        nnb_test_failures++;
+    }
+    return l;
+}
+
+static void bad(const char *s, const char *needle)
+{
+    nnb_layer l;
+    char err[512] = "";
+    nnb_test_checks++;
+    if (nnb_spec_parse(s, &l, err, sizeof err) == 0) {
+        fprintf(stderr, "accepted bad descriptor: %s\n", s);
+        nnb_test_failures++;
+    } else if (!strstr(err, needle) || strchr(err, '\n')) {
+        fprintf(stderr, "bad descriptor %s: message '%s' lacks '%s'\n", s, err, needle);
+        nnb_test_failures++;
+    }
+}
+
+static int count_cb(const nnb_layer *l, const char *line, void *ctx)
+{
+    (void)l;
+    (void)line;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int same_layer(const nnb_layer *a, const nnb_layer *b)
+{
+    return a->op == b->op && a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w && a->k == b->k &&
+           a->kh == b->kh && a->kw == b->kw && a->sh == b->sh && a->sw == b->sw && a->pt == b->pt &&
+           a->pl == b->pl && a->pb == b->pb && a->pr == b->pr && a->dh == b->dh && a->dw == b->dw &&
+           a->groups == b->groups && a->oph == b->oph && a->opw == b->opw && a->oh == b->oh && a->ow == b->ow &&
+           a->bias == b->bias && a->ceil_mode == b->ceil_mode && a->count_include_pad == b->count_include_pad;
+}
+
+int main(void)
+{
+    /* benchdnn: ResNet-50 res2a_branch2b, w promoted from h, name parsed */
+    nnb_layer l = P("mb1ic64ih56oc64oh56kh3ph1n\"resnet_50:res2a_branch2b\"");
+    CHECK_EQ_I64(l.n, 1);
+    CHECK_EQ_I64(l.c, 64);
+    CHECK_EQ_I64(l.w, 56);
+    CHECK_EQ_I64(l.kw, 3);
+    CHECK_EQ_I64(l.pl, 1);
+    CHECK_EQ_I64(l.pb, 1);
+    CHECK_EQ_I64(l.ow, 56);
+    CHECK_STR(l.name, "resnet_50:res2a_branch2b");
+    /* benchdnn defaults: mb 2, bias (FWD_B) on */
+    l = P("ic3ih224oc64oh112kh7sh2ph3");
+    CHECK_EQ_I64(l.n, 2);
+    CHECK(l.bias);
+    CHECK_EQ_I64(l.pb, 3); /* symmetric padding gives the same 112: PyTorch's form */
+    /* missing output derived from padding; missing padding from output */
+    CHECK_EQ_I64(P("ic16ih28oc32kh5ph2").oh, 28);
+    CHECK_EQ_I64(P("ic16ih28oc32oh28kh5").pt, 2);
+    CHECK_EQ_I64(P("ic16ih28oc32kh5").oh, 24); /* no padding given: 0 */
+    /* zero-based dilation: dh1 = one gap = PyTorch dilation 2 */
+    l = P("ic64ih56oc64oh56kh3ph2dh1");
+    CHECK_EQ_I64(l.dh, 2);
+    CHECK_EQ_I64(l.dw, 2);
+    CHECK_EQ_I64(P("ic64ih56oc64kh3ph1dh0").dh, 1);
+    /* groups and underscores */
+    l = P("g32mb1_ic32ih112iw112_oc32oh112ow112_kh3kw3_sh1sw1_ph1pw1n\"mobilenet:conv2_1/dw\"");
+    CHECK_EQ_I64(l.groups, 32);
+    CHECK_STR(l.name, "mobilenet:conv2_1/dw");
+    /* stride-2 1x1 with oh given: the unused last row is not negative padding */
+    l = P("g1mb50ic256ih56iw56oc512oh28ow28kh1kw1sh2sw2ph0pw0");
+    CHECK_EQ_I64(l.oh, 28);
+    CHECK_EQ_I64(l.pb, 0);
+    CHECK_EQ_I64(l.n, 50);
+    /* deconv: input 28 -> output 56 */
+    l = P("deconv:mb1ic64ih28oc32oh56kh4sh2ph1");
+    CHECK(l.op == NNB_OP_DECONV);
+    CHECK_EQ_I64(l.h, 28);
+    CHECK_EQ_I64(l.oh, 56);
+    CHECK_EQ_I64(l.pb, 1);
+    CHECK_EQ_I64(l.oph, 0);
+    CHECK_EQ_I64(P("deconv:mb1ic64ih28oc32kh4sh2ph1").oh, 56);
+    /* deconv whose far side needs output padding 2 (stride 3) */
+    l = P("deconv:mb1ic8ih5oc4oh15kh3sh3ph1");
+    CHECK_EQ_I64(l.oph, 2);
+    CHECK_EQ_I64(l.pb, 1);
+    CHECK_EQ_I64(l.oh, 15);
+
+    /* key=value */
+    l = P("conv:c=64,h=56,k=64,r=3,pad=1,stride=1,dil=1,g=1,bias=1");
+    CHECK(same_layer(&l, &(nnb_layer){0}) == 0);
+    CHECK_EQ_I64(l.oh, 56);
+    l = P("conv:n=3,c=6,h=9,w=11,k=4,kh=3,kw=1,sh=2,sw=1,pt=1,pb=0,pl=0,pr=2,dh=2,g=2,bias=0");
+    CHECK_EQ_I64(l.n, 3);
+    CHECK_EQ_I64(l.w, 11);
+    CHECK_EQ_I64(l.kw, 1);
+    CHECK_EQ_I64(l.oh, (9 + 1 + 0 - 5) / 2 + 1);
+    CHECK_EQ_I64(l.ow, (11 + 0 + 2 - 1) / 1 + 1);
+    CHECK(!l.bias);
+    l = P("deconv:c=6,h=5,k=4,r=3,stride=3,pad=1,outpad=2");
+    CHECK_EQ_I64(l.oh, (5 - 1) * 3 - 2 + 3 + 2);
+    l = P("maxpool:c=4,h=9,r=3"); /* stride defaults to the window, as in PyTorch */
+    CHECK_EQ_I64(l.sh, 3);
+    CHECK_EQ_I64(l.oh, 3);
+
+    /* presets all parse; kv form round-trips; benchdnn form round-trips */
+    size_t np;
+    const nnb_preset *ps = nnb_presets(&np);
+    CHECK(np >= 10);
+    const char *required[] = {"conv3x3", "conv1x1", "conv7x7s2", "conv5x5", "dilated3x3", "dwconv3x3",
+                              "groupconv3x3", "deconv4x4s2", "fc", "maxpool3x3s2"};
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
+        nnb_layer a = P(required[i]);
+        CHECK_STR(a.name, required[i]);
+    }
+    const char *extra[] = {"conv:c=6,h=9,w=11,k=4,kh=3,kw=1,sh=2,sw=1,pt=1,pb=0,pl=0,pr=2,dh=2,g=2,bias=0",
+                           "deconv:n=2,c=6,h=5,k=4,r=3,stride=3,pad=1,outpad=2,g=2",
+                           "avgpool:c=3,h=7,r=3,stride=2,pad=1,ceil=1,include_pad=0",
+                           "lstm:n=2,c=10,k=20,h=7", "embed:c=100,k=8,h=5", "bn:c=3,h=4,w=5", "fc:c=8,h=2,w=3,k=5"};
+    for (size_t i = 0; i < np + sizeof extra / sizeof *extra; i++) {
+        const char *s = i < np ? ps[i].spec : extra[i - np];
+        nnb_layer a = P(s), b;
+        char buf[512], err[512];
+        CHECK(nnb_spec_format_kv(&a, buf, sizeof buf) == 0);
+        nnb_test_checks++;
+        if (nnb_spec_parse(buf, &b, err, sizeof err) || !same_layer(&a, &b)) {
+            fprintf(stderr, "kv round trip failed: %s -> %s (%s)\n", s, buf, err);
+            nnb_test_failures++;
+        }
+        if (a.op == NNB_OP_CONV || a.op == NNB_OP_DECONV) {
+            CHECK(nnb_spec_format_benchdnn(&a, buf, sizeof buf) == 0);
+            nnb_test_checks++;
+            if (nnb_spec_parse(buf, &b, err, sizeof err) || (b.bias = a.bias, !same_layer(&a, &b))) {
+                fprintf(stderr, "benchdnn round trip failed: %s -> %s (%s)\n", s, buf, err);
+                nnb_test_failures++;
+            }
+        }
+    }
+
+    /* bad input: one line, says what is wrong */
+    bad("", "empty");
+    bad("conv3x4", "unknown layer");
+    bad("conv:c=0,h=5,k=3,r=3", "positive");
+    bad("conv:c=-3,h=5,k=3,r=3", "positive");
+    bad("conv:c=3,h=5,k=3,r=3,r=3", "repeats");
+    bad("conv:c=3,h=5,k=3,r=3,kh=3", "conflicts");
+    bad("conv:c=3,h=5,k=3,r=3,foo=1", "unknown key");
+    bad("conv:c=x,h=5,k=3,r=3", "integer");
+    bad("conv:c=3,h=5,k=3,r=3,", "trailing");
+    bad("conv:c=3,h=5,k=3,r=3,bias=2", "0 or 1");
+    bad("conv:c=3,h=2,k=3,r=5", "no output");
+    bad("conv:c=3,h=5,k=3", "kernel size");
+    bad("conv:h=5,k=3,r=3", "c= is required");
+    bad("conv:c=6,h=5,k=4,r=3,g=4", "divisible");
+    bad("conv:c=3,h=5,k=3,r=3,stride=0", "stride");
+    bad("conv:c=3,h=5,k=3,r=3,dil=0", "dilation");
+    bad("conv:c=3,h=5,k=3,r=3,pad=-1", "padding");
+    bad("conv:c=3,h=5,k=3,r=3,outpad=1", "output padding");
+    bad("conv:c=99999999999999999999,h=5,k=3,r=3", "integer");
+    bad("conv:c=1099511627777,h=5,k=3,r=3", "2^40");
+    bad("conv:n=100000,c=100000,h=100000,k=100000,r=3,pad=1", "overflow");
+    bad("deconv:c=6,h=5,k=4,r=3,stride=2,outpad=2", "output padding");
+    bad("deconv:c=6,h=2,k=4,r=1,pad=3", "no output");
+    bad("maxpool:c=4,h=9,r=3,pad=2", "half");
+    bad("maxpool:c=4,h=9,r=3,bias=1", "no bias");
+    bad("fc:c=4,k=3,r=3", "no kernel");
+    bad("fc:c=4", "k= is required");
+    bad("foo:c=1", "unknown op");
+    bad("c=3,h=5", "op prefix");
+    bad("mb1ic64", "required");
+    bad("mb1ic64ih56oc64kh3xx5", "unexpected");
+    bad("mb1ic64ih56oc64kh3ih5", "repeats");
+    bad("mb1ic64id5ih56oc64kh3", "3-D");
+    bad("mb1ic64ih56oc64oh50kh3ph1", "inconsistent");
+    CHECK_EQ_I64(P("mb1ic64ih56oc64oh57kh3ph1").pb, 2); /* benchdnn derives the far padding */
+    bad("mb0ic64ih56oc64kh3", "positive");
+    bad("ic64ih56oc64kh99", "no output");
+
+    /* benchdnn batch files shipped with the bench suites */
+    char path[4096], err[512];
+    const char *src = getenv("NNB_SOURCE_DIR");
+    int count = 0;
+    snprintf(path, sizeof path, "%s/bench/suites/shapes_resnet_50.txt", src ? src : ".");
+    CHECK(nnb_spec_read_batch(path, count_cb, &count, err, sizeof err) == 0);
+    CHECK_EQ_I64(count, 20);
+    count = 0;
+    snprintf(path, sizeof path, "%s/bench/suites/shapes_mobilenet_dw.txt", src ? src : ".");
+    CHECK(nnb_spec_read_batch(path, count_cb, &count, err, sizeof err) == 0);
+    CHECK_EQ_I64(count, 9);
+    /* knobs: --deconv switches the driver, --mb overrides the batch */
+    char tmpl[] = "/tmp/nnb_batch_XXXXXX";
+    int fd = mkstemp(tmpl);
+    CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("# comment\n--mb=4 mb1ic8ih6oc4kh3ph1  # trailing comment\n\n--deconv ic8ih6oc4kh4sh2ph1\n", f);
+    fclose(f);
+    count = 0;
+    CHECK(nnb_spec_read_batch(tmpl, count_cb, &count, err, sizeof err) == 0);
+    CHECK_EQ_I64(count, 2);
+    f = fopen(tmpl, "w");
+    fputs("mb1ic8ih6oc4kh3ph1\nmb1ic8ih6oc4kh3ph1zz\n", f);
+    fclose(f);
+    count = 0;
+    CHECK(nnb_spec_read_batch(tmpl, count_cb, &count, err, sizeof err) == -1);
+    CHECK(strstr(err, ":2:") != NULL);
+    f = fopen(tmpl, "w");
+    fputs("# nothing\n", f);
+    fclose(f);
+    CHECK(nnb_spec_read_batch(tmpl, count_cb, &count, err, sizeof err) == -1);
+    unlink(tmpl);
+    CHECK(nnb_spec_read_batch("/nonexistent/batch", count_cb, &count, err, sizeof err) == -1);
+    return nnb_test_done("test_spec");
+}
