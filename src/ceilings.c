@@ -601,6 +601,17 @@ int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, c
     c->threads = threads;
     c->measured_unix = (long long)time(NULL);
     double t0 = now_s();
+    if (o->progress) {
+        double load = 0;
+        FILE *lf = fopen("/proc/loadavg", "r");
+        if (lf) {
+            if (fscanf(lf, "%lf", &load) != 1) load = 0;
+            fclose(lf);
+        }
+        if (load > 0.75)
+            fprintf(stderr, "nnbench: warning: system load %.2f while measuring ceilings: they may come out low "
+                            "(measure again with --refresh on an idle machine)\n", load);
+    }
     nnb_topo_bind_omp(threads, c->binding, sizeof c->binding);
     char what[32];
     snprintf(what, sizeof what, "roofline %d thread%s", threads, threads > 1 ? "s" : "");

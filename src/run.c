@@ -165,12 +165,20 @@ static void tensor_shapes(const nnb_layer *l, int64_t src[4], int *ns, int64_t w
 int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
                   char *err, size_t len)
 {
-    const nnb_layer *l = &rep->layer;
-    const nnb_analytic *a = &rep->analytic;
     const nnb_kernel *ks[64];
     size_t nk;
-    int rc = select_kernels(o->kernels, l, ks, &nk, err, len);
+    int rc = select_kernels(o->kernels, &rep->layer, ks, &nk, err, len);
     if (rc) return rc;
+    return nnb_run_kernels(o, rep, ks, nk, count, count_ctx, err, len);
+}
+
+int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
+                    nnb_counter_hook count, void *count_ctx, char *err, size_t len)
+{
+    const nnb_layer *l = &rep->layer;
+    const nnb_analytic *a = &rep->analytic;
+    int rc;
+    if (nk > 64) return fail(err, len, "too many kernels");
     if (nk == 0) {
         fprintf(stderr, "nnbench: no kernel implements %s; analytic model only\n", nnb_op_name(l->op));
         return 0;

@@ -20,4 +20,9 @@ typedef int (*nnb_counter_hook)(void *ctx, const nnb_layer_report *rep, const nn
 int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
                   char *err, size_t len);
 
+/* The same over an explicit kernel list (at most 64); the reference kernel
+ * from the registry is the oracle. */
+int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
+                    nnb_counter_hook count, void *count_ctx, char *err, size_t len);
+
 #endif

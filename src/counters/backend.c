@@ -89,7 +89,7 @@ int nnb_counter_select(const char *name, const nnb_layer *l, const nnb_counter_b
     }
     char r[384];
     if (b->probe(l, r, sizeof r) != 0) {
-        snprintf(why, len, "--counters %s: cannot count here: %s", name, r);
+        snprintf(why, len, "%s cannot count here: %s", name, r);
         return -1;
     }
     snprintf(why, len, "%s: forced (%s)", name, r);

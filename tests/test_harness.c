@@ -1,0 +1,82 @@
+/* The harness: a correct kernel passes, a wrong one fails the check (exit
+ * status 1 path) both in the exact integer pass and in the real pass; a
+ * kernel that leaves outputs unwritten fails; timing fields are filled. */
+#include <stdlib.h>
+
+#include "nnb_test.h"
+#include "nnbench/harness.h"
+#include "nnbench/spec.h"
+
+/* wrong only by one ulp-ish amount on one element: caught by the exact pass */
+static void run_off_by_one(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    nnb_kernel_find("reference")->run(l, t, ws);
+    t->dst[t->dst_elems / 2] += 1.0f;
+}
+
+/* writes nothing: the harness pre-fills dst with garbage */
+static void run_lazy(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)l;
+    (void)t;
+    (void)ws;
+}
+
+static bool any(const nnb_layer *l)
+{
+    return l->op == NNB_OP_CONV;
+}
+
+static const nnb_kernel off_by_one = {"off_by_one", "test: reference + 1 on one element", any, NULL, run_off_by_one};
+static const nnb_kernel lazy = {"lazy", "test: writes nothing", any, NULL, run_lazy};
+
+int main(void)
+{
+    nnb_options o;
+    memset(&o, 0, sizeof o);
+    o.check = true;
+    o.threads = 1;
+    nnb_measure_defaults(&o.measure);
+    o.measure.min_reps = 2;
+    o.measure.min_time_s = 0;
+    nnb_layer l;
+    char err[512];
+    CHECK(nnb_spec_parse("conv:n=2,c=6,h=9,k=4,r=3,pad=1,stride=2", &l, err, sizeof err) == 0);
+
+    nnb_layer_report rep;
+    CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
+    const nnb_kernel *good[] = {nnb_kernel_find("reference"), nnb_kernel_find("im2col_gemm")};
+    CHECK(good[0] && good[1]);
+    CHECK_EQ_I64(nnb_run_kernels(&o, &rep, good, 2, NULL, NULL, err, sizeof err), 0);
+    CHECK_EQ_I64(rep.nresults, 2);
+    for (size_t i = 0; i < rep.nresults; i++) {
+        CHECK(rep.results[i].check == NNB_CHECK_PASS);
+        CHECK(rep.results[i].time.reps >= 2);
+        CHECK(rep.results[i].time.min_s > 0 && rep.results[i].time.min_s <= rep.results[i].time.median_s);
+        CHECK(rep.results[i].time.median_s <= rep.results[i].time.max_s);
+        CHECK(rep.results[i].gflops > 0);
+    }
+    nnb_layer_report_free(&rep);
+
+    const nnb_kernel *badk[] = {&off_by_one, &lazy, nnb_kernel_find("direct")};
+    CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
+    CHECK_EQ_I64(nnb_run_kernels(&o, &rep, badk, 3, NULL, NULL, err, sizeof err), NNB_EXIT_CHECK_FAILED);
+    CHECK(rep.results[0].check == NNB_CHECK_FAIL);
+    CHECK(rep.results[1].check == NNB_CHECK_FAIL);
+    CHECK(rep.results[2].check == NNB_CHECK_PASS);
+    CHECK(rep.results[0].max_err >= 1.0);
+    nnb_layer_report_free(&rep);
+
+    /* kernel selection by name: unknown and unsupported are bad input */
+    o.kernels = "nosuchkernel";
+    CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
+    CHECK_EQ_I64(nnb_run_layer(&o, &rep, NULL, NULL, err, sizeof err), NNB_EXIT_BAD_INPUT);
+    CHECK(strstr(err, "unknown kernel") != NULL);
+    nnb_layer_report_free(&rep);
+    o.kernels = "depthwise";
+    CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
+    CHECK_EQ_I64(nnb_run_layer(&o, &rep, NULL, NULL, err, sizeof err), NNB_EXIT_BAD_INPUT);
+    CHECK(strstr(err, "does not support") != NULL);
+    nnb_layer_report_free(&rep);
+    return nnb_test_done("test_harness");
+}
