@@ -22,9 +22,11 @@ static void ref_conv(const nnb_layer *l, const nnb_tensors *t)
                             for (int64_t s = 0; s < l->kw; s++) {
                                 int64_t iy = nnb_in_coord(oy, r, l->sh, l->pt, l->dh);
                                 int64_t ix = nnb_in_coord(ox, s, l->sw, l->pl, l->dw);
-                                if (iy < 0 || iy >= l->h || ix < 0 || ix >= l->w) continue;
-                                sum += t->src[IDX4(n, g * cg + icg, iy, ix, l->c, l->h, l->w)] *
-                                       t->wei[IDX4(oc, icg, r, s, cg, l->kh, l->kw)];
+                                /* padding is explicit zeros: the reference executes the
+                                 * dense count (every tap), the convention of DESIGN.md */
+                                bool in = iy >= 0 && iy < l->h && ix >= 0 && ix < l->w;
+                                float x = in ? t->src[IDX4(n, g * cg + icg, iy, ix, l->c, l->h, l->w)] : 0.0f;
+                                sum += x * t->wei[IDX4(oc, icg, r, s, cg, l->kh, l->kw)];
                             }
                     if (l->bias) sum += t->bias[oc];
                     t->dst[IDX4(n, oc, oy, ox, l->k, l->oh, l->ow)] = sum;

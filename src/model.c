@@ -175,11 +175,11 @@ int nnb_model_analyze(const nnb_layer *l, nnb_analytic *a, char *err, size_t err
         CHECKED(prod(&t, 2, a->macs, (int64_t)2));
         CHECKED(nnb_add_ok(t, a->bias_adds, &a->flops));
         break;
-    case NNB_OP_POOL_MAX: /* kh*kw-1 comparisons per output */
-        CHECKED(prod(&a->flops, 2, a->dst_elems, l->kh * l->kw - 1));
-        break;
-    case NNB_OP_POOL_AVG: /* kh*kw-1 adds and one scale per output */
+    case NNB_OP_POOL_MAX: /* one max per window tap, from a -inf start (as executed) */
         CHECKED(prod(&a->flops, 3, a->dst_elems, l->kh, l->kw));
+        break;
+    case NNB_OP_POOL_AVG: /* one add per window tap from zero, and one divide */
+        CHECKED(prod(&a->flops, 2, a->dst_elems, l->kh * l->kw + 1));
         break;
     case NNB_OP_BN: /* y = x*scale + shift */
         CHECKED(prod(&a->flops, 2, a->src_elems, (int64_t)2));

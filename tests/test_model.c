@@ -189,7 +189,8 @@ int main(void)
     /* pooling and bn */
     CHECK_EQ_I64(L("maxpool3x3s2").oh, 56);
     CHECK_EQ_I64(A("maxpool3x3s2").params, 0);
-    CHECK_EQ_I64(A("maxpool3x3s2").flops, (int64_t)64 * 56 * 56 * 8);
+    CHECK_EQ_I64(A("maxpool3x3s2").flops, (int64_t)64 * 56 * 56 * 9);
+    CHECK_EQ_I64(A("avgpool7x7").flops, (int64_t)2048 * (49 + 1));
     CHECK_EQ_I64(L("maxpool:c=1,h=6,r=3,stride=2,ceil=1").oh, 3);
     CHECK_EQ_I64(L("maxpool:c=1,h=6,r=3,stride=2").oh, 2);
     CHECK_EQ_I64(L("maxpool:c=1,h=5,r=2,stride=2,pad=1,ceil=1").oh, 3);
