@@ -1,30 +1,17 @@
 /* Counting and roofline placement for each timed kernel. */
 #include "nnbench/observe.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nnbench/counters.h"
 #include "nnbench/topo.h"
+#include "nnbench/util.h"
 
-/* Truncating copy (snprintf("%s") would warn about truncation). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= size) n = size - 1;
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return NNB_EXIT_BAD_INPUT;
-}
+/* one line in err; the exit code of bad input */
+#define fail(err, len, ...) (nnb_errf((err), (len), __VA_ARGS__), NNB_EXIT_BAD_INPUT)
+
 
 int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len)
 {
@@ -51,7 +38,7 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
             snprintf(ob->ceil_why, sizeof ob->ceil_why,
                      "no ceilings cached for %d thread(s): run 'nnbench roofline --threads %d' or use --plot",
                      o->threads, o->threads);
-        else copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
+        else nnb_copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
     }
     return 0;
 }
@@ -68,7 +55,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
     if (nnb_counter_select(o->counters, &rep->layer, &b, why, sizeof why))
         return fail(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
-    copy_str(x->backend_why, sizeof x->backend_why, why);
+    nnb_copy_str(x->backend_why, sizeof x->backend_why, why);
     if (b != &nnb_counter_none) {
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
@@ -85,7 +72,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             fprintf(stderr, "nnbench: counting %s failed (%s); reporting time only\n", k->name, e);
             char note[600];
             snprintf(note, sizeof note, "counting failed: %s", e);
-            copy_str(x->count_note, sizeof x->count_note, note);
+            nnb_copy_str(x->count_note, sizeof x->count_note, note);
         } else {
             x->have_flops = c.have_flops;
             x->flops = c.flops;
@@ -98,7 +85,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->store_bytes = c.store_bytes;
             x->have_insn = c.have_insn;
             x->instructions = c.instructions;
-            copy_str(x->count_note, sizeof x->count_note, c.note);
+            nnb_copy_str(x->count_note, sizeof x->count_note, c.note);
         }
     }
 

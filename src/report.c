@@ -60,24 +60,33 @@ static void json_num(FILE *f, double v)
     else fputs("null", f);
 }
 
-static void json_layer(FILE *f, const nnb_layer_report *r)
+void nnb_json_layer_object(FILE *f, const nnb_layer_report *r)
 {
     const nnb_layer *l = &r->layer;
-    fputs("\"layer\":{\"name\":\"", f);
+    fputs("{\"name\":\"", f);
     nnb_json_escape(f, l->name);
     fputs("\",\"spec\":\"", f);
     nnb_json_escape(f, r->spec);
     fprintf(f, "\",\"benchdnn\":\"");
     nnb_json_escape(f, r->benchdnn);
+    /* ph/pw are top/left (DESIGN.md); pt/pl/pb/pr name all four sides */
     fprintf(f,
             "\",\"op\":\"%s\",\"n\":%lld,\"c\":%lld,\"h\":%lld,\"w\":%lld,\"k\":%lld,\"kh\":%lld,\"kw\":%lld,"
-            "\"sh\":%lld,\"sw\":%lld,\"ph\":%lld,\"pw\":%lld,\"pb\":%lld,\"pr\":%lld,\"dh\":%lld,\"dw\":%lld,"
-            "\"groups\":%lld,\"oph\":%lld,\"opw\":%lld,\"oh\":%lld,\"ow\":%lld,\"bias\":%s,\"ceil_mode\":%s}",
+            "\"sh\":%lld,\"sw\":%lld,\"ph\":%lld,\"pw\":%lld,\"pt\":%lld,\"pl\":%lld,\"pb\":%lld,\"pr\":%lld,"
+            "\"dh\":%lld,\"dw\":%lld,\"groups\":%lld,\"oph\":%lld,\"opw\":%lld,\"oh\":%lld,\"ow\":%lld,"
+            "\"bias\":%s,\"ceil_mode\":%s,\"count_include_pad\":%s}",
             nnb_op_name(l->op), (long long)l->n, (long long)l->c, (long long)l->h, (long long)l->w,
             (long long)l->k, (long long)l->kh, (long long)l->kw, (long long)l->sh, (long long)l->sw,
-            (long long)l->pt, (long long)l->pl, (long long)l->pb, (long long)l->pr, (long long)l->dh,
-            (long long)l->dw, (long long)l->groups, (long long)l->oph, (long long)l->opw, (long long)l->oh,
-            (long long)l->ow, l->bias ? "true" : "false", l->ceil_mode ? "true" : "false");
+            (long long)l->pt, (long long)l->pl, (long long)l->pt, (long long)l->pl, (long long)l->pb,
+            (long long)l->pr, (long long)l->dh, (long long)l->dw, (long long)l->groups, (long long)l->oph,
+            (long long)l->opw, (long long)l->oh, (long long)l->ow, l->bias ? "true" : "false",
+            l->ceil_mode ? "true" : "false", l->count_include_pad ? "true" : "false");
+}
+
+static void json_layer(FILE *f, const nnb_layer_report *r)
+{
+    fputs("\"layer\":", f);
+    nnb_json_layer_object(f, r);
 }
 
 static void json_analytic(FILE *f, const nnb_layer_report *r)

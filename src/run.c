@@ -2,27 +2,23 @@
  * reference (integer pass exact, real pass within a derived bound), time,
  * count, place on the roofline, dump. Kernels know none of this. */
 #include "nnbench/harness.h"
+#include "nnbench/util.h"
 
 #include <errno.h>
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "nnbench/npy.h"
+#include "nnbench/report.h"
 #include "nnbench/spec.h"
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return NNB_EXIT_BAD_INPUT;
-}
+/* one line in err; the exit code of bad input */
+#define fail(err, len, ...) (nnb_errf((err), (len), __VA_ARGS__), NNB_EXIT_BAD_INPUT)
+
 
 int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len)
 {
@@ -120,24 +116,15 @@ static int dump_tensor(const char *dir, const char *name, const float *data, con
     return 0;
 }
 
-static int dump_layer_json(const char *dir, const nnb_layer *l, char *err, size_t len)
+static int dump_layer_json(const char *dir, const nnb_layer_report *rep, char *err, size_t len)
 {
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/layer.json", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f) return fail(err, len, "%s: cannot write: %s", path, strerror(errno));
-    fprintf(f,
-            "{\"op\":\"%s\",\"n\":%lld,\"c\":%lld,\"h\":%lld,\"w\":%lld,\"k\":%lld,\"kh\":%lld,\"kw\":%lld,"
-            "\"sh\":%lld,\"sw\":%lld,\"pt\":%lld,\"pl\":%lld,\"pb\":%lld,\"pr\":%lld,\"dh\":%lld,\"dw\":%lld,"
-            "\"groups\":%lld,\"oph\":%lld,\"opw\":%lld,\"oh\":%lld,\"ow\":%lld,\"bias\":%s,\"ceil_mode\":%s,"
-            "\"count_include_pad\":%s}\n",
-            nnb_op_name(l->op), (long long)l->n, (long long)l->c, (long long)l->h, (long long)l->w,
-            (long long)l->k, (long long)l->kh, (long long)l->kw, (long long)l->sh, (long long)l->sw,
-            (long long)l->pt, (long long)l->pl, (long long)l->pb, (long long)l->pr, (long long)l->dh,
-            (long long)l->dw, (long long)l->groups, (long long)l->oph, (long long)l->opw, (long long)l->oh,
-            (long long)l->ow, l->bias ? "true" : "false", l->ceil_mode ? "true" : "false",
-            l->count_include_pad ? "true" : "false");
+    nnb_json_layer_object(f, rep);
+    fputc('\n', f);
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
         return fail(err, len, "%s: cannot write: %s", path, strerror(errno));
@@ -274,7 +261,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
                 int64_t sb[1] = {t.bias_elems};
                 if ((rc = dump_tensor(o->dump_dir, "bias", t.bias, sb, 1, err, len))) goto out;
             }
-            if ((rc = dump_layer_json(o->dump_dir, l, err, len))) goto out;
+            if ((rc = dump_layer_json(o->dump_dir, rep, err, len))) goto out;
         }
         for (size_t i = 0; i < nk; i++) {
             nnb_result *x = &rep->results[i];

@@ -2,21 +2,14 @@
  * key=value. Parsing is strict: every malformed input is refused with one
  * line naming what is wrong. */
 #include "nnbench/spec.h"
+#include "nnbench/util.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && len) vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static const nnb_preset presets[] = {
     {"conv3x3", "conv:c=64,h=56,k=64,r=3,pad=1", "ResNet-50 res2 3x3: 64x56x56 -> 64, pad 1"},
@@ -121,30 +114,30 @@ static void same_pad(int64_t in, int64_t k, int64_t s, int64_t d, int64_t *p0, i
 int nnb_spec_parse_kv(const char *s, nnb_layer *l, char *err, size_t len)
 {
     const char *colon = strchr(s, ':');
-    if (!colon) return fail(err, len, "descriptor '%s': expected OP:key=value,... (e.g. conv:c=64,h=56,k=64,r=3)", s);
+    if (!colon) return nnb_errf(err, len, "descriptor '%s': expected OP:key=value,... (e.g. conv:c=64,h=56,k=64,r=3)", s);
     nnb_op op;
     if (op_lookup(s, (size_t)(colon - s), &op))
-        return fail(err, len, "descriptor '%s': unknown op '%.*s' (conv, deconv, fc, maxpool, avgpool, bn, lstm, embed)",
+        return nnb_errf(err, len, "descriptor '%s': unknown op '%.*s' (conv, deconv, fc, maxpool, avgpool, bn, lstm, embed)",
                     s, (int)(colon - s), s);
     nnb_layer_init(l, op);
     unsigned seen = 0;
     int pad_mode = 0; /* 1 = same, 2 = valid */
     const char *p = colon + 1;
-    if (!*p) return fail(err, len, "descriptor '%s': no key=value pairs after '%.*s:'", s, (int)(colon - s), s);
+    if (!*p) return nnb_errf(err, len, "descriptor '%s': no key=value pairs after '%.*s:'", s, (int)(colon - s), s);
     while (*p) {
         const char *end = strchr(p, ',');
         if (!end) end = p + strlen(p);
         const char *eq = memchr(p, '=', (size_t)(end - p));
-        if (!eq) return fail(err, len, "descriptor '%s': '%.*s' is not key=value", s, (int)(end - p), p);
+        if (!eq) return nnb_errf(err, len, "descriptor '%s': '%.*s' is not key=value", s, (int)(end - p), p);
         size_t klen = (size_t)(eq - p);
         const char *val = eq + 1;
         size_t vlen = (size_t)(end - val);
         const kv_key *key = NULL;
         for (size_t i = 0; i < sizeof kv_keys / sizeof kv_keys[0]; i++)
             if (strlen(kv_keys[i].key) == klen && strncmp(kv_keys[i].key, p, klen) == 0) key = &kv_keys[i];
-        if (!key) return fail(err, len, "descriptor '%s': unknown key '%.*s'", s, (int)klen, p);
+        if (!key) return nnb_errf(err, len, "descriptor '%s': unknown key '%.*s'", s, (int)klen, p);
         if (seen & key->fields)
-            return fail(err, len, "descriptor '%s': key '%s' repeats or conflicts with an earlier key", s, key->key);
+            return nnb_errf(err, len, "descriptor '%s': key '%s' repeats or conflicts with an earlier key", s, key->key);
         seen |= key->fields;
         if (key->fields == F_NAME) {
             size_t n = vlen < sizeof l->name - 1 ? vlen : sizeof l->name - 1;
@@ -161,7 +154,7 @@ int nnb_spec_parse_kv(const char *s, nnb_layer *l, char *err, size_t len)
             pad_mode = 2;
             v = 0;
         } else if (parse_i64(val, vlen, &v)) {
-            return fail(err, len, "descriptor '%s': key '%s' needs an integer, got '%.*s'", s, key->key, (int)vlen, val);
+            return nnb_errf(err, len, "descriptor '%s': key '%s' needs an integer, got '%.*s'", s, key->key, (int)vlen, val);
         }
         unsigned f = key->fields;
         if (f & F_N) l->n = v;
@@ -183,20 +176,20 @@ int nnb_spec_parse_kv(const char *s, nnb_layer *l, char *err, size_t len)
         if (f & F_OPH) l->oph = v;
         if (f & F_OPW) l->opw = v;
         if (f & (F_BIAS | F_CEIL | F_INCL)) {
-            if (v != 0 && v != 1) return fail(err, len, "descriptor '%s': key '%s' is 0 or 1, got %lld", s, key->key, (long long)v);
+            if (v != 0 && v != 1) return nnb_errf(err, len, "descriptor '%s': key '%s' is 0 or 1, got %lld", s, key->key, (long long)v);
             if (f & F_BIAS) l->bias = v;
             if (f & F_CEIL) l->ceil_mode = v;
             if (f & F_INCL) l->count_include_pad = v;
         }
         p = *end ? end + 1 : end;
-        if (*end && !*p) return fail(err, len, "descriptor '%s': trailing ','", s);
+        if (*end && !*p) return nnb_errf(err, len, "descriptor '%s': trailing ','", s);
     }
-    if (!(seen & F_C)) return fail(err, len, "descriptor '%s': input channels c= is required", s);
+    if (!(seen & F_C)) return nnb_errf(err, len, "descriptor '%s': input channels c= is required", s);
     if (!(seen & F_W)) l->w = l->h; /* square by default */
     const bool windowed = op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_POOL_MAX || op == NNB_OP_POOL_AVG;
-    if (windowed && !(seen & (F_KH | F_KW))) return fail(err, len, "descriptor '%s': kernel size r= (or kh=/kw=) is required", s);
+    if (windowed && !(seen & (F_KH | F_KW))) return nnb_errf(err, len, "descriptor '%s': kernel size r= (or kh=/kw=) is required", s);
     if (!windowed && (seen & (F_KH | F_KW | F_SH | F_SW | F_PT | F_PB | F_PL | F_PR | F_DH | F_DW)))
-        return fail(err, len, "descriptor '%s': %s takes no kernel, stride, padding or dilation", s, nnb_op_name(op));
+        return nnb_errf(err, len, "descriptor '%s': %s takes no kernel, stride, padding or dilation", s, nnb_op_name(op));
     if ((seen & F_KH) && !(seen & F_KW)) l->kw = l->kh;
     if ((seen & F_KW) && !(seen & F_KH)) l->kh = l->kw;
     if ((op == NNB_OP_POOL_MAX || op == NNB_OP_POOL_AVG)) {
@@ -204,19 +197,19 @@ int nnb_spec_parse_kv(const char *s, nnb_layer *l, char *err, size_t len)
             l->sh = l->kh;
             l->sw = l->kw;
         }
-        if (seen & F_BIAS) return fail(err, len, "descriptor '%s': pooling has no bias", s);
+        if (seen & F_BIAS) return nnb_errf(err, len, "descriptor '%s': pooling has no bias", s);
     } else if (seen & (F_CEIL | F_INCL)) {
-        return fail(err, len, "descriptor '%s': ceil/include_pad apply to pooling only", s);
+        return nnb_errf(err, len, "descriptor '%s': ceil/include_pad apply to pooling only", s);
     }
     if ((op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_FC || op == NNB_OP_LSTM) && !(seen & F_K))
-        return fail(err, len, "descriptor '%s': output channels k= is required", s);
-    if ((op == NNB_OP_EMBED) && !(seen & F_K)) return fail(err, len, "descriptor '%s': embedding dim k= is required", s);
+        return nnb_errf(err, len, "descriptor '%s': output channels k= is required", s);
+    if ((op == NNB_OP_EMBED) && !(seen & F_K)) return nnb_errf(err, len, "descriptor '%s': embedding dim k= is required", s);
     if (op == NNB_OP_BN || op == NNB_OP_EMBED) {
-        if (seen & F_BIAS) return fail(err, len, "descriptor '%s': %s has no bias flag", s, nnb_op_name(op));
+        if (seen & F_BIAS) return nnb_errf(err, len, "descriptor '%s': %s has no bias flag", s, nnb_op_name(op));
         l->bias = false;
     }
     if (pad_mode == 1) {
-        if (op == NNB_OP_DECONV) return fail(err, len, "descriptor '%s': pad=same is not defined for deconv", s);
+        if (op == NNB_OP_DECONV) return nnb_errf(err, len, "descriptor '%s': pad=same is not defined for deconv", s);
         if (l->sh <= 0 || l->sw <= 0 || l->h <= 0 || l->w <= 0 || l->kh <= 0 || l->kw <= 0 || l->dh <= 0 || l->dw <= 0)
             return nnb_layer_finalize(l, err, len); /* reports the bad size */
         same_pad(l->h, l->kh, l->sh, l->dh, &l->pt, &l->pb);
@@ -239,10 +232,10 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
     int64_t v[NF] = {0};
     bool set[NF] = {false};
     if (op != NNB_OP_CONV && op != NNB_OP_DECONV)
-        return fail(err, len, "benchdnn descriptors describe conv or deconv only");
+        return nnb_errf(err, len, "benchdnn descriptors describe conv or deconv only");
     nnb_layer_init(l, op);
     const char *s = str;
-    if (!*s) return fail(err, len, "empty descriptor");
+    if (!*s) return nnb_errf(err, len, "empty descriptor");
     while (*s) {
         if (*s == '_') {
             s++;
@@ -269,25 +262,25 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
                 l->name[n] = 0;
                 break;
             }
-            return fail(err, len, "benchdnn descriptor '%s': unexpected '%.12s'", str, s);
+            return nnb_errf(err, len, "benchdnn descriptor '%s': unexpected '%.12s'", str, s);
         }
         s += strlen(fields[f]);
         char *end;
         errno = 0;
         long long x = strtoll(s, &end, 10);
-        if (errno || end == s) return fail(err, len, "benchdnn descriptor '%s': bad number after '%s'", str, fields[f]);
-        if (set[f]) return fail(err, len, "benchdnn descriptor '%s': field '%s' repeats", str, fields[f]);
+        if (errno || end == s) return nnb_errf(err, len, "benchdnn descriptor '%s': bad number after '%s'", str, fields[f]);
+        if (set[f]) return nnb_errf(err, len, "benchdnn descriptor '%s': field '%s' repeats", str, fields[f]);
         set[f] = true;
         v[f] = x;
         s = end;
     }
     if (set[ID] || set[OD] || set[KD] || set[SD] || set[PD] || set[DD])
-        return fail(err, len, "benchdnn descriptor '%s': 3-D (id/od/kd) convolutions are not supported", str);
-    if (!set[IC] || !set[OC]) return fail(err, len, "benchdnn descriptor '%s': ic and oc are required", str);
-    if (!set[IH] && !set[IW]) return fail(err, len, "benchdnn descriptor '%s': ih (input height) is required", str);
-    if (!set[KH] && !set[KW]) return fail(err, len, "benchdnn descriptor '%s': kh (kernel height) is required", str);
+        return nnb_errf(err, len, "benchdnn descriptor '%s': 3-D (id/od/kd) convolutions are not supported", str);
+    if (!set[IC] || !set[OC]) return nnb_errf(err, len, "benchdnn descriptor '%s': ic and oc are required", str);
+    if (!set[IH] && !set[IW]) return nnb_errf(err, len, "benchdnn descriptor '%s': ih (input height) is required", str);
+    if (!set[KH] && !set[KW]) return nnb_errf(err, len, "benchdnn descriptor '%s': kh (kernel height) is required", str);
     for (int i = 0; i < NF; i++)
-        if (set[i] && v[i] < 0) return fail(err, len, "benchdnn descriptor '%s': %s must not be negative", str, fields[i]);
+        if (set[i] && v[i] < 0) return nnb_errf(err, len, "benchdnn descriptor '%s': %s must not be negative", str, fields[i]);
     if (!set[MB]) v[MB] = 2;
     if (!set[G]) v[G] = 1;
     /* spatial promotion: a missing w dimension copies h (and vice versa) */
@@ -297,14 +290,14 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
         else if (!set[hw[i][0]] && set[hw[i][1]]) { v[hw[i][0]] = v[hw[i][1]]; set[hw[i][0]] = true; }
     }
     if (!set[SH]) v[SH] = v[SW] = 1;
-    if (v[SH] <= 0 || v[SW] <= 0) return fail(err, len, "benchdnn descriptor '%s': stride must be positive", str);
+    if (v[SH] <= 0 || v[SW] <= 0) return nnb_errf(err, len, "benchdnn descriptor '%s': stride must be positive", str);
     if (v[IH] <= 0 || v[KH] <= 0 || v[IW] <= 0 || v[KW] <= 0 || v[IC] <= 0 || v[OC] <= 0 || v[MB] <= 0 || v[G] <= 0)
-        return fail(err, len, "benchdnn descriptor '%s': sizes must be positive", str);
+        return nnb_errf(err, len, "benchdnn descriptor '%s': sizes must be positive", str);
     if (v[KH] > (INT64_C(1) << 40) || v[KW] > (INT64_C(1) << 40) || v[DH] > (INT64_C(1) << 40) ||
         v[DW] > (INT64_C(1) << 40) || v[IH] > (INT64_C(1) << 40) || v[IW] > (INT64_C(1) << 40) ||
         v[OH] > (INT64_C(1) << 40) || v[OW] > (INT64_C(1) << 40) || v[SH] > (INT64_C(1) << 40) ||
         v[SW] > (INT64_C(1) << 40) || v[PH] > (INT64_C(1) << 40) || v[PW] > (INT64_C(1) << 40))
-        return fail(err, len, "benchdnn descriptor '%s': a size exceeds 2^40", str);
+        return nnb_errf(err, len, "benchdnn descriptor '%s': a size exceeds 2^40", str);
 
     l->n = v[MB];
     l->groups = v[G];
@@ -331,7 +324,7 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
             if (!have_out) {
                 out = (in - ext + 2 * p) / st + 1;
                 if (in - ext + 2 * p < 0 || out <= 0)
-                    return fail(err, len, "benchdnn descriptor '%s': padding leaves no output", str);
+                    return nnb_errf(err, len, "benchdnn descriptor '%s': padding leaves no output", str);
             } else if (!have_pad) {
                 p = ((out - 1) * st - in + ext) / 2;
                 if (p < 0) p = 0;
@@ -343,7 +336,7 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
         } else {
             if (!have_out) {
                 out = (in - 1) * st - 2 * p + ext;
-                if (out <= 0) return fail(err, len, "benchdnn descriptor '%s': padding leaves no output", str);
+                if (out <= 0) return nnb_errf(err, len, "benchdnn descriptor '%s': padding leaves no output", str);
             } else if (!have_pad) {
                 p = ((in - 1) * st - out + ext) / 2;
                 if (p < 0) p = 0;
@@ -354,7 +347,7 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
                 oph = p - p_far;
                 p_far = p;
             }
-            if (p_far < 0) return fail(err, len, "benchdnn descriptor '%s': output larger than the input allows", str);
+            if (p_far < 0) return nnb_errf(err, len, "benchdnn descriptor '%s': output larger than the input allows", str);
         }
         if (ax) { l->pl = p; l->pr = p_far; l->opw = oph; }
         else { l->pt = p; l->pb = p_far; l->oph = oph; }
@@ -362,7 +355,7 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
     }
     if (nnb_layer_finalize(l, err, len)) return -1;
     if (l->oh != v[OH] || l->ow != v[OW])
-        return fail(err, len, "benchdnn descriptor '%s': oh/ow %lldx%lld inconsistent with input, kernel, stride and padding (gives %lldx%lld)",
+        return nnb_errf(err, len, "benchdnn descriptor '%s': oh/ow %lldx%lld inconsistent with input, kernel, stride and padding (gives %lldx%lld)",
                     str, (long long)v[OH], (long long)v[OW], (long long)l->oh, (long long)l->ow);
     return 0;
 }
@@ -374,7 +367,7 @@ static bool looks_kv(const char *s)
 
 int nnb_spec_parse(const char *s, nnb_layer *l, char *err, size_t len)
 {
-    if (!s || !*s) return fail(err, len, "empty layer descriptor");
+    if (!s || !*s) return nnb_errf(err, len, "empty layer descriptor");
     size_t np;
     const nnb_preset *ps = nnb_presets(&np);
     for (size_t i = 0; i < np; i++)
@@ -392,12 +385,12 @@ int nnb_spec_parse(const char *s, nnb_layer *l, char *err, size_t len)
         return nnb_spec_parse_kv(s, l, err, len);
     }
     if (colon && (!quote || colon < quote) && looks_kv(colon + 1))
-        return fail(err, len, "descriptor '%s': unknown op '%.*s' (conv, deconv, fc, maxpool, avgpool, bn, lstm, embed)", s,
+        return nnb_errf(err, len, "descriptor '%s': unknown op '%.*s' (conv, deconv, fc, maxpool, avgpool, bn, lstm, embed)", s,
                     (int)(colon - s), s);
-    if (looks_kv(s) && !quote) return fail(err, len, "descriptor '%s': key=value form needs an op prefix, e.g. conv:%s", s, s);
+    if (looks_kv(s) && !quote) return nnb_errf(err, len, "descriptor '%s': key=value form needs an op prefix, e.g. conv:%s", s, s);
     /* a benchdnn conv string starts with one of its fields */
     if (strncmp(s, "mb", 2) && strncmp(s, "ic", 2) && strncmp(s, "g", 1) && s[0] != '_') {
-        return fail(err, len, "unknown layer '%s' (not a preset, benchdnn string or op:key=value; see --list)", s);
+        return nnb_errf(err, len, "unknown layer '%s' (not a preset, benchdnn string or op:key=value; see --list)", s);
     }
     return nnb_spec_parse_benchdnn(s, NNB_OP_CONV, l, err, len);
 }
@@ -517,7 +510,7 @@ int nnb_spec_format_human(const nnb_layer *l, char *buf, size_t len)
 int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err, size_t len)
 {
     FILE *f = fopen(path, "r");
-    if (!f) return fail(err, len, "%s: cannot open batch file: %s", path, strerror(errno));
+    if (!f) return nnb_errf(err, len, "%s: cannot open batch file: %s", path, strerror(errno));
     char line[4096];
     int lineno = 0, count = 0;
     nnb_op op = NNB_OP_CONV;
@@ -527,7 +520,7 @@ int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err,
         lineno++;
         size_t n = strlen(line);
         if (n == sizeof line - 1 && line[n - 1] != '\n') {
-            rc = fail(err, len, "%s:%d: line too long", path, lineno);
+            rc = nnb_errf(err, len, "%s:%d: line too long", path, lineno);
             break;
         }
         char *hash = strchr(line, '#');
@@ -540,11 +533,11 @@ int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err,
                 else if (strcmp(tok, "--reset") == 0) { op = NNB_OP_CONV; mb_override = 0; }
                 else if (strncmp(tok, "--mb=", 5) == 0) {
                     if (parse_i64(tok + 5, strlen(tok + 5), &mb_override) || mb_override < 0) {
-                        rc = fail(err, len, "%s:%d: bad --mb value '%s'", path, lineno, tok + 5);
+                        rc = nnb_errf(err, len, "%s:%d: bad --mb value '%s'", path, lineno, tok + 5);
                         goto done;
                     }
                 } else if (strncmp(tok, "--batch", 7) == 0) {
-                    rc = fail(err, len, "%s:%d: nested --batch is not supported", path, lineno);
+                    rc = nnb_errf(err, len, "%s:%d: nested --batch is not supported", path, lineno);
                     goto done;
                 } /* other knobs (--dir, --cfg, --alg, ...) do not change the layer */
                 continue;
@@ -558,13 +551,13 @@ int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err,
             int r = (!prefixed && op == NNB_OP_DECONV) ? nnb_spec_parse_benchdnn(tok, op, &l, e, sizeof e)
                                                        : nnb_spec_parse(tok, &l, e, sizeof e);
             if (r) {
-                rc = fail(err, len, "%s:%d: %s", path, lineno, e);
+                rc = nnb_errf(err, len, "%s:%d: %s", path, lineno, e);
                 goto done;
             }
             if (mb_override > 0) {
                 l.n = mb_override;
                 if (nnb_layer_finalize(&l, e, sizeof e)) {
-                    rc = fail(err, len, "%s:%d: %s", path, lineno, e);
+                    rc = nnb_errf(err, len, "%s:%d: %s", path, lineno, e);
                     goto done;
                 }
             }
@@ -572,8 +565,8 @@ int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err,
             if (fn(&l, tok, ctx)) { rc = -1; goto done; }
         }
     }
-    if (rc == 0 && ferror(f)) rc = fail(err, len, "%s: read error", path);
-    if (rc == 0 && count == 0) rc = fail(err, len, "%s: no layer descriptors in batch file", path);
+    if (rc == 0 && ferror(f)) rc = nnb_errf(err, len, "%s: read error", path);
+    if (rc == 0 && count == 0) rc = nnb_errf(err, len, "%s: no layer descriptors in batch file", path);
 done:
     fclose(f);
     return rc;

@@ -10,6 +10,9 @@ void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool a
 void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t params, int64_t macs, int64_t flops,
                         size_t layers);
 
+/* The layer as one JSON object (the "layer" value of a result line). */
+void nnb_json_layer_object(FILE *f, const nnb_layer_report *r);
+
 /* "115,605,504" */
 char *nnb_fmt_count(int64_t v, char *buf, size_t len);
 /* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
