@@ -639,7 +639,9 @@ int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, c
                   : c->cap_bytes[NNB_LVL_L2] ? c->cap_bytes[NNB_LVL_L2]
                                              : (int64_t)8 << 20;
     int64_t lo = o->sweep_min > 0 ? o->sweep_min : 8192;
-    int64_t hi = o->sweep_max > 0 ? o->sweep_max : (8 * llc > ((int64_t)64 << 20) ? 8 * llc : (int64_t)64 << 20);
+    /* well past the LLC: a victim / non-LRU L3 still serves part of a cyclic
+     * sweep a few times its size, so the DRAM ceiling comes from >= 8 x LLC */
+    int64_t hi = o->sweep_max > 0 ? o->sweep_max : (16 * llc > ((int64_t)128 << 20) ? 16 * llc : (int64_t)128 << 20);
     if (o->quick && o->sweep_max <= 0) hi = 4 * llc;
     if (t->memory_bytes > 0 && hi > t->memory_bytes / 4) hi = t->memory_bytes / 4;
     if (lo < 4096 * (int64_t)threads) lo = 4096 * (int64_t)threads;

@@ -1,6 +1,7 @@
 /* Counting and roofline placement for each timed kernel. */
 #include "nnbench/observe.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,45 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
         else nnb_copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
     }
     return 0;
+}
+
+/* How far a kernel's executed FLOPs may stray from the analytic count.
+ * Our own kernels execute the dense count exactly up to edge tiles (2%);
+ * OpenBLAS adds packing and edge-tile work of its own (5%). */
+static const struct {
+    const char *kernel;
+    double tolerance;
+} flops_tolerance[] = {
+    {"im2col_gemm", 0.05},
+    {"transposed_gemm", 0.05},
+    {"fc", 0.05},
+};
+
+static double tolerance_for(const char *kernel)
+{
+    for (size_t i = 0; i < sizeof flops_tolerance / sizeof flops_tolerance[0]; i++)
+        if (strcmp(flops_tolerance[i].kernel, kernel) == 0) return flops_tolerance[i].tolerance;
+    return 0.02;
+}
+
+/* Measured vs analytic: FLOPs within the kernel's tolerance of the dense
+ * count (or of benchdnn's valid-tap count, for kernels that skip padding
+ * taps: said so); DRAM bytes at least the compulsory traffic. */
+void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x)
+{
+    const nnb_analytic *a = &rep->analytic;
+    x->flops_tolerance = tolerance_for(x->kernel);
+    if (x->have_flops && a->flops > 0) {
+        double valid = 2.0 * (double)a->macs_valid + (double)a->bias_adds;
+        double r = x->flops / (double)a->flops;
+        if (fabs(r - 1.0) <= x->flops_tolerance) nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "pass");
+        else if (valid > 0 && fabs(x->flops / valid - 1.0) <= x->flops_tolerance)
+            nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "pass (valid taps)");
+        else nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "fail");
+    }
+    if (x->have_dram && a->bytes_min > 0)
+        nnb_copy_str(x->verdict_dram, sizeof x->verdict_dram,
+                     x->dram_bytes >= 0.99 * (double)a->bytes_min ? "pass" : "fail");
 }
 
 int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
@@ -86,6 +126,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->have_insn = c.have_insn;
             x->instructions = c.instructions;
             nnb_copy_str(x->count_note, sizeof x->count_note, c.note);
+            nnb_observer_verdicts(rep, x);
         }
     }
 

@@ -178,6 +178,17 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         json_num(f, x->flops / x->dram_bytes);
     }
     fputc('}', f);
+    if (x->verdict_flops[0] || x->verdict_dram[0]) {
+        fputs(",\"verdicts\":{", f);
+        bool vf = false;
+        if (x->verdict_flops[0]) {
+            fprintf(f, "\"flops\":\"%s\",\"flops_tolerance\":", x->verdict_flops);
+            json_num(f, x->flops_tolerance);
+            vf = true;
+        }
+        if (x->verdict_dram[0]) fprintf(f, "%s\"dram_bytes\":\"%s\"", vf ? "," : "", x->verdict_dram);
+        fputc('}', f);
+    }
     if (x->have_roof) {
         fputs(",\"roofline\":{\"peak_gflops\":", f);
         json_num(f, x->peak_gflops);
@@ -227,7 +238,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         roof |= r->results[i].have_roof;
     }
     fprintf(f, "\n%-18s %10s %10s %5s %9s %8s %6s", "kernel", "median", "min", "reps", "GFLOP/s", "GB/s", "check");
-    if (counted) fprintf(f, " %14s %7s %12s %7s", "FLOPs(meas)", "ratio", "DRAM B(meas)", "AI(meas)");
+    if (counted) fprintf(f, " %13s %7s %-6s %12s %6s %-6s %8s", "FLOPs(meas)", "x model", "", "DRAM(meas)", "x min", "", "AI(meas)");
     if (roof) fprintf(f, "  %-12s %6s", "bound", "eff");
     fputc('\n', f);
     for (size_t i = 0; i < r->nresults; i++) {
@@ -239,13 +250,16 @@ static void table_results(FILE *f, const nnb_layer_report *r)
                 nnb_check_name(x->check));
         if (counted) {
             char c1[32], c2[32];
-            if (x->have_flops) fprintf(f, " %14s %7.4f", nnb_fmt_si(x->flops, "", c1, sizeof c1),
-                                       r->analytic.flops ? x->flops / (double)r->analytic.flops : 0.0);
-            else fprintf(f, " %14s %7s", "-", "-");
-            if (x->have_dram) fprintf(f, " %12s", nnb_fmt_si(x->dram_bytes, "B", c2, sizeof c2));
-            else fprintf(f, " %12s", "-");
-            if (x->have_flops && x->have_dram && x->dram_bytes > 0) fprintf(f, " %7.2f", x->flops / x->dram_bytes);
-            else fprintf(f, " %7s", "-");
+            if (x->have_flops)
+                fprintf(f, " %13s %7.4f %-6.6s", nnb_fmt_si(x->flops, "", c1, sizeof c1),
+                        r->analytic.flops ? x->flops / (double)r->analytic.flops : 0.0, x->verdict_flops);
+            else fprintf(f, " %13s %7s %-6s", "-", "-", "");
+            if (x->have_dram)
+                fprintf(f, " %12s %6.2f %-6.6s", nnb_fmt_si(x->dram_bytes, "B", c2, sizeof c2),
+                        r->analytic.bytes_min ? x->dram_bytes / (double)r->analytic.bytes_min : 0.0, x->verdict_dram);
+            else fprintf(f, " %12s %6s %-6s", "-", "-", "");
+            if (x->have_flops && x->have_dram && x->dram_bytes > 0) fprintf(f, " %8.2f", x->flops / x->dram_bytes);
+            else fprintf(f, " %8s", "-");
         }
         if (roof) {
             if (x->have_roof) fprintf(f, "  %-12s %5.1f%%", x->bound, 100.0 * x->efficiency);
@@ -253,6 +267,12 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         }
         fputc('\n', f);
     }
+    for (size_t i = 0; i < r->nresults; i++)
+        if (r->results[i].verdict_flops[0]) {
+            fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"
+                       " (\"pass (valid taps)\": matches benchdnn's count); DRAM bytes >= bytes min\n");
+            break;
+        }
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].count_note[0]) {
             fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);

@@ -186,7 +186,7 @@ void nnb_plateaus_assign(const int64_t *bytes, const nnb_plateau *p, int np,
 
 /* Fills c->bw from c->sweep: plateaus first, else the best point over the
  * sizes that sit safely inside a level (2 x previous capacity .. capacity / 2;
- * DRAM: from 4 x the last cache). */
+ * DRAM: from 8 x the last cache). */
 void nnb_ceil_analyze_sweep(nnb_ceilings *c)
 {
     int n = c->nsweep;
@@ -212,12 +212,12 @@ void nnb_ceil_analyze_sweep(nnb_ceilings *c)
              * machine interference only ever lowers a point */
             /* ... taken over the plateau's points that sit safely inside the
              * level (past 2x the previous capacity, under half its own; DRAM:
-             * past 4x the last cache) when there are any, so a point of a
+             * past 8x the last cache) when there are any, so a point of a
              * transition (partly still cached) cannot become the ceiling */
             int64_t prevcap = 0;
             for (int l = 0; l < lv[i]; l++)
                 if (c->cap_bytes[l] > 0) prevcap = c->cap_bytes[l];
-            int64_t slo = lv[i] == NNB_LVL_DRAM ? 4 * prevcap : 2 * prevcap;
+            int64_t slo = lv[i] == NNB_LVL_DRAM ? 8 * prevcap : 2 * prevcap;
             int64_t shi = lv[i] == NNB_LVL_DRAM ? INT64_MAX : c->cap_bytes[lv[i]] / 2;
             double best = 0, best_safe = 0;
             for (int j = p[i].first; j <= p[i].last; j++) {
@@ -240,7 +240,7 @@ void nnb_ceil_analyze_sweep(nnb_ceilings *c)
             int64_t cap = c->cap_bytes[l];
             if (l < NNB_LVL_DRAM && cap <= 0) continue;
             int64_t lo = prev ? 2 * prev : 0, hi = l == NNB_LVL_DRAM ? INT64_MAX : cap / 2;
-            if (l == NNB_LVL_DRAM) lo = prev ? 4 * prev : 0;
+            if (l == NNB_LVL_DRAM) lo = prev ? 8 * prev : 0;
             if (cap > 0) prev = cap;
             if (cur > 0) continue;
             double vals[NNB_SWEEP_MAX];

@@ -5,6 +5,7 @@
 
 #include "nnb_test.h"
 #include "nnbench/harness.h"
+#include "nnbench/observe.h"
 #include "nnbench/spec.h"
 
 /* wrong only by one ulp-ish amount on one element: caught by the exact pass */
@@ -77,6 +78,33 @@ int main(void)
     CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
     CHECK_EQ_I64(nnb_run_layer(&o, &rep, NULL, NULL, err, sizeof err), NNB_EXIT_BAD_INPUT);
     CHECK(strstr(err, "does not support") != NULL);
+    nnb_layer_report_free(&rep);
+    /* verdicts: dense within tolerance, valid-tap count, excess, DRAM floor */
+    CHECK(nnb_spec_parse("conv3x3", &l, err, sizeof err) == 0);
+    CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
+    const nnb_analytic *a = &rep.analytic;
+    nnb_result x;
+    memset(&x, 0, sizeof x);
+    x.kernel = "direct";
+    x.have_flops = x.have_dram = true;
+    x.flops = 1.019 * (double)a->flops;
+    x.dram_bytes = (double)a->bytes_min;
+    nnb_observer_verdicts(&rep, &x);
+    CHECK_STR(x.verdict_flops, "pass");
+    CHECK_STR(x.verdict_dram, "pass");
+    CHECK_NEAR(x.flops_tolerance, 0.02, 0);
+    x.flops = 2.0 * (double)a->macs_valid + (double)a->bias_adds; /* 0.976 of dense */
+    nnb_observer_verdicts(&rep, &x);
+    CHECK_STR(x.verdict_flops, "pass (valid taps)");
+    x.flops = 1.03 * (double)a->flops;
+    x.dram_bytes = 0.5 * (double)a->bytes_min;
+    nnb_observer_verdicts(&rep, &x);
+    CHECK_STR(x.verdict_flops, "fail");
+    CHECK_STR(x.verdict_dram, "fail");
+    x.kernel = "im2col_gemm"; /* OpenBLAS: 5% */
+    nnb_observer_verdicts(&rep, &x);
+    CHECK_STR(x.verdict_flops, "pass");
+    CHECK_NEAR(x.flops_tolerance, 0.05, 0);
     nnb_layer_report_free(&rep);
     return nnb_test_done("test_harness");
 }

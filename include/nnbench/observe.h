@@ -27,6 +27,8 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
 /* nnb_counter_hook: counts one kernel and places it on the roofline. */
 int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
                       nnb_result *x, char *err, size_t len);
+/* Fills x's verdicts from its counts (tolerances per kernel, stated in the report). */
+void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x);
 /* Remembers the layer's results as roofline points. */
 void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep);
 /* Writes the picture: FILE.svg, or the same points as .csv / .json. */

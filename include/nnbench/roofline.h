@@ -10,7 +10,8 @@
  *
  * Per level the ceiling is the best point of the plateau named for it
  * (ERT: interference only lowers a point), else the best point over the
- * sizes safely inside the level (2 x previous capacity .. capacity / 2).
+ * sizes safely inside the level (2 x previous capacity .. capacity / 2;
+ * DRAM: from 8 x the last cache, the sweep going to 16 x).
  *
  * Bytes counted: "read" counts the bytes loaded; "triad" counts 12 bytes per
  * fp32 element (read b, read c, write a: what nnbench's bytes_min counts);
@@ -75,7 +76,7 @@ typedef struct nnb_ceilings {
 typedef struct nnb_ceil_opts {
     bool quick;              /* reduced sweep and shorter samples (tests) */
     bool progress;           /* progress line on stderr */
-    int64_t sweep_min, sweep_max; /* bytes; 0 = defaults (8 KiB, max(8 x LLC, 64 MiB)) */
+    int64_t sweep_min, sweep_max; /* bytes; 0 = defaults (8 KiB, max(16 x LLC, 128 MiB), <= RAM/4) */
     int per_octave;          /* sweep points per doubling; 0 = default (3; quick: 1) */
 } nnb_ceil_opts;
 

@@ -44,6 +44,10 @@ typedef struct nnb_result {
     bool have_flops, have_dram, have_l1, have_core_bytes, have_insn;
     double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
     char count_note[256];
+    /* verdicts: measured vs analytic, with the tolerance that applied */
+    char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
+    double flops_tolerance;      /* allowed |measured/analytic - 1| */
+    char verdict_dram[24];       /* "pass" (>= bytes_min), "fail", "" */
     /* roofline */
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;
