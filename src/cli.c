@@ -239,11 +239,22 @@ int nnb_cli_main(int argc, char **argv)
     }
     nnb_report_begin(out, o.format, o.analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
+    const nnb_net *net = o.model_name ? nnb_net_find(o.model_name) : NULL;
+    nnb_rf rf;
+    nnb_rf_init(&rf);
+    bool rf_ok = net && net->chain;
     int status = 0;
     for (size_t i = 0; i < ll.n; i++) {
         nnb_layer_report rep;
         if (nnb_layer_report_init(&rep, &ll.v[i], err, sizeof err)) { rc = bad("%s", err); break; }
         sum_params += rep.analytic.params;
+        /* receptive field along a chain of conv/pool layers (seed 001) */
+        if (rf_ok && nnb_rf_apply(&rf, &rep.layer) == 0) {
+            rep.have_rf = true;
+            rep.rf = rf;
+        } else {
+            rf_ok = false;
+        }
         nnb_op op = rep.layer.op;
         if (op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_FC || op == NNB_OP_LSTM)
             sum_macs += rep.analytic.macs;

@@ -64,11 +64,11 @@ static const char *const mobilenet_block[] = {
 };
 
 static const nnb_net nets[] = {
-    {"alexnet", "AlexNet as in seed 003 (conv without bias), 3x224x224", alexnet},
-    {"mnist_cnn", "seed 004's MNIST CNN, 1x28x28", mnist_cnn},
-    {"inception_naive", "seed 002's naive Inception module on 192x28x28", inception_naive},
-    {"inception_3a", "seed 002's Inception module with 1x1 reductions on 192x28x28", inception_3a},
-    {"mobilenet_block", "MobileNet v1 depthwise-separable block, 128x56x56", mobilenet_block},
+    {"alexnet", "AlexNet as in seed 003 (conv without bias), 3x224x224", alexnet, true},
+    {"mnist_cnn", "seed 004's MNIST CNN, 1x28x28", mnist_cnn, true},
+    {"inception_naive", "seed 002's naive Inception module on 192x28x28", inception_naive, false},
+    {"inception_3a", "seed 002's Inception module with 1x1 reductions on 192x28x28", inception_3a, false},
+    {"mobilenet_block", "MobileNet v1 depthwise-separable block, 128x56x56", mobilenet_block, true},
 };
 
 const nnb_net *nnb_nets(size_t *count)

@@ -124,7 +124,16 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
         json_num(f, v);
         first = false;
     }
-    fputs("}}", f);
+    fputc('}', f);
+    if (r->have_rf) {
+        fprintf(f, ",\"receptive_field\":{\"rf_h\":%lld,\"rf_w\":%lld,\"jump_h\":%lld,\"jump_w\":%lld,\"start_h\":",
+                (long long)r->rf.rf_h, (long long)r->rf.rf_w, (long long)r->rf.jump_h, (long long)r->rf.jump_w);
+        json_num(f, r->rf.start_h);
+        fputs(",\"start_w\":", f);
+        json_num(f, r->rf.start_w);
+        fputc('}', f);
+    }
+    fputc('}', f);
 }
 
 static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
@@ -224,6 +233,10 @@ static void table_header(FILE *f, const nnb_layer_report *r)
         fprintf(f, ", output-based MACs %s", nnb_fmt_count(a->macs_deconv_output, b2, sizeof b2));
     fprintf(f, "\nmemory    input %.2f MB, fwd/bwd pass %.2f MB, params %.2f MB, total %.2f MB\n", a->input_mb,
             a->pass_mb, a->params_mb, a->total_mb);
+    if (r->have_rf)
+        fprintf(f, "field     receptive field %lldx%lld input pixels, jump %lldx%lld, first centre (%.1f, %.1f)\n",
+                (long long)r->rf.rf_h, (long long)r->rf.rf_w, (long long)r->rf.jump_h, (long long)r->rf.jump_w,
+                r->rf.start_h, r->rf.start_w);
 }
 
 static void table_results(FILE *f, const nnb_layer_report *r)

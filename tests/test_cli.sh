@@ -58,6 +58,15 @@ done
 "$NNB" --model alexnet --analytic --format json >"$tmp/m.json" 2>/dev/null && ok || bad "--model rc"
 tail -n 1 "$tmp/m.json" | grep -q '"model":"alexnet","summary":{"params":61264904,"macs":861301280' && ok || bad "alexnet summary: $(tail -n1 "$tmp/m.json")"
 
+# receptive field along AlexNet: conv5 sees 163x163 pixels, pool5 195x195 (jump 32)
+$PY - "$tmp/m.json" <<'PY' && ok || bad "alexnet receptive field"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])][:-1]
+rf = [r["analytic"]["receptive_field"] for r in rows if "receptive_field" in r["analytic"]]
+assert [x["rf_h"] for x in rf[:8]] == [11, 19, 51, 67, 99, 131, 163, 195], rf
+assert rf[7]["jump_h"] == 32
+PY
+
 # batch: the ResNet-50 list, one JSON object per layer
 "$NNB" --batch "$NNB_SOURCE_DIR/bench/suites/shapes_resnet_50.txt" --analytic --format json >"$tmp/b.json" 2>/dev/null \
   && [ "$(wc -l <"$tmp/b.json")" -eq 20 ] && ok || bad "batch resnet"

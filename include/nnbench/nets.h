@@ -3,12 +3,14 @@
 #ifndef NNBENCH_NETS_H
 #define NNBENCH_NETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct nnb_net {
     const char *name;
     const char *desc;
     const char *const *layers; /* descriptors, any nnb_spec_parse form; NULL-terminated */
+    bool chain;                /* layers feed each other in order (receptive field is meaningful) */
 } nnb_net;
 
 const nnb_net *nnb_nets(size_t *count);

@@ -63,6 +63,8 @@ typedef struct nnb_layer_report {
     char human[256];
     nnb_result *results;
     size_t nresults;
+    bool have_rf;                /* layer is part of a chain (--model): field so far */
+    nnb_rf rf;
 } nnb_layer_report;
 
 const char *nnb_check_name(nnb_check c);
