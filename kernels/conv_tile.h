@@ -4,8 +4,11 @@
  * channels and every window tap, with the kb x ncols accumulators held in
  * vector registers. The input is a padded, stride-phase-split plane per
  * channel (nnb_pack_padded), so a tap is one unaligned vector load per
- * LANES columns; weights are packed [c][tap][kb] so the kb broadcasts of a
- * tap are adjacent. Implemented in direct.c for AVX-512, AVX2/FMA and
+ * LANES columns. Weights are either packed [c][tap][kb] (the kb broadcasts
+ * of a tap adjacent) or read in place from the PyTorch layout [kb][c][tap]
+ * (wjs = floats between filters): kb sequential streams, no packing pass,
+ * which matters where each weight is used only a few dozen times (ResNet's
+ * 7x7 and 14x14 layers). Implemented in direct.c for AVX-512, AVX2/FMA and
  * portable C, chosen at run time (valgrind hides AVX-512). */
 #ifndef NNBENCH_CONV_TILE_H
 #define NNBENCH_CONV_TILE_H
@@ -18,7 +21,9 @@ typedef struct nnb_tile {
     int64_t nc;            /* input channels reduced over */
     const int64_t *tapoff; /* per tap: offset from `in` (nnb_pack_tap_off) */
     int64_t ntaps;
-    const float *w;        /* packed weights [nc][ntaps][kb] */
+    const float *w;        /* weights: packed [nc][ntaps][kb] when wjs == 0, else
+                              filter j's (c, tap) at w[j*wjs + c*ntaps + tap] */
+    int64_t wjs;           /* 0: packed; else floats between filters (nc*ntaps in PyTorch's layout) */
     const float *bias;     /* kb values, or NULL */
     float *out;            /* output: channel 0 of the block, row, column ox0 */
     int64_t ostride;       /* floats between output channels */

@@ -66,6 +66,85 @@ __attribute__((target("avx512f"))) static void run512(const dw_tile *t)
     }
 }
 
+/* AVX-512, 3x3 window, stride 1, dilation 1 (MobileNet's stride-1 layers):
+ * straight from the NCHW plane, no packing. A tile is R output rows x VW
+ * vectors; each input row of the R + 2 the tile reads is loaded once per
+ * column shift s and feeds the (up to 3) output rows it touches, so a load
+ * feeds 1.5-3 FMAs instead of one. Padding columns are masked-off lanes of
+ * the (fault-suppressing) masked loads, padding rows are skipped. */
+static inline __attribute__((always_inline, target("avx512f"))) void
+dw3s1_512(const float *plane, int64_t h, int64_t w, int64_t pt, int64_t pl, const float *wt,
+          float bias, float *out, int64_t ow, int64_t oy0, int64_t x0, int ncols, const int R,
+          const int VW)
+{
+    __mmask16 m[3][4];
+    for (int s = 0; s < 3; s++)
+        for (int v = 0; v < VW; v++) { /* lane i reads column x0 + 16v + i + s - pl */
+            int64_t lo = pl - s - x0 - 16 * v, hi = w + pl - s - x0 - 16 * v;
+            lo = lo < 0 ? 0 : lo > 16 ? 16 : lo;
+            hi = hi < 0 ? 0 : hi > 16 ? 16 : hi;
+            m[s][v] = (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
+        }
+    __m512 wv[9];
+    for (int k = 0; k < 9; k++) wv[k] = _mm512_set1_ps(wt[k]);
+    __m512 acc[R_MAX][4];
+    for (int j = 0; j < R; j++)
+        for (int v = 0; v < VW; v++) acc[j][v] = _mm512_set1_ps(bias);
+#pragma GCC unroll 6
+    for (int t = 0; t < R + 2; t++) {
+        int64_t iy = oy0 + t - pt;
+        if (iy < 0 || iy >= h) continue;
+        const float *row = plane + iy * w + x0 - pl;
+#pragma GCC unroll 3
+        for (int s = 0; s < 3; s++)
+#pragma GCC unroll 4
+            for (int v = 0; v < VW; v++) {
+                __m512 x = _mm512_maskz_loadu_ps(m[s][v], row + s + 16 * v);
+#pragma GCC unroll 3
+                for (int r = 0; r < 3; r++) {
+                    int j = t - r;
+                    if (j >= 0 && j < R) acc[j][v] = _mm512_fmadd_ps(wv[r * 3 + s], x, acc[j][v]);
+                }
+            }
+    }
+    for (int v = 0; v < VW; v++) {
+        int rem = ncols - 16 * v;
+        __mmask16 sm = rem >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rem) - 1);
+        for (int j = 0; j < R; j++) _mm512_mask_storeu_ps(out + (oy0 + j) * ow + x0 + 16 * v, sm, acc[j][v]);
+    }
+}
+
+#define DW3_VW(R)                                                                          \
+    case R:                                                                                \
+        for (int64_t x0 = 0; x0 < l->ow; x0 += 64) {                                       \
+            int nc = (int)(l->ow - x0 < 64 ? l->ow - x0 : 64);                             \
+            switch ((nc + 15) / 16) {                                                      \
+            case 1: dw3s1_512(plane, l->h, l->w, l->pt, l->pl, wt, bias, out, l->ow, oy, x0, nc, R, 1); break; \
+            case 2: dw3s1_512(plane, l->h, l->w, l->pt, l->pl, wt, bias, out, l->ow, oy, x0, nc, R, 2); break; \
+            case 3: dw3s1_512(plane, l->h, l->w, l->pt, l->pl, wt, bias, out, l->ow, oy, x0, nc, R, 3); break; \
+            default: dw3s1_512(plane, l->h, l->w, l->pt, l->pl, wt, bias, out, l->ow, oy, x0, nc, R, 4); break; \
+            }                                                                              \
+        }                                                                                  \
+        break;
+
+/* one output plane of the 3x3 stride-1 path */
+__attribute__((target("avx512f"))) static void dw3s1_plane(const nnb_layer *l, const float *plane,
+                                                         const float *wt, float bias, float *out)
+{
+    for (int64_t oy = 0; oy < l->oh; oy += R_MAX) {
+        switch (l->oh - oy < R_MAX ? l->oh - oy : R_MAX) {
+        DW3_VW(1) DW3_VW(2) DW3_VW(3)
+        default: DW3_VW(4)
+        }
+    }
+}
+
+static bool dw3s1_fits(const nnb_layer *l)
+{
+    return nnb_isa_level() >= NNB_ISA_AVX512 && l->kh == 3 && l->kw == 3 && l->sh == 1 &&
+           l->sw == 1 && l->dh == 1 && l->dw == 1;
+}
+
 static inline __attribute__((always_inline, target("avx2,fma"))) void
 dw256(const dw_tile *t, const int R, const int VW)
 {
@@ -169,6 +248,15 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = nnb_pack_tap_off(&p.win, p.wq, r, s);
     float *planes = (float *)ws + p.off_floats;
     const int64_t rowstep = l->sh * l->sw * p.wq, cols = p.isa->cols;
+    if (dw3s1_fits(l)) {
+#pragma omp parallel for schedule(static)
+        for (int64_t po = 0; po < l->n * l->k; po++) {
+            const int64_t n = po / l->k, oc = po % l->k, ic = oc / p.mult;
+            dw3s1_plane(l, t->src + (n * l->c + ic) * l->h * l->w, t->wei + oc * 9,
+                        l->bias ? t->bias[oc] : 0.0f, t->dst + po * l->oh * l->ow);
+        }
+        return;
+    }
 #pragma omp parallel
     {
         float *buf = planes + omp_get_thread_num() * p.plane;

@@ -22,25 +22,27 @@
 #define VW512 4
 
 static inline __attribute__((always_inline, target("avx512f"))) void
-tile512(const nnb_tile *t, const int KB, const int VW)
+tile512(const nnb_tile *t, const int KB, const int VW, const bool PACKED)
 {
     __m512 acc[KB512][VW512];
     for (int j = 0; j < KB; j++) {
         __m512 b = _mm512_set1_ps(t->bias ? t->bias[j] : 0.0f);
         for (int v = 0; v < VW; v++) acc[j][v] = b;
     }
-    const float *w = t->w;
+    /* weight of filter j at step i (i = c*ntaps + p): wj[j][i * (PACKED ? KB : 1)] */
+    const float *wj[KB512];
+    for (int j = 0; j < KB; j++) wj[j] = PACKED ? t->w + j : t->w + j * t->wjs;
+    int64_t i = 0;
     for (int64_t c = 0; c < t->nc; c++) {
         const float *ic = t->in + c * t->cstride;
-        for (int64_t p = 0; p < t->ntaps; p++) {
+        for (int64_t p = 0; p < t->ntaps; p++, i++) {
             const float *ip = ic + t->tapoff[p];
             __m512 x[VW512];
             for (int v = 0; v < VW; v++) x[v] = _mm512_loadu_ps(ip + 16 * v);
             for (int j = 0; j < KB; j++) {
-                __m512 wj = _mm512_set1_ps(w[j]);
-                for (int v = 0; v < VW; v++) acc[j][v] = _mm512_fmadd_ps(wj, x[v], acc[j][v]);
+                __m512 w = _mm512_set1_ps(wj[j][PACKED ? i * KB : i]);
+                for (int v = 0; v < VW; v++) acc[j][v] = _mm512_fmadd_ps(w, x[v], acc[j][v]);
             }
-            w += KB;
         }
     }
     for (int v = 0; v < VW; v++) {
@@ -51,21 +53,30 @@ tile512(const nnb_tile *t, const int KB, const int VW)
     }
 }
 
-#define CASE_VW512(KB)                                  \
+#define CASE_VW512(KB, PK)                              \
     case KB:                                            \
         switch ((t->ncols + 15) / 16) {                 \
-        case 1: tile512(t, KB, 1); break;               \
-        case 2: tile512(t, KB, 2); break;               \
-        case 3: tile512(t, KB, 3); break;               \
-        default: tile512(t, KB, 4); break;              \
+        case 1: tile512(t, KB, 1, PK); break;           \
+        case 2: tile512(t, KB, 2, PK); break;           \
+        case 3: tile512(t, KB, 3, PK); break;           \
+        default: tile512(t, KB, 4, PK); break;          \
         }                                               \
         break;
 
 __attribute__((target("avx512f"))) static void run512(const nnb_tile *t)
 {
-    switch (t->kb) {
-    CASE_VW512(1) CASE_VW512(2) CASE_VW512(3) CASE_VW512(4) CASE_VW512(5)
-    default: CASE_VW512(6)
+    if (t->wjs == 0) {
+        switch (t->kb) {
+        CASE_VW512(1, true) CASE_VW512(2, true) CASE_VW512(3, true) CASE_VW512(4, true)
+        CASE_VW512(5, true)
+        default: CASE_VW512(6, true)
+        }
+    } else {
+        switch (t->kb) {
+        CASE_VW512(1, false) CASE_VW512(2, false) CASE_VW512(3, false) CASE_VW512(4, false)
+        CASE_VW512(5, false)
+        default: CASE_VW512(6, false)
+        }
     }
 }
 
@@ -75,25 +86,26 @@ __attribute__((target("avx512f"))) static void run512(const nnb_tile *t)
 #define VW256 3
 
 static inline __attribute__((always_inline, target("avx2,fma"))) void
-tile256(const nnb_tile *t, const int KB, const int VW)
+tile256(const nnb_tile *t, const int KB, const int VW, const bool PACKED)
 {
     __m256 acc[KB256][VW256];
     for (int j = 0; j < KB; j++) {
         __m256 b = _mm256_set1_ps(t->bias ? t->bias[j] : 0.0f);
         for (int v = 0; v < VW; v++) acc[j][v] = b;
     }
-    const float *w = t->w;
+    const float *wj[KB256];
+    for (int j = 0; j < KB; j++) wj[j] = PACKED ? t->w + j : t->w + j * t->wjs;
+    int64_t i = 0;
     for (int64_t c = 0; c < t->nc; c++) {
         const float *ic = t->in + c * t->cstride;
-        for (int64_t p = 0; p < t->ntaps; p++) {
+        for (int64_t p = 0; p < t->ntaps; p++, i++) {
             const float *ip = ic + t->tapoff[p];
             __m256 x[VW256];
             for (int v = 0; v < VW; v++) x[v] = _mm256_loadu_ps(ip + 8 * v);
             for (int j = 0; j < KB; j++) {
-                __m256 wj = _mm256_broadcast_ss(w + j);
-                for (int v = 0; v < VW; v++) acc[j][v] = _mm256_fmadd_ps(wj, x[v], acc[j][v]);
+                __m256 w = _mm256_broadcast_ss(&wj[j][PACKED ? i * KB : i]);
+                for (int v = 0; v < VW; v++) acc[j][v] = _mm256_fmadd_ps(w, x[v], acc[j][v]);
             }
-            w += KB;
         }
     }
     for (int v = 0; v < VW; v++) {
@@ -103,20 +115,27 @@ tile256(const nnb_tile *t, const int KB, const int VW)
     }
 }
 
-#define CASE_VW256(KB)                                  \
+#define CASE_VW256(KB, PK)                              \
     case KB:                                            \
         switch ((t->ncols + 7) / 8) {                   \
-        case 1: tile256(t, KB, 1); break;               \
-        case 2: tile256(t, KB, 2); break;               \
-        default: tile256(t, KB, 3); break;              \
+        case 1: tile256(t, KB, 1, PK); break;           \
+        case 2: tile256(t, KB, 2, PK); break;           \
+        default: tile256(t, KB, 3, PK); break;          \
         }                                               \
         break;
 
 __attribute__((target("avx2,fma"))) static void run256(const nnb_tile *t)
 {
-    switch (t->kb) {
-    CASE_VW256(1) CASE_VW256(2) CASE_VW256(3)
-    default: CASE_VW256(4)
+    if (t->wjs == 0) {
+        switch (t->kb) {
+        CASE_VW256(1, true) CASE_VW256(2, true) CASE_VW256(3, true)
+        default: CASE_VW256(4, true)
+        }
+    } else {
+        switch (t->kb) {
+        CASE_VW256(1, false) CASE_VW256(2, false) CASE_VW256(3, false)
+        default: CASE_VW256(4, false)
+        }
     }
 }
 
@@ -130,13 +149,14 @@ static void run_c(const nnb_tile *t)
     float acc[KBC][COLSC];
     for (int j = 0; j < t->kb; j++)
         for (int i = 0; i < COLSC; i++) acc[j][i] = t->bias ? t->bias[j] : 0.0f;
+    const int64_t js = t->wjs ? t->wjs : 1, step = t->wjs ? 1 : t->kb;
     const float *w = t->w;
     for (int64_t c = 0; c < t->nc; c++)
         for (int64_t p = 0; p < t->ntaps; p++) {
             const float *ip = t->in + c * t->cstride + t->tapoff[p];
             for (int j = 0; j < t->kb; j++)
-                for (int i = 0; i < COLSC; i++) acc[j][i] += w[j] * ip[i];
-            w += t->kb;
+                for (int i = 0; i < COLSC; i++) acc[j][i] += w[j * js] * ip[i];
+            w += step;
         }
     for (int j = 0; j < t->kb; j++)
         for (int i = 0; i < t->ncols; i++) t->out[j * t->ostride + i] = acc[j][i];
@@ -176,13 +196,29 @@ void nnb_tile_pack_weights(const float *wei, int kb, int64_t nc, int64_t ntaps, 
 
 /* ---------------- the direct kernel ---------------- */
 
+/* Two ways to walk the output. "rows": a tile is up to lanes*vw_max columns of
+ * one output row; the input planes are padded and stride-phase-split, so any
+ * stride works, but a narrow row (ResNet's 28/14/7-wide layers) fills few
+ * vectors. "flat": the output plane is one flattened dimension q and a tile is
+ * lanes*vw_max consecutive q, spanning rows. For a 1x1 window the input is
+ * first subsampled (im2col: stride and padding applied once) into a dense
+ * [oh*ow] plane, so q = oy*ow + ox indexes input and output alike. For stride
+ * 1 with a larger window the input is padded to pitch P = ow + (kw-1)*dw; q =
+ * oy*P + ox then reads tap (r, s) at q + nnb_pack_tap_off(), and the P - ow
+ * columns per row past the output are computed but not stored (the tile goes
+ * through a stack buffer). */
 typedef struct plan {
     const nnb_tile_isa *isa;
     nnb_win win;
     int64_t cg, kg, taps, rows, wq, cstride; /* packed plane: rows x (sw*wq), padded to 16 */
     int64_t kblocks, cols, wtiles;           /* per group: channel blocks; per row: tiles */
+    bool flat, subsample;                    /* flat walk; 1x1: input via im2col */
+    int64_t P, qlen, qvecs, qtiles;          /* flat: input pitch, positions, vectors, tiles */
+    bool packw;                              /* weights packed [c][tap][kb] per block */
     int64_t in_floats, wei_floats, off_floats;
 } plan;
+
+#define FLAT_TMP_FLOATS (KB512 * 16 * VW512) /* largest tile of any ISA */
 
 static void make_plan(const nnb_layer *l, plan *p)
 {
@@ -192,14 +228,47 @@ static void make_plan(const nnb_layer *l, plan *p)
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
     p->taps = l->kh * l->kw;
-    p->rows = nnb_pack_rows(&p->win);
-    p->wq = nnb_pack_row_len(&p->win, p->isa->lanes);
-    p->cstride = (p->rows * l->sw * p->wq + 15) / 16 * 16;
     p->kblocks = (p->kg + p->isa->kb_max - 1) / p->isa->kb_max;
     p->cols = (int64_t)p->isa->lanes * p->isa->vw_max;
     p->wtiles = (l->ow + p->cols - 1) / p->cols;
+    const int64_t lanes = p->isa->lanes;
+    p->subsample = l->kh == 1 && l->kw == 1;
+    p->flat = p->subsample;
+    if (!p->flat && l->sh == 1 && l->sw == 1) {
+        /* vectors computed per useful output, each way; a one-vector row
+         * tile is load-bound (1 load per kb FMAs), count it 15% dearer */
+        const int64_t P = l->ow + (l->kw - 1) * l->dw;
+        double rows = (double)((l->ow + lanes - 1) / lanes) * l->oh;
+        double flat = (double)((l->oh * P + lanes - 1) / lanes);
+        if (l->ow <= lanes) rows *= 1.15;
+        p->flat = flat < rows;
+    }
+    if (p->flat) {
+        p->P = p->subsample ? l->ow : l->ow + (l->kw - 1) * l->dw;
+        p->rows = p->subsample ? l->oh : l->oh + (l->kh - 1) * l->dh;
+        p->qlen = l->oh * p->P;
+        /* tiles of whole vectors, as even as possible: a last tile of one
+         * vector would be load-bound (1 load per kb FMAs) */
+        p->qvecs = (p->qlen + lanes - 1) / lanes;
+        p->qtiles = (p->qvecs + p->isa->vw_max - 1) / p->isa->vw_max;
+        p->wq = p->P;
+        /* a tile reads whole vectors past its last position, through every tap */
+        int64_t reach = (p->qlen + lanes - 1) / lanes * lanes +
+                        nnb_pack_tap_off(&p->win, p->P, l->kh - 1, l->kw - 1);
+        if (p->subsample) reach = (p->qlen + lanes - 1) / lanes * lanes;
+        p->cstride = (reach + 15) / 16 * 16;
+    } else {
+        p->rows = nnb_pack_rows(&p->win);
+        p->wq = nnb_pack_row_len(&p->win, lanes);
+        p->cstride = (p->rows * l->sw * p->wq + 15) / 16 * 16;
+        p->P = p->qlen = p->qvecs = p->qtiles = 0;
+    }
     p->in_floats = l->n * l->c * p->cstride;
-    p->wei_floats = (l->k * p->cg * p->taps + 15) / 16 * 16;
+    /* packing the weights costs a pass over them; it pays off only where each
+     * weight is used often (measured: packed 10-30% faster at >= 196
+     * positions per image, 10-40% slower at 49) */
+    p->packw = l->n * l->oh * l->ow >= 128;
+    p->wei_floats = p->packw ? (l->k * p->cg * p->taps + 15) / 16 * 16 : 0;
     p->off_floats = (p->taps * 2 + 15) / 16 * 16; /* int64 offsets, in float units */
 }
 
@@ -213,6 +282,38 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
     return (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
+/* one input plane into its packed form (see plan) */
+static void pack_plane(const nnb_layer *l, const plan *p, const float *src, float *dst)
+{
+    int64_t used;
+    if (p->subsample) {
+        nnb_im2col(src, 1, &p->win, 0, p->qlen, dst);
+        used = p->qlen;
+    } else {
+        nnb_pack_padded(src, l->h, l->w, l->pt, l->pl, p->rows, l->sw, p->wq, 0.0f, dst);
+        used = p->rows * l->sw * p->wq;
+    }
+    if (used < p->cstride) memset(dst + used, 0, (size_t)(p->cstride - used) * sizeof(float));
+}
+
+/* flat walk, pitch P > ow: copies the tile's positions [q0, q0 + n) that are
+ * outputs (q % P < ow) from tmp (kb rows of pitch cols) into the plane */
+static void flat_store(const nnb_layer *l, const plan *p, const float *tmp, int kb, int64_t q0,
+                       int64_t n, float *out, int64_t ostride)
+{
+    for (int j = 0; j < kb; j++)
+        for (int64_t q = q0; q < q0 + n;) {
+            int64_t oy = q / p->P, ox = q % p->P, end = (oy + 1) * p->P;
+            if (end > q0 + n) end = q0 + n;
+            if (ox < l->ow) {
+                int64_t m = (end < oy * p->P + l->ow ? end : oy * p->P + l->ow) - q;
+                memcpy(out + j * ostride + oy * l->ow + ox, tmp + j * p->cols + (q - q0),
+                       (size_t)m * sizeof(float));
+            }
+            q = end;
+        }
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
@@ -221,33 +322,65 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     int64_t *off = (int64_t *)(wp + p.wei_floats);
     for (int64_t r = 0; r < l->kh; r++)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = nnb_pack_tap_off(&p.win, p.wq, r, s);
-    const int64_t kbm = p.isa->kb_max, rp = l->sw * p.wq;
-    const int64_t blocks = l->groups * p.kblocks, items = l->n * blocks * l->oh;
+    const int64_t kbm = p.isa->kb_max, rp = l->sw * p.wq, ohw = l->oh * l->ow;
+    const int64_t blocks = l->groups * p.kblocks;
+    const int64_t items = l->n * blocks * (p.flat ? p.qtiles : l->oh);
 #pragma omp parallel
     {
+        float tmp[FLAT_TMP_FLOATS] __attribute__((aligned(64)));
 #pragma omp for schedule(static) nowait
         for (int64_t pl = 0; pl < l->n * l->c; pl++)
-            nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, l->pt, l->pl, p.rows, l->sw,
-                            p.wq, 0.0f, in + pl * p.cstride);
+            pack_plane(l, &p, t->src + pl * l->h * l->w, in + pl * p.cstride);
 #pragma omp for schedule(static)
-        for (int64_t b = 0; b < blocks; b++) {
+        for (int64_t b = 0; b < (p.packw ? blocks : 0); b++) {
             int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
             int kb = (int)(g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm);
             nnb_tile_pack_weights(t->wei + oc * p.cg * p.taps, kb, p.cg, p.taps,
                                   wp + oc * p.cg * p.taps);
         }
+        /* flat: channel blocks innermost, so consecutive items share their
+         * input tile (L2) and the weights stream (measured: no better the
+         * other way round at 14x14); rows: output rows innermost, so a
+         * block's weights stay in L1 over the image */
+        const int64_t npos = p.flat ? p.qtiles : l->oh;
 #pragma omp for schedule(static)
         for (int64_t it = 0; it < items; it++) {
-            int64_t oy = it % l->oh, b = (it / l->oh) % blocks, n = it / (l->oh * blocks);
+            int64_t b, pos, n = it / (npos * blocks);
+            if (p.flat) {
+                b = it % blocks;
+                pos = (it / blocks) % npos;
+            } else {
+                pos = it % npos;
+                b = (it / npos) % blocks;
+            }
             int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
             int kb = (int)(g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm);
             nnb_tile tile = {
                 .cstride = p.cstride, .nc = p.cg, .tapoff = off, .ntaps = p.taps,
-                .w = wp + oc * p.cg * p.taps, .bias = l->bias ? t->bias + oc : NULL,
-                .ostride = l->oh * l->ow, .kb = kb,
+                .w = (p.packw ? wp : t->wei) + oc * p.cg * p.taps,
+                .wjs = p.packw ? 0 : p.cg * p.taps, .bias = l->bias ? t->bias + oc : NULL,
+                .ostride = ohw, .kb = kb,
             };
-            const float *irow = in + (n * l->c + g * p.cg) * p.cstride + oy * l->sh * rp;
-            float *orow = t->dst + ((n * l->k + oc) * l->oh + oy) * l->ow;
+            const float *iplane = in + (n * l->c + g * p.cg) * p.cstride;
+            float *oplane = t->dst + (n * l->k + oc) * ohw;
+            if (p.flat) {
+                int64_t q0 = pos * p.qvecs / p.qtiles * p.isa->lanes;
+                int64_t q1 = (pos + 1) * p.qvecs / p.qtiles * p.isa->lanes;
+                tile.in = iplane + q0;
+                tile.ncols = (int)((q1 < p.qlen ? q1 : p.qlen) - q0);
+                if (p.P == l->ow) {
+                    tile.out = oplane + q0;
+                    p.isa->run(&tile);
+                } else {
+                    tile.out = tmp;
+                    tile.ostride = p.cols;
+                    p.isa->run(&tile);
+                    flat_store(l, &p, tmp, kb, q0, tile.ncols, oplane, ohw);
+                }
+                continue;
+            }
+            const float *irow = iplane + pos * l->sh * rp;
+            float *orow = oplane + pos * l->ow;
             for (int64_t x0 = 0; x0 < l->ow; x0 += p.cols) {
                 tile.in = irow + x0;
                 tile.out = orow + x0;
@@ -260,7 +393,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 
 const nnb_kernel nnb_kernel_direct = {
     .name = "direct",
-    .desc = "direct conv: packed padded input, register-blocked AVX-512/AVX2/C micro-kernel",
+    .desc = "direct conv: packed input (rows or flattened plane), register-blocked AVX-512/AVX2/C micro-kernel",
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,

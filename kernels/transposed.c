@@ -4,14 +4,12 @@
  * (one sgemm), then col2im scatters the columns into the output (the adjoint
  * of im2col, same index helpers). Output padding just enlarges the output.
  *
- * transposed_direct: gather form, one output row at a time, no column
- * buffer. Output row oy gathers input row iy through tap r when
- * oy + pt - r*dh = iy*sh. Along the row, input ix feeds padded output column
- * X = ix*sw + s*dw, i.e. phase X % sw at index ix + (s*dw)/sw: so in a
- * phase-split row buffer every (ic, r, s) contribution is a contiguous axpy,
- * which vectorises; the row is then interleaved back into dst. OpenMP over
- * (image, output channel, output row): each row has one owner, no races. */
+ * transposed_direct: gather form, no column buffer and no scatter: the
+ * outputs of each (row, column) stride phase are an ordinary stride-1
+ * convolution with that phase's taps, run on the direct kernel's
+ * register-blocked micro-kernel (details below). */
 #include "nnbench/kernel.h"
+#include "conv_tile.h"
 #include "im2col.h"
 
 #include <cblas.h>
@@ -96,62 +94,167 @@ static void gemm_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 
 /* ---------------- transposed_direct ---------------- */
 
-/* length of one phase of the row buffer: every written and read index */
-static int64_t phase_len(const nnb_layer *l)
+/* Sub-pixel form: output (oy, ox), padded (Y, X) = (oy + pt, ox + pl), gathers
+ * tap (r, s) from input (iy, ix) = ((Y - r*dh)/sh, (X - s*dw)/sw) when both
+ * divide exactly. So the outputs of one row phase Y % sh and column phase
+ * X % sw form an ordinary stride-1 convolution of the input with the taps of
+ * that phase pair: X = bx + sw*j reads ix = j + (bx - s*dw)/sw, consecutive j
+ * consecutive ix. Each phase pair runs through the direct kernel's
+ * register-blocked micro-kernel (conv_tile.h) over a zero-padded input
+ * (nnb_pack_padded, so border taps read zeros), with the weights packed per
+ * phase pair and channel block; sw > 1 spreads the tile into the output row
+ * through a stack buffer. OpenMP over (image, channel block, row, phase). */
+#define TD_MAX_PHASES 256 /* sh * sw; larger strides are refused */
+
+typedef struct tplan {
+    const nnb_tile_isa *isa;
+    int64_t cg, kg, kblocks, cols;
+    int64_t PT, PL, prows, pitch, cstride;   /* padded input planes */
+    int64_t ntap[TD_MAX_PHASES], tap0[TD_MAX_PHASES]; /* per phase pair: taps, first tap */
+    int64_t in_floats, wei_floats, off_floats;
+} tplan;
+
+static int64_t mod_pos(int64_t a, int64_t m) { return ((a % m) + m) % m; }
+
+/* phase pairs are (Y % sh, X % sw); taps (r, s) in r-major order */
+static bool tap_in_phase(const nnb_layer *l, int64_t ry, int64_t bx, int64_t r, int64_t s)
 {
-    int64_t wr = l->w + ((l->kw - 1) * l->dw) / l->sw;
-    int64_t rd = (l->ow - 1 + l->pl) / l->sw + 1;
-    int64_t jn = wr > rd ? wr : rd;
-    return (jn + 15) / 16 * 16;
+    return mod_pos(ry - r * l->dh, l->sh) == 0 && mod_pos(bx - s * l->dw, l->sw) == 0;
+}
+
+/* output columns of phase bx: X = bx + sw*j, j in [lo, hi) */
+static void phase_cols(const nnb_layer *l, int64_t bx, int64_t *lo, int64_t *hi)
+{
+    *lo = l->pl >= bx ? (l->pl - bx + l->sw - 1) / l->sw : 0;
+    int64_t e = l->pl + l->ow - bx; /* X < pl + ow */
+    *hi = e > 0 ? (e + l->sw - 1) / l->sw : 0;
+    if (*hi < *lo) *hi = *lo;
+}
+
+static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
+{
+    if (l->sh * l->sw > TD_MAX_PHASES) return false;
+    p->isa = nnb_tile_isa_best();
+    p->cg = l->c / l->groups;
+    p->kg = l->k / l->groups;
+    p->kblocks = (p->kg + p->isa->kb_max - 1) / p->isa->kb_max;
+    p->cols = (int64_t)p->isa->lanes * p->isa->vw_max;
+    const int64_t lanes = p->isa->lanes;
+    p->PT = ((l->kh - 1) * l->dh + l->sh - 1) / l->sh;
+    p->PL = ((l->kw - 1) * l->dw + l->sw - 1) / l->sw;
+    int64_t iy_end = (l->oh - 1 + l->pt) / l->sh + 1, wide = l->w;
+    for (int64_t bx = 0; bx < l->sw; bx++) {
+        int64_t lo, hi;
+        phase_cols(l, bx, &lo, &hi);
+        int64_t reach = lo + (hi - lo + lanes - 1) / lanes * lanes; /* whole vectors */
+        if (reach > wide) wide = reach;
+    }
+    p->prows = p->PT + (iy_end > l->h ? iy_end : l->h);
+    p->pitch = p->PL + wide;
+    p->cstride = (p->prows * p->pitch + 15) / 16 * 16;
+    int64_t t0 = 0;
+    for (int64_t ry = 0; ry < l->sh; ry++)
+        for (int64_t bx = 0; bx < l->sw; bx++) {
+            int64_t n = 0;
+            for (int64_t r = 0; r < l->kh; r++)
+                for (int64_t s = 0; s < l->kw; s++) n += tap_in_phase(l, ry, bx, r, s);
+            p->ntap[ry * l->sw + bx] = n;
+            p->tap0[ry * l->sw + bx] = t0;
+            t0 += n;
+        }
+    p->in_floats = l->n * l->c * p->cstride;
+    p->wei_floats = (l->k * p->cg * l->kh * l->kw + 15) / 16 * 16;
+    p->off_floats = (int64_t)nthreads * ((2 * l->kh * l->kw + 15) / 16 * 16);
+    return true;
+}
+
+static bool direct_supports(const nnb_layer *l)
+{
+    tplan p;
+    return supports(l) && tplan_make(l, 1, &p);
 }
 
 static int64_t direct_ws(const nnb_layer *l, int nthreads)
 {
-    return (int64_t)nthreads * l->sw * phase_len(l) * (int64_t)sizeof(float);
+    tplan p;
+    if (!tplan_make(l, nthreads, &p)) return 0;
+    return (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void axpy(float *restrict y, float a, const float *restrict x, int64_t n)
-{
-    for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
-}
-
-static void direct_row(const nnb_layer *l, const nnb_tensors *t, int64_t n, int64_t oc,
-                       int64_t oy, float *buf, int64_t jn)
-{
-    const int64_t cg = l->c / l->groups, kg = l->k / l->groups;
-    const int64_t g = oc / kg, ocg = oc % kg;
-    memset(buf, 0, (size_t)(l->sw * jn) * sizeof(float));
-    for (int64_t icg = 0; icg < cg; icg++) {
-        const int64_t ic = g * cg + icg;
-        for (int64_t r = 0; r < l->kh; r++) {
-            int64_t y = oy + l->pt - r * l->dh; /* = iy*sh for a contributing row */
-            if (y < 0 || y % l->sh || y / l->sh >= l->h) continue;
-            const float *srow = t->src + ((n * l->c + ic) * l->h + y / l->sh) * l->w;
-            const float *wr = t->wei + ((ic * kg + ocg) * l->kh + r) * l->kw;
-            for (int64_t s = 0; s < l->kw; s++) {
-                int64_t x = s * l->dw;
-                axpy(buf + (x % l->sw) * jn + x / l->sw, wr[s], srow, l->w);
-            }
-        }
-    }
-    float *d = t->dst + ((n * l->k + oc) * l->oh + oy) * l->ow;
-    const float b = l->bias ? t->bias[oc] : 0.0f;
-    for (int64_t ox = 0; ox < l->ow; ox++) {
-        int64_t X = ox + l->pl;
-        d[ox] = buf[(X % l->sw) * jn + X / l->sw] + b;
-    }
-}
+#define TD_TMP_FLOATS (8 * 64) /* >= kb_max * lanes * vw_max of every ISA */
 
 static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
-    const int64_t jn = phase_len(l), rows = l->n * l->k * l->oh;
+    tplan p;
+    tplan_make(l, omp_get_max_threads(), &p);
+    float *in = ws, *wp = in + p.in_floats;
+    int64_t *offs = (int64_t *)(wp + p.wei_floats);
+    const int64_t kbm = p.isa->kb_max, taps = l->kh * l->kw, phases = l->sh * l->sw;
+    const int64_t blocks = l->groups * p.kblocks, ohw = l->oh * l->ow;
+    const int64_t items = l->n * blocks * l->oh * l->sw;
 #pragma omp parallel
     {
-        float *buf = (float *)ws + omp_get_thread_num() * l->sw * jn;
+        float tmp[TD_TMP_FLOATS] __attribute__((aligned(64)));
+        int64_t *off = offs + omp_get_thread_num() * ((2 * taps + 15) / 16 * 16) / 2;
+#pragma omp for schedule(static) nowait
+        for (int64_t pl = 0; pl < l->n * l->c; pl++)
+            nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, p.PT, p.PL, p.prows, 1, p.pitch,
+                            0.0f, in + pl * p.cstride);
+        /* weights: per phase pair, per channel block, [c][tap][kb] */
 #pragma omp for schedule(static)
-        for (int64_t it = 0; it < rows; it++)
-            direct_row(l, t, it / (l->k * l->oh), (it / l->oh) % l->k, it % l->oh, buf, jn);
+        for (int64_t pb = 0; pb < phases * blocks; pb++) {
+            const int64_t ph = pb / blocks, b = pb % blocks, ry = ph / l->sw, bx = ph % l->sw;
+            const int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
+            const int64_t kb = g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm;
+            float *d = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph];
+            for (int64_t c = 0; c < p.cg; c++)
+                for (int64_t r = 0; r < l->kh; r++)
+                    for (int64_t s = 0; s < l->kw; s++) {
+                        if (!tap_in_phase(l, ry, bx, r, s)) continue;
+                        for (int64_t j = 0; j < kb; j++) /* PyTorch: [ic][kg][kh][kw] */
+                            *d++ = t->wei[(((g * p.cg + c) * p.kg + (oc - g * p.kg + j)) * l->kh + r) *
+                                              l->kw + s];
+                    }
+        }
+#pragma omp for schedule(static)
+        for (int64_t it = 0; it < items; it++) {
+            const int64_t bx = it % l->sw, oy = (it / l->sw) % l->oh;
+            const int64_t b = (it / (l->sw * l->oh)) % blocks, n = it / (l->sw * l->oh * blocks);
+            const int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
+            const int kb = (int)(g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm);
+            const int64_t Y = oy + l->pt, ry = Y % l->sh, ph = ry * l->sw + bx;
+            int64_t nt = 0;
+            for (int64_t r = 0; r < l->kh; r++)
+                for (int64_t s = 0; s < l->kw; s++)
+                    if (tap_in_phase(l, ry, bx, r, s)) /* exact divisions */
+                        off[nt++] = ((Y - r * l->dh) / l->sh + p.PT) * p.pitch + (bx - s * l->dw) / l->sw;
+            int64_t jlo, jhi;
+            phase_cols(l, bx, &jlo, &jhi);
+            nnb_tile tile = {
+                .cstride = p.cstride, .nc = p.cg, .tapoff = off, .ntaps = nt,
+                .w = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph], .wjs = 0,
+                .bias = l->bias ? t->bias + oc : NULL, .kb = kb,
+            };
+            const float *iplane = in + (n * l->c + g * p.cg) * p.cstride + p.PL;
+            float *orow = t->dst + (n * l->k + oc) * ohw + oy * l->ow;
+            for (int64_t j0 = jlo; j0 < jhi; j0 += p.cols) {
+                tile.in = iplane + j0;
+                tile.ncols = (int)(jhi - j0 < p.cols ? jhi - j0 : p.cols);
+                const int64_t ox0 = bx + l->sw * j0 - l->pl;
+                if (l->sw == 1) {
+                    tile.out = orow + ox0;
+                    tile.ostride = ohw;
+                    p.isa->run(&tile);
+                    continue;
+                }
+                tile.out = tmp;
+                tile.ostride = p.cols;
+                p.isa->run(&tile);
+                for (int j = 0; j < kb; j++)
+                    for (int i = 0; i < tile.ncols; i++)
+                        orow[j * ohw + ox0 + l->sw * i] = tmp[j * p.cols + i];
+            }
+        }
     }
 }
 
@@ -165,8 +268,8 @@ const nnb_kernel nnb_kernel_transposed_gemm = {
 
 const nnb_kernel nnb_kernel_transposed_direct = {
     .name = "transposed_direct",
-    .desc = "transposed conv: direct gather per output row, phase-split vectorised axpys",
-    .supports = supports,
+    .desc = "transposed conv: sub-pixel phases as stride-1 convs on the register-blocked micro-kernel",
+    .supports = direct_supports,
     .workspace_bytes = direct_ws,
     .run = direct_run,
 };

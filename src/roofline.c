@@ -219,12 +219,12 @@ void nnb_ceil_analyze_sweep(nnb_ceilings *c)
                 if (c->cap_bytes[l] > 0) prevcap = c->cap_bytes[l];
             int64_t slo = lv[i] == NNB_LVL_DRAM ? 8 * prevcap : 2 * prevcap;
             int64_t shi = lv[i] == NNB_LVL_DRAM ? INT64_MAX : c->cap_bytes[lv[i]] / 2;
-            double best = 0, best_safe = 0;
+            double best_safe = 0, best;
             for (int j = p[i].first; j <= p[i].last; j++) {
-                if (v[j] > best) best = v[j];
                 if (bytes[j] >= slo && bytes[j] <= shi && v[j] > best_safe) best_safe = v[j];
             }
-            if (best_safe > 0) best = best_safe;
+            /* no point safely inside: the plateau's median, not its best */
+            best = best_safe > 0 ? best_safe : p[i].gbs;
             if (k) b->triad_gbs = best;
             else {
                 b->read_gbs = best;
