@@ -88,6 +88,22 @@ expect_bad "unknown model" --model resnet9000
 expect_bad "missing batch" --batch /nonexistent/file
 expect_bad "stray argument" --layer conv3x3 extra
 
+# runs: --kernels fast leaves out the reference, results carry timing and check
+"$NNB" --layer "conv:c=8,h=10,k=8,r=3,pad=1" --kernels fast --counters none --reps 2 --format json >"$tmp/r.json" 2>/dev/null && ok || bad "run rc"
+$PY - "$tmp/r.json" <<'PY' && ok || bad "run json"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+names = [r["kernel"] for r in rows]
+assert "reference" not in names and "direct" in names and "im2col_gemm" in names, names
+for r in rows:
+    assert r["check"] == "pass" and r["time"]["reps"] >= 2 and r["gflops"] > 0, r
+    assert r["counters"]["backend"] == "none" and "flops" not in r["counters"], r["counters"]
+    assert r["threads"] >= 1
+PY
+expect_bad "unknown kernel" --layer conv3x3 --kernels nosuch
+expect_bad "unsupported kernel" --layer conv3x3 --kernels depthwise
+expect_bad "unknown backend" --layer conv3x3 --counters foo
+
 # --out: whole file on success; nothing at all on failure
 "$NNB" --layer conv3x3 --analytic --format json --out "$tmp/o.json" >/dev/null 2>&1 && [ -s "$tmp/o.json" ] && ok || bad "--out write"
 printf 'mb1ic8ih6oc4kh3ph1\nmb1ic8ih6oc4kh3ph1zz\n' >"$tmp/bad.txt"
