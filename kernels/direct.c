@@ -314,6 +314,66 @@ static void flat_store(const nnb_layer *l, const plan *p, const float *tmp, int 
         }
 }
 
+/* Threads of a flat walk as tk channel-block groups x T/tk position groups
+ * (tk divides T): the split whose per-thread reads, input / tq + weights / tk,
+ * are fewest (ties to more position groups, the order a 1-thread run has). */
+static int split_flat(const nnb_layer *l, const plan *p, int T)
+{
+    const int64_t blocks = l->groups * p->kblocks, np = l->n * p->qtiles;
+    const double in = (double)l->n * l->c * p->cstride, wei = (double)l->k * p->cg * p->taps;
+    int best = 1;
+    double best_cost = 0;
+    for (int tk = 1; tk <= T; tk++) {
+        if (T % tk || tk > blocks || T / tk > np) continue;
+        double cost = in / (T / tk) + wei / tk;
+        if (best_cost == 0 || cost < best_cost * 0.98) best = tk, best_cost = cost;
+    }
+    return best;
+}
+
+/* one work item: channel block b of image n at position pos (flat: tile
+ * index; rows: output row) */
+static inline void do_item(const nnb_layer *l, const plan *p, const nnb_tensors *t,
+                           const int64_t *off, const float *wp, const float *in, float *tmp,
+                           int64_t n, int64_t b, int64_t pos)
+{
+    const int64_t kbm = p->isa->kb_max, rp = l->sw * p->wq, ohw = l->oh * l->ow;
+    int64_t g = b / p->kblocks, oc = g * p->kg + (b % p->kblocks) * kbm;
+    int kb = (int)(g * p->kg + p->kg - oc < kbm ? g * p->kg + p->kg - oc : kbm);
+    nnb_tile tile = {
+        .cstride = p->cstride, .nc = p->cg, .tapoff = off, .ntaps = p->taps,
+        .w = (p->packw ? wp : t->wei) + oc * p->cg * p->taps,
+        .wjs = p->packw ? 0 : p->cg * p->taps, .bias = l->bias ? t->bias + oc : NULL,
+        .ostride = ohw, .kb = kb,
+    };
+    const float *iplane = in + (n * l->c + g * p->cg) * p->cstride;
+    float *oplane = t->dst + (n * l->k + oc) * ohw;
+    if (p->flat) {
+        int64_t q0 = pos * p->qvecs / p->qtiles * p->isa->lanes;
+        int64_t q1 = (pos + 1) * p->qvecs / p->qtiles * p->isa->lanes;
+        tile.in = iplane + q0;
+        tile.ncols = (int)((q1 < p->qlen ? q1 : p->qlen) - q0);
+        if (p->P == l->ow) {
+            tile.out = oplane + q0;
+            p->isa->run(&tile);
+        } else {
+            tile.out = tmp;
+            tile.ostride = p->cols;
+            p->isa->run(&tile);
+            flat_store(l, p, tmp, kb, q0, tile.ncols, oplane, ohw);
+        }
+        return;
+    }
+    const float *irow = iplane + pos * l->sh * rp;
+    float *orow = oplane + pos * l->ow;
+    for (int64_t x0 = 0; x0 < l->ow; x0 += p->cols) {
+        tile.in = irow + x0;
+        tile.out = orow + x0;
+        tile.ncols = (int)(l->ow - x0 < p->cols ? l->ow - x0 : p->cols);
+        p->isa->run(&tile);
+    }
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
@@ -322,7 +382,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     int64_t *off = (int64_t *)(wp + p.wei_floats);
     for (int64_t r = 0; r < l->kh; r++)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = nnb_pack_tap_off(&p.win, p.wq, r, s);
-    const int64_t kbm = p.isa->kb_max, rp = l->sw * p.wq, ohw = l->oh * l->ow;
+    const int64_t kbm = p.isa->kb_max;
     const int64_t blocks = l->groups * p.kblocks;
     const int64_t items = l->n * blocks * (p.flat ? p.qtiles : l->oh);
 #pragma omp parallel
@@ -341,52 +401,28 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         /* flat: channel blocks innermost, so consecutive items share their
          * input tile (L2) and the weights stream (measured: no better the
          * other way round at 14x14); rows: output rows innermost, so a
-         * block's weights stay in L1 over the image */
+         * block's weights stay in L1 over the image. Flat with several
+         * threads: a tk x tq grid (split_flat), each thread its own channel
+         * blocks and positions, so where the weights outweigh the input
+         * (ResNet's 14x14 and 7x7 layers) no two threads stream the same
+         * weights. */
         const int64_t npos = p.flat ? p.qtiles : l->oh;
-#pragma omp for schedule(static)
-        for (int64_t it = 0; it < items; it++) {
-            int64_t b, pos, n = it / (npos * blocks);
-            if (p.flat) {
-                b = it % blocks;
-                pos = (it / blocks) % npos;
-            } else {
-                pos = it % npos;
-                b = (it / npos) % blocks;
+        if (p.flat) {
+            const int T = omp_get_num_threads(), tid = omp_get_thread_num();
+            const int tk = split_flat(l, &p, T), tq = T / tk;
+            if (tid < tk * tq) {
+                const int64_t ki = tid % tk, qi = tid / tk, np = l->n * npos;
+                const int64_t b0 = ki * blocks / tk, b1 = (ki + 1) * blocks / tk;
+                const int64_t s0 = qi * np / tq, s1 = (qi + 1) * np / tq;
+                for (int64_t s = s0; s < s1; s++)
+                    for (int64_t b = b0; b < b1; b++)
+                        do_item(l, &p, t, off, wp, in, tmp, s / npos, b, s % npos);
             }
-            int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
-            int kb = (int)(g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm);
-            nnb_tile tile = {
-                .cstride = p.cstride, .nc = p.cg, .tapoff = off, .ntaps = p.taps,
-                .w = (p.packw ? wp : t->wei) + oc * p.cg * p.taps,
-                .wjs = p.packw ? 0 : p.cg * p.taps, .bias = l->bias ? t->bias + oc : NULL,
-                .ostride = ohw, .kb = kb,
-            };
-            const float *iplane = in + (n * l->c + g * p.cg) * p.cstride;
-            float *oplane = t->dst + (n * l->k + oc) * ohw;
-            if (p.flat) {
-                int64_t q0 = pos * p.qvecs / p.qtiles * p.isa->lanes;
-                int64_t q1 = (pos + 1) * p.qvecs / p.qtiles * p.isa->lanes;
-                tile.in = iplane + q0;
-                tile.ncols = (int)((q1 < p.qlen ? q1 : p.qlen) - q0);
-                if (p.P == l->ow) {
-                    tile.out = oplane + q0;
-                    p.isa->run(&tile);
-                } else {
-                    tile.out = tmp;
-                    tile.ostride = p.cols;
-                    p.isa->run(&tile);
-                    flat_store(l, &p, tmp, kb, q0, tile.ncols, oplane, ohw);
-                }
-                continue;
-            }
-            const float *irow = iplane + pos * l->sh * rp;
-            float *orow = oplane + pos * l->ow;
-            for (int64_t x0 = 0; x0 < l->ow; x0 += p.cols) {
-                tile.in = irow + x0;
-                tile.out = orow + x0;
-                tile.ncols = (int)(l->ow - x0 < p.cols ? l->ow - x0 : p.cols);
-                p.isa->run(&tile);
-            }
+        } else {
+#pragma omp for schedule(static) nowait
+            for (int64_t it = 0; it < items; it++)
+                do_item(l, &p, t, off, wp, in, tmp, it / (npos * blocks), (it / npos) % blocks,
+                        it % npos);
         }
     }
 }

@@ -34,7 +34,11 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
         else return fail(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
     } else if (nnb_ceil_cache_path(nnb_results_dir(), o->threads, path, sizeof path) == 0) {
         int r = nnb_ceil_load(path, &ob->ceil, e, sizeof e);
-        if (r == 0) ob->have_ceil = true;
+        char key[sizeof ob->ceil.key];
+        nnb_ceil_machine_key(key, sizeof key);
+        if (r == 0 && strcmp(key, ob->ceil.key) == 0) ob->have_ceil = true;
+        else if (r == 0)
+            snprintf(ob->ceil_why, sizeof ob->ceil_why, "cached ceilings are for another machine: run 'nnbench roofline --refresh'");
         else if (r == 1)
             snprintf(ob->ceil_why, sizeof ob->ceil_why,
                      "no ceilings cached for %d thread(s): run 'nnbench roofline --threads %d' or use --plot",
