@@ -239,6 +239,14 @@ static void table_header(FILE *f, const nnb_layer_report *r)
                 r->rf.start_h, r->rf.start_w);
 }
 
+/* 1.234 s / 12.345 ms / 4.56 us */
+static void fmt_time(double s, char *buf, size_t len)
+{
+    if (s >= 1.0) snprintf(buf, len, "%.3f s", s);
+    else if (s >= 1e-3) snprintf(buf, len, "%.3f ms", s * 1e3);
+    else snprintf(buf, len, "%.2f us", s * 1e6);
+}
+
 static void table_results(FILE *f, const nnb_layer_report *r)
 {
     if (!r->nresults) return;
@@ -257,8 +265,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
         char t1[32], t2[32];
-        snprintf(t1, sizeof t1, "%.3f ms", x->time.median_s * 1e3);
-        snprintf(t2, sizeof t2, "%.3f ms", x->time.min_s * 1e3);
+        fmt_time(x->time.median_s, t1, sizeof t1);
+        fmt_time(x->time.min_s, t2, sizeof t2);
         fprintf(f, "%-18s %10s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, t2, x->time.reps, x->gflops, x->gbs,
                 nnb_check_name(x->check));
         if (counted) {
