@@ -12,7 +12,7 @@ void nnb_measure_defaults(nnb_measure_opts *o)
     memset(o, 0, sizeof *o);
     o->warmup = 1;
     o->min_reps = 5;
-    o->max_reps = 1000;
+    o->max_reps = 100000;
     o->min_time_s = 0.2;
     o->cold = false;
     o->flush_bytes = 0;

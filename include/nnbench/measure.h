@@ -16,7 +16,7 @@ typedef struct nnb_timing {
 typedef struct nnb_measure_opts {
     int warmup;          /* untimed runs first (default 1) */
     int min_reps;        /* at least this many timed runs (default 5) */
-    int max_reps;        /* at most (default 1000) */
+    int max_reps;        /* at most (default 100000) */
     double min_time_s;   /* keep going until this much time was timed (default 0.2) */
     bool cold;           /* flush caches before each timed run (flush not timed) */
     int64_t flush_bytes; /* size of the flush buffer (default: 4 x last-level cache or 64 MiB) */
