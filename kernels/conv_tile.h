@@ -13,6 +13,7 @@
 #ifndef NNBENCH_CONV_TILE_H
 #define NNBENCH_CONV_TILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct nnb_tile {
@@ -29,6 +30,10 @@ typedef struct nnb_tile {
     int64_t ostride;       /* floats between output channels */
     int kb;                /* output channels, 1..kb_max */
     int ncols;             /* output columns, 1..lanes*vw_max */
+    bool exact;            /* compute no lane past ncols even where a narrow
+                              tail costs more instructions than one masked
+                              vector (AVX2: 4-wide + scalar lanes); set where
+                              the tail is rare (once per flattened plane) */
 } nnb_tile;
 
 typedef struct nnb_tile_isa {

@@ -22,7 +22,7 @@
 #define VW512 4
 
 static inline __attribute__((always_inline, target("avx512f"))) void
-tile512(const nnb_tile *t, const int KB, const int VW, const bool PACKED)
+tile512(const nnb_tile *t, const int KB, const int VW, const bool PACKED, const bool MASK)
 {
     __m512 acc[KB512][VW512];
     for (int j = 0; j < KB; j++) {
@@ -32,13 +32,20 @@ tile512(const nnb_tile *t, const int KB, const int VW, const bool PACKED)
     /* weight of filter j at step i (i = c*ntaps + p): wj[j][i * (PACKED ? KB : 1)] */
     const float *wj[KB512];
     for (int j = 0; j < KB; j++) wj[j] = PACKED ? t->w + j : t->w + j * t->wjs;
+    /* MASK: the last vector's lanes past ncols are not loaded, so the tile
+     * reads nothing past its columns. Unused: the packed rows hold whole
+     * vectors, and a masked load in the loop measured up to 3x slower here */
+    const int remlast = t->ncols - 16 * (VW - 1);
+    const __mmask16 mlast = remlast >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << remlast) - 1);
     int64_t i = 0;
     for (int64_t c = 0; c < t->nc; c++) {
         const float *ic = t->in + c * t->cstride;
         for (int64_t p = 0; p < t->ntaps; p++, i++) {
             const float *ip = ic + t->tapoff[p];
             __m512 x[VW512];
-            for (int v = 0; v < VW; v++) x[v] = _mm512_loadu_ps(ip + 16 * v);
+            for (int v = 0; v < VW; v++)
+                x[v] = MASK && v == VW - 1 ? _mm512_maskz_loadu_ps(mlast, ip + 16 * v)
+                                           : _mm512_loadu_ps(ip + 16 * v);
             for (int j = 0; j < KB; j++) {
                 __m512 w = _mm512_set1_ps(wj[j][PACKED ? i * KB : i]);
                 for (int v = 0; v < VW; v++) acc[j][v] = _mm512_fmadd_ps(w, x[v], acc[j][v]);
@@ -53,14 +60,16 @@ tile512(const nnb_tile *t, const int KB, const int VW, const bool PACKED)
     }
 }
 
+#define VW512_CASES(KB, PK, M)                          \
+        switch ((t->ncols + 15) / 16) {                 \
+        case 1: tile512(t, KB, 1, PK, M); break;        \
+        case 2: tile512(t, KB, 2, PK, M); break;        \
+        case 3: tile512(t, KB, 3, PK, M); break;        \
+        default: tile512(t, KB, 4, PK, M); break;       \
+        }
 #define CASE_VW512(KB, PK)                              \
     case KB:                                            \
-        switch ((t->ncols + 15) / 16) {                 \
-        case 1: tile512(t, KB, 1, PK); break;           \
-        case 2: tile512(t, KB, 2, PK); break;           \
-        case 3: tile512(t, KB, 3, PK); break;           \
-        default: tile512(t, KB, 4, PK); break;          \
-        }                                               \
+        VW512_CASES(KB, PK, false)                      \
         break;
 
 __attribute__((target("avx512f"))) static void run512(const nnb_tile *t)
@@ -85,44 +94,136 @@ __attribute__((target("avx512f"))) static void run512(const nnb_tile *t)
 #define KB256 4 /* 4 x 3 accumulators + 3 inputs + 1 weight = 16 ymm */
 #define VW256 3
 
+/* VW full 8-wide vectors (the last one stored masked to the tile when MASK), then
+ * TAIL (0, 1 or 4) more columns as one scalar or one 4-wide vector fed by the
+ * same weight broadcast: squares' flattened planes (n^2 mod 8 is 0, 1 or 4)
+ * and 20/28-wide rows then compute no lane past the tile. */
 static inline __attribute__((always_inline, target("avx2,fma"))) void
-tile256(const nnb_tile *t, const int KB, const int VW, const bool PACKED)
+tile256(const nnb_tile *t, const int KB, const int VW, const bool PACKED, const bool MASK,
+        const int TAIL)
 {
     __m256 acc[KB256][VW256];
+    __m128 at[KB256];
     for (int j = 0; j < KB; j++) {
         __m256 b = _mm256_set1_ps(t->bias ? t->bias[j] : 0.0f);
         for (int v = 0; v < VW; v++) acc[j][v] = b;
+        at[j] = _mm256_castps256_ps128(b);
     }
     const float *wj[KB256];
     for (int j = 0; j < KB; j++) wj[j] = PACKED ? t->w + j : t->w + j * t->wjs;
+    /* lanes of the last vector inside the tile (all 8 unless it is partial) */
+    const __m256i mlast = _mm256_cmpgt_epi32(_mm256_set1_epi32(t->ncols - 8 * (VW - 1)),
+                                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     int64_t i = 0;
     for (int64_t c = 0; c < t->nc; c++) {
         const float *ic = t->in + c * t->cstride;
         for (int64_t p = 0; p < t->ntaps; p++, i++) {
             const float *ip = ic + t->tapoff[p];
             __m256 x[VW256];
+            __m128 xt = _mm_setzero_ps();
+            /* (the masked last vector is loaded whole: a packed row holds it,
+             * and vmaskmovps loads are slow on AMD and doubly counted by
+             * callgrind) */
             for (int v = 0; v < VW; v++) x[v] = _mm256_loadu_ps(ip + 8 * v);
+            if (TAIL == 4) xt = _mm_loadu_ps(ip + 8 * VW);
+            if (TAIL == 1) xt = _mm_load_ss(ip + 8 * VW);
             for (int j = 0; j < KB; j++) {
                 __m256 w = _mm256_broadcast_ss(&wj[j][PACKED ? i * KB : i]);
                 for (int v = 0; v < VW; v++) acc[j][v] = _mm256_fmadd_ps(w, x[v], acc[j][v]);
+                if (TAIL == 4) at[j] = _mm_fmadd_ps(_mm256_castps256_ps128(w), xt, at[j]);
+                if (TAIL == 1) at[j] = _mm_fmadd_ss(_mm256_castps256_ps128(w), xt, at[j]);
             }
         }
     }
-    for (int v = 0; v < VW; v++) {
-        int rem = t->ncols - 8 * v;
-        __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(rem), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        for (int j = 0; j < KB; j++) _mm256_maskstore_ps(t->out + j * t->ostride + 8 * v, m, acc[j][v]);
+    for (int j = 0; j < KB; j++) {
+        float *o = t->out + j * t->ostride;
+        for (int v = 0; v < VW; v++) {
+            if (MASK && v == VW - 1) _mm256_maskstore_ps(o + 8 * v, mlast, acc[j][v]);
+            else _mm256_storeu_ps(o + 8 * v, acc[j][v]);
+        }
+        if (TAIL == 4) _mm_storeu_ps(o + 8 * VW, at[j]);
+        if (TAIL == 1) _mm_store_ss(o + 8 * VW, at[j]);
     }
 }
 
-#define CASE_VW256(KB, PK)                              \
-    case KB:                                            \
-        switch ((t->ncols + 7) / 8) {                   \
-        case 1: tile256(t, KB, 1, PK); break;           \
-        case 2: tile256(t, KB, 2, PK); break;           \
-        default: tile256(t, KB, 3, PK); break;          \
-        }                                               \
-        break;
+/* The last R < 8 columns of a tile, starting at column x0, computed exactly:
+ * one 4-wide vector when R >= 4, then R % 4 scalar lanes. No lane past the
+ * tile is loaded or computed, so executed FLOPs match the dense count (what
+ * the valgrind backend measures) and nothing past the columns is read. */
+static inline __attribute__((always_inline, target("avx2,fma"))) void
+tail256r(const nnb_tile *t, int x0, const int KB, const int R, const bool PACKED)
+{
+    const int S = R & 3;
+    __m128 a4[KB256], as[KB256][3];
+    for (int j = 0; j < KB; j++) {
+        __m128 b = _mm_set1_ps(t->bias ? t->bias[j] : 0.0f);
+        a4[j] = b;
+        for (int s = 0; s < S; s++) as[j][s] = b;
+    }
+    const float *wj[KB256];
+    for (int j = 0; j < KB; j++) wj[j] = PACKED ? t->w + j : t->w + j * t->wjs;
+    int64_t i = 0;
+    for (int64_t c = 0; c < t->nc; c++) {
+        const float *ic = t->in + c * t->cstride + x0;
+        for (int64_t p = 0; p < t->ntaps; p++, i++) {
+            const float *ip = ic + t->tapoff[p];
+            __m128 x4 = _mm_setzero_ps(), xs[3];
+            if (R >= 4) x4 = _mm_loadu_ps(ip);
+            for (int s = 0; s < S; s++) xs[s] = _mm_load_ss(ip + (R & 4) + s);
+            for (int j = 0; j < KB; j++) {
+                __m128 w = _mm_broadcast_ss(&wj[j][PACKED ? i * KB : i]);
+                if (R >= 4) a4[j] = _mm_fmadd_ps(w, x4, a4[j]);
+                for (int s = 0; s < S; s++) as[j][s] = _mm_fmadd_ss(w, xs[s], as[j][s]);
+            }
+        }
+    }
+    for (int j = 0; j < KB; j++) {
+        float *o = t->out + j * t->ostride + x0;
+        if (R >= 4) _mm_storeu_ps(o, a4[j]);
+        for (int s = 0; s < S; s++) _mm_store_ss(o + (R & 4) + s, as[j][s]);
+    }
+}
+
+static inline __attribute__((always_inline, target("avx2,fma"))) void
+tail256(const nnb_tile *t, int x0, const int KB, int R, const bool PACKED)
+{
+    switch (R) {
+    case 2: tail256r(t, x0, KB, 2, PACKED); break;
+    case 3: tail256r(t, x0, KB, 3, PACKED); break;
+    case 5: tail256r(t, x0, KB, 5, PACKED); break;
+    case 6: tail256r(t, x0, KB, 6, PACKED); break;
+    default: tail256r(t, x0, KB, 7, PACKED); break;
+    }
+}
+
+/* Full vectors through tile256; the rest (R = ncols % 8): R = 1 or 4 in the
+ * same tile (exact and no dearer than one more 8-wide vector); other R as one
+ * more masked vector whose extra lanes are computed and dropped, or exactly
+ * by a second pass (tail256) when the tile asks (t->exact: rare tails). */
+#define TILE256_VW(KB, PK, VW)                                                   \
+    switch (R) {                                                                 \
+    case 0: tile256(t, KB, VW, PK, false, 0); break;                             \
+    case 1: tile256(t, KB, VW, PK, false, 1); break;                             \
+    case 4: tile256(t, KB, VW, PK, false, 4); break;                             \
+    default:                                                                     \
+        if (t->exact) {                                                          \
+            tile256(t, KB, VW, PK, false, 0);                                    \
+            tail256(t, 8 * VW, KB, R, PK);                                       \
+        } else {                                                                 \
+            tile256(t, KB, VW + 1, PK, true, 0);                                 \
+        }                                                                        \
+    }
+#define CASE_VW256(KB, PK)                                                       \
+    case KB: {                                                                   \
+        const int R = t->ncols & 7;                                              \
+        switch (t->ncols / 8) {                                                  \
+        case 0: TILE256_VW(KB, PK, 0) break;                                     \
+        case 1: TILE256_VW(KB, PK, 1) break;                                     \
+        case 2: TILE256_VW(KB, PK, 2) break;                                     \
+        default: tile256(t, KB, 3, PK, false, 0); break;                         \
+        }                                                                        \
+        break;                                                                   \
+    }
 
 __attribute__((target("avx2,fma"))) static void run256(const nnb_tile *t)
 {
@@ -155,7 +256,7 @@ static void run_c(const nnb_tile *t)
         for (int64_t p = 0; p < t->ntaps; p++) {
             const float *ip = t->in + c * t->cstride + t->tapoff[p];
             for (int j = 0; j < t->kb; j++)
-                for (int i = 0; i < COLSC; i++) acc[j][i] += w[j * js] * ip[i];
+                for (int i = 0; i < t->ncols; i++) acc[j][i] += w[j * js] * ip[i];
             w += step;
         }
     for (int j = 0; j < t->kb; j++)
@@ -215,6 +316,7 @@ typedef struct plan {
     bool flat, subsample;                    /* flat walk; 1x1: input via im2col */
     int64_t P, qlen, qvecs, qtiles;          /* flat: input pitch, positions, vectors, tiles */
     bool packw;                              /* weights packed [c][tap][kb] per block */
+    bool nopack;                             /* 1x1 s1 p0: tiles read the source planes */
     int64_t in_floats, wei_floats, off_floats;
 } plan;
 
@@ -241,6 +343,9 @@ static void make_plan(const nnb_layer *l, plan *p)
         double rows = (double)((l->ow + lanes - 1) / lanes) * l->oh;
         double flat = (double)((l->oh * P + lanes - 1) / lanes);
         if (l->ow <= lanes) rows *= 1.15;
+        /* (flat computes the P - ow padding columns of every row; rows with
+         * its exact 4-wide tails measured 10-20% slower on AVX2 at 20 and 28
+         * wide all the same) */
         p->flat = flat < rows;
     }
     if (p->flat) {
@@ -263,7 +368,13 @@ static void make_plan(const nnb_layer *l, plan *p)
         p->cstride = (p->rows * l->sw * p->wq + 15) / 16 * 16;
         p->P = p->qlen = p->qvecs = p->qtiles = 0;
     }
-    p->in_floats = l->n * l->c * p->cstride;
+    /* 1x1, stride 1, unpadded: the source plane could serve as the flat
+     * plane without a copy, but its tiles would need masked last vectors
+     * (no over-read) and unaligned channel planes: measured 1.3-2x slower
+     * on AVX-512 at 14x14 and 7x7, so always packed */
+    p->nopack = false;
+    if (p->nopack) p->cstride = l->h * l->w;
+    p->in_floats = p->nopack ? 0 : l->n * l->c * p->cstride;
     /* packing the weights costs a pass over them; it pays off only where each
      * weight is used often (measured: packed 10-30% faster at >= 196
      * positions per image, 10-40% slower at 49) */
@@ -346,13 +457,14 @@ static inline void do_item(const nnb_layer *l, const plan *p, const nnb_tensors 
         .wjs = p->packw ? 0 : p->cg * p->taps, .bias = l->bias ? t->bias + oc : NULL,
         .ostride = ohw, .kb = kb,
     };
-    const float *iplane = in + (n * l->c + g * p->cg) * p->cstride;
+    const float *iplane = (p->nopack ? t->src : in) + (n * l->c + g * p->cg) * p->cstride;
     float *oplane = t->dst + (n * l->k + oc) * ohw;
     if (p->flat) {
         int64_t q0 = pos * p->qvecs / p->qtiles * p->isa->lanes;
         int64_t q1 = (pos + 1) * p->qvecs / p->qtiles * p->isa->lanes;
         tile.in = iplane + q0;
         tile.ncols = (int)((q1 < p->qlen ? q1 : p->qlen) - q0);
+        tile.exact = true; /* only the plane's last tile has a tail */
         if (p->P == l->ow) {
             tile.out = oplane + q0;
             p->isa->run(&tile);
@@ -389,7 +501,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     {
         float tmp[FLAT_TMP_FLOATS] __attribute__((aligned(64)));
 #pragma omp for schedule(static) nowait
-        for (int64_t pl = 0; pl < l->n * l->c; pl++)
+        for (int64_t pl = 0; pl < (p.nopack ? 0 : l->n * l->c); pl++)
             pack_plane(l, &p, t->src + pl * l->h * l->w, in + pl * p.cstride);
 #pragma omp for schedule(static)
         for (int64_t b = 0; b < (p.packw ? blocks : 0); b++) {
