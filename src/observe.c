@@ -68,19 +68,32 @@ static double tolerance_for(const char *kernel)
 }
 
 /* Measured vs analytic: FLOPs within the kernel's tolerance of the dense
- * count (or of benchdnn's valid-tap count, for kernels that skip padding
- * taps: said so); DRAM bytes at least the compulsory traffic. */
+ * count, or of the forms a correct kernel may execute instead, each named:
+ * bias folded into the accumulator's start value (no separate bias add),
+ * and benchdnn's valid-tap count (padding taps skipped). DRAM bytes must
+ * reach the compulsory traffic. */
 void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x)
 {
     const nnb_analytic *a = &rep->analytic;
     x->flops_tolerance = tolerance_for(x->kernel);
     if (x->have_flops && a->flops > 0) {
-        double valid = 2.0 * (double)a->macs_valid + (double)a->bias_adds;
-        double r = x->flops / (double)a->flops;
-        if (fabs(r - 1.0) <= x->flops_tolerance) nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "pass");
-        else if (valid > 0 && fabs(x->flops / valid - 1.0) <= x->flops_tolerance)
-            nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "pass (valid taps)");
-        else nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "fail");
+        const double folded = (double)a->flops - (double)a->bias_adds;
+        const double valid = 2.0 * (double)a->macs_valid;
+        const struct {
+            double model;
+            const char *verdict;
+        } forms[] = {
+            {(double)a->flops, "pass"},
+            {folded, "pass (bias folded)"},
+            {valid + (double)a->bias_adds, "pass (valid taps)"},
+            {valid, "pass (valid, folded)"},
+        };
+        nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, "fail");
+        for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+            if (forms[i].model > 0 && fabs(x->flops / forms[i].model - 1.0) <= x->flops_tolerance) {
+                nnb_copy_str(x->verdict_flops, sizeof x->verdict_flops, forms[i].verdict);
+                break;
+            }
     }
     if (x->have_dram && a->bytes_min > 0)
         nnb_copy_str(x->verdict_dram, sizeof x->verdict_dram,

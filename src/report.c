@@ -239,6 +239,16 @@ static void table_header(FILE *f, const nnb_layer_report *r)
                 r->rf.start_h, r->rf.start_w);
 }
 
+/* Table form of a FLOPs verdict: pass, pass-bf (bias folded), pass-vt
+ * (valid taps), pass-vf (both), fail. */
+static const char *short_verdict(const char *v)
+{
+    if (strcmp(v, "pass (bias folded)") == 0) return "pass-bf";
+    if (strcmp(v, "pass (valid taps)") == 0) return "pass-vt";
+    if (strcmp(v, "pass (valid, folded)") == 0) return "pass-vf";
+    return v;
+}
+
 /* 1.234 s / 12.345 ms / 4.56 us */
 static void fmt_time(double s, char *buf, size_t len)
 {
@@ -259,7 +269,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         roof |= r->results[i].have_roof;
     }
     fprintf(f, "\n%-18s %10s %10s %5s %9s %8s %6s", "kernel", "median", "min", "reps", "GFLOP/s", "GB/s", "check");
-    if (counted) fprintf(f, " %13s %7s %-6s %12s %6s %-6s %8s", "FLOPs(meas)", "x model", "", "DRAM(meas)", "x min", "", "AI(meas)");
+    if (counted) fprintf(f, " %13s %7s %-7s %12s %6s %-6s %8s", "FLOPs(meas)", "x model", " ", "DRAM(meas)", "x min", "", "AI(meas)");
     if (roof) fprintf(f, "  %-12s %6s", "bound", "eff");
     fputc('\n', f);
     for (size_t i = 0; i < r->nresults; i++) {
@@ -272,9 +282,9 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         if (counted) {
             char c1[32], c2[32];
             if (x->have_flops)
-                fprintf(f, " %13s %7.4f %-6.6s", nnb_fmt_si(x->flops, "", c1, sizeof c1),
-                        r->analytic.flops ? x->flops / (double)r->analytic.flops : 0.0, x->verdict_flops);
-            else fprintf(f, " %13s %7s %-6s", "-", "-", "");
+                fprintf(f, " %13s %7.4f %-7s", nnb_fmt_si(x->flops, "", c1, sizeof c1),
+                        r->analytic.flops ? x->flops / (double)r->analytic.flops : 0.0, short_verdict(x->verdict_flops));
+            else fprintf(f, " %13s %7s %-7s", "-", "-", "");
             if (x->have_dram)
                 fprintf(f, " %12s %6.2f %-6.6s", nnb_fmt_si(x->dram_bytes, "B", c2, sizeof c2),
                         r->analytic.bytes_min ? x->dram_bytes / (double)r->analytic.bytes_min : 0.0, x->verdict_dram);
@@ -291,7 +301,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
             fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"
-                       " (\"pass (valid taps)\": matches benchdnn's count); DRAM bytes >= bytes min\n");
+                       ";\n          -bf: matches 2 x MACs (bias folded into the accumulator), -vt: benchdnn's valid-tap count; DRAM bytes >= bytes min\n");
             break;
         }
     for (size_t i = 0; i < r->nresults; i++)

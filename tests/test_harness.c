@@ -96,6 +96,13 @@ int main(void)
     x.flops = 2.0 * (double)a->macs_valid + (double)a->bias_adds; /* 0.976 of dense */
     nnb_observer_verdicts(&rep, &x);
     CHECK_STR(x.verdict_flops, "pass (valid taps)");
+    CHECK(nnb_spec_parse("dwconv3x3", &l, err, sizeof err) == 0);
+    nnb_layer_report dw;
+    CHECK(nnb_layer_report_init(&dw, &l, err, sizeof err) == 0);
+    x.flops = 2.0 * (double)dw.analytic.macs; /* 18/19 of dense: bias in the accumulator */
+    nnb_observer_verdicts(&dw, &x);
+    CHECK_STR(x.verdict_flops, "pass (bias folded)");
+    nnb_layer_report_free(&dw);
     x.flops = 1.03 * (double)a->flops;
     x.dram_bytes = 0.5 * (double)a->bytes_min;
     nnb_observer_verdicts(&rep, &x);
