@@ -176,6 +176,7 @@ void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
             ob->cap = cap;
         }
         const char *lname = rep->layer.name[0] ? rep->layer.name : nnb_op_name(rep->layer.op);
+        if (!ob->first_layer[0]) nnb_copy_str(ob->first_layer, sizeof ob->first_layer, lname);
         if (ob->multi_layer) snprintf(ob->labels[ob->npts], 128, "%s:%s", lname, x->kernel);
         else snprintf(ob->labels[ob->npts], 128, "%s", x->kernel);
         nnb_roof_point *p = &ob->pts[ob->npts];
@@ -197,8 +198,9 @@ int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len)
     if (!ob->have_ceil) return fail(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
     for (size_t i = 0; i < ob->npts; i++) ob->pts[i].label = ob->labels[i];
     char title[512];
-    snprintf(title, sizeof title, "nnbench roofline, %d thread%s (%s)", ob->o->threads, ob->o->threads == 1 ? "" : "s",
-             ob->ceil.key);
+    const char *what = ob->o->model_name ? ob->o->model_name : ob->o->batch_file ? "batch" : ob->first_layer;
+    snprintf(title, sizeof title, "nnbench roofline: %s, %d thread%s", what, ob->o->threads,
+             ob->o->threads == 1 ? "" : "s");
     int r;
     if (ends_with(path, ".csv")) r = nnb_roofline_csv(path, &ob->ceil, ob->pts, ob->npts, err, len);
     else if (ends_with(path, ".json")) r = nnb_roofline_json(path, &ob->ceil, ob->pts, ob->npts, err, len);

@@ -18,6 +18,7 @@ typedef struct nnb_observer {
     char (*labels)[128];
     size_t npts, cap;
     bool multi_layer;
+    char first_layer[96];        /* for the picture's title */
 } nnb_observer;
 
 /* Binds threads, validates --counters (a forced backend that cannot count
