@@ -46,9 +46,7 @@ PRESET_KV = {
 def resnet50_layers():
     """3x3 and 1x1 layers of the ResNet-50 list, batch 1, as key=value specs."""
     out, seen = [], set()
-    path = os.path.join(ROOT, "..", "shared", "reference", "shapes_resnet_50.txt")
-    if not os.path.exists(path):
-        path = "/work/shared/reference/shapes_resnet_50.txt"
+    path = os.path.join(ROOT, "bench", "suites", "shapes_resnet_50.txt")
     for line in open(path):
         line = line.strip()
         if not line or line.startswith("#"):
