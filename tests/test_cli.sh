@@ -103,6 +103,10 @@ PY
 expect_bad "unknown kernel" --layer conv3x3 --kernels nosuch
 expect_bad "unsupported kernel" --layer conv3x3 --kernels depthwise
 expect_bad "unknown backend" --layer conv3x3 --counters foo
+# --counters papi: counts where a PMU is exposed, else exits 2 with one line naming why
+"$NNB" --layer "conv:c=4,h=6,k=4,r=3" --counters papi --reps 1 >"$tmp/p.out" 2>"$tmp/p.err"; rc=$?
+if [ $rc -eq 0 ] || { [ $rc -eq 2 ] && [ "$(grep -c . "$tmp/p.err")" -eq 1 ] && grep -q "PMU" "$tmp/p.err" && [ ! -s "$tmp/p.out" ]; }; then ok
+else bad "--counters papi: rc=$rc $(cat "$tmp/p.err")"; fi
 
 # --out: whole file on success; nothing at all on failure
 "$NNB" --layer conv3x3 --analytic --format json --out "$tmp/o.json" >/dev/null 2>&1 && [ -s "$tmp/o.json" ] && ok || bad "--out write"
