@@ -393,6 +393,9 @@ int main(void)
         setenv("NNB_KERNEL_ISA", caps[c], 1);
         nasty_shapes();
         for (int i = 0; i < 30; i++) random_conv(i % 3);
+        for (int i = 0; i < 10; i++) random_deconv();
+        for (int i = 0; i < 10; i++) random_fc();
+        for (int i = 0; i < 10; i++) random_pool();
     }
     unsetenv("NNB_KERNEL_ISA");
     nasty_shapes();
