@@ -217,8 +217,7 @@ typedef struct plan {
 static void make_plan(const nnb_layer *l, plan *p)
 {
     p->isa = pick_isa();
-    p->win = (nnb_win){.ih = l->h, .iw = l->w, .oh = l->oh, .ow = l->ow, .kh = l->kh, .kw = l->kw,
-                       .sh = l->sh, .sw = l->sw, .pt = l->pt, .pl = l->pl, .dh = l->dh, .dw = l->dw};
+    p->win = nnb_win_of(l);
     p->mult = l->k / l->c;
     p->taps = l->kh * l->kw;
     p->rows = nnb_pack_rows(&p->win);

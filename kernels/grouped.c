@@ -25,8 +25,7 @@ typedef struct plan {
 static void make_plan(const nnb_layer *l, int nthreads, plan *p)
 {
     p->isa = nnb_tile_isa_best();
-    p->win = (nnb_win){.ih = l->h, .iw = l->w, .oh = l->oh, .ow = l->ow, .kh = l->kh, .kw = l->kw,
-                       .sh = l->sh, .sw = l->sw, .pt = l->pt, .pl = l->pl, .dh = l->dh, .dw = l->dw};
+    p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
     p->taps = l->kh * l->kw;

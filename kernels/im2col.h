@@ -7,12 +7,21 @@
 
 #include <stdint.h>
 
+#include "nnbench/layer.h"
+
 /* Geometry of a 2-D window sweep: an image of ih x iw read by a kh x kw
  * window with stride, top/left padding and dilation, giving oh x ow outputs. */
 typedef struct nnb_win {
     int64_t ih, iw, oh, ow;
     int64_t kh, kw, sh, sw, pt, pl, dh, dw;
 } nnb_win;
+
+/* The window sweep of a convolution or pooling layer (input -> output). */
+static inline nnb_win nnb_win_of(const nnb_layer *l)
+{
+    return (nnb_win){.ih = l->h, .iw = l->w, .oh = l->oh, .ow = l->ow, .kh = l->kh, .kw = l->kw,
+                     .sh = l->sh, .sw = l->sw, .pt = l->pt, .pl = l->pl, .dh = l->dh, .dw = l->dw};
+}
 
 /* col[(c*kh + r)*kw + s][j - j0] = img[c][iy][ix] (0 outside the image) for
  * the output positions j = oy*ow + ox in [j0, j1); nch channels of ih*iw. */

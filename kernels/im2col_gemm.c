@@ -53,8 +53,7 @@ static void make_plan(const nnb_layer *l, int nthreads, plan *p)
     p->nb = nb;
     p->chunks = (p->N + nb - 1) / nb;
     p->items = units * p->chunks;
-    p->win = (nnb_win){.ih = l->h, .iw = l->w, .oh = l->oh, .ow = l->ow, .kh = l->kh, .kw = l->kw,
-                       .sh = l->sh, .sw = l->sw, .pt = l->pt, .pl = l->pl, .dh = l->dh, .dw = l->dw};
+    p->win = nnb_win_of(l);
 }
 
 static bool supports(const nnb_layer *l)

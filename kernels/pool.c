@@ -18,8 +18,7 @@ typedef struct plan {
 
 static void make_plan(const nnb_layer *l, plan *p)
 {
-    p->win = (nnb_win){.ih = l->h, .iw = l->w, .oh = l->oh, .ow = l->ow, .kh = l->kh, .kw = l->kw,
-                       .sh = l->sh, .sw = l->sw, .pt = l->pt, .pl = l->pl, .dh = l->dh, .dw = l->dw};
+    p->win = nnb_win_of(l);
     p->rows = nnb_pack_rows(&p->win);
     p->wq = nnb_pack_row_len(&p->win, 16);
     p->plane_floats = p->rows * l->sw * p->wq;

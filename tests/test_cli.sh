@@ -2,13 +2,7 @@
 # The CLI contract: exit codes, one clear stderr line for bad input, JSON
 # keys of DESIGN.md, --out written whole or not at all.
 set -u
-NNB=${NNBENCH:-build/nnbench}
-PY=/usr/bin/python3
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 # expect_bad DESCRIPTION ARGS...: exit 2, exactly one non-empty stderr line, nothing on stdout
 expect_bad() {
@@ -117,6 +111,4 @@ expect_bad "bad batch line" --batch "$tmp/bad.txt" --analytic --out "$tmp/never.
 "$NNB" --help >/dev/null 2>&1 && ok || bad "--help"
 "$NNB" --version | grep -q '^nnbench ' && ok || bad "--version"
 
-echo "test_cli: $pass passed, $fail failed"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

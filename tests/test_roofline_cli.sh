@@ -3,13 +3,7 @@
 # then place a layer's kernels on them: JSON roofline keys, table columns,
 # and a well-formed SVG/CSV/JSON with every kernel as a point.
 set -u
-NNB=${NNBENCH:-build/nnbench}
-PY=/usr/bin/python3
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 export NNB_RESULTS_DIR=$tmp
 L="conv:c=16,h=20,k=16,r=3,pad=1"
 
@@ -43,5 +37,4 @@ PY
 "$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 2 >"$tmp/t.txt" 2>/dev/null \
   && grep -q "bound" "$tmp/t.txt" && ok || bad "table bound column"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish
