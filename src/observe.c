@@ -19,7 +19,8 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
     memset(ob, 0, sizeof *ob);
     ob->o = o;
     ob->multi_layer = multi_layer;
-    if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) != 0)
+    /* 1 = more threads than cores: bound round-robin, and the string says so */
+    if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) < 0)
         snprintf(ob->cores, sizeof ob->cores, "unbound");
     /* a forced backend must be able to count here before anything runs */
     if (o->counters && strcmp(o->counters, "auto") != 0) {

@@ -214,6 +214,21 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 
 /* ---- table ---- */
 
+/* What the FLOPs figure counts, per op (model.c). */
+static const char *flops_rule(nnb_op op, const nnb_analytic *a)
+{
+    switch (op) {
+    case NNB_OP_CONV:
+    case NNB_OP_DECONV:
+    case NNB_OP_FC: return a->bias_adds ? "2 x MACs + bias adds" : "2 x MACs";
+    case NNB_OP_LSTM: return "2 x MACs + bias adds + cell update";
+    case NNB_OP_POOL_MAX: return "one max per window tap";
+    case NNB_OP_POOL_AVG: return "one add per window tap + one divide";
+    case NNB_OP_BN: return "scale and shift per element";
+    default: return "no arithmetic";
+    }
+}
+
 static void table_header(FILE *f, const nnb_layer_report *r)
 {
     const nnb_analytic *a = &r->analytic;
@@ -221,17 +236,19 @@ static void table_header(FILE *f, const nnb_layer_report *r)
     fprintf(f, "layer     %s%s%s\n", r->layer.name[0] ? r->layer.name : "", r->layer.name[0] ? ": " : "", r->human);
     fprintf(f, "benchdnn  %s\n", r->benchdnn);
     fprintf(f, "spec      %s\n", r->spec);
-    fprintf(f, "params    %-16s MACs %-14s FLOPs %-14s (2 x MACs%s)\n", nnb_fmt_count(a->params, b1, sizeof b1),
-            nnb_fmt_count(a->macs, b2, sizeof b2), nnb_fmt_count(a->flops, b3, sizeof b3),
-            a->bias_adds ? " + bias adds" : "");
+    fprintf(f, "params    %-16s MACs %-14s FLOPs %-14s (%s)\n", nnb_fmt_count(a->params, b1, sizeof b1),
+            nnb_fmt_count(a->macs, b2, sizeof b2), nnb_fmt_count(a->flops, b3, sizeof b3), flops_rule(r->layer.op, a));
     fprintf(f, "bytes     min %-12s write-alloc %-12s workspace %-12s AI %.2f flop/B (%.2f with write-allocate)\n",
             nnb_fmt_si((double)a->bytes_min, "B", b4, sizeof b4),
             nnb_fmt_si((double)a->bytes_write_allocate, "B", b5, sizeof b5),
             nnb_fmt_si((double)a->workspace_bytes, "B", b6, sizeof b6), a->ai, a->ai_write_allocate);
-    fprintf(f, "valid     benchdnn valid-tap MACs %s", nnb_fmt_count(a->macs_valid, b1, sizeof b1));
-    if (r->layer.op == NNB_OP_DECONV)
-        fprintf(f, ", output-based MACs %s", nnb_fmt_count(a->macs_deconv_output, b2, sizeof b2));
-    fprintf(f, "\nmemory    input %.2f MB, fwd/bwd pass %.2f MB, params %.2f MB, total %.2f MB\n", a->input_mb,
+    if (r->layer.op == NNB_OP_CONV || r->layer.op == NNB_OP_DECONV) {
+        fprintf(f, "valid     benchdnn valid-tap MACs %s", nnb_fmt_count(a->macs_valid, b1, sizeof b1));
+        if (r->layer.op == NNB_OP_DECONV)
+            fprintf(f, ", output-based MACs %s", nnb_fmt_count(a->macs_deconv_output, b2, sizeof b2));
+        fputc('\n', f);
+    }
+    fprintf(f, "memory    input %.2f MB, fwd/bwd pass %.2f MB, params %.2f MB, total %.2f MB\n", a->input_mb,
             a->pass_mb, a->params_mb, a->total_mb);
     if (r->have_rf)
         fprintf(f, "field     receptive field %lldx%lld input pixels, jump %lldx%lld, first centre (%.1f, %.1f)\n",
