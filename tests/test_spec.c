@@ -221,5 +221,58 @@ int main(void)
     CHECK(nnb_spec_read_batch(tmpl, count_cb, &count, err, sizeof err) == -1);
     unlink(tmpl);
     CHECK(nnb_spec_read_batch("/nonexistent/batch", count_cb, &count, err, sizeof err) == -1);
+    /* robustness: random strings over the descriptor alphabet, and mutations
+     * of valid descriptors, either parse to a finalized layer or fail with one
+     * non-empty line; never crash (run under ASan/UBSan in CI) */
+    static const char alpha[] = "convdecfmaxpolgbinstkhwrd=:,_-\"0123456789mbicohswsamevalidgnxyz ";
+    static const char *const seeds[] = {"conv:c=64,h=56,k=64,r=3,pad=1", "mb1ic64ih56oc64oh56kh3ph1n\"x\"",
+                                        "deconv:mb1ic8ih5oc4oh15kh3sh3ph1", "maxpool:c=3,h=7,r=3,stride=2,ceil=1",
+                                        "g32mb1ic32ih112oc32oh56kh3sh2ph1dh1"};
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int accepted = 0;
+    for (int i = 0; i < 20000; i++) {
+        char buf[96];
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t n;
+        if (i % 2) {
+            n = (size_t)(x % 60);
+            for (size_t j = 0; j < n; j++) {
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                buf[j] = alpha[x % (sizeof alpha - 1)];
+            }
+        } else {
+            const char *sd = seeds[x % 5];
+            n = strlen(sd);
+            memcpy(buf, sd, n);
+            for (int m = 0; m < 3; m++) { /* flip, delete or duplicate a character */
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                size_t at = (size_t)(x % (n ? n : 1));
+                if (x & 0x100 && n) buf[at] = alpha[(x >> 12) % (sizeof alpha - 1)];
+                else if (x & 0x200 && n) { memmove(buf + at, buf + at + 1, n - at - 1); n--; }
+                else if (n + 1 < sizeof buf) { memmove(buf + at + 1, buf + at, n - at); n++; }
+            }
+        }
+        buf[n] = 0;
+        nnb_layer f;
+        char err[512] = "";
+        int r = nnb_spec_parse(buf, &f, err, sizeof err);
+        if (r == 0) {
+            accepted++;
+            nnb_test_checks++;
+            if (f.oh <= 0 || f.ow <= 0 || f.n <= 0 || f.c <= 0) {
+                fprintf(stderr, "accepted '%s' with an empty shape\n", buf);
+                nnb_test_failures++;
+            }
+        } else {
+            nnb_test_checks++;
+            if (r != -1 || !err[0] || strchr(err, '\n')) {
+                fprintf(stderr, "'%s': rc %d, message '%s'\n", buf, r, err);
+                nnb_test_failures++;
+            }
+        }
+    }
+    printf("robustness: %d of 20000 random descriptors accepted\n", accepted);
     return nnb_test_done("test_spec");
 }
