@@ -201,6 +201,59 @@ static void test_errors(void)
     expect_error("events: Ir\npositions: instr\nfn=f\n+q 1\n", "subposition");
 }
 
+
+/* Robustness: every truncation and a few thousand byte mutations of the
+ * recorded outputs parse or fail with one line; never crash (ASan in CI). */
+static void test_mutations(void)
+{
+    const char *src = getenv("NNB_SOURCE_DIR");
+    const char *files[] = {"forms.callgrind", "small.callgrind", "small_jumps.callgrind"};
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    int parsed = 0, refused = 0;
+    for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/tests/data/%s", src ? src : ".", files[fi]);
+        FILE *f = fopen(path, "rb");
+        CHECK(f != NULL);
+        if (!f) continue;
+        static char orig[1 << 20];
+        size_t n = fread(orig, 1, sizeof orig, f);
+        fclose(f);
+        static char buf[1 << 20];
+        for (int i = 0; i < 400; i++) {
+            size_t len = n;
+            memcpy(buf, orig, n);
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            if (i % 4 == 0) {
+                len = (size_t)(x % (n + 1)); /* truncation */
+            } else {
+                for (int m = 0; m < 1 + i % 5; m++) {
+                    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                    buf[x % n] = " =()+-*0123456789abcfnox\n"[(x >> 20) % 26];
+                }
+            }
+            if (!len) buf[0] = '\0'; /* an empty file: one NUL byte, fmemopen needs size > 0 */
+            FILE *m = fmemopen(buf, len ? len : 1, "r");
+            CHECK(m != NULL);
+            if (!m) continue;
+            nnb_cg_profile p;
+            char err[512] = "";
+            int r = nnb_cg_parse_stream(m, "mutated", &p, err, sizeof err);
+            fclose(m);
+            if (r == 0) { parsed++; nnb_cg_free(&p); }
+            else {
+                refused++;
+                nnb_test_checks++;
+                if (!err[0] || strchr(err, '\n')) {
+                    nnb_test_failures++;
+                    fprintf(stderr, "mutation %d of %s: rc %d, message '%s'\n", i, files[fi], r, err);
+                }
+            }
+        }
+    }
+    printf("mutations: %d parsed, %d refused\n", parsed, refused);
+}
+
 int main(void)
 {
     const char *src = getenv("NNB_SOURCE_DIR");
@@ -216,5 +269,6 @@ int main(void)
     test_forms();
     test_small();
     test_errors();
+    test_mutations();
     return nnb_test_done("test_callgrind");
 }
