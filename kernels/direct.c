@@ -9,6 +9,7 @@
  * micro-kernel's ISA variants, shared with grouped.c. */
 #include "nnbench/kernel.h"
 #include "conv_tile.h"
+#include "gemv.h"
 #include "im2col.h"
 
 #include <immintrin.h>
@@ -315,6 +316,7 @@ typedef struct plan {
     int64_t kblocks, cols, wtiles;           /* per group: channel blocks; per row: tiles */
     bool flat, subsample;                    /* flat walk; 1x1: input via im2col */
     int64_t P, qlen, qvecs, qtiles;          /* flat: input pitch, positions, vectors, tiles */
+    int64_t qtail;                           /* 1x1 flat: last positions done as dot products */
     bool packw;                              /* weights packed [c][tap][kb] per block */
     bool nopack;                             /* 1x1 s1 p0: tiles read the source planes */
     int64_t in_floats, wei_floats, off_floats;
@@ -351,6 +353,13 @@ static void make_plan(const nnb_layer *l, plan *p)
         p->P = p->subsample ? l->ow : l->ow + (l->kw - 1) * l->dw;
         p->rows = p->subsample ? l->oh : l->oh + (l->kh - 1) * l->dh;
         p->qlen = l->oh * p->P;
+        /* 1x1: a plane of 16m + 1..4 positions (ResNet's 7x7 = 49) would spend
+         * a whole vector of FMAs per channel on its last few positions; those
+         * go to dot products along the channels instead (qtail), which read
+         * each weight once more but keep every lane of the tiles useful */
+        p->qtail = 0;
+        if (p->subsample && p->qlen > lanes && p->qlen % lanes <= 4) p->qtail = p->qlen % lanes;
+        p->qlen -= p->qtail;
         /* tiles of whole vectors, as even as possible: a last tile of one
          * vector would be load-bound (1 load per kb FMAs) */
         p->qvecs = (p->qlen + lanes - 1) / lanes;
@@ -359,13 +368,13 @@ static void make_plan(const nnb_layer *l, plan *p)
         /* a tile reads whole vectors past its last position, through every tap */
         int64_t reach = (p->qlen + lanes - 1) / lanes * lanes +
                         nnb_pack_tap_off(&p->win, p->P, l->kh - 1, l->kw - 1);
-        if (p->subsample) reach = (p->qlen + lanes - 1) / lanes * lanes;
+        if (p->subsample) reach = (p->qlen + p->qtail + lanes - 1) / lanes * lanes;
         p->cstride = (reach + 15) / 16 * 16;
     } else {
         p->rows = nnb_pack_rows(&p->win);
         p->wq = nnb_pack_row_len(&p->win, lanes);
         p->cstride = (p->rows * l->sw * p->wq + 15) / 16 * 16;
-        p->P = p->qlen = p->qvecs = p->qtiles = 0;
+        p->P = p->qlen = p->qvecs = p->qtiles = p->qtail = 0;
     }
     /* 1x1, stride 1, unpadded: the source plane could serve as the flat
      * plane without a copy, but its tiles would need masked last vectors
@@ -397,8 +406,8 @@ static void pack_plane(const nnb_layer *l, const plan *p, const float *src, floa
 {
     int64_t used;
     if (p->subsample) {
-        nnb_im2col(src, 1, &p->win, 0, p->qlen, dst);
-        used = p->qlen;
+        nnb_im2col(src, 1, &p->win, 0, p->qlen + p->qtail, dst);
+        used = p->qlen + p->qtail;
     } else {
         nnb_pack_padded(src, l->h, l->w, l->pt, l->pl, p->rows, l->sw, p->wq, 0.0f, dst);
         used = p->rows * l->sw * p->wq;
@@ -439,6 +448,33 @@ static int split_flat(const nnb_layer *l, const plan *p, int T)
         if (best_cost == 0 || cost < best_cost * 0.98) best = tk, best_cost = cost;
     }
     return best;
+}
+
+/* 1x1 flat tail: out[oc][q] = bias + sum over the group's channels of
+ * W[oc][c] * in[c][q], for the plane's last qtail positions and output
+ * channels [oc0, oc1) of group g. v (cg floats, or NULL) holds the gathered
+ * packed column, so the dot products read two contiguous streams. */
+static void tail_dots(const nnb_layer *l, const plan *p, const nnb_tensors *t, const float *in, int64_t n,
+                      int64_t g, int64_t oc0, int64_t oc1, float *v)
+{
+    const int64_t cg = p->cg, ohw = l->oh * l->ow, cs = p->cstride;
+    for (int64_t q = p->qlen; q < p->qlen + p->qtail; q++) {
+        const float *col = in + (n * l->c + g * cg) * p->cstride + q;
+        if (v)
+            for (int64_t c = 0; c < cg; c++) v[c] = col[c * p->cstride];
+        float *y = t->dst + (n * l->k + oc0) * ohw + q;
+        const float *b = l->bias ? t->bias + oc0 : NULL;
+        if (v) {
+            nnb_gemv_block(t->wei + oc0 * cg, cg, v, b, y, ohw, oc1 - oc0);
+            continue;
+        }
+        for (int64_t oc = oc0; oc < oc1; oc++) { /* no buffer: strided reads */
+            const float *w = t->wei + oc * cg;
+            float acc = 0.0f;
+            for (int64_t c = 0; c < cg; c++) acc += w[c] * col[c * cs];
+            y[(oc - oc0) * ohw] = (b ? b[oc - oc0] : 0.0f) + acc;
+        }
+    }
 }
 
 /* one work item: channel block b of image n at position pos (flat: tile
@@ -528,6 +564,18 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 for (int64_t s = s0; s < s1; s++)
                     for (int64_t b = b0; b < b1; b++)
                         do_item(l, &p, t, off, wp, in, tmp, s / npos, b, s % npos);
+            }
+            if (p.qtail) {
+                /* (image, group, eighth of the group's channels) items */
+                float *v = malloc((size_t)p.cg * sizeof(float)); /* NULL: strided reads */
+                const int64_t chunks = p.kg < 8 ? p.kg : 8;
+#pragma omp for schedule(static) nowait
+                for (int64_t it = 0; it < l->n * l->groups * chunks; it++) {
+                    const int64_t ch = it % chunks, ng = it / chunks, g = ng % l->groups;
+                    tail_dots(l, &p, t, in, ng / l->groups, g, g * p.kg + ch * p.kg / chunks,
+                              g * p.kg + (ch + 1) * p.kg / chunks, v);
+                }
+                free(v);
             }
         } else {
 #pragma omp for schedule(static) nowait
