@@ -318,7 +318,6 @@ typedef struct plan {
     int64_t P, qlen, qvecs, qtiles;          /* flat: input pitch, positions, vectors, tiles */
     int64_t qtail;                           /* 1x1 flat: last positions done as dot products */
     bool packw;                              /* weights packed [c][tap][kb] per block */
-    bool nopack;                             /* 1x1 s1 p0: tiles read the source planes */
     int64_t in_floats, wei_floats, off_floats;
 } plan;
 
@@ -383,9 +382,7 @@ static void make_plan(const nnb_layer *l, plan *p)
      * plane without a copy, but its tiles would need masked last vectors
      * (no over-read) and unaligned channel planes: measured 1.3-2x slower
      * on AVX-512 at 14x14 and 7x7, so always packed */
-    p->nopack = false;
-    if (p->nopack) p->cstride = l->h * l->w;
-    p->in_floats = p->nopack ? 0 : l->n * l->c * p->cstride;
+    p->in_floats = l->n * l->c * p->cstride;
     /* packing the weights costs a pass over them; it pays off only where each
      * weight is used often (measured: packed 10-30% faster at >= 196
      * positions per image, 10-40% slower at 49) */
@@ -495,7 +492,7 @@ static inline void do_item(const nnb_layer *l, const plan *p, const nnb_tensors 
         .wjs = p->packw ? 0 : p->cg * p->taps, .bias = l->bias ? t->bias + oc : NULL,
         .ostride = ohw, .kb = kb,
     };
-    const float *iplane = (p->nopack ? t->src : in) + (n * l->c + g * p->cg) * p->cstride;
+    const float *iplane = in + (n * l->c + g * p->cg) * p->cstride;
     float *oplane = t->dst + (n * l->k + oc) * ohw;
     if (p->flat) {
         int64_t q0 = pos * p->qvecs / p->qtiles * p->isa->lanes;
@@ -539,7 +536,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     {
         float tmp[FLAT_TMP_FLOATS] __attribute__((aligned(64)));
 #pragma omp for schedule(static) nowait
-        for (int64_t pl = 0; pl < (p.nopack ? 0 : l->n * l->c); pl++)
+        for (int64_t pl = 0; pl < l->n * l->c; pl++)
             pack_plane(l, &p, t->src + pl * l->h * l->w, in + pl * p.cstride);
 #pragma omp for schedule(static)
         for (int64_t b = 0; b < (p.packw ? blocks : 0); b++) {
