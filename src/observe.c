@@ -10,9 +10,6 @@
 #include "nnbench/util.h"
 
 
-/* one line in err; the exit code of bad input */
-#define fail(err, len, ...) (nnb_errf((err), (len), __VA_ARGS__), NNB_EXIT_BAD_INPUT)
-
 
 int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len)
 {
@@ -26,13 +23,13 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
     if (o->counters && strcmp(o->counters, "auto") != 0) {
         const nnb_counter_backend *b;
         char why[512];
-        if (nnb_counter_select(o->counters, NULL, &b, why, sizeof why)) return fail(err, len, "--counters %s: %s", o->counters, why);
+        if (nnb_counter_select(o->counters, NULL, &b, why, sizeof why)) return nnb_bad_input(err, len, "--counters %s: %s", o->counters, why);
     }
     /* roofline: cached ceilings for this thread count, measured when a plot is asked for */
     char path[4096], e[512] = "";
     if (o->plot_file) {
         if (nnb_ceilings_get(o->threads, false, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
-        else return fail(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
+        else return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
     } else if (nnb_ceil_cache_path(nnb_results_dir(), o->threads, path, sizeof path) == 0) {
         int r = nnb_ceil_load(path, &ob->ceil, e, sizeof e);
         char key[sizeof ob->ceil.key];
@@ -111,7 +108,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
     const nnb_counter_backend *b;
     char why[512];
     if (nnb_counter_select(o->counters, &rep->layer, &b, why, sizeof why))
-        return fail(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
+        return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
     nnb_copy_str(x->backend_why, sizeof x->backend_why, why);
     if (b != &nnb_counter_none) {
@@ -126,7 +123,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
         char e[512];
         if (b->measure(&rq, &c, e, sizeof e)) {
             if (o->counters && strcmp(o->counters, "auto") != 0)
-                return fail(err, len, "--counters %s: %s", b->name, e);
+                return nnb_bad_input(err, len, "--counters %s: %s", b->name, e);
             fprintf(stderr, "nnbench: counting %s failed (%s); reporting time only\n", k->name, e);
             char note[600];
             snprintf(note, sizeof note, "counting failed: %s", e);
@@ -196,7 +193,7 @@ static bool ends_with(const char *s, const char *suf)
 
 int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len)
 {
-    if (!ob->have_ceil) return fail(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
+    if (!ob->have_ceil) return nnb_bad_input(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
     for (size_t i = 0; i < ob->npts; i++) ob->pts[i].label = ob->labels[i];
     char title[512];
     const char *what = ob->o->model_name ? ob->o->model_name : ob->o->batch_file ? "batch" : ob->first_layer;

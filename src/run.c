@@ -16,9 +16,6 @@
 #include "nnbench/report.h"
 #include "nnbench/spec.h"
 
-/* one line in err; the exit code of bad input */
-#define fail(err, len, ...) (nnb_errf((err), (len), __VA_ARGS__), NNB_EXIT_BAD_INPUT)
-
 
 int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len)
 {
@@ -59,14 +56,14 @@ static int select_kernels(const char *list, const nnb_layer *l, const nnb_kernel
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         const nnb_kernel *k = nnb_kernel_find(tok);
-        if (!k) return fail(err, len, "unknown kernel '%s' (see --list-kernels)", tok);
-        if (!k->supports(l)) return fail(err, len, "kernel '%s' does not support layer %s", tok, nnb_op_name(l->op));
+        if (!k) return nnb_bad_input(err, len, "unknown kernel '%s' (see --list-kernels)", tok);
+        if (!k->supports(l)) return nnb_bad_input(err, len, "kernel '%s' does not support layer %s", tok, nnb_op_name(l->op));
         for (size_t i = 0; i < *n; i++)
-            if (out[i] == k) return fail(err, len, "kernel '%s' listed twice", tok);
-        if (*n >= 64) return fail(err, len, "too many kernels");
+            if (out[i] == k) return nnb_bad_input(err, len, "kernel '%s' listed twice", tok);
+        if (*n >= 64) return nnb_bad_input(err, len, "too many kernels");
         out[(*n)++] = k;
     }
-    if (*n == 0) return fail(err, len, "--kernels: empty list");
+    if (*n == 0) return nnb_bad_input(err, len, "--kernels: empty list");
     return 0;
 }
 
@@ -125,12 +122,12 @@ static int dump_layer_json(const char *dir, const nnb_layer_report *rep, char *e
     snprintf(path, sizeof path, "%s/layer.json", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
-    if (!f) return fail(err, len, "%s: cannot write: %s", path, strerror(errno));
+    if (!f) return nnb_bad_input(err, len, "%s: cannot write: %s", path, strerror(errno));
     nnb_json_layer_object(f, rep);
     fputc('\n', f);
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
-        return fail(err, len, "%s: cannot write: %s", path, strerror(errno));
+        return nnb_bad_input(err, len, "%s: cannot write: %s", path, strerror(errno));
     }
     return 0;
 }
@@ -168,7 +165,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
     const nnb_layer *l = &rep->layer;
     const nnb_analytic *a = &rep->analytic;
     int rc;
-    if (nk > 64) return fail(err, len, "too many kernels");
+    if (nk > 64) return nnb_bad_input(err, len, "too many kernels");
     if (nk == 0) {
         fprintf(stderr, "nnbench: no kernel implements %s; analytic model only\n", nnb_op_name(l->op));
         return 0;
@@ -184,7 +181,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
                   (double)ws_max;
     if (o->dump_dir) need += (double)a->src_bytes + (double)a->wei_bytes;
     if (need > 0.8 * (double)phys_bytes())
-        return fail(err, len, "layer needs %.1f GiB of buffers; this machine has %.1f GiB of memory",
+        return nnb_bad_input(err, len, "layer needs %.1f GiB of buffers; this machine has %.1f GiB of memory",
                     need / (1 << 30), (double)phys_bytes() / (1 << 30));
 
     nnb_tensors t;
@@ -195,13 +192,13 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
     rep->results = calloc(nk, sizeof *rep->results);
     if (!ref || !bound || (ws_max && !ws) || !rep->results) {
         nnb_free(ref); nnb_free(bound); nnb_free(ws); nnb_tensors_free(&t);
-        return fail(err, len, "out of memory allocating %.1f MiB for the layer", need / (1 << 20));
+        return nnb_bad_input(err, len, "out of memory allocating %.1f MiB for the layer", need / (1 << 20));
     }
     rep->nresults = nk;
     const nnb_kernel *refk = nnb_kernel_find("reference");
     int status = 0;
     if (o->dump_dir && mkdir(o->dump_dir, 0777) != 0 && errno != EEXIST) {
-        rc = fail(err, len, "--dump %s: cannot create directory: %s", o->dump_dir, strerror(errno));
+        rc = nnb_bad_input(err, len, "--dump %s: cannot create directory: %s", o->dump_dir, strerror(errno));
         goto out;
     }
 
@@ -237,7 +234,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
             float *ab = t.bias_elems ? nnb_alloc((size_t)t.bias_elems * 4) : NULL;
             if (!as || (t.wei_elems && !aw) || (t.bias_elems && !ab)) {
                 nnb_free(as); nnb_free(aw); nnb_free(ab);
-                rc = fail(err, len, "out of memory for the check buffers");
+                rc = nnb_bad_input(err, len, "out of memory for the check buffers");
                 goto out;
             }
             for (int64_t j = 0; j < t.src_elems; j++) as[j] = fabsf(s0[j]);
@@ -306,7 +303,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
         if (isatty(2)) fprintf(stderr, "nnbench: timing %-18s ...\r", ks[i]->name);
         else fprintf(stderr, "nnbench: timing %s ...\n", ks[i]->name);
         if (nnb_measure(run_once, &c, &o->measure, &x->time)) {
-            rc = fail(err, len, "out of memory for the cache-flush buffer");
+            rc = nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
             goto out;
         }
         x->gflops = x->time.median_s > 0 ? (double)a->flops / x->time.median_s * 1e-9 : 0;

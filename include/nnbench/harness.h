@@ -3,8 +3,12 @@
 #define NNBENCH_HARNESS_H
 
 #include "nnbench/run.h"
+#include "nnbench/util.h"
 
 enum { NNB_EXIT_OK = 0, NNB_EXIT_CHECK_FAILED = 1, NNB_EXIT_BAD_INPUT = 2 };
+
+/* One line into err, evaluating to the bad-input exit code. */
+#define nnb_bad_input(err, len, ...) (nnb_errf((err), (len), __VA_ARGS__), NNB_EXIT_BAD_INPUT)
 
 int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len);
 void nnb_layer_report_free(nnb_layer_report *r);
