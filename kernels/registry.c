@@ -7,6 +7,7 @@
 extern const nnb_kernel nnb_kernel_reference;
 extern const nnb_kernel nnb_kernel_im2col_gemm;
 extern const nnb_kernel nnb_kernel_direct;
+extern const nnb_kernel nnb_kernel_pointwise;
 extern const nnb_kernel nnb_kernel_depthwise;
 extern const nnb_kernel nnb_kernel_grouped;
 extern const nnb_kernel nnb_kernel_transposed_gemm;
@@ -16,7 +17,7 @@ extern const nnb_kernel nnb_kernel_pool;
 
 static const nnb_kernel *const registry[] = {
     &nnb_kernel_reference,      &nnb_kernel_im2col_gemm,      &nnb_kernel_direct,
-    &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
+    &nnb_kernel_pointwise,      &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
     &nnb_kernel_transposed_direct, &nnb_kernel_fc,            &nnb_kernel_pool,
 };
 
@@ -32,4 +33,9 @@ const nnb_kernel *nnb_kernel_find(const char *name)
     for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
         if (strcmp(registry[i]->name, name) == 0) return registry[i];
     return NULL;
+}
+
+void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    if (k->prepare) k->prepare(l, t, ws);
 }

@@ -151,7 +151,12 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     json_num(f, x->time.min_s);
     fputs(",\"max_s\":", f);
     json_num(f, x->time.max_s);
-    fprintf(f, ",\"reps\":%d},\"gflops\":", x->time.reps);
+    fprintf(f, ",\"reps\":%d", x->time.reps);
+    if (x->prepare_s >= 0) {
+        fputs(",\"prepare_s\":", f);
+        json_num(f, x->prepare_s);
+    }
+    fputs("},\"gflops\":", f);
     json_num(f, x->gflops);
     fputs(",\"gbs\":", f);
     json_num(f, x->gbs);
@@ -315,6 +320,16 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         }
         fputc('\n', f);
     }
+    bool prepared = false;
+    for (size_t i = 0; i < r->nresults; i++) {
+        const nnb_result *x = &r->results[i];
+        if (x->prepare_s < 0) continue;
+        char t1[32];
+        fmt_time(x->prepare_s, t1, sizeof t1);
+        fprintf(f, "%s %s %s", prepared ? "," : "prepare  ", x->kernel, t1);
+        prepared = true;
+    }
+    if (prepared) fputs(" (weights reordered once, outside the timed runs)\n", f);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
             fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"

@@ -208,6 +208,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
         x->threads = threads;
         x->workspace_bytes = ks[i]->workspace_bytes ? ks[i]->workspace_bytes(l, threads) : 0;
         x->check = NNB_CHECK_SKIP;
+        x->prepare_s = -1;
         snprintf(x->backend, sizeof x->backend, "none");
     }
 
@@ -222,6 +223,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
         for (size_t i = 0; i < nk; i++) {
             if (ks[i] == refk) continue;
             memset(t.dst, 0x7f, dst_sz); /* garbage, so skipped outputs show */
+            nnb_kernel_prepare(ks[i], l, &t, ws);
             ks[i]->run(l, &t, ws);
             exact_fail[i] = memcmp(t.dst, ref, dst_sz) != 0;
         }
@@ -267,6 +269,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
             nnb_result *x = &rep->results[i];
             if (ks[i] != refk) {
                 memset(t.dst, 0x7f, dst_sz);
+                nnb_kernel_prepare(ks[i], l, &t, ws);
                 ks[i]->run(l, &t, ws);
             }
             double worst = 0;
@@ -302,6 +305,11 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
         run_ctx c = {ks[i], l, &t, ws};
         if (isatty(2)) fprintf(stderr, "nnbench: timing %-18s ...\r", ks[i]->name);
         else fprintf(stderr, "nnbench: timing %s ...\n", ks[i]->name);
+        if (ks[i]->prepare) {
+            double t0 = nnb_now_s();
+            ks[i]->prepare(l, &t, ws);
+            x->prepare_s = nnb_now_s() - t0;
+        }
         if (nnb_measure(run_once, &c, &o->measure, &x->time)) {
             rc = nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
             goto out;

@@ -28,8 +28,30 @@ static bool any(const nnb_layer *l)
     return l->op == NNB_OP_CONV;
 }
 
-static const nnb_kernel off_by_one = {"off_by_one", "test: reference + 1 on one element", any, NULL, run_off_by_one};
-static const nnb_kernel lazy = {"lazy", "test: writes nothing", any, NULL, run_lazy};
+/* computes from the copy of the weights its prepare made: right only if the
+ * harness prepares again after every fill (integer, then real pass) */
+static int64_t copy_bytes(const nnb_layer *l, int nthreads)
+{
+    (void)nthreads;
+    return l->k * (l->c / l->groups) * l->kh * l->kw * (int64_t)sizeof(float);
+}
+static void prepare_copy(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    memcpy(ws, t->wei, (size_t)copy_bytes(l, 1));
+}
+static void run_from_copy(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    nnb_tensors c = *t;
+    c.wei = ws;
+    nnb_kernel_find("reference")->run(l, &c, NULL);
+}
+
+static const nnb_kernel off_by_one = {.name = "off_by_one", .desc = "test: reference + 1 on one element",
+                                      .supports = any, .run = run_off_by_one};
+static const nnb_kernel lazy = {.name = "lazy", .desc = "test: writes nothing", .supports = any, .run = run_lazy};
+static const nnb_kernel prepared = {.name = "prepared", .desc = "test: runs on its prepared weights",
+                                    .supports = any, .workspace_bytes = copy_bytes, .prepare = prepare_copy,
+                                    .run = run_from_copy};
 
 int main(void)
 {
@@ -66,6 +88,15 @@ int main(void)
     CHECK(rep.results[1].check == NNB_CHECK_FAIL);
     CHECK(rep.results[2].check == NNB_CHECK_PASS);
     CHECK(rep.results[0].max_err >= 1.0);
+    CHECK(rep.results[0].prepare_s < 0); /* no prepare: none reported */
+    nnb_layer_report_free(&rep);
+
+    /* prepare runs after each fill, before the check and the timing */
+    const nnb_kernel *prep[] = {&prepared};
+    CHECK(nnb_layer_report_init(&rep, &l, err, sizeof err) == 0);
+    CHECK_EQ_I64(nnb_run_kernels(&o, &rep, prep, 1, NULL, NULL, err, sizeof err), 0);
+    CHECK(rep.results[0].check == NNB_CHECK_PASS);
+    CHECK(rep.results[0].prepare_s >= 0);
     nnb_layer_report_free(&rep);
 
     /* kernel selection by name: unknown and unsupported are bad input */

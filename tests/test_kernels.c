@@ -23,6 +23,7 @@
 #include <float.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
 static int64_t rnd(int64_t lo, int64_t hi) /* uniform in [lo, hi] */
@@ -65,6 +66,12 @@ static void run_kernel(const nnb_kernel *k, const nnb_layer *l, const nnb_tensor
     void *ws = ws_bytes > 0 ? nnb_alloc((size_t)ws_bytes) : NULL;
     CHECK(ws_bytes == 0 || ws != NULL);
     for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = NAN;
+    if (k->prepare) {
+        /* the prepared form must come from t->wei alone: prepare on a
+         * workspace full of garbage */
+        if (ws) memset(ws, 0xa5, (size_t)ws_bytes);
+        k->prepare(l, t, ws);
+    }
     k->run(l, t, ws);
     nnb_free(ws);
 }
@@ -184,6 +191,27 @@ static void random_conv(int kind)
     check_layer(&l, (int)rnd(1, 2));
 }
 
+/* 1x1 convolutions: channel counts across the pointwise kernel's block
+ * widths (8, 16, 48) and plane sizes across its tile widths (6, 8) */
+static void random_pointwise(void)
+{
+    nnb_layer l = base(NNB_OP_CONV);
+    l.n = rnd(1, 4) == 4 ? rnd(2, 3) : 1;
+    l.h = rnd(1, 15);
+    l.w = rnd(1, 15);
+    l.kh = l.kw = 1;
+    l.sh = rnd(1, 3) == 3 ? rnd(2, 3) : 1;
+    l.sw = rnd(1, 3) == 3 ? rnd(2, 3) : 1;
+    if (rnd(0, 4) == 0) { /* padding: border outputs are the bias alone */
+        l.pt = rnd(0, 1); l.pl = rnd(0, 1); l.pb = rnd(0, 1); l.pr = rnd(0, 1);
+    }
+    l.groups = rnd(0, 3) == 0 ? rnd(2, 3) : 1;
+    l.c = l.groups * rnd(1, 40);
+    l.k = l.groups * rnd(1, 70);
+    l.bias = rnd(0, 1);
+    check_layer(&l, (int)rnd(1, 2));
+}
+
 static void random_deconv(void)
 {
     nnb_layer l = base(NNB_OP_DECONV);
@@ -263,6 +291,10 @@ static void nasty_shapes(void)
     fixed(C, 1, 3, 23, 37, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, 0, 0); /* conv1-like 7x7 s2 */
     fixed(C, 1, 16, 7, 7, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* 1x1: GEMM without im2col */
     fixed(C, 2, 8, 6, 6, 8, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 4, 0, 0);   /* grouped 1x1 */
+    fixed(C, 1, 64, 7, 7, 100, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* 7x7 plane, 100 = 2x48 + 4 */
+    fixed(C, 3, 24, 13, 11, 49, 1, 1, 2, 2, 1, 0, 0, 1, 1, 1, 1, 0, 0); /* 1x1 s2, padded, batch 3 */
+    fixed(C, 1, 9, 1, 1, 17, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0);  /* one position */
+    fixed(C, 2, 15, 5, 3, 51, 1, 1, 1, 3, 0, 0, 0, 0, 1, 1, 3, 0, 0);  /* groups 3 x 17 channels out */
     fixed(C, 1, 8, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 0); /* grouped, g = 2 */
     fixed(D, 1, 6, 5, 5, 4, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2, 2);   /* deconv s3, output padding 2 */
     fixed(D, 3, 6, 4, 5, 6, 3, 2, 3, 2, 0, 1, 2, 0, 2, 1, 3, 2, 1);   /* + groups 3, dilation, batch 3 */
@@ -303,6 +335,7 @@ static void domain_checks(void)
         {"reference",     {true,  true,  true,  true,  true,  true,  false}},
         {"im2col_gemm",   {true,  true,  true,  false, false, false, false}},
         {"direct",        {true,  true,  true,  false, false, false, false}},
+        {"pointwise",     {false, false, false, false, false, false, false}}, /* 1x1 only: below */
         {"depthwise",     {false, true,  false, false, false, false, false}},
         {"grouped",       {false, false, true,  false, false, false, false}},
         {"transposed_gemm", {false, false, false, true, false, false, false}},
@@ -328,6 +361,12 @@ static void domain_checks(void)
             }
         }
     }
+    const nnb_kernel *pw = nnb_kernel_find("pointwise");
+    nnb_layer one = dense, dec1 = dec;
+    one.kh = one.kw = 1; one.groups = 2;
+    dec1.kh = dec1.kw = 1;
+    CHECK(nnb_layer_finalize(&one, err, sizeof err) == 0 && nnb_layer_finalize(&dec1, err, sizeof err) == 0);
+    CHECK(pw && pw->supports(&one) && !pw->supports(&dec1));
     CHECK(nnb_kernel_find("no_such_kernel") == NULL);
     CHECK(nnb_kernel_find("") == NULL);
     CHECK(nnb_kernel_find(NULL) == NULL);
@@ -393,6 +432,7 @@ int main(void)
         setenv("NNB_KERNEL_ISA", caps[c], 1);
         nasty_shapes();
         for (int i = 0; i < 30; i++) random_conv(i % 3);
+        for (int i = 0; i < 20; i++) random_pointwise();
         for (int i = 0; i < 10; i++) random_deconv();
         for (int i = 0; i < 10; i++) random_fc();
         for (int i = 0; i < 10; i++) random_pool();
@@ -402,6 +442,7 @@ int main(void)
     for (int i = 0; i < 120; i++) random_conv(0);
     for (int i = 0; i < 60; i++) random_conv(1);
     for (int i = 0; i < 60; i++) random_conv(2);
+    for (int i = 0; i < 60; i++) random_pointwise();
     for (int i = 0; i < 60; i++) random_deconv();
     for (int i = 0; i < 25; i++) random_fc();
     for (int i = 0; i < 50; i++) random_pool();

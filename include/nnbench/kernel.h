@@ -15,9 +15,19 @@ typedef struct nnb_kernel {
     bool (*supports)(const nnb_layer *l);
     /* scratch bytes the kernel needs for this layer and thread count (0 = none) */
     int64_t (*workspace_bytes)(const nnb_layer *l, int nthreads);
-    /* dst = op(src, wei, bias); ws is workspace_bytes() bytes, 64-byte aligned */
+    /* Optional (NULL: nothing to do). Called whenever the weights change and
+     * before run: puts the kernel's own form of the weights (a blocked or
+     * transposed copy) into ws, which run then only reads. It stays outside
+     * the timed region, as benchdnn times a primitive whose weights were
+     * reordered at creation; the harness reports its time as prepare_s. */
+    void (*prepare)(const nnb_layer *l, const nnb_tensors *t, void *ws);
+    /* dst = op(src, wei, bias); ws is workspace_bytes() bytes, 64-byte
+     * aligned, holding what prepare (if any) wrote for these weights */
     void (*run)(const nnb_layer *l, const nnb_tensors *t, void *ws);
 } nnb_kernel;
+
+/* k->prepare(l, t, ws) where the kernel has one */
+void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws);
 
 /* All registered kernels, reference first. */
 const nnb_kernel *const *nnb_kernels(size_t *count);

@@ -38,6 +38,7 @@ typedef struct nnb_result {
     nnb_check check;
     double max_err;              /* largest |kernel - reference| in the real-valued pass */
     int64_t workspace_bytes;
+    double prepare_s;            /* wall time of the kernel's untimed prepare (weights reorder); -1: none */
     /* counters */
     char backend[16];
     char backend_why[256];

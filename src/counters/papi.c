@@ -353,6 +353,7 @@ static int run_group(group_run *g)
         return -1;
     }
     omp_set_num_threads(T);
+    nnb_kernel_prepare(rq->kernel, rq->layer, rq->t, rq->ws); /* not counted, as not timed */
     flush_caches();
 #pragma omp parallel num_threads(T) reduction(+ : failed)
     {
