@@ -7,7 +7,7 @@
 extern const nnb_kernel nnb_kernel_reference;
 extern const nnb_kernel nnb_kernel_im2col_gemm;
 extern const nnb_kernel nnb_kernel_direct;
-extern const nnb_kernel nnb_kernel_pointwise;
+extern const nnb_kernel nnb_kernel_direct_oc;
 extern const nnb_kernel nnb_kernel_depthwise;
 extern const nnb_kernel nnb_kernel_grouped;
 extern const nnb_kernel nnb_kernel_transposed_gemm;
@@ -17,7 +17,7 @@ extern const nnb_kernel nnb_kernel_pool;
 
 static const nnb_kernel *const registry[] = {
     &nnb_kernel_reference,      &nnb_kernel_im2col_gemm,      &nnb_kernel_direct,
-    &nnb_kernel_pointwise,      &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
+    &nnb_kernel_direct_oc,      &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
     &nnb_kernel_transposed_direct, &nnb_kernel_fc,            &nnb_kernel_pool,
 };
 

@@ -1,22 +1,25 @@
-/* "pointwise": 1x1 convolution (ResNet's bottleneck layers, MobileNet's
- * pointwise half) vectorised along the output channels.
+/* "direct_oc": direct convolution vectorised along the output channels.
  *
- * direct's tiles vectorise along the output plane, which suits large planes
- * but wastes lanes on ResNet's 7x7 (49 = 3 x 16 + 1) and 14x14 planes and
- * re-reads every weight once per plane tile. Here a tile holds kv vectors of
- * output channels x np positions (np <= 8): per input channel it loads kv
- * weight vectors and broadcasts np input values into kv*np FMAs, so any
- * plane size splits into whole tiles (49 = 7 x 7) and no lane is wasted
- * while the output channels are a multiple of the vector width. The weights
- * must be transposed for that: prepare() packs them once per weight set,
- * [group][channel block][c][kv * lanes], outside the timed region (benchdnn's
- * reorder at primitive creation). The accumulators hold a tile as
+ * direct's tiles vectorise along the output row or plane, which suits wide
+ * planes but wastes lanes on ResNet's 7-, 14- and 28-wide layers (a 14-wide
+ * row fills 14 of 16 lanes, a 7x7 plane is 3 x 16 + 1) and re-reads every
+ * weight once per tile. Here a tile holds kv vectors of output channels x np
+ * positions of one output row (np <= 8): per input channel and window tap it
+ * loads kv weight vectors and broadcasts np input values into kv*np FMAs, so
+ * any row splits into whole tiles (14 = 2 x 7) and no lane is wasted while
+ * the output channels per group are a multiple of the vector width. The
+ * weights must be transposed for that: prepare() packs them once per weight
+ * set, [group][channel block][c][tap][kv * lanes], outside the timed region
+ * (benchdnn's reorder at primitive creation). The accumulators hold a tile as
  * [channel][position]; an in-register transpose stores them as NCHW rows.
  *
- * Input: read in place for stride 1 without padding; otherwise subsampled
- * once per call (im2col with a 1x1 window: stride and padding applied).
- * Threads: OpenMP over (image, group, channel block, position chunk), the
- * chunk innermost so each thread streams its own channel blocks' weights. */
+ * Input: a 1x1 window with stride 1 and no padding reads the input in place,
+ * its plane as one long row; another 1x1 layer is subsampled into such a
+ * plane (im2col with a 1x1 window); a larger window reads a zero-padded copy
+ * of each plane (tap (r, s) of output (oy, ox) at row oy*sh + r*dh, column
+ * ox*sw + s*dw). Threads: OpenMP over (image, group, channel block, chunk of
+ * output rows), the chunk innermost so each thread streams its own channel
+ * blocks' weights. */
 #include "nnbench/kernel.h"
 #include "conv_tile.h" /* nnb_isa_level */
 #include "im2col.h"
@@ -25,10 +28,13 @@
 #include <omp.h>
 
 typedef struct pw_tile {
-    const float *w;    /* packed weights of the block: [c][kv * lanes] */
-    const float *in;   /* input channel 0 at the tile's first position */
+    const float *w;    /* packed weights of the block: [c][tap][kv * lanes] */
+    const float *in;   /* input channel 0 at the tile's first position, tap 0 */
     int64_t cs;        /* floats between input channels */
     int64_t nc;        /* input channels reduced over */
+    const int64_t *tapoff; /* per tap: offset from in */
+    int64_t ntaps;
+    int64_t xs;        /* floats between consecutive positions (the stride) */
     const float *bias; /* nk values or NULL */
     float *out;        /* output channel 0 of the block at the first position */
     int64_t ohw;       /* floats between output channels */
@@ -87,15 +93,17 @@ static inline __attribute__((always_inline, target("avx512f"))) void tile512(con
         for (int p = 0; p < NP; p++) acc[v][p] = b;
     }
     const float *w = t->w;
-    for (int64_t c = 0; c < t->nc; c++, w += 16 * KV) {
-        const float *x = t->in + c * t->cs;
-        __m512 wv[KV512];
-        for (int v = 0; v < KV; v++) wv[v] = _mm512_load_ps(w + 16 * v);
-        for (int p = 0; p < NP; p++) {
-            const __m512 xb = _mm512_set1_ps(x[p]);
-            for (int v = 0; v < KV; v++) acc[v][p] = _mm512_fmadd_ps(wv[v], xb, acc[v][p]);
+    const int64_t xs = t->xs;
+    for (int64_t c = 0; c < t->nc; c++)
+        for (int64_t tap = 0; tap < t->ntaps; tap++, w += 16 * KV) {
+            const float *x = t->in + c * t->cs + t->tapoff[tap];
+            __m512 wv[KV512];
+            for (int v = 0; v < KV; v++) wv[v] = _mm512_load_ps(w + 16 * v);
+            for (int p = 0; p < NP; p++) {
+                const __m512 xb = _mm512_set1_ps(x[p * xs]);
+                for (int v = 0; v < KV; v++) acc[v][p] = _mm512_fmadd_ps(wv[v], xb, acc[v][p]);
+            }
         }
-    }
     for (int v = 0; v < KV; v++) {
         __m512 r[8];
         for (int p = 0; p < 8; p++) r[p] = p < NP ? acc[v][p] : _mm512_setzero_ps();
@@ -160,15 +168,17 @@ static inline __attribute__((always_inline, target("avx2,fma"))) void tile256(co
         for (int p = 0; p < NP; p++) acc[v][p] = _mm256_loadu_ps(b);
     }
     const float *w = t->w;
-    for (int64_t c = 0; c < t->nc; c++, w += 8 * KV) {
-        const float *x = t->in + c * t->cs;
-        __m256 wv[KV256];
-        for (int v = 0; v < KV; v++) wv[v] = _mm256_load_ps(w + 8 * v);
-        for (int p = 0; p < NP; p++) {
-            const __m256 xb = _mm256_broadcast_ss(x + p);
-            for (int v = 0; v < KV; v++) acc[v][p] = _mm256_fmadd_ps(wv[v], xb, acc[v][p]);
+    const int64_t xs = t->xs;
+    for (int64_t c = 0; c < t->nc; c++)
+        for (int64_t tap = 0; tap < t->ntaps; tap++, w += 8 * KV) {
+            const float *x = t->in + c * t->cs + t->tapoff[tap];
+            __m256 wv[KV256];
+            for (int v = 0; v < KV; v++) wv[v] = _mm256_load_ps(w + 8 * v);
+            for (int p = 0; p < NP; p++) {
+                const __m256 xb = _mm256_broadcast_ss(x + p * xs);
+                for (int v = 0; v < KV; v++) acc[v][p] = _mm256_fmadd_ps(wv[v], xb, acc[v][p]);
+            }
         }
-    }
     for (int v = 0; v < KV; v++) {
         __m256 r[8];
         for (int p = 0; p < 8; p++) r[p] = p < NP ? acc[v][p] : _mm256_setzero_ps();
@@ -204,11 +214,13 @@ static void run_c(const pw_tile *t)
     const int kvl = (t->nk + 7) / 8 * 8;
     for (int j = 0; j < t->nk; j++)
         for (int p = 0; p < t->np; p++) acc[j][p] = t->bias ? t->bias[j] : 0.0f;
-    for (int64_t c = 0; c < t->nc; c++) {
-        const float *x = t->in + c * t->cs, *w = t->w + c * kvl;
-        for (int p = 0; p < t->np; p++)
-            for (int j = 0; j < t->nk; j++) acc[j][p] += w[j] * x[p];
-    }
+    const float *w = t->w;
+    for (int64_t c = 0; c < t->nc; c++)
+        for (int64_t tap = 0; tap < t->ntaps; tap++, w += kvl) {
+            const float *x = t->in + c * t->cs + t->tapoff[tap];
+            for (int p = 0; p < t->np; p++)
+                for (int j = 0; j < t->nk; j++) acc[j][p] += w[j] * x[p * t->xs];
+        }
     for (int j = 0; j < t->nk; j++)
         for (int p = 0; p < t->np; p++) t->out[j * t->ohw + p] = acc[j][p];
 }
@@ -231,10 +243,13 @@ static const pw_isa *isa_best(void)
 typedef struct plan {
     const pw_isa *isa;
     nnb_win win;
-    int64_t cg, kg, bw, kblocks; /* per group: channels in and out; block width; blocks */
-    int64_t ohw, ptiles;         /* output plane; tiles of <= np_max positions per plane */
-    bool in_place;               /* stride 1, no padding: the input plane is the tile's input */
-    int64_t wei_floats, in_floats;
+    int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
+    int64_t ohw;
+    bool flat;         /* 1x1: the plane is one row of ohw positions */
+    bool in_place;     /* flat, stride 1, no padding: the input plane itself */
+    int64_t rows, row_len, pitch, cs; /* tile rows, positions per row; input row and channel pitch */
+    int64_t rtiles;    /* tiles of <= np_max positions per row */
+    int64_t wei_floats, in_floats, off_floats;
 } plan;
 
 static void make_plan(const nnb_layer *l, plan *p)
@@ -243,18 +258,35 @@ static void make_plan(const nnb_layer *l, plan *p)
     p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
-    p->bw = (int64_t)p->isa->lanes * p->isa->kv_max;
-    p->kblocks = (p->kg + p->bw - 1) / p->bw;
+    p->taps = l->kh * l->kw;
+    /* blocks of as even a width as possible: 4 vectors of channels as 2 + 2,
+     * not 3 + 1 (a one-vector tile is load-bound: 1 + np loads per np FMAs) */
+    p->kvecs = (p->kg + p->isa->lanes - 1) / p->isa->lanes;
+    p->kblocks = (p->kvecs + p->isa->kv_max - 1) / p->isa->kv_max;
     p->ohw = l->oh * l->ow;
-    p->ptiles = (p->ohw + p->isa->np_max - 1) / p->isa->np_max;
-    p->in_place = l->sh == 1 && l->sw == 1 && l->pt == 0 && l->pl == 0 && l->oh == l->h && l->ow == l->w;
-    p->wei_floats = (l->groups * p->kblocks * p->bw * p->cg + 15) / 16 * 16;
-    p->in_floats = p->in_place ? 0 : l->n * l->c * p->ohw;
+    p->flat = l->kh == 1 && l->kw == 1;
+    p->in_place = p->flat && l->sh == 1 && l->sw == 1 && l->oh == l->h && l->ow == l->w;
+    if (p->flat) {
+        p->rows = 1;
+        p->row_len = p->pitch = p->ohw;
+        p->cs = p->in_place ? l->h * l->w : p->ohw;
+    } else {
+        p->rows = l->oh;
+        p->row_len = l->ow;
+        p->pitch = (l->ow - 1) * l->sw + (l->kw - 1) * l->dw + 1; /* padded columns read */
+        p->cs = nnb_pack_rows(&p->win) * p->pitch;
+    }
+    p->rtiles = (p->row_len + p->isa->np_max - 1) / p->isa->np_max;
+    p->wei_floats = (l->groups * p->kvecs * p->isa->lanes * p->cg * p->taps + 15) / 16 * 16;
+    p->in_floats = p->in_place ? 0 : (l->n * l->c * p->cs + 15) / 16 * 16;
+    p->off_floats = (p->taps * 2 + 15) / 16 * 16; /* int64 tap offsets, in float units */
 }
 
+/* output channels per group a multiple of 8 (AVX2's vector): fewer would
+ * leave lanes idle, and depthwise and narrow groups have their own kernels */
 static bool supports(const nnb_layer *l)
 {
-    return l->op == NNB_OP_CONV && l->kh == 1 && l->kw == 1;
+    return l->op == NNB_OP_CONV && (l->k / l->groups) % 8 == 0;
 }
 
 static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
@@ -262,35 +294,38 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
     (void)nthreads;
     plan p;
     make_plan(l, &p);
-    return (p.wei_floats + p.in_floats) * (int64_t)sizeof(float);
+    return (p.wei_floats + p.in_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
-/* block b (of groups * kblocks): output channels [k0, k0 + nk) of group b / kblocks */
-static void block_range(const plan *p, int64_t b, int64_t *k0, int *nk)
+/* block b (of groups * kblocks): output channels [k0, k0 + nk) of group
+ * b / kblocks; its packed weights start at *wofs floats */
+static void block_range(const plan *p, int64_t b, int64_t *k0, int *nk, int64_t *wofs)
 {
-    const int64_t g = b / p->kblocks, o = (b % p->kblocks) * p->bw;
-    *k0 = g * p->kg + o;
-    *nk = (int)(p->kg - o < p->bw ? p->kg - o : p->bw);
+    const int64_t g = b / p->kblocks, i = b % p->kblocks, lanes = p->isa->lanes;
+    const int64_t v0 = i * p->kvecs / p->kblocks, v1 = (i + 1) * p->kvecs / p->kblocks;
+    *k0 = g * p->kg + v0 * lanes;
+    *nk = (int)((v1 * lanes < p->kg ? v1 * lanes : p->kg) - v0 * lanes);
+    *wofs = (g * p->kvecs + v0) * lanes * p->cg * p->taps;
 }
 
-/* packed[b][c][j] = wei[k0 + j][c] for j < nk, 0 up to the block's whole
- * vectors; block b starts at b * bw * cg (only a group's last block is short) */
+/* packed[b][c][tap][j] = wei[k0 + j][c][tap] for j < nk, 0 up to the block's
+ * whole vectors */
 static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
     make_plan(l, &p);
     float *wp = ws;
-    const int64_t lanes = p.isa->lanes;
+    const int64_t lanes = p.isa->lanes, ct = p.cg * p.taps;
 #pragma omp parallel for schedule(static)
     for (int64_t b = 0; b < l->groups * p.kblocks; b++) {
-        int64_t k0;
+        int64_t k0, wofs;
         int nk;
-        block_range(&p, b, &k0, &nk);
+        block_range(&p, b, &k0, &nk, &wofs);
         const int64_t kvl = (nk + lanes - 1) / lanes * lanes;
-        float *d = wp + b * p.bw * p.cg;
+        float *d = wp + wofs;
         for (int64_t j = 0; j < kvl; j++) {
-            const float *src = t->wei + (k0 + j) * p.cg;
-            for (int64_t c = 0; c < p.cg; c++) d[c * kvl + j] = j < nk ? src[c] : 0.0f;
+            const float *src = t->wei + (k0 + j) * ct;
+            for (int64_t i = 0; i < ct; i++) d[i * kvl + j] = j < nk ? src[i] : 0.0f;
         }
     }
 }
@@ -300,44 +335,53 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     plan p;
     make_plan(l, &p);
     const float *wp = ws;
-    float *sub = (float *)ws + p.wei_floats;
-    const float *in = p.in_place ? t->src : sub;
-    const int64_t cs = p.in_place ? l->h * l->w : p.ohw, blocks = l->groups * p.kblocks;
-    /* position chunks per block: enough items for every thread (x2 for balance) */
-    const int64_t T = omp_get_max_threads(), nb = l->n * blocks;
+    float *pk = (float *)ws + p.wei_floats;
+    int64_t *off = (int64_t *)(pk + p.in_floats);
+    for (int64_t r = 0; r < l->kh; r++)
+        for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = r * l->dh * p.pitch + s * l->dw;
+    const float *in = p.in_place ? t->src : pk;
+    const int64_t blocks = l->groups * p.kblocks, xs = p.flat ? 1 : l->sw;
+    /* row chunks per block: enough items for every thread (x2 for balance) */
+    const int64_t T = omp_get_max_threads(), nb = l->n * blocks, units = p.rows * p.rtiles;
     int64_t chunks = nb >= 2 * T ? 1 : (2 * T + nb - 1) / nb;
-    if (chunks > p.ptiles) chunks = p.ptiles;
+    if (chunks > units) chunks = units;
 #pragma omp parallel
     {
         if (!p.in_place) {
 #pragma omp for schedule(static)
-            for (int64_t pl = 0; pl < l->n * l->c; pl++)
-                nnb_im2col(t->src + pl * l->h * l->w, 1, &p.win, 0, p.ohw, sub + pl * p.ohw);
+            for (int64_t pl = 0; pl < l->n * l->c; pl++) {
+                const float *src = t->src + pl * l->h * l->w;
+                if (p.flat) nnb_im2col(src, 1, &p.win, 0, p.ohw, pk + pl * p.cs);
+                else nnb_pack_padded(src, l->h, l->w, l->pt, l->pl, nnb_pack_rows(&p.win), 1, p.pitch, 0.0f,
+                                     pk + pl * p.cs);
+            }
         }
 #pragma omp for schedule(static)
         for (int64_t it = 0; it < nb * chunks; it++) {
             const int64_t ch = it % chunks, n = it / chunks / blocks, b = it / chunks % blocks;
             const int64_t g = b / p.kblocks;
-            int64_t k0;
-            pw_tile tile = {.w = wp + b * p.bw * p.cg, .cs = cs, .nc = p.cg, .ohw = p.ohw};
-            block_range(&p, b, &k0, &tile.nk);
+            int64_t k0, wofs;
+            pw_tile tile = {.cs = p.cs, .nc = p.cg, .tapoff = off, .ntaps = p.taps, .xs = xs, .ohw = p.ohw};
+            block_range(&p, b, &k0, &tile.nk, &wofs);
+            tile.w = wp + wofs;
             tile.bias = l->bias ? t->bias + k0 : NULL;
-            const float *iplane = in + (n * l->c + g * p.cg) * cs;
+            const float *iplane = in + (n * l->c + g * p.cg) * p.cs;
             float *oplane = t->dst + (n * l->k + k0) * p.ohw;
-            for (int64_t s = ch * p.ptiles / chunks; s < (ch + 1) * p.ptiles / chunks; s++) {
-                const int64_t q0 = s * p.ohw / p.ptiles, q1 = (s + 1) * p.ohw / p.ptiles;
-                tile.in = iplane + q0;
-                tile.out = oplane + q0;
-                tile.np = (int)(q1 - q0);
+            for (int64_t u = ch * units / chunks; u < (ch + 1) * units / chunks; u++) {
+                const int64_t oy = u / p.rtiles, s = u % p.rtiles;
+                const int64_t x0 = s * p.row_len / p.rtiles, x1 = (s + 1) * p.row_len / p.rtiles;
+                tile.in = iplane + (p.flat ? x0 : oy * l->sh * p.pitch + x0 * l->sw);
+                tile.out = oplane + oy * p.row_len + x0;
+                tile.np = (int)(x1 - x0);
                 p.isa->run(&tile);
             }
         }
     }
 }
 
-const nnb_kernel nnb_kernel_pointwise = {
-    .name = "pointwise",
-    .desc = "1x1 conv: weights packed once (prepare), tiles vectorised along output channels, AVX-512/AVX2/C",
+const nnb_kernel nnb_kernel_direct_oc = {
+    .name = "direct_oc",
+    .desc = "direct conv vectorised along output channels: weights packed once (prepare), AVX-512/AVX2/C",
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .prepare = prepare,
