@@ -5,7 +5,11 @@ For each round, every bench_kernels executable given runs the layers at 1 and
 N threads (`--json --threads N`), and torch times the same layers at 1 and N
 threads; the table shows per layer and thread count the median over rounds of
 torch's time and of each build's best kernel, with ratio = torch / build
-(> 1: nnbench faster). Interleaving the builds and torch in rounds spreads the
+(> 1: nnbench faster). torch is timed twice: eager F.conv2d on NCHW tensors
+(what a user runs; the ratio columns) and, for convolutions, with weights
+reordered once (to_mkldnn, the `pp` column: the peer that matches nnbench
+kernels whose prepare() packs the weights outside the timed runs).
+Interleaving the builds and torch in rounds spreads the
 noise of a shared machine over all of them alike.
 
 Usage: /usr/bin/python3 bench/bench_compare.py [--threads N] [--rounds R]
@@ -53,6 +57,7 @@ def main():
     specs = [s for _, s in layers]
     thr = sorted({1, a.threads})
     tt = {}  # (spec, threads) -> [torch seconds]
+    tp = {}  # (spec, threads) -> [torch prepacked seconds]
     bb = [dict() for _ in a.bench]  # per build: (spec, threads) -> [(seconds, kernel)]
     for rnd in range(a.rounds):
         for i, path in enumerate(a.bench):
@@ -62,17 +67,27 @@ def main():
             torch.set_num_threads(t)
             for _, s in layers:
                 tt.setdefault((s, t), []).append(bt.median_time(bt.torch_fn(s)))
+                fp = bt.torch_fn_prepacked(s)
+                if fp:
+                    tp.setdefault((s, t), []).append(bt.median_time(fp))
         print(f"round {rnd + 1}/{a.rounds} done", file=sys.stderr)
-    names = [os.path.basename(os.path.dirname(os.path.dirname(p))) or p for p in a.bench]
-    hdr = f"{'layer':<22} {'thr':>3} {'torch ms':>9}" + "".join(f" {n[:18]:>18} {'ratio':>6}" for n in names)
+    def build_name(p):  # build/bench/bench_kernels -> build; /tmp/before/bench_kernels -> before
+        d = os.path.dirname(os.path.abspath(p))
+        return os.path.basename(os.path.dirname(d)) if os.path.basename(d) == "bench" else os.path.basename(d)
+    names = [build_name(p) for p in a.bench]
+    hdr = f"{'layer':<22} {'thr':>3} {'torch ms':>9} {'pp ms':>7}" + "".join(
+        f" {n[:18]:>18} {'ratio':>6}" for n in names) + f" {'pp':>5}"
     print(f"torch {torch.__version__}, {a.rounds} rounds, medians; ratio = torch time / build time")
     print(hdr + "  best kernel (last build)")
     mins = [dict() for _ in a.bench]
+    pps = {}
     for t in thr:
         for name, s in layers:
             tm = statistics.median(tt[(s, t)])
-            row = f"{name[:22]:<22} {t:>3} {tm * 1e3:9.3f}"
-            kern = ""
+            pm = statistics.median(tp[(s, t)]) if (s, t) in tp else None
+            short = name.split(":")[-1]
+            row = f"{short[:22]:<22} {t:>3} {tm * 1e3:9.3f} " + (f"{pm * 1e3:7.3f}" if pm else f"{'-':>7}")
+            kern, last = "", None
             for i in range(len(a.bench)):
                 v = bb[i].get((s, t))
                 if not v:
@@ -82,11 +97,20 @@ def main():
                 kern = statistics.mode(x[1] for x in v)
                 row += f" {m * 1e3:18.3f} {tm / m:6.2f}"
                 mins[i].setdefault(t, []).append(tm / m)
+                last = m
+            if pm and last:
+                row += f" {pm / last:5.2f}"
+                pps.setdefault(t, []).append(pm / last)
+            else:
+                row += f" {'-':>5}"
             print(row + "  " + kern)
     for t in thr:
         print(f"threads {t}: " + ", ".join(
             f"{names[i]} min {min(mins[i][t]):.2f} geomean {statistics.geometric_mean(mins[i][t]):.2f}"
             for i in range(len(a.bench)) if t in mins[i]))
+        if t in pps:
+            print(f"threads {t}: {names[-1]} against torch with prepacked weights (convolutions): "
+                  f"min {min(pps[t]):.2f} geomean {statistics.geometric_mean(pps[t]):.2f}")
 
 
 if __name__ == "__main__":
