@@ -323,9 +323,15 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
         block_range(&p, b, &k0, &nk, &wofs);
         const int64_t kvl = (nk + lanes - 1) / lanes * lanes;
         float *d = wp + wofs;
-        for (int64_t j = 0; j < kvl; j++) {
-            const float *src = t->wei + (k0 + j) * ct;
-            for (int64_t i = 0; i < ct; i++) d[i * kvl + j] = j < nk ? src[i] : 0.0f;
+        /* a transpose in 64-row slabs (64 x kvl floats stay in L1): row-
+         * or column-wise alone measured 4x the convolution's own time on
+         * 7x7 2048 -> 512 */
+        for (int64_t i0 = 0; i0 < ct; i0 += 64) {
+            const int64_t i1 = i0 + 64 < ct ? i0 + 64 : ct;
+            for (int64_t j = 0; j < kvl; j++) {
+                const float *src = t->wei + (k0 + j) * ct;
+                for (int64_t i = i0; i < i1; i++) d[i * kvl + j] = j < nk ? src[i] : 0.0f;
+            }
         }
     }
 }
