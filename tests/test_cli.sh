@@ -89,11 +89,17 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 names = [r["kernel"] for r in rows]
 assert "reference" not in names and "direct" in names and "im2col_gemm" in names, names
+assert "direct_oc" in names, names
 for r in rows:
     assert r["check"] == "pass" and r["time"]["reps"] >= 2 and r["gflops"] > 0, r
     assert r["counters"]["backend"] == "none" and "flops" not in r["counters"], r["counters"]
     assert r["threads"] >= 1
+    # prepare_s: exactly the kernels with a prepare step (direct_oc) report it
+    assert ("prepare_s" in r["time"]) == (r["kernel"] == "direct_oc"), r
+    assert r["time"].get("prepare_s", 0) >= 0, r
 PY
+"$NNB" --layer "conv:c=8,h=10,k=8,r=3,pad=1" --kernels direct_oc --counters none --reps 2 >"$tmp/r.txt" 2>/dev/null \
+  && grep -q "^prepare   direct_oc .* (weights reordered once, outside the timed runs)" "$tmp/r.txt" && ok || bad "prepare line"
 expect_bad "unknown kernel" --layer conv3x3 --kernels nosuch
 expect_bad "unsupported kernel" --layer conv3x3 --kernels depthwise
 expect_bad "unknown backend" --layer conv3x3 --counters foo
