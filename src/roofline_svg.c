@@ -375,6 +375,12 @@ void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point
     /* kernels */
     fprintf(f, "<g font-size=\"11\">\n");
     size_t shown = 0;
+    /* labels placed so far (baseline y, x extent): a new one moves down a
+     * line until it overlaps none, so kernels close on the plot (direct and
+     * direct_oc at the same AI) stay readable */
+    enum { MAX_LABELS = 64 };
+    double lab_y[MAX_LABELS], lab_x0[MAX_LABELS], lab_x1[MAX_LABELS];
+    size_t nlab = 0;
     for (size_t i = 0; i < n; i++) {
         const nnb_roof_point *p = &pts[i];
         if (!pt_ok(p->ai) || !pt_ok(p->gflops)) {
@@ -397,9 +403,26 @@ void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point
                     Xm, Y, col);
         }
         fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n", X, Y, col);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">", X + 8, Y - 6 + 12.0 * (double)(shown % 2), col);
+        char gf[48];
+        snprintf(gf, sizeof gf, " (%.3g GFLOP/s)", p->gflops);
+        const double w_px = 6.2 * (double)(strlen(p->label ? p->label : "") + strlen(gf));
+        double ly = Y - 6;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (size_t j = 0; j < nlab; j++)
+                if (X + 8 < lab_x1[j] && X + 8 + w_px > lab_x0[j] && fabs(ly - lab_y[j]) < 12.0) {
+                    ly = lab_y[j] + 12.0;
+                    moved = true;
+                }
+        }
+        if (nlab < MAX_LABELS) {
+            lab_y[nlab] = ly;
+            lab_x0[nlab] = X + 8;
+            lab_x1[nlab++] = X + 8 + w_px;
+        }
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">", X + 8, ly, col);
         xml_str(f, p->label ? p->label : "");
-        fprintf(f, " (%.3g GFLOP/s)</text>\n</g>\n", p->gflops);
+        fprintf(f, "%s</text>\n</g>\n", gf);
         shown++;
     }
     fprintf(f, "</g>\n");
