@@ -78,6 +78,8 @@ static void load_topo(void)
     memset(t, 0, sizeof *t);
     if (gethostname(t->hostname, sizeof t->hostname) != 0) copy_str(t->hostname, sizeof t->hostname, "unknown");
     t->hostname[sizeof t->hostname - 1] = '\0';
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    t->system_memory_bytes = pages > 0 && psz > 0 ? (int64_t)pages * psz : 0;
     copy_str(t->cpu_model, sizeof t->cpu_model, "unknown");
     copy_str(t->cpu_vendor, sizeof t->cpu_vendor, "unknown");
     t->isa = detect_isa(t->isa_str, sizeof t->isa_str);
@@ -269,7 +271,15 @@ void nnb_topo_print(FILE *f, const nnb_topo *t)
     fprintf(f, "packages  %d   cores %d   PUs %d   NUMA nodes %d\n", t->packages, t->cores, t->pus,
             t->numa_nodes);
     fmt_bytes(b, sizeof b, t->memory_bytes);
-    fprintf(f, "memory    %s\n", t->memory_bytes > 0 ? b : "unknown");
+    fprintf(f, "memory    %s", t->memory_bytes > 0 ? b : "unknown");
+    if (t->system_memory_bytes > 0 && t->memory_bytes > 0 &&
+        (double)t->system_memory_bytes > 1.1 * (double)t->memory_bytes) {
+        char s[32];
+        fmt_bytes(s, sizeof s, t->system_memory_bytes);
+        fprintf(f, " in NUMA nodes (hwloc); %s in the system (sysconf): the kernel lists only part of RAM "
+                   "under its NUMA nodes", s);
+    }
+    fputc('\n', f);
     fprintf(f, "isa       %s\n", t->isa_str[0] ? t->isa_str : "(none detected)");
     if (!t->from_hwloc) fprintf(f, "note      hwloc topology unavailable: caches unknown\n");
     if (t->ncaches) fprintf(f, "%-6s %-8s %10s %5s %6s %9s %9s\n", "cache", "type", "size", "line",
@@ -308,9 +318,9 @@ void nnb_topo_print_json(FILE *f, const nnb_topo *t)
     fprintf(f, ",\"cpu_vendor\":");
     json_str(f, t->cpu_vendor);
     fprintf(f, ",\"from_hwloc\":%s,\"packages\":%d,\"cores\":%d,\"pus\":%d,\"numa_nodes\":%d,"
-               "\"memory_bytes\":%lld,\"isa\":",
+               "\"memory_bytes\":%lld,\"system_memory_bytes\":%lld,\"isa\":",
             t->from_hwloc ? "true" : "false", t->packages, t->cores, t->pus, t->numa_nodes,
-            (long long)t->memory_bytes);
+            (long long)t->memory_bytes, (long long)t->system_memory_bytes);
     json_str(f, t->isa_str);
     fprintf(f, ",\"caches\":[");
     for (int i = 0; i < t->ncaches; i++) {

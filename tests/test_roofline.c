@@ -511,6 +511,10 @@ static void test_topo(void)
     CHECK(t->pus >= t->cores);
     CHECK(t->hostname[0] != '\0');
     CHECK(t->isa & NNB_ISA_F_SSE2);
+    CHECK(t->system_memory_bytes > 0);
+    /* hwloc's NUMA memory is part of the system's (a VM may list less) */
+    if (t->from_hwloc)
+        CHECK(t->memory_bytes > 0 && (double)t->memory_bytes <= 1.05 * (double)t->system_memory_bytes);
     if (t->from_hwloc && t->ncaches > 0) {
         nnb_cache_geom g;
         CHECK_EQ_I64(nnb_topo_l1d_geom(&g), 0);

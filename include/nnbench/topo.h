@@ -46,7 +46,9 @@ typedef struct nnb_topo {
     char cpu_vendor[32];
     char cpu_model[128];
     int packages, cores, pus, numa_nodes;
-    int64_t memory_bytes;   /* total RAM hwloc sees */
+    int64_t memory_bytes;   /* total RAM hwloc sees (the NUMA nodes') */
+    int64_t system_memory_bytes; /* physical pages x page size (sysconf): can exceed
+                                    memory_bytes on VMs whose NUMA node lists part of RAM */
     int ncaches;            /* caches[], ordered by level, L1i after L1d */
     nnb_cache_level caches[NNB_TOPO_MAX_CACHES];
     unsigned isa;           /* NNB_ISA_F_* bits */
