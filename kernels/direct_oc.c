@@ -17,9 +17,9 @@
  * its plane as one long row; another 1x1 layer is subsampled into such a
  * plane (im2col with a 1x1 window); a larger window reads a zero-padded copy
  * of each plane (tap (r, s) of output (oy, ox) at row oy*sh + r*dh, column
- * ox*sw + s*dw). Threads: OpenMP over (image, group, channel block, chunk of
- * output rows), the chunk innermost so each thread streams its own channel
- * blocks' weights. */
+ * ox*sw + s*dw). Threads: the (image, group, channel block, row tile)
+ * order split evenly into one contiguous range per thread, so each thread
+ * streams its own channel blocks' weights. */
 #include "nnbench/kernel.h"
 #include "conv_tile.h" /* nnb_isa_level */
 #include "im2col.h"
@@ -347,10 +347,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = r * l->dh * p.pitch + s * l->dw;
     const float *in = p.in_place ? t->src : pk;
     const int64_t blocks = l->groups * p.kblocks, xs = p.flat ? 1 : l->sw;
-    /* row chunks per block: enough items for every thread (x2 for balance) */
-    const int64_t T = omp_get_max_threads(), nb = l->n * blocks, units = p.rows * p.rtiles;
-    int64_t chunks = nb >= 2 * T ? 1 : (2 * T + nb - 1) / nb;
-    if (chunks > units) chunks = units;
+    const int64_t units = p.rows * p.rtiles, total = l->n * blocks * units; /* tiles in all */
 #pragma omp parallel
     {
         if (!p.in_place) {
@@ -362,10 +359,14 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
                                      pk + pl * p.cs);
             }
         }
-#pragma omp for schedule(static)
-        for (int64_t it = 0; it < nb * chunks; it++) {
-            const int64_t ch = it % chunks, n = it / chunks / blocks, b = it / chunks % blocks;
-            const int64_t g = b / p.kblocks;
+        /* each thread one contiguous range of the (image, block, tile)
+         * order: the split is even to a tile (11 blocks on 2 threads would
+         * be 6 + 5 as whole items), and a thread keeps a block's weights
+         * over consecutive tiles */
+        const int64_t T = omp_get_num_threads(), tid = omp_get_thread_num();
+        for (int64_t it = tid * total / T, end = (tid + 1) * total / T; it < end;) {
+            const int64_t nbi = it / units, n = nbi / blocks, b = nbi % blocks, g = b / p.kblocks;
+            const int64_t stop = (nbi + 1) * units < end ? (nbi + 1) * units : end;
             int64_t k0, wofs;
             pw_tile tile = {.cs = p.cs, .nc = p.cg, .tapoff = off, .ntaps = p.taps, .xs = xs, .ohw = p.ohw};
             block_range(&p, b, &k0, &tile.nk, &wofs);
@@ -373,8 +374,8 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             tile.bias = l->bias ? t->bias + k0 : NULL;
             const float *iplane = in + (n * l->c + g * p.cg) * p.cs;
             float *oplane = t->dst + (n * l->k + k0) * p.ohw;
-            for (int64_t u = ch * units / chunks; u < (ch + 1) * units / chunks; u++) {
-                const int64_t oy = u / p.rtiles, s = u % p.rtiles;
+            for (; it < stop; it++) {
+                const int64_t u = it % units, oy = u / p.rtiles, s = u % p.rtiles;
                 const int64_t x0 = s * p.row_len / p.rtiles, x1 = (s + 1) * p.row_len / p.rtiles;
                 tile.in = iplane + (p.flat ? x0 : oy * l->sh * p.pitch + x0 * l->sw);
                 tile.out = oplane + oy * p.row_len + x0;
