@@ -152,7 +152,7 @@ dw256(const dw_tile *t, const int R, const int VW)
     for (int j = 0; j < R; j++)
         for (int v = 0; v < VW; v++) acc[j][v] = _mm256_set1_ps(t->bias);
     for (int64_t p = 0; p < t->ntaps; p++) {
-        __m256 w = _mm256_broadcast_ss(t->w + p);
+        __m256 w = _mm256_set1_ps(t->w[p]);
         const float *ip = t->in + t->tapoff[p];
         for (int j = 0; j < R; j++)
             for (int v = 0; v < VW; v++)

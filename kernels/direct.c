@@ -129,7 +129,7 @@ tile256(const nnb_tile *t, const int KB, const int VW, const bool PACKED, const 
             if (TAIL == 4) xt = _mm_loadu_ps(ip + 8 * VW);
             if (TAIL == 1) xt = _mm_load_ss(ip + 8 * VW);
             for (int j = 0; j < KB; j++) {
-                __m256 w = _mm256_broadcast_ss(&wj[j][PACKED ? i * KB : i]);
+                __m256 w = _mm256_set1_ps(wj[j][PACKED ? i * KB : i]);
                 for (int v = 0; v < VW; v++) acc[j][v] = _mm256_fmadd_ps(w, x[v], acc[j][v]);
                 if (TAIL == 4) at[j] = _mm_fmadd_ps(_mm256_castps256_ps128(w), xt, at[j]);
                 if (TAIL == 1) at[j] = _mm_fmadd_ss(_mm256_castps256_ps128(w), xt, at[j]);
@@ -172,7 +172,7 @@ tail256r(const nnb_tile *t, int x0, const int KB, const int R, const bool PACKED
             if (R >= 4) x4 = _mm_loadu_ps(ip);
             for (int s = 0; s < S; s++) xs[s] = _mm_load_ss(ip + (R & 4) + s);
             for (int j = 0; j < KB; j++) {
-                __m128 w = _mm_broadcast_ss(&wj[j][PACKED ? i * KB : i]);
+                __m128 w = _mm_set1_ps(wj[j][PACKED ? i * KB : i]);
                 if (R >= 4) a4[j] = _mm_fmadd_ps(w, x4, a4[j]);
                 for (int s = 0; s < S; s++) as[j][s] = _mm_fmadd_ss(w, xs[s], as[j][s]);
             }

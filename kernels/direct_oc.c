@@ -175,7 +175,7 @@ static inline __attribute__((always_inline, target("avx2,fma"))) void tile256(co
             __m256 wv[KV256];
             for (int v = 0; v < KV; v++) wv[v] = _mm256_load_ps(w + 8 * v);
             for (int p = 0; p < NP; p++) {
-                const __m256 xb = _mm256_broadcast_ss(x + p * xs);
+                const __m256 xb = _mm256_set1_ps(x[p * xs]);
                 for (int v = 0; v < KV; v++) acc[v][p] = _mm256_fmadd_ps(wv[v], xb, acc[v][p]);
             }
         }
