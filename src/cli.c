@@ -38,6 +38,8 @@ static void usage(FILE *f)
           "  --reps N              at least N timed repetitions (default 5)\n"
           "  --min-time S          and at least S seconds of timed runs (default 0.2)\n"
           "  --cold                flush caches before each repetition\n"
+          "  --time-prepare        time each kernel's weight prepare with every run (as a framework\n"
+          "                        that reorders weights per call); default: prepared once, untimed\n"
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
@@ -119,7 +121,7 @@ int nnb_cli_main(int argc, char **argv)
     nnb_measure_defaults(&o.measure);
     bool do_list = false, do_list_kernels = false;
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER };
+           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -131,6 +133,7 @@ int nnb_cli_main(int argc, char **argv)
         {"plot", required_argument, 0, O_PLOT},       {"out", required_argument, 0, O_OUT},
         {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
+        {"time-prepare", no_argument, 0, O_TIME_PREPARE},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -171,6 +174,7 @@ int nnb_cli_main(int argc, char **argv)
             break;
         }
         case O_COLD: o.measure.cold = true; break;
+        case O_TIME_PREPARE: o.time_prepare = true; break;
         case O_NO_CHECK: o.check = false; break;
         case O_CHECK: o.check = true; break;
         case O_DUMP: o.dump_dir = optarg; break;

@@ -155,6 +155,7 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     if (x->prepare_s >= 0) {
         fputs(",\"prepare_s\":", f);
         json_num(f, x->prepare_s);
+        fprintf(f, ",\"prepare_timed\":%s", x->prepare_timed ? "true" : "false");
     }
     fputs("},\"gflops\":", f);
     json_num(f, x->gflops);
@@ -320,7 +321,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         }
         fputc('\n', f);
     }
-    bool prepared = false;
+    bool prepared = false, timed = false;
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
         if (x->prepare_s < 0) continue;
@@ -328,8 +329,12 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         fmt_time(x->prepare_s, t1, sizeof t1);
         fprintf(f, "%s %s %s", prepared ? "," : "prepare  ", x->kernel, t1);
         prepared = true;
+        timed |= x->prepare_timed;
     }
-    if (prepared) fputs(" (weights reordered once, outside the timed runs)\n", f);
+    if (prepared)
+        fputs(timed ? " (--time-prepare: also inside every timed run above)\n"
+                    : " (weights reordered once, outside the timed runs)\n",
+              f);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
             fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"

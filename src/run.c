@@ -92,11 +92,13 @@ typedef struct {
     const nnb_layer *l;
     const nnb_tensors *t;
     void *ws;
+    bool prepare; /* --time-prepare */
 } run_ctx;
 
 static void run_once(void *p)
 {
     run_ctx *c = p;
+    if (c->prepare) c->k->prepare(c->l, c->t, c->ws);
     c->k->run(c->l, c->t, c->ws);
 }
 
@@ -302,7 +304,8 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
     /* ---- time, count, place ---- */
     for (size_t i = 0; i < nk; i++) {
         nnb_result *x = &rep->results[i];
-        run_ctx c = {ks[i], l, &t, ws};
+        run_ctx c = {ks[i], l, &t, ws, o->time_prepare && ks[i]->prepare};
+        x->prepare_timed = c.prepare;
         if (isatty(2)) fprintf(stderr, "nnbench: timing %-18s ...\r", ks[i]->name);
         else fprintf(stderr, "nnbench: timing %s ...\n", ks[i]->name);
         if (ks[i]->prepare) {

@@ -100,6 +100,18 @@ for r in rows:
 PY
 "$NNB" --layer "conv:c=8,h=10,k=8,r=3,pad=1" --kernels direct_oc --counters none --reps 2 >"$tmp/r.txt" 2>/dev/null \
   && grep -q "^prepare   direct_oc .* (weights reordered once, outside the timed runs)" "$tmp/r.txt" && ok || bad "prepare line"
+# --time-prepare: prepare inside every timed run, said in JSON and in the table
+"$NNB" --layer "conv:c=8,h=10,k=8,r=3,pad=1" --kernels direct,direct_oc --counters none --reps 2 --time-prepare \
+  --format json >"$tmp/tp.json" 2>/dev/null && ok || bad "--time-prepare rc"
+$PY - "$tmp/tp.json" <<'PY' && ok || bad "--time-prepare json"
+import json, sys
+rows = {r["kernel"]: r for r in map(json.loads, open(sys.argv[1]))}
+assert rows["direct_oc"]["time"]["prepare_timed"] is True, rows["direct_oc"]
+assert "prepare_timed" not in rows["direct"]["time"], rows["direct"]
+assert rows["direct_oc"]["check"] == "pass"
+PY
+"$NNB" --layer "conv:c=8,h=10,k=8,r=3,pad=1" --kernels direct_oc --counters none --reps 2 --time-prepare 2>/dev/null \
+  | grep -q "^prepare   direct_oc .* (--time-prepare: also inside every timed run above)" && ok || bad "--time-prepare line"
 expect_bad "unknown kernel" --layer conv3x3 --kernels nosuch
 expect_bad "unsupported kernel" --layer conv3x3 --kernels depthwise
 expect_bad "unknown backend" --layer conv3x3 --counters foo

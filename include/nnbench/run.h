@@ -22,6 +22,7 @@ typedef struct nnb_options {
     nnb_format format;
     bool analytic_only;
     bool check;               /* --check (default) / --no-check */
+    bool time_prepare;        /* --time-prepare: a kernel's prepare inside every timed run */
     int threads;              /* 0: all cores */
     nnb_measure_opts measure;
 } nnb_options;
@@ -39,6 +40,7 @@ typedef struct nnb_result {
     double max_err;              /* largest |kernel - reference| in the real-valued pass */
     int64_t workspace_bytes;
     double prepare_s;            /* wall time of the kernel's untimed prepare (weights reorder); -1: none */
+    bool prepare_timed;          /* --time-prepare: prepare ran inside every timed repetition */
     /* counters */
     char backend[16];
     char backend_why[256];
