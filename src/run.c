@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "nnbench/npy.h"
+#include "nnbench/spec.h"
 #include "nnbench/report.h"
 #include "nnbench/spec.h"
 
@@ -57,7 +58,11 @@ static int select_kernels(const char *list, const nnb_layer *l, const nnb_kernel
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         const nnb_kernel *k = nnb_kernel_find(tok);
         if (!k) return nnb_bad_input(err, len, "unknown kernel '%s' (see --list-kernels)", tok);
-        if (!k->supports(l)) return nnb_bad_input(err, len, "kernel '%s' does not support layer %s", tok, nnb_op_name(l->op));
+        if (!k->supports(l)) {
+            char spec[256];
+            if (nnb_spec_format_kv(l, spec, sizeof spec) != 0) snprintf(spec, sizeof spec, "%s", nnb_op_name(l->op));
+            return nnb_bad_input(err, len, "kernel '%s' does not support %s (it is: %s)", tok, spec, k->desc);
+        }
         for (size_t i = 0; i < *n; i++)
             if (out[i] == k) return nnb_bad_input(err, len, "kernel '%s' listed twice", tok);
         if (*n >= 64) return nnb_bad_input(err, len, "too many kernels");
