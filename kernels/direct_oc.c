@@ -27,7 +27,7 @@
 #include <immintrin.h>
 #include <omp.h>
 
-typedef struct pw_tile {
+typedef struct oc_tile {
     const float *w;    /* packed weights of the block: [c][tap][kv * lanes] */
     const float *in;   /* input channel 0 at the tile's first position, tap 0 */
     int64_t cs;        /* floats between input channels */
@@ -40,12 +40,12 @@ typedef struct pw_tile {
     int64_t ohw;       /* floats between output channels */
     int nk;            /* output channels, 1..kv_max * lanes */
     int np;            /* positions, 1..np_max */
-} pw_tile;
+} oc_tile;
 
-typedef struct pw_isa {
+typedef struct oc_isa {
     int lanes, kv_max, np_max;
-    void (*run)(const pw_tile *t);
-} pw_isa;
+    void (*run)(const oc_tile *t);
+} oc_isa;
 
 /* ---------------- AVX-512: 3 x 16 channels x 8 positions ---------------- */
 
@@ -82,7 +82,7 @@ __attribute__((target("avx512f"))) static inline void store_t512(const __m512 r[
     }
 }
 
-static inline __attribute__((always_inline, target("avx512f"))) void tile512(const pw_tile *t, const int KV,
+static inline __attribute__((always_inline, target("avx512f"))) void tile512(const oc_tile *t, const int KV,
                                                                                const int NP)
 {
     __m512 acc[KV512][NP512];
@@ -124,7 +124,7 @@ static inline __attribute__((always_inline, target("avx512f"))) void tile512(con
     default: tile512(t, KV, 8); break;                                                         \
     }
 
-__attribute__((target("avx512f"))) static void run512(const pw_tile *t)
+__attribute__((target("avx512f"))) static void run512(const oc_tile *t)
 {
     switch ((t->nk + 15) / 16) {
     case 1: NP512_CASES(1) break;
@@ -158,7 +158,7 @@ __attribute__((target("avx2,fma"))) static inline void store_t256(const __m256 r
     }
 }
 
-static inline __attribute__((always_inline, target("avx2,fma"))) void tile256(const pw_tile *t, const int KV,
+static inline __attribute__((always_inline, target("avx2,fma"))) void tile256(const oc_tile *t, const int KV,
                                                                                 const int NP)
 {
     __m256 acc[KV256][NP256];
@@ -197,7 +197,7 @@ static inline __attribute__((always_inline, target("avx2,fma"))) void tile256(co
     default: tile256(t, KV, 6); break;                                                         \
     }
 
-__attribute__((target("avx2,fma"))) static void run256(const pw_tile *t)
+__attribute__((target("avx2,fma"))) static void run256(const oc_tile *t)
 {
     if (t->nk > 8) {
         NP256_CASES(2)
@@ -208,7 +208,7 @@ __attribute__((target("avx2,fma"))) static void run256(const pw_tile *t)
 
 /* ---------------- portable C: same blocking as AVX2 ---------------- */
 
-static void run_c(const pw_tile *t)
+static void run_c(const oc_tile *t)
 {
     float acc[KV256 * 8][NP256];
     const int kvl = (t->nk + 7) / 8 * 8;
@@ -225,11 +225,11 @@ static void run_c(const pw_tile *t)
         for (int p = 0; p < t->np; p++) t->out[j * t->ohw + p] = acc[j][p];
 }
 
-static const pw_isa isa512 = {16, KV512, NP512, run512};
-static const pw_isa isa256 = {8, KV256, NP256, run256};
-static const pw_isa isa_c = {8, KV256, NP256, run_c};
+static const oc_isa isa512 = {16, KV512, NP512, run512};
+static const oc_isa isa256 = {8, KV256, NP256, run256};
+static const oc_isa isa_c = {8, KV256, NP256, run_c};
 
-static const pw_isa *isa_best(void)
+static const oc_isa *isa_best(void)
 {
     switch (nnb_isa_level()) {
     case NNB_ISA_AVX512: return &isa512;
@@ -241,7 +241,7 @@ static const pw_isa *isa_best(void)
 /* ---------------- the kernel ---------------- */
 
 typedef struct plan {
-    const pw_isa *isa;
+    const oc_isa *isa;
     nnb_win win;
     int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
     int64_t ohw;
@@ -325,13 +325,15 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
         float *d = wp + wofs;
         /* a transpose in 64-row slabs (64 x kvl floats stay in L1): row-
          * or column-wise alone measured 4x the convolution's own time on
-         * 7x7 2048 -> 512 */
+         * 7x7 2048 -> 512; lanes past the block's nk channels are zeros */
         for (int64_t i0 = 0; i0 < ct; i0 += 64) {
             const int64_t i1 = i0 + 64 < ct ? i0 + 64 : ct;
-            for (int64_t j = 0; j < kvl; j++) {
+            for (int64_t j = 0; j < nk; j++) {
                 const float *src = t->wei + (k0 + j) * ct;
-                for (int64_t i = i0; i < i1; i++) d[i * kvl + j] = j < nk ? src[i] : 0.0f;
+                for (int64_t i = i0; i < i1; i++) d[i * kvl + j] = src[i];
             }
+            for (int64_t j = nk; j < kvl; j++)
+                for (int64_t i = i0; i < i1; i++) d[i * kvl + j] = 0.0f;
         }
     }
 }
@@ -368,7 +370,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             const int64_t nbi = it / units, n = nbi / blocks, b = nbi % blocks, g = b / p.kblocks;
             const int64_t stop = (nbi + 1) * units < end ? (nbi + 1) * units : end;
             int64_t k0, wofs;
-            pw_tile tile = {.cs = p.cs, .nc = p.cg, .tapoff = off, .ntaps = p.taps, .xs = xs, .ohw = p.ohw};
+            oc_tile tile = {.cs = p.cs, .nc = p.cg, .tapoff = off, .ntaps = p.taps, .xs = xs, .ohw = p.ohw};
             block_range(&p, b, &k0, &tile.nk, &wofs);
             tile.w = wp + wofs;
             tile.bias = l->bias ? t->bias + k0 : NULL;

@@ -107,11 +107,10 @@ static void run_once(void *p)
     c->k->run(c->l, c->t, c->ws);
 }
 
-static int64_t phys_bytes(void)
+static int64_t phys_bytes(void) /* unknown: no limit */
 {
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || psz <= 0) return INT64_MAX;
-    return (int64_t)pages * (int64_t)psz;
+    int64_t b = nnb_phys_memory_bytes();
+    return b > 0 ? b : INT64_MAX;
 }
 
 static int dump_tensor(const char *dir, const char *name, const float *data, const int64_t *shape, int ndim,

@@ -1,5 +1,6 @@
 /* hwloc topology, ISA flags and OpenMP thread binding (see topo.h). */
 #include "nnbench/topo.h"
+#include "nnbench/util.h"
 
 #include <hwloc.h>
 #include <omp.h>
@@ -12,15 +13,6 @@ static hwloc_topology_t g_hw;      /* NULL when hwloc failed */
 static nnb_topo g_topo;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
-static void copy_str(char *dst, size_t len, const char *src)
-{
-    if (!len) return;
-    if (!src) src = "";
-    size_t n = strlen(src);
-    if (n >= len) n = len - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 static unsigned detect_isa(char *s, size_t len)
 {
@@ -64,7 +56,7 @@ static void cpuinfo_model(char *model, size_t len)
                 c++;
                 while (*c == ' ' || *c == '\t') c++;
                 c[strcspn(c, "\n")] = '\0';
-                copy_str(model, len, c);
+                nnb_copy_str(model, len, c);
             }
             break;
         }
@@ -76,12 +68,11 @@ static void load_topo(void)
 {
     nnb_topo *t = &g_topo;
     memset(t, 0, sizeof *t);
-    if (gethostname(t->hostname, sizeof t->hostname) != 0) copy_str(t->hostname, sizeof t->hostname, "unknown");
+    if (gethostname(t->hostname, sizeof t->hostname) != 0) nnb_copy_str(t->hostname, sizeof t->hostname, "unknown");
     t->hostname[sizeof t->hostname - 1] = '\0';
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-    t->system_memory_bytes = pages > 0 && psz > 0 ? (int64_t)pages * psz : 0;
-    copy_str(t->cpu_model, sizeof t->cpu_model, "unknown");
-    copy_str(t->cpu_vendor, sizeof t->cpu_vendor, "unknown");
+    t->system_memory_bytes = nnb_phys_memory_bytes();
+    nnb_copy_str(t->cpu_model, sizeof t->cpu_model, "unknown");
+    nnb_copy_str(t->cpu_vendor, sizeof t->cpu_vendor, "unknown");
     t->isa = detect_isa(t->isa_str, sizeof t->isa_str);
 
     hwloc_topology_t hw;
@@ -102,10 +93,10 @@ static void load_topo(void)
     hwloc_obj_t pkg = hwloc_get_obj_by_type(hw, HWLOC_OBJ_PACKAGE, 0);
     const char *m = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
     if (!m && root) m = hwloc_obj_get_info_by_name(root, "CPUModel");
-    if (m && *m) copy_str(t->cpu_model, sizeof t->cpu_model, m);
+    if (m && *m) nnb_copy_str(t->cpu_model, sizeof t->cpu_model, m);
     else cpuinfo_model(t->cpu_model, sizeof t->cpu_model);
     const char *v = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUVendor") : NULL;
-    if (v && *v) copy_str(t->cpu_vendor, sizeof t->cpu_vendor, v);
+    if (v && *v) nnb_copy_str(t->cpu_vendor, sizeof t->cpu_vendor, v);
 
     static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L1ICACHE,
                                              HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE,

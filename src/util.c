@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int nnb_errf(char *err, size_t len, const char *fmt, ...)
 {
@@ -18,8 +19,15 @@ int nnb_errf(char *err, size_t len, const char *fmt, ...)
 void nnb_copy_str(char *dst, size_t size, const char *src)
 {
     if (!size) return;
+    if (!src) src = "";
     size_t n = strlen(src);
     if (n >= size) n = size - 1;
     memcpy(dst, src, n);
     dst[n] = 0;
+}
+
+int64_t nnb_phys_memory_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    return pages > 0 && psz > 0 ? (int64_t)pages * (int64_t)psz : 0;
 }

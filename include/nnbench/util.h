@@ -1,13 +1,16 @@
-/* Small helpers every module shares: one-line error messages and
- * truncating string copies. */
+/* Small helpers every module shares: one-line error messages, truncating
+ * string copies and the machine's physical memory. */
 #ifndef NNBENCH_UTIL_H
 #define NNBENCH_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Formats one line into err (if err && len) and returns -1. */
 int nnb_errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Copies src into dst[size], truncating; always terminates. */
+/* Copies src (NULL: "") into dst[size], truncating; always terminates. */
 void nnb_copy_str(char *dst, size_t size, const char *src);
+/* Physical memory in bytes (sysconf pages x page size); 0 if unknown. */
+int64_t nnb_phys_memory_bytes(void);
 
 #endif

@@ -6,6 +6,8 @@
  * without updating it. This reader does the same. */
 #include "counters/callgrind.h"
 
+#include "nnbench/util.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -337,13 +339,6 @@ static void header_desc(nnb_cg_profile *p, const char *val)
     }
 }
 
-static void copy_str(char *dst, size_t len, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= len) n = len - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 static void new_part(parser *ps)
 {
@@ -369,8 +364,8 @@ static int header_line(parser *ps, char *key, char *val)
     }
     if (strcmp(key, "part") == 0) { p->parts++; new_part(ps); return 0; }
     if (strcmp(key, "thread") == 0 || strcmp(key, "pid") == 0) { new_part(ps); return 0; }
-    if (strcmp(key, "cmd") == 0) { copy_str(p->cmd, sizeof p->cmd, val); return 0; }
-    if (strcmp(key, "creator") == 0) { copy_str(p->creator, sizeof p->creator, val); return 0; }
+    if (strcmp(key, "cmd") == 0) { nnb_copy_str(p->cmd, sizeof p->cmd, val); return 0; }
+    if (strcmp(key, "creator") == 0) { nnb_copy_str(p->creator, sizeof p->creator, val); return 0; }
     if (strcmp(key, "desc") == 0) { header_desc(p, val); return 0; }
     /* version, event (long names / inherited types), timeframe, unknown: ignored */
     return 0;
