@@ -193,8 +193,10 @@ static void bench_vs_peak(void)
     double gf = (double)an.flops / td * 1e-9, go = (double)an.flops / to * 1e-9;
     printf("(b) direct on conv3x3, 1 thread, vs measured single-core FMA peak (%s micro-kernel)\n",
            nnb_tile_isa_best()->name);
-    printf("    FMA peak: AVX-512 %.1f GFLOP/s, AVX2 %.1f GFLOP/s (%d independent FMA chains)\n", p512,
-           p256, FMA_ACC);
+    char s512[32], s256[32]; /* a level this CPU (or NNB_KERNEL_ISA) does not run is n/a, not 0 */
+    snprintf(s512, sizeof s512, p512 > 0 ? "%.1f GFLOP/s" : "n/a", p512);
+    snprintf(s256, sizeof s256, p256 > 0 ? "%.1f GFLOP/s" : "n/a", p256);
+    printf("    FMA peak: AVX-512 %s, AVX2 %s (%d independent FMA chains)\n", s512, s256, FMA_ACC);
     printf("    direct:    %.1f GFLOP/s = %.0f%% of peak (target >= 60%%)\n", gf, 100 * gf / peak);
     printf("    direct_oc: %.1f GFLOP/s = %.0f%% of peak (its weight packing untimed)\n\n", go, 100 * go / peak);
     nnb_tensors_free(&t);
