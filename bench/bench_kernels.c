@@ -12,7 +12,7 @@
 #include "nnbench/kernel.h"
 #include "nnbench/measure.h"
 #include "nnbench/model.h"
-#include "nnbench/spec.h"
+#include "spec/spec.h"
 #include "nnbench/tensor.h"
 #include "conv_tile.h"
 

@@ -1,11 +1,11 @@
 /* nnbench: thin entry point; subcommands dispatch to their modules. */
 #include <string.h>
 
-#include "nnbench/cli.h"
-#include "nnbench/counters.h"
-#include "nnbench/roofline.h"
-#include "nnbench/topo.h"
-#include "nnbench/validate.h"
+#include "cmd/cli.h"
+#include "counters/counters.h"
+#include "roofline/roofline.h"
+#include "machine/topo.h"
+#include "cmd/validate.h"
 
 int main(int argc, char **argv)
 {

@@ -6,11 +6,11 @@
  * as set by ctest). Under an AddressSanitizer build the end-to-end part is
  * skipped unless NNB_COUNT_EXE names a non-sanitized nnbench: valgrind
  * cannot run ASan binaries. */
-#include "nnbench/counters.h"
+#include "counters/counters.h"
 #include "nnbench/kernel.h"
 #include "nnbench/model.h"
-#include "nnbench/spec.h"
-#include "nnbench/validate.h"
+#include "spec/spec.h"
+#include "cmd/validate.h"
 #include "nnb_test.h"
 
 #include <stdlib.h>

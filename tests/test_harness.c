@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 #include "nnb_test.h"
-#include "nnbench/harness.h"
-#include "nnbench/observe.h"
-#include "nnbench/spec.h"
+#include "harness/harness.h"
+#include "harness/observe.h"
+#include "spec/spec.h"
 
 /* wrong only by one ulp-ish amount on one element: caught by the exact pass */
 static void run_off_by_one(const nnb_layer *l, const nnb_tensors *t, void *ws)

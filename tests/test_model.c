@@ -3,8 +3,8 @@
 #include "nnb_test.h"
 
 #include "nnbench/model.h"
-#include "nnbench/nets.h"
-#include "nnbench/spec.h"
+#include "net/nets.h"
+#include "spec/spec.h"
 
 static nnb_analytic A(const char *spec)
 {

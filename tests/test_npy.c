@@ -1,6 +1,6 @@
 /* .npy round trip: header bytes as numpy writes them, contents, shapes of
  * 0..4 dimensions, refusals, and that a failed write leaves nothing behind. */
-#include "nnbench/npy.h"
+#include "harness/npy.h"
 #include "nnb_test.h"
 
 #include <dirent.h>

@@ -7,8 +7,8 @@
  *   test_roofline --svg FILE   only write a synthetic roofline to FILE (and
  *                              FILE.json); tests/test_roofline_svg.py parses it */
 #include "nnb_test.h"
-#include "nnbench/roofline.h"
-#include "nnbench/topo.h"
+#include "roofline/roofline.h"
+#include "machine/topo.h"
 
 #include <math.h>
 #include <stdint.h>

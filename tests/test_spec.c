@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "nnb_test.h"
-#include "nnbench/spec.h"
+#include "spec/spec.h"
 
 static nnb_layer P(const char *s)
 {

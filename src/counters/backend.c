@@ -1,5 +1,5 @@
 /* Counter backend registry and the auto chooser. */
-#include "nnbench/counters.h"
+#include "counters/counters.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * without updating it. This reader does the same. */
 #include "counters/callgrind.h"
 
-#include "nnbench/util.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <errno.h>

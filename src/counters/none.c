@@ -1,6 +1,6 @@
 /* The `none` backend: wall time only. It can always run and counts
  * nothing: every have_* flag stays false. */
-#include "nnbench/counters.h"
+#include "counters/counters.h"
 
 #include <stdio.h>
 

@@ -14,7 +14,7 @@
  * Threads: one event set per OpenMP thread, started and stopped in a
  * parallel region of the same size as the kernel's (libgomp reuses the
  * team's threads; the thread ids are checked). */
-#include "nnbench/counters.h"
+#include "counters/counters.h"
 
 #include <math.h>
 #include <omp.h>
@@ -29,7 +29,7 @@
 #include <immintrin.h>
 #include <papi.h>
 
-#include "nnbench/topo.h"
+#include "machine/topo.h"
 
 /* ---- event tables (data) ---- */
 

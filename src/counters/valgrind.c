@@ -18,7 +18,7 @@
  * addresses: it subtracts each object's load bias; the child's
  * /proc/self/maps resolves any address that is not one), decodes it with
  * Zydis (x86_flops.c) and weights it by its execution count. */
-#include "nnbench/counters.h"
+#include "counters/counters.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -42,8 +42,8 @@
 #include "counters/callgrind.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
-#include "nnbench/spec.h"
-#include "nnbench/topo.h"
+#include "spec/spec.h"
+#include "machine/topo.h"
 
 /* ---------------------------------------------------------------- probe */
 

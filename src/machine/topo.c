@@ -1,6 +1,6 @@
 /* hwloc topology, ISA flags and OpenMP thread binding (see topo.h). */
-#include "nnbench/topo.h"
-#include "nnbench/util.h"
+#include "machine/topo.h"
+#include "util/util.h"
 
 #include <hwloc.h>
 #include <omp.h>

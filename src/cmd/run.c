@@ -1,7 +1,7 @@
 /* The nnbench command line: options -> layers -> harness -> report.
  * Results go to stdout (or --out FILE, written whole or not at all);
  * progress and errors go to stderr; exit 0 / 1 (check failed) / 2 (bad input). */
-#include "nnbench/cli.h"
+#include "cmd/cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,12 +13,12 @@
 
 #include <cblas.h>
 
-#include "nnbench/harness.h"
-#include "nnbench/nets.h"
-#include "nnbench/observe.h"
-#include "nnbench/report.h"
-#include "nnbench/spec.h"
-#include "nnbench/topo.h"
+#include "harness/harness.h"
+#include "net/nets.h"
+#include "harness/observe.h"
+#include "report/report.h"
+#include "spec/spec.h"
+#include "machine/topo.h"
 
 static void usage(FILE *f)
 {

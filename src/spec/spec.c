@@ -1,8 +1,8 @@
 /* Layer descriptors: presets, oneDNN benchdnn conv/deconv strings and
  * key=value. Parsing is strict: every malformed input is refused with one
  * line naming what is wrong. */
-#include "nnbench/spec.h"
-#include "nnbench/util.h"
+#include "spec/spec.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* .npy writer and reader (NumPy format 1.0): magic, version, a little-endian
  * uint16 header length, a Python dict literal padded with spaces to a
  * 64-byte boundary and ended by '\n', then the raw little-endian float32s. */
-#include "nnbench/npy.h"
+#include "harness/npy.h"
 
 #include <errno.h>
 #include <stdio.h>

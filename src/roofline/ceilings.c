@@ -2,8 +2,8 @@
  * ISA, and bandwidth over a working-set sweep. Kernels are compiled per ISA
  * with __attribute__((target)) and chosen at run time; they are excluded
  * from sanitizers (they measure the machine, and are trivially in bounds). */
-#include "nnbench/roofline.h"
-#include "nnbench/topo.h"
+#include "roofline/roofline.h"
+#include "machine/topo.h"
 
 #include <immintrin.h>
 #include <math.h>

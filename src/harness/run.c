@@ -1,8 +1,8 @@
 /* The harness for one layer: select kernels, allocate, check against the
  * reference (integer pass exact, real pass within a derived bound), time,
  * count, place on the roofline, dump. Kernels know none of this. */
-#include "nnbench/harness.h"
-#include "nnbench/util.h"
+#include "harness/harness.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <float.h>
@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "nnbench/npy.h"
-#include "nnbench/spec.h"
-#include "nnbench/report.h"
-#include "nnbench/spec.h"
+#include "harness/npy.h"
+#include "spec/spec.h"
+#include "report/report.h"
+#include "spec/spec.h"
 
 
 int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len)

@@ -1,13 +1,13 @@
 /* Counting and roofline placement for each timed kernel. */
-#include "nnbench/observe.h"
+#include "harness/observe.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nnbench/counters.h"
-#include "nnbench/topo.h"
-#include "nnbench/util.h"
+#include "counters/counters.h"
+#include "machine/topo.h"
+#include "util/util.h"
 
 
 

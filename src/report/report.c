@@ -1,6 +1,6 @@
 /* Report writers. JSON keys and meanings are the contract in DESIGN.md;
  * more keys may be added, none renamed. */
-#include "nnbench/report.h"
+#include "report/report.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* Network presets as data. Each layer is a descriptor string so the same
  * parser and model serve single layers and whole networks. */
-#include "nnbench/nets.h"
+#include "net/nets.h"
 
 #include <string.h>
 

@@ -5,8 +5,8 @@
 #ifndef NNBENCH_OBSERVE_H
 #define NNBENCH_OBSERVE_H
 
-#include "nnbench/harness.h"
-#include "nnbench/roofline.h"
+#include "harness/harness.h"
+#include "roofline/roofline.h"
 
 typedef struct nnb_observer {
     const nnb_options *o;

@@ -1,8 +1,8 @@
 /* Roofline: plateau detection, placement, the ceilings cache and the
  * `nnbench roofline` command. Measuring loops: ceilings.c; picture:
  * roofline_svg.c. */
-#include "nnbench/roofline.h"
-#include "nnbench/topo.h"
+#include "roofline/roofline.h"
+#include "machine/topo.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
 #define NNBENCH_HARNESS_H
 
 #include "nnbench/run.h"
-#include "nnbench/util.h"
+#include "util/util.h"
 
 enum { NNB_EXIT_OK = 0, NNB_EXIT_CHECK_FAILED = 1, NNB_EXIT_BAD_INPUT = 2 };
 

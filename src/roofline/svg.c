@@ -1,6 +1,6 @@
 /* The roofline picture (SVG 1.1, log-log) and the same data as CSV and
  * JSON, plus the ceilings table. Files are written whole or not at all. */
-#include "nnbench/roofline.h"
+#include "roofline/roofline.h"
 
 #include <errno.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * pooling, output padding for deconv) so tests can compare with torch. */
 #include "nnbench/layer.h"
 #include "nnbench/model.h"
-#include "nnbench/util.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <string.h>

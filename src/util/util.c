@@ -1,4 +1,4 @@
-#include "nnbench/util.h"
+#include "util/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,16 +1,16 @@
 /* `nnbench validate`: executed FLOPs (valgrind backend) against every named
  * FLOP convention. See include/nnbench/validate.h. */
-#include "nnbench/validate.h"
+#include "cmd/validate.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nnbench/counters.h"
+#include "counters/counters.h"
 #include "nnbench/kernel.h"
 #include "nnbench/model.h"
-#include "nnbench/spec.h"
+#include "spec/spec.h"
 
 typedef struct suite_layer {
     const char *what;
