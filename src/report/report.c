@@ -2,6 +2,8 @@
  * more keys may be added, none renamed. */
 #include "report/report.h"
 
+#include "results/json.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -42,23 +44,6 @@ char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len)
     return buf;
 }
 
-void nnb_json_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch == '\n') fputs("\\n", f);
-        else if (ch == '\t') fputs("\\t", f);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (isfinite(v)) fprintf(f, "%.9g", v);
-    else fputs("null", f);
-}
 
 void nnb_json_layer_object(FILE *f, const nnb_layer_report *r)
 {
@@ -96,23 +81,23 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
             "\"analytic\":{\"params\":%" PRId64 ",\"macs\":%" PRId64 ",\"flops\":%" PRId64 ",\"bytes_min\":%" PRId64
             ",\"ai\":",
             a->params, a->macs, a->flops, a->bytes_min);
-    json_num(f, a->ai);
+    nnb_json_num(f, a->ai);
     fprintf(f,
             ",\"macs_valid\":%" PRId64 ",\"macs_deconv_output\":%" PRId64 ",\"bias_adds\":%" PRId64
             ",\"src_bytes\":%" PRId64 ",\"wei_bytes\":%" PRId64 ",\"bias_bytes\":%" PRId64 ",\"dst_bytes\":%" PRId64
             ",\"bytes_write_allocate\":%" PRId64 ",\"ai_write_allocate\":",
             a->macs_valid, a->macs_deconv_output, a->bias_adds, a->src_bytes, a->wei_bytes, a->bias_bytes,
             a->dst_bytes, a->bytes_write_allocate);
-    json_num(f, a->ai_write_allocate);
+    nnb_json_num(f, a->ai_write_allocate);
     fprintf(f, ",\"workspace_bytes\":%" PRId64 ",\"bytes_algo_extra\":%" PRId64 ",\"footprint_mb\":{\"input\":",
             a->workspace_bytes, a->bytes_algo_extra);
-    json_num(f, a->input_mb);
+    nnb_json_num(f, a->input_mb);
     fputs(",\"pass\":", f);
-    json_num(f, a->pass_mb);
+    nnb_json_num(f, a->pass_mb);
     fputs(",\"params\":", f);
-    json_num(f, a->params_mb);
+    nnb_json_num(f, a->params_mb);
     fputs(",\"total\":", f);
-    json_num(f, a->total_mb);
+    nnb_json_num(f, a->total_mb);
     fputs("},\"conventions\":{", f);
     size_t nc;
     const nnb_convention *cv = nnb_conventions(&nc);
@@ -121,16 +106,16 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
         double v = cv[i].flops(&r->layer, a);
         if (v < 0) continue;
         fprintf(f, "%s\"%s\":", first ? "" : ",", cv[i].name);
-        json_num(f, v);
+        nnb_json_num(f, v);
         first = false;
     }
     fputc('}', f);
     if (r->have_rf) {
         fprintf(f, ",\"receptive_field\":{\"rf_h\":%lld,\"rf_w\":%lld,\"jump_h\":%lld,\"jump_w\":%lld,\"start_h\":",
                 (long long)r->rf.rf_h, (long long)r->rf.rf_w, (long long)r->rf.jump_h, (long long)r->rf.jump_w);
-        json_num(f, r->rf.start_h);
+        nnb_json_num(f, r->rf.start_h);
         fputs(",\"start_w\":", f);
-        json_num(f, r->rf.start_w);
+        nnb_json_num(f, r->rf.start_w);
         fputc('}', f);
     }
     fputc('}', f);
@@ -146,51 +131,51 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     fprintf(f, ",\"kernel\":\"%s\",\"threads\":%d,\"cores\":\"", x->kernel, x->threads);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
-    json_num(f, x->time.median_s);
+    nnb_json_num(f, x->time.median_s);
     fputs(",\"min_s\":", f);
-    json_num(f, x->time.min_s);
+    nnb_json_num(f, x->time.min_s);
     fputs(",\"max_s\":", f);
-    json_num(f, x->time.max_s);
+    nnb_json_num(f, x->time.max_s);
     fprintf(f, ",\"reps\":%d", x->time.reps);
     if (x->prepare_s >= 0) {
         fputs(",\"prepare_s\":", f);
-        json_num(f, x->prepare_s);
+        nnb_json_num(f, x->prepare_s);
         fprintf(f, ",\"prepare_timed\":%s", x->prepare_timed ? "true" : "false");
     }
     fputs("},\"gflops\":", f);
-    json_num(f, x->gflops);
+    nnb_json_num(f, x->gflops);
     fputs(",\"gbs\":", f);
-    json_num(f, x->gbs);
+    nnb_json_num(f, x->gbs);
     fprintf(f, ",\"check\":\"%s\",\"max_err\":", nnb_check_name(x->check));
-    json_num(f, x->max_err);
+    nnb_json_num(f, x->max_err);
     fprintf(f, ",\"workspace_bytes\":%" PRId64, x->workspace_bytes);
     fprintf(f, ",\"counters\":{\"backend\":\"%s\",\"why\":\"", x->backend);
     nnb_json_escape(f, x->backend_why);
     fputc('"', f);
-    if (x->have_flops) { fputs(",\"flops\":", f); json_num(f, x->flops); }
-    if (x->have_dram) { fputs(",\"dram_bytes\":", f); json_num(f, x->dram_bytes); }
-    if (x->have_l1) { fputs(",\"l1_bytes\":", f); json_num(f, x->l1_bytes); }
+    if (x->have_flops) { fputs(",\"flops\":", f); nnb_json_num(f, x->flops); }
+    if (x->have_dram) { fputs(",\"dram_bytes\":", f); nnb_json_num(f, x->dram_bytes); }
+    if (x->have_l1) { fputs(",\"l1_bytes\":", f); nnb_json_num(f, x->l1_bytes); }
     if (x->have_core_bytes) {
-        fputs(",\"load_bytes\":", f); json_num(f, x->load_bytes);
-        fputs(",\"store_bytes\":", f); json_num(f, x->store_bytes);
+        fputs(",\"load_bytes\":", f); nnb_json_num(f, x->load_bytes);
+        fputs(",\"store_bytes\":", f); nnb_json_num(f, x->store_bytes);
     }
-    if (x->have_insn) { fputs(",\"instructions\":", f); json_num(f, x->instructions); }
+    if (x->have_insn) { fputs(",\"instructions\":", f); nnb_json_num(f, x->instructions); }
     if (x->count_note[0]) { fputs(",\"note\":\"", f); nnb_json_escape(f, x->count_note); fputc('"', f); }
     fputs("},\"ratios\":{", f);
     bool first = true;
     if (x->have_flops && a->flops > 0) {
         fputs("\"flops\":", f);
-        json_num(f, x->flops / (double)a->flops);
+        nnb_json_num(f, x->flops / (double)a->flops);
         first = false;
     }
     if (x->have_dram && a->bytes_min > 0) {
         fprintf(f, "%s\"dram_bytes\":", first ? "" : ",");
-        json_num(f, x->dram_bytes / (double)a->bytes_min);
+        nnb_json_num(f, x->dram_bytes / (double)a->bytes_min);
         first = false;
     }
     if (x->have_flops && x->have_dram && x->dram_bytes > 0) {
         fprintf(f, "%s\"ai_measured\":", first ? "" : ",");
-        json_num(f, x->flops / x->dram_bytes);
+        nnb_json_num(f, x->flops / x->dram_bytes);
     }
     fputc('}', f);
     if (x->verdict_flops[0] || x->verdict_dram[0]) {
@@ -198,7 +183,7 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         bool vf = false;
         if (x->verdict_flops[0]) {
             fprintf(f, "\"flops\":\"%s\",\"flops_tolerance\":", x->verdict_flops);
-            json_num(f, x->flops_tolerance);
+            nnb_json_num(f, x->flops_tolerance);
             vf = true;
         }
         if (x->verdict_dram[0]) fprintf(f, "%s\"dram_bytes\":\"%s\"", vf ? "," : "", x->verdict_dram);
@@ -206,13 +191,13 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     }
     if (x->have_roof) {
         fputs(",\"roofline\":{\"peak_gflops\":", f);
-        json_num(f, x->peak_gflops);
+        nnb_json_num(f, x->peak_gflops);
         fputs(",\"bw_gbs\":", f);
-        json_num(f, x->bw_gbs);
+        nnb_json_num(f, x->bw_gbs);
         fprintf(f, ",\"bound\":\"%s\",\"attainable_gflops\":", x->bound);
-        json_num(f, x->attainable_gflops);
+        nnb_json_num(f, x->attainable_gflops);
         fputs(",\"efficiency\":", f);
-        json_num(f, x->efficiency);
+        nnb_json_num(f, x->efficiency);
         fputc('}', f);
     }
     fputs("}\n", f);

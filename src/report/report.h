@@ -17,7 +17,5 @@ void nnb_json_layer_object(FILE *f, const nnb_layer_report *r);
 char *nnb_fmt_count(int64_t v, char *buf, size_t len);
 /* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
 char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len);
-/* JSON string body with escapes (no surrounding quotes) */
-void nnb_json_escape(FILE *f, const char *s);
 
 #endif
