@@ -9,9 +9,9 @@
  * back), and within a block RB rows at a time, each row a dot product with
  * two independent vector accumulators (RB*2 FMA chains, so the loads are the
  * only limit), the input vector re-read from L1/L2 and shared by the RB rows.
- * The bias is added after the reduction. AVX-512, AVX2/FMA or portable C,
- * chosen at run time (nnb_isa_level: NNB_KERNEL_ISA caps it, valgrind hides
- * AVX-512).
+ * The bias is added after the reduction. The rows are the kernel context's
+ * gemv micro-kernel (AVX-512, AVX2/FMA or portable C for nnb_isa_kernels():
+ * NNB_KERNEL_ISA caps it, valgrind hides AVX-512).
  *
  * Batch > 1 is one sgemm (dst = src x wei^T), which OpenBLAS threads. */
 #include "nnbench/kernel.h"
