@@ -1,48 +1,15 @@
-/* depthwise's micro-kernels (ukr.h) for AVX-512F: the rows x width tile and
- * the whole-plane 3x3 stride-1 path. */
+/* depthwise's micro-kernels (ukr.h) for AVX-512F: the rows x width tile (up
+ * to 4 rows x 4 zmm vectors, 64 columns) and the whole-plane 3x3 stride-1
+ * path. */
 #include "ukr/ukr.h"
 
-#include <immintrin.h>
+#include "ukr/vec_avx512.h"
 
 #define R_MAX NNB_DW_ROWS
 
-static inline __attribute__((always_inline, target("avx512f"))) void
-dw512(const nnb_dw_tile *t, const int R, const int VW)
-{
-    __m512 acc[R_MAX][4];
-    for (int j = 0; j < R; j++)
-        for (int v = 0; v < VW; v++) acc[j][v] = _mm512_set1_ps(t->bias);
-    for (int64_t p = 0; p < t->ntaps; p++) {
-        __m512 w = _mm512_set1_ps(t->w[p]);
-        const float *ip = t->in + t->tapoff[p];
-        for (int j = 0; j < R; j++)
-            for (int v = 0; v < VW; v++)
-                acc[j][v] = _mm512_fmadd_ps(w, _mm512_loadu_ps(ip + j * t->rowstep + 16 * v), acc[j][v]);
-    }
-    for (int v = 0; v < VW; v++) {
-        int rem = t->ncols - 16 * v;
-        __mmask16 m = rem >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rem) - 1);
-        for (int j = 0; j < R; j++) _mm512_mask_storeu_ps(t->out + j * t->ostride + 16 * v, m, acc[j][v]);
-    }
-}
-
-#define DW512_VW(R)                                     \
-    case R:                                             \
-        switch ((t->ncols + 15) / 16) {                 \
-        case 1: dw512(t, R, 1); break;                  \
-        case 2: dw512(t, R, 2); break;                  \
-        case 3: dw512(t, R, 3); break;                  \
-        default: dw512(t, R, 4); break;                 \
-        }                                               \
-        break;
-
-__attribute__((target("avx512f"))) void nnb_dw_tile_avx512(const nnb_dw_tile *t)
-{
-    switch (t->rows) {
-    DW512_VW(1) DW512_VW(2) DW512_VW(3)
-    default: DW512_VW(4)
-    }
-}
+#define DW_NAME nnb_dw_tile_avx512
+#define DW_VW 4
+#include "ukr/dw_tile.h"
 
 /* AVX-512, 3x3 window, stride 1, dilation 1 (MobileNet's stride-1 layers):
  * straight from the NCHW plane, no packing. A tile is R output rows x VW

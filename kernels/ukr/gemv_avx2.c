@@ -2,7 +2,7 @@
  * accumulators, the tail (len % 16 columns) scalar. */
 #include "ukr/ukr.h"
 
-#include <immintrin.h>
+#include "ukr/vec_avx2.h"
 
 static inline __attribute__((always_inline, target("avx2,fma"))) float
 gemv_row_finish(__m256 a0, __m256 a1, const float *wr, const float *x, int64_t j, int64_t len)
@@ -16,11 +16,5 @@ gemv_row_finish(__m256 a0, __m256 a1, const float *wr, const float *x, int64_t j
     return s;
 }
 
-#define GEMV_TARGET "avx2,fma"
 #define GEMV_NAME nnb_gemv_rows_avx2
-#define V __m256
-#define VL 8
-#define V_ZERO() _mm256_setzero_ps()
-#define V_LOADU(p) _mm256_loadu_ps(p)
-#define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #include "ukr/gemv_rows.h"

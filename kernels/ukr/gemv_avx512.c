@@ -2,7 +2,7 @@
  * accumulators, the tail as masked vectors. */
 #include "ukr/ukr.h"
 
-#include <immintrin.h>
+#include "ukr/vec_avx512.h"
 
 static inline __attribute__((always_inline, target("avx512f"))) float
 gemv_row_finish(__m512 a0, __m512 a1, const float *wr, const float *x, int64_t j, int64_t len)
@@ -14,11 +14,5 @@ gemv_row_finish(__m512 a0, __m512 a1, const float *wr, const float *x, int64_t j
     return _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
 }
 
-#define GEMV_TARGET "avx512f"
 #define GEMV_NAME nnb_gemv_rows_avx512
-#define V __m512
-#define VL 16
-#define V_ZERO() _mm512_setzero_ps()
-#define V_LOADU(p) _mm512_loadu_ps(p)
-#define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
 #include "ukr/gemv_rows.h"

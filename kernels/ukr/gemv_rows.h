@@ -1,10 +1,7 @@
 /* Generator of the gemv rows micro-kernel (ukr.h) for one vector ISA, so the
- * AVX-512 and AVX2 forms share one body. The including file defines:
- *   GEMV_TARGET            the target attribute ("avx512f", "avx2,fma")
- *   GEMV_NAME              the function to define
- *   V, VL                  the vector type and its floats
- *   V_ZERO(), V_LOADU(p), V_FMA(a, b, c)
- * and an always_inline float gemv_row_finish(a0, a1, wr, x, j, len): row wr's
+ * AVX-512 and AVX2 forms share one body. The including file includes the
+ * ISA's vocabulary (ukr/vec_<isa>.h), defines GEMV_NAME, the function to
+ * define, and an always_inline float gemv_row_finish(a0, a1, wr, x, j, len): row wr's
  * dot product from its two accumulators and the columns [j, len) past the
  * whole 2*VL blocks, the one place the ISAs differ (AVX-512 masks the tail,
  * AVX2 goes scalar). Accumulators are passed by value: an array whose
@@ -12,7 +9,7 @@
  * Each row keeps two accumulators (even and odd VL-blocks); with NR a
  * constant the loops unroll and every accumulator stays in a register. */
 
-static inline __attribute__((always_inline, target(GEMV_TARGET))) void
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
 gemv_rows_nr(const float *w, int64_t len, const float *x, float *out, const int NR)
 {
     V a[NNB_GEMV_RB][2];
@@ -28,7 +25,7 @@ gemv_rows_nr(const float *w, int64_t len, const float *x, float *out, const int 
     for (int r = 0; r < NR; r++) out[r] = gemv_row_finish(a[r][0], a[r][1], w + r * len, x, j, len);
 }
 
-__attribute__((target(GEMV_TARGET))) void GEMV_NAME(const float *w, int64_t len, const float *x, int nr,
+__attribute__((target(VEC_TARGET))) void GEMV_NAME(const float *w, int64_t len, const float *x, int nr,
                                                     float *out)
 {
     if (nr == NNB_GEMV_RB) {
