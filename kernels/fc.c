@@ -17,6 +17,7 @@
 #include "nnbench/kernel.h"
 
 #include "gemv.h"
+#include "kernels.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -41,13 +42,6 @@ static bool supports(const nnb_layer *l)
            l->n <= INT32_MAX;
 }
 
-static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
-{
-    (void)l;
-    (void)nthreads;
-    return 0;
-}
-
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     (void)ws;
@@ -66,6 +60,6 @@ const nnb_kernel nnb_kernel_fc = {
     .name = "fc",
     .desc = "fully connected: own OpenMP gemv, AVX-512/AVX2/C (batch 1), or OpenBLAS sgemm",
     .supports = supports,
-    .workspace_bytes = workspace_bytes,
+    .workspace_bytes = nnb_kernel_no_workspace,
     .run = run,
 };
