@@ -14,7 +14,8 @@
 #include "nnbench/model.h"
 #include "spec/spec.h"
 #include "nnbench/tensor.h"
-#include "conv_tile.h"
+#include "ctx.h"
+#include "machine/isa.h"
 
 #include <cblas.h>
 #include <immintrin.h>
@@ -177,7 +178,7 @@ static double fma_peak(int lanes)
 
 static void bench_vs_peak(void)
 {
-    int level = nnb_isa_level();
+    nnb_isa level = nnb_isa_kernels();
     set_threads(1);
     double p512 = level >= NNB_ISA_AVX512 ? fma_peak(16) : 0, p256 = level >= NNB_ISA_AVX2 ? fma_peak(8) : 0;
     double peak = p512 > p256 ? p512 : p256;
@@ -192,7 +193,7 @@ static void bench_vs_peak(void)
     double to = time_kernel(nnb_kernel_find("direct_oc"), &l, &t, 1);
     double gf = (double)an.flops / td * 1e-9, go = (double)an.flops / to * 1e-9;
     printf("(b) direct on conv3x3, 1 thread, vs measured single-core FMA peak (%s micro-kernel)\n",
-           nnb_tile_isa_best()->name);
+           nnb_kernel_ctx_get()->name);
     char s512[32], s256[32]; /* a level this CPU (or NNB_KERNEL_ISA) does not run is n/a, not 0 */
     snprintf(s512, sizeof s512, p512 > 0 ? "%.1f GFLOP/s" : "n/a", p512);
     snprintf(s256, sizeof s256, p256 > 0 ? "%.1f GFLOP/s" : "n/a", p256);
@@ -265,7 +266,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < sizeof default_layers / sizeof *default_layers; i++) layers[nl++] = default_layers[i];
     if (!json) {
         printf("bench_kernels: %d threads max, OPENBLAS_CORETYPE=%s, micro-kernel %s\n\n", maxt,
-               getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(auto)", nnb_tile_isa_best()->name);
+               getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(auto)", nnb_kernel_ctx_get()->name);
         if (!only || strchr(only, 'a')) bench_vs_sgemm(maxt);
         if (!only || strchr(only, 'b')) bench_vs_peak();
     }

@@ -9,14 +9,15 @@
  * back), and within a block RB rows at a time, each row a dot product with
  * two independent vector accumulators (RB*2 FMA chains, so the loads are the
  * only limit), the input vector re-read from L1/L2 and shared by the RB rows.
- * The bias is added after the reduction. AVX-512, AVX2/FMA or portable C,
- * chosen at run time (nnb_isa_level: NNB_KERNEL_ISA caps it, valgrind hides
- * AVX-512).
+ * The bias is added after the reduction. The rows are the kernel context's
+ * gemv micro-kernel (AVX-512, AVX2/FMA or portable C for nnb_isa_kernels():
+ * NNB_KERNEL_ISA caps it, valgrind hides AVX-512).
  *
  * Batch > 1 is one sgemm (dst = src x wei^T), which OpenBLAS threads. */
 #include "nnbench/kernel.h"
 
 #include "gemv.h"
+#include "kernels.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -41,13 +42,6 @@ static bool supports(const nnb_layer *l)
            l->n <= INT32_MAX;
 }
 
-static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
-{
-    (void)l;
-    (void)nthreads;
-    return 0;
-}
-
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     (void)ws;
@@ -66,6 +60,6 @@ const nnb_kernel nnb_kernel_fc = {
     .name = "fc",
     .desc = "fully connected: own OpenMP gemv, AVX-512/AVX2/C (batch 1), or OpenBLAS sgemm",
     .supports = supports,
-    .workspace_bytes = workspace_bytes,
+    .workspace_bytes = nnb_kernel_no_workspace,
     .run = run,
 };

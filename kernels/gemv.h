@@ -1,10 +1,11 @@
-/* Serial row-block matrix-vector product (kernels/gemv.c). */
+/* Serial row-block matrix-vector product (kernels/gemv.c) on the context's
+ * gemv rows micro-kernel. */
 #ifndef NNBENCH_GEMV_H
 #define NNBENCH_GEMV_H
 
 #include <stdint.h>
 
-enum { NNB_GEMV_RB = 4 }; /* rows per micro-kernel call: callers split work in multiples */
+#include "ukr/ukr.h" /* NNB_GEMV_RB */
 
 /* y[o * ystride] = w[o*len :] . x (+ bias[o]) for o < rows; bias may be NULL.
  * No threading: callers hand each thread its own rows. */

@@ -5,17 +5,17 @@
  * they stay in L1/L2 while every output row of the band reads them; the dense
  * direct kernel instead packs whole images and sweeps them once per channel
  * block) and computes all kg output channels of a row per micro-kernel call
- * when kg fits the register block (conv_tile.h). Groups are independent, so
+ * when kg fits the register block (the context's conv tile, ctx.h). Groups are independent, so
  * OpenMP over (image, group, band) needs no synchronisation; bands are only
  * split when there are too few groups to feed every thread. */
 #include "nnbench/kernel.h"
-#include "conv_tile.h"
+#include "ctx.h"
 #include "im2col.h"
 
 #include <omp.h>
 
 typedef struct plan {
-    const nnb_tile_isa *isa;
+    const nnb_tile_ukr *ukr; /* the context's conv tile */
     nnb_win win;
     int64_t cg, kg, taps, wq, rp;
     int64_t band, bands, band_rows;  /* output rows per band, bands, packed rows per band */
@@ -24,12 +24,12 @@ typedef struct plan {
 
 static void make_plan(const nnb_layer *l, int nthreads, plan *p)
 {
-    p->isa = nnb_tile_isa_best();
+    p->ukr = &nnb_kernel_ctx_get()->tile;
     p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
     p->taps = l->kh * l->kw;
-    p->wq = nnb_pack_row_len(&p->win, p->isa->lanes);
+    p->wq = nnb_pack_row_len(&p->win, p->ukr->lanes);
     p->rp = l->sw * p->wq;
     int64_t units = l->n * l->groups, want = 4 * (int64_t)nthreads;
     p->bands = units >= want ? 1 : (want + units - 1) / units;
@@ -63,7 +63,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     int64_t *off = ws;
     for (int64_t r = 0; r < l->kh; r++)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = nnb_pack_tap_off(&p.win, p.wq, r, s);
-    const int64_t kbm = p.isa->kb_max, cols = (int64_t)p.isa->lanes * p.isa->vw_max;
+    const int64_t kbm = p.ukr->kb_max;
 #pragma omp parallel
     {
         float *in = (float *)ws + p.off_floats + omp_get_thread_num() * p.per_thread;
@@ -96,14 +96,8 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
                         .w = wp + oc * p.cg * p.taps, .bias = l->bias ? t->bias + k : NULL,
                         .ostride = l->oh * l->ow, .kb = kb,
                     };
-                    const float *irow = in + (oy - oy0) * l->sh * p.rp;
-                    float *orow = t->dst + ((n * l->k + k) * l->oh + oy) * l->ow;
-                    for (int64_t x0 = 0; x0 < l->ow; x0 += cols) {
-                        tile.in = irow + x0;
-                        tile.out = orow + x0;
-                        tile.ncols = (int)(l->ow - x0 < cols ? l->ow - x0 : cols);
-                        p.isa->run(&tile);
-                    }
+                    nnb_tile_row(p.ukr, &tile, in + (oy - oy0) * l->sh * p.rp,
+                                 t->dst + ((n * l->k + k) * l->oh + oy) * l->ow, l->ow);
                 }
         }
     }

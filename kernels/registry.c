@@ -1,6 +1,7 @@
 /* The kernel registry: every kernel, reference first. Each kernel family
  * lives in its own file and exports one nnb_kernel per algorithm. */
 #include "nnbench/kernel.h"
+#include "kernels.h"
 
 #include <string.h>
 
@@ -38,4 +39,11 @@ const nnb_kernel *nnb_kernel_find(const char *name)
 void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     if (k->prepare) k->prepare(l, t, ws);
+}
+
+int64_t nnb_kernel_no_workspace(const nnb_layer *l, int nthreads)
+{
+    (void)l;
+    (void)nthreads;
+    return 0;
 }

@@ -9,7 +9,7 @@
  * convolution with that phase's taps, run on the direct kernel's
  * register-blocked micro-kernel (details below). */
 #include "nnbench/kernel.h"
-#include "conv_tile.h"
+#include "ctx.h"
 #include "im2col.h"
 
 #include <cblas.h>
@@ -100,14 +100,14 @@ static void gemm_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
  * X % sw form an ordinary stride-1 convolution of the input with the taps of
  * that phase pair: X = bx + sw*j reads ix = j + (bx - s*dw)/sw, consecutive j
  * consecutive ix. Each phase pair runs through the direct kernel's
- * register-blocked micro-kernel (conv_tile.h) over a zero-padded input
+ * register-blocked conv tile (the context's, ctx.h) over a zero-padded input
  * (nnb_pack_padded, so border taps read zeros), with the weights packed per
  * phase pair and channel block; sw > 1 spreads the tile into the output row
  * through a stack buffer. OpenMP over (image, channel block, row, phase). */
 #define TD_MAX_PHASES 256 /* sh * sw; larger strides are refused */
 
 typedef struct tplan {
-    const nnb_tile_isa *isa;
+    const nnb_tile_ukr *ukr; /* the context's conv tile */
     int64_t cg, kg, kblocks, cols;
     int64_t PT, PL, prows, pitch, cstride;   /* padded input planes */
     int64_t ntap[TD_MAX_PHASES], tap0[TD_MAX_PHASES]; /* per phase pair: taps, first tap */
@@ -134,12 +134,12 @@ static void phase_cols(const nnb_layer *l, int64_t bx, int64_t *lo, int64_t *hi)
 static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
 {
     if (l->sh * l->sw > TD_MAX_PHASES) return false;
-    p->isa = nnb_tile_isa_best();
+    p->ukr = &nnb_kernel_ctx_get()->tile;
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
-    p->kblocks = (p->kg + p->isa->kb_max - 1) / p->isa->kb_max;
-    p->cols = (int64_t)p->isa->lanes * p->isa->vw_max;
-    const int64_t lanes = p->isa->lanes;
+    p->kblocks = (p->kg + p->ukr->kb_max - 1) / p->ukr->kb_max;
+    p->cols = (int64_t)p->ukr->lanes * p->ukr->vw_max;
+    const int64_t lanes = p->ukr->lanes;
     p->PT = ((l->kh - 1) * l->dh + l->sh - 1) / l->sh;
     p->PL = ((l->kw - 1) * l->dw + l->sw - 1) / l->sw;
     int64_t iy_end = (l->oh - 1 + l->pt) / l->sh + 1, wide = l->w;
@@ -181,20 +181,18 @@ static int64_t direct_ws(const nnb_layer *l, int nthreads)
     return (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
-#define TD_TMP_FLOATS (8 * 64) /* >= kb_max * lanes * vw_max of every ISA */
-
 static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     tplan p;
     tplan_make(l, omp_get_max_threads(), &p);
     float *in = ws, *wp = in + p.in_floats;
     int64_t *offs = (int64_t *)(wp + p.wei_floats);
-    const int64_t kbm = p.isa->kb_max, taps = l->kh * l->kw, phases = l->sh * l->sw;
+    const int64_t kbm = p.ukr->kb_max, taps = l->kh * l->kw, phases = l->sh * l->sw;
     const int64_t blocks = l->groups * p.kblocks, ohw = l->oh * l->ow;
     const int64_t items = l->n * blocks * l->oh * l->sw;
 #pragma omp parallel
     {
-        float tmp[TD_TMP_FLOATS] __attribute__((aligned(64)));
+        float tmp[NNB_TILE_MAX_FLOATS] __attribute__((aligned(64)));
         int64_t *off = offs + omp_get_thread_num() * ((2 * taps + 15) / 16 * 16) / 2;
 #pragma omp for schedule(static) nowait
         for (int64_t pl = 0; pl < l->n * l->c; pl++)
@@ -244,12 +242,12 @@ static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 if (l->sw == 1) {
                     tile.out = orow + ox0;
                     tile.ostride = ohw;
-                    p.isa->run(&tile);
+                    p.ukr->run(&tile);
                     continue;
                 }
                 tile.out = tmp;
                 tile.ostride = p.cols;
-                p.isa->run(&tile);
+                p.ukr->run(&tile);
                 for (int j = 0; j < kb; j++)
                     for (int i = 0; i < tile.ncols; i++)
                         orow[j * ohw + ox0 + l->sw * i] = tmp[j * p.cols + i];

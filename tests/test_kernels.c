@@ -18,6 +18,7 @@
 #include "nnbench/layer.h"
 #include "nnbench/model.h"
 #include "nnbench/tensor.h"
+#include "machine/isa.h"
 #include "nnb_test.h"
 
 #include <float.h>
@@ -420,10 +421,10 @@ int main(void)
     domain_checks();
     tensor_checks();
     /* the hand-vectorised kernels' AVX2 and portable paths, where the CPU has
-     * better (NNB_KERNEL_ISA caps the level, see conv_tile.h) */
-    const char *caps[] = {"c", "avx2"};
+     * better (nnb_isa_set_cap caps the level, see machine/isa.h) */
+    const nnb_isa caps[] = {NNB_ISA_SCALAR, NNB_ISA_AVX2};
     for (int c = 0; c < 2; c++) {
-        setenv("NNB_KERNEL_ISA", caps[c], 1);
+        nnb_isa_set_cap(caps[c]);
         nasty_shapes();
         for (int i = 0; i < 30; i++) random_conv(i % 3);
         for (int i = 0; i < 20; i++) random_1x1();
@@ -431,7 +432,7 @@ int main(void)
         for (int i = 0; i < 10; i++) random_fc();
         for (int i = 0; i < 10; i++) random_pool();
     }
-    unsetenv("NNB_KERNEL_ISA");
+    nnb_isa_set_cap(NNB_ISA_COUNT);
     nasty_shapes();
     for (int i = 0; i < 120; i++) random_conv(0);
     for (int i = 0; i < 60; i++) random_conv(1);

@@ -1,0 +1,66 @@
+/* The kernel context: the micro-kernels (ukr/ukr.h) one ISA runs, with their
+ * register blocking, as BLIS's cntx_t. One per ISA: ctx_ref.c fills the
+ * portable C context; ctx_avx2.c and ctx_avx512.c start from it and override
+ * what they vectorise (BLIS's bli_cntx_init_haswell.c over bli_cntx_ref.c).
+ * A kernel asks nnb_kernel_ctx_get() once per plan and calls what it holds;
+ * no kernel switches on the ISA itself. */
+#ifndef NNBENCH_KERNEL_CTX_H
+#define NNBENCH_KERNEL_CTX_H
+
+#include "machine/isa.h"
+#include "ukr/ukr.h"
+
+/* conv tile (direct, grouped, transposed_direct): kb_max channels x vw_max
+ * vectors of lanes columns */
+typedef struct nnb_tile_ukr {
+    int lanes, kb_max, vw_max;
+    void (*run)(const nnb_tile *t);
+} nnb_tile_ukr;
+
+/* direct_oc's tile: kv_max vectors of lanes channels x np_max positions */
+typedef struct nnb_oc_ukr {
+    int lanes, kv_max, np_max;
+    void (*run)(const nnb_oc_tile *t);
+} nnb_oc_ukr;
+
+/* depthwise: lanes sets the packed row length, cols the columns per call
+ * (up to NNB_DW_ROWS rows); plane3s1 is the whole-plane 3x3 stride-1 path,
+ * NULL where the ISA has none */
+typedef struct nnb_dw_ukr {
+    int lanes, cols;
+    void (*run)(const nnb_dw_tile *t);
+    void (*plane3s1)(const nnb_dw_plane *p);
+} nnb_dw_ukr;
+
+typedef struct nnb_kernel_ctx {
+    nnb_isa isa;          /* the level the context was built for */
+    const char *name;     /* "avx512", "avx2", "c" */
+    nnb_tile_ukr tile;
+    nnb_oc_ukr oc;
+    nnb_dw_ukr dw;
+    void (*gemv_rows)(const float *w, int64_t len, const float *x, int nr, float *out);
+} nnb_kernel_ctx;
+
+/* Runs t over one output row of ow columns in tiles of lanes * vw_max
+ * columns; in and out point at the row's column 0 (t's other fields set). */
+static inline void nnb_tile_row(const nnb_tile_ukr *u, nnb_tile *t, const float *in, float *out, int64_t ow)
+{
+    const int64_t cols = (int64_t)u->lanes * u->vw_max;
+    for (int64_t x0 = 0; x0 < ow; x0 += cols) {
+        t->in = in + x0;
+        t->out = out + x0;
+        t->ncols = (int)(ow - x0 < cols ? ow - x0 : cols);
+        u->run(t);
+    }
+}
+
+/* The context for nnb_isa_kernels() (SSE and scalar run the C context),
+ * built once per level: nnb_isa_set_cap() still switches paths. */
+const nnb_kernel_ctx *nnb_kernel_ctx_get(void);
+
+/* Fill *c for one ISA; each SIMD one starts from nnb_kernel_ctx_init_ref. */
+void nnb_kernel_ctx_init_ref(nnb_kernel_ctx *c);
+void nnb_kernel_ctx_init_avx2(nnb_kernel_ctx *c);
+void nnb_kernel_ctx_init_avx512(nnb_kernel_ctx *c);
+
+#endif

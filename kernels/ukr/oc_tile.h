@@ -1,0 +1,78 @@
+/* Generator of direct_oc's tile (ukr.h) for one vector ISA, so the AVX-512
+ * and AVX2 forms share one body. The including file includes the ISA's
+ * vocabulary (ukr/vec_<isa>.h), defines OC_NAME (the function to define),
+ * OC_KV and OC_NP (the most channel vectors and positions, OC_NP 6..8), and
+ * two always_inline hooks, the places the ISAs differ:
+ *   V oc_bias(t, v)                 bias of channels [VL*v, VL*v + VL) (0 past nk)
+ *   void oc_store(r, np, nv, out, ohw)  r[p] holds VL channels at position p
+ *                                   (p < 8): stores channel j's np positions
+ *                                   at out + j*ohw for j < nv (a transpose)
+ * With KV and NP constants the loops unroll and the KV x NP accumulators
+ * stay in registers. */
+
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP)
+{
+    V acc[OC_KV][OC_NP];
+    for (int v = 0; v < KV; v++) {
+        const V b = oc_bias(t, v);
+        for (int p = 0; p < NP; p++) acc[v][p] = b;
+    }
+    const float *w = t->w;
+    const int64_t xs = t->xs;
+    for (int64_t c = 0; c < t->nc; c++)
+        for (int64_t tap = 0; tap < t->ntaps; tap++, w += VL * KV) {
+            const float *x = t->in + c * t->cs + t->tapoff[tap];
+            V wv[OC_KV];
+            for (int v = 0; v < KV; v++) wv[v] = V_LOAD(w + VL * v);
+            for (int p = 0; p < NP; p++) {
+                const V xb = V_SET1(x[p * xs]);
+                for (int v = 0; v < KV; v++) acc[v][p] = V_FMA(wv[v], xb, acc[v][p]);
+            }
+        }
+    for (int v = 0; v < KV; v++) {
+        V r[8];
+        for (int p = 0; p < 8; p++) r[p] = p < NP ? acc[v][p] : V_ZERO();
+        const int nv = t->nk - VL * v;
+        oc_store(r, NP, nv < VL ? nv : VL, t->out + VL * v * t->ohw, t->ohw);
+    }
+}
+
+/* one specialisation per position count; 6 and 7 only where OC_NP allows */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV)
+{
+    switch (t->np) {
+    case 1: oc_tile_kn(t, KV, 1); break;
+    case 2: oc_tile_kn(t, KV, 2); break;
+    case 3: oc_tile_kn(t, KV, 3); break;
+    case 4: oc_tile_kn(t, KV, 4); break;
+    case 5: oc_tile_kn(t, KV, 5); break;
+    case 6:
+        if (OC_NP > 6) {
+            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP);
+            break;
+        }
+        __attribute__((fallthrough));
+    case 7:
+        if (OC_NP > 7) {
+            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP);
+            break;
+        }
+        __attribute__((fallthrough));
+    default: oc_tile_kn(t, KV, OC_NP); break;
+    }
+}
+
+__attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
+{
+    switch ((t->nk + VL - 1) / VL) {
+    case 1: oc_tile_k(t, 1); break;
+    case 2:
+        if (OC_KV > 2) {
+            oc_tile_k(t, OC_KV > 2 ? 2 : OC_KV);
+            break;
+        }
+        __attribute__((fallthrough));
+    default: oc_tile_k(t, OC_KV); break;
+    }
+}

@@ -1,0 +1,132 @@
+/* The micro-kernels of the hand-vectorised kernels: the problems they solve
+ * (one struct each), their register blocking per ISA, and one function per
+ * (micro-kernel, ISA), each in its own file (ukr/<ukr>_<isa>.c; the portable
+ * C ones together in ukr/ref.c). Kernels never call these by name: they ask
+ * the kernel context (ctx.h) for the ones the CPU runs.
+ *
+ * The SIMD files compile with per-function target attributes ("avx512f",
+ * "avx2,fma") as one build runs every path; only the context chooses. */
+#ifndef NNBENCH_UKR_H
+#define NNBENCH_UKR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- conv tile: shared by direct, grouped and transposed_direct ----
+ * One call computes a tile of kb output channels x ncols consecutive output
+ * columns of one output row, reducing over nc input channels and every window
+ * tap, with the kb x ncols accumulators held in vector registers. The input
+ * is a padded, stride-phase-split plane per channel (nnb_pack_padded), so a
+ * tap is one unaligned vector load per lanes columns. Weights are either
+ * packed [c][tap][kb] (the kb broadcasts of a tap adjacent) or read in place
+ * from the PyTorch layout [kb][c][tap] (wjs = floats between filters): kb
+ * sequential streams, no packing pass, which matters where each weight is
+ * used only a few dozen times (ResNet's 7x7 and 14x14 layers). */
+typedef struct nnb_tile {
+    const float *in;       /* packed input: channel 0, tile row origin, column ox0 */
+    int64_t cstride;       /* floats between packed channels */
+    int64_t nc;            /* input channels reduced over */
+    const int64_t *tapoff; /* per tap: offset from `in` (nnb_pack_tap_off) */
+    int64_t ntaps;
+    const float *w;        /* weights: packed [nc][ntaps][kb] when wjs == 0, else
+                              filter j's (c, tap) at w[j*wjs + c*ntaps + tap] */
+    int64_t wjs;           /* 0: packed; else floats between filters (nc*ntaps in PyTorch's layout) */
+    const float *bias;     /* kb values, or NULL */
+    float *out;            /* output: channel 0 of the block, row, column ox0 */
+    int64_t ostride;       /* floats between output channels */
+    int kb;                /* output channels, 1..kb_max */
+    int ncols;             /* output columns, 1..lanes*vw_max */
+    bool exact;            /* compute no lane past ncols even where a narrow
+                              tail costs more instructions than one masked
+                              vector (AVX2: 4-wide + scalar lanes); set where
+                              the tail is rare (once per flattened plane) */
+} nnb_tile;
+
+/* kb_max x vw_max vectors of lanes floats (the C tile: 4 x 16 floats) */
+enum {
+    NNB_TILE512_KB = 6, NNB_TILE512_VW = 4, /* 6 x 4 accumulators + 4 inputs + 1 weight = 29 of 32 zmm */
+    NNB_TILE256_KB = 4, NNB_TILE256_VW = 3, /* 4 x 3 accumulators + 3 inputs + 1 weight = 16 ymm */
+    NNB_TILEC_KB = 4, NNB_TILEC_COLS = 16,
+    NNB_TILE_MAX_FLOATS = NNB_TILE512_KB * 16 * NNB_TILE512_VW /* largest tile of any ISA */
+};
+
+void nnb_tile_ref(const nnb_tile *t);
+void nnb_tile_avx2(const nnb_tile *t);
+void nnb_tile_avx512(const nnb_tile *t);
+
+/* dst[c][tap][j] = wei[j][c][tap] for j < kb: packs kb filters of one block
+ * (filter j starts at wei + j*nc*ntaps, PyTorch layout), the tiles' packed
+ * weights on every ISA. */
+void nnb_tile_pack_weights(const float *wei, int kb, int64_t nc, int64_t ntaps, float *dst);
+
+/* ---- direct_oc's tile: nk output channels (vectors) x np positions ----
+ * Per input channel and tap: kv weight vectors loaded, np input values
+ * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows. */
+typedef struct nnb_oc_tile {
+    const float *w;        /* packed weights of the block: [c][tap][kv * lanes] */
+    const float *in;       /* input channel 0 at the tile's first position, tap 0 */
+    int64_t cs;            /* floats between input channels */
+    int64_t nc;            /* input channels reduced over */
+    const int64_t *tapoff; /* per tap: offset from in */
+    int64_t ntaps;
+    int64_t xs;            /* floats between consecutive positions (the stride) */
+    const float *bias;     /* nk values or NULL */
+    float *out;            /* output channel 0 of the block at the first position */
+    int64_t ohw;           /* floats between output channels */
+    int nk;                /* output channels, 1..kv_max * lanes */
+    int np;                /* positions, 1..np_max */
+} nnb_oc_tile;
+
+enum {
+    NNB_OC512_KV = 3, NNB_OC512_NP = 8, /* 3 x 8 accumulators + 3 weights + 1 broadcast = 28 of 32 zmm */
+    NNB_OC256_KV = 2, NNB_OC256_NP = 6  /* 2 x 6 accumulators + 2 weights + 1 broadcast = 15 of 16 ymm;
+                                           the C tile blocks alike */
+};
+
+void nnb_oc_tile_ref(const nnb_oc_tile *t);
+void nnb_oc_tile_avx2(const nnb_oc_tile *t);
+void nnb_oc_tile_avx512(const nnb_oc_tile *t);
+
+/* ---- depthwise: rows output rows x ncols columns of one channel ----
+ * Per tap one weight broadcast feeds rows x vectors FMAs (enough independent
+ * chains to cover the FMA latency where one row alone would not). */
+typedef struct nnb_dw_tile {
+    const float *in;       /* packed plane at (row origin of output row 0, column ox0) */
+    int64_t rowstep;       /* floats between consecutive output rows' input rows (sh*sw*wq) */
+    const int64_t *tapoff; /* per tap, nnb_pack_tap_off */
+    int64_t ntaps;
+    const float *w;        /* ntaps weights */
+    float bias;
+    float *out;            /* dst at (row 0, ox0) */
+    int64_t ostride;       /* floats between output rows (ow) */
+    int rows, ncols;       /* 1..NNB_DW_ROWS, 1..cols of the ISA */
+} nnb_dw_tile;
+
+enum { NNB_DW_ROWS = 4 };
+
+void nnb_dw_tile_ref(const nnb_dw_tile *t);
+void nnb_dw_tile_avx2(const nnb_dw_tile *t);
+void nnb_dw_tile_avx512(const nnb_dw_tile *t);
+
+/* One whole output plane of a depthwise 3x3, stride 1, dilation 1 window
+ * straight from the unpadded NCHW input plane (no packing). */
+typedef struct nnb_dw_plane {
+    const float *in;       /* input plane, h x w */
+    int64_t h, w, pt, pl;  /* its size and top/left padding */
+    const float *wt;       /* 9 weights, row-major */
+    float bias;
+    float *out;            /* output plane, oh x ow */
+    int64_t oh, ow;
+} nnb_dw_plane;
+
+void nnb_dw3s1_plane_avx512(const nnb_dw_plane *p);
+
+/* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
+ * each row two independent vector accumulators, x shared by the rows */
+enum { NNB_GEMV_RB = 4 }; /* rows per micro-kernel call: callers split work in multiples */
+
+void nnb_gemv_rows_ref(const float *w, int64_t len, const float *x, int nr, float *out);
+void nnb_gemv_rows_avx2(const float *w, int64_t len, const float *x, int nr, float *out);
+void nnb_gemv_rows_avx512(const float *w, int64_t len, const float *x, int nr, float *out);
+
+#endif
