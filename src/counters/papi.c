@@ -10,7 +10,7 @@
  * Events that do not fit the PMU together are split over several runs of
  * the kernel (the kernel is deterministic, so each group is counted
  * exactly) rather than multiplexed; the note says how many runs. Each
- * counted run starts with cold caches (a buffer of 2 x LL is touched).
+ * counted run starts with cold caches (machine/evict: 4 x LL touched).
  * Threads: one event set per OpenMP thread, started and stopped in a
  * parallel region of the same size as the kernel's (libgomp reuses the
  * team's threads; the thread ids are checked). */
@@ -29,6 +29,7 @@
 #include <immintrin.h>
 #include <papi.h>
 
+#include "machine/evict.h"
 #include "machine/topo.h"
 
 /* ---- event tables (data) ---- */
@@ -325,17 +326,6 @@ typedef struct group_run {
     char err[256];
 } group_run;
 
-static void flush_caches(void)
-{
-    nnb_cache_geom g;
-    size_t bytes = 64u << 20;
-    if (nnb_topo_ll_geom(&g) == 0 && g.size > 0) bytes = (size_t)g.size * 2;
-    volatile char *buf = malloc(bytes);
-    if (!buf) return;
-    for (size_t i = 0; i < bytes; i += 64) buf[i] = (char)i;
-    free((void *)buf);
-}
-
 /* One run of the kernel counting the events of one group on every thread. */
 static int run_group(group_run *g)
 {
@@ -354,7 +344,7 @@ static int run_group(group_run *g)
     }
     omp_set_num_threads(T);
     nnb_kernel_prepare(rq->kernel, rq->layer, rq->t, rq->ws); /* not counted, as not timed */
-    flush_caches();
+    nnb_evict_caches();
 #pragma omp parallel num_threads(T) reduction(+ : failed)
     {
         int t = omp_get_thread_num();

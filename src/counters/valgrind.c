@@ -33,7 +33,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <valgrind/callgrind.h>
@@ -43,7 +42,9 @@
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
+#include "machine/evict.h"
 #include "machine/topo.h"
+#include "util/clock.h"
 
 /* ---------------------------------------------------------------- probe */
 
@@ -96,17 +97,6 @@ static int copy_file(const char *from, const char *to)
     fclose(in);
     if (fclose(out) != 0) rc = -1;
     return rc;
-}
-
-static void touch_evict_buffer(void)
-{
-    nnb_cache_geom g;
-    size_t bytes = 64u << 20;
-    if (nnb_topo_ll_geom(&g) == 0 && g.size > 0) bytes = (size_t)g.size * 2;
-    volatile unsigned char *buf = malloc(bytes);
-    if (!buf) return;
-    for (size_t i = 0; i < bytes; i += 64) buf[i] = (unsigned char)i;
-    free((void *)buf);
 }
 
 /* The one call that is counted; noinline so it is a single frame between
@@ -202,7 +192,7 @@ int nnb_count_child_main(int argc, char **argv)
      * evict (and hwloc's topology probe would not work under valgrind);
      * natively the buffer makes the run cold. */
     nnb_kernel_prepare(k, &l, &t, ws); /* not counted: outside the timed region too */
-    if (!RUNNING_ON_VALGRIND) touch_evict_buffer();
+    if (!RUNNING_ON_VALGRIND) nnb_evict_caches();
     counted_run(k, &l, &t, ws);
 
     int rc = 0;
@@ -399,13 +389,6 @@ static void last_line_of(const char *file, char *out, size_t len)
     fclose(f);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int geom_arg(char *buf, size_t len, const char *opt, nnb_cache_geom g)
 {
     if (g.size <= 0 || g.line <= 0 || g.assoc == 0) return -1;
@@ -526,7 +509,7 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
                 rq->kernel->name, lname, threads, threads > 1 ? "s" : "", aflops);
         fflush(stderr);
     }
-    double t0 = now_s();
+    double t0 = nnb_now_s();
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0) {
@@ -558,7 +541,7 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
             return -1;
         }
     }
-    double elapsed = now_s() - t0;
+    double elapsed = nnb_now_s() - t0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char last[400];
         last_line_of(log_file, last, sizeof last);

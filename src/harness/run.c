@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness/npy.h"
+#include "util/clock.h"
 #include "spec/spec.h"
 #include "report/report.h"
 #include "spec/spec.h"
