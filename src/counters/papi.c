@@ -493,6 +493,7 @@ static int papi_measure(const nnb_count_request *rq, nnb_counts *out, char *err,
 const nnb_counter_backend nnb_counter_papi = {
     .name = "papi",
     .desc = "hardware counters through PAPI (perf_event, perf_event_uncore)",
+    .caps = {.counts_flops = true, .counts_per_level_bytes = true},
     .probe = papi_probe,
     .measure = papi_measure,
 };

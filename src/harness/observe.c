@@ -46,26 +46,8 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
     return 0;
 }
 
-/* How far a kernel's executed FLOPs may stray from the analytic count.
- * Our own kernels execute the dense count exactly up to edge tiles (2%);
- * OpenBLAS adds packing and edge-tile work of its own (5%). */
-static const struct {
-    const char *kernel;
-    double tolerance;
-} flops_tolerance[] = {
-    {"im2col_gemm", 0.05},
-    {"transposed_gemm", 0.05},
-    {"fc", 0.05},
-};
-
-static double tolerance_for(const char *kernel)
-{
-    for (size_t i = 0; i < sizeof flops_tolerance / sizeof flops_tolerance[0]; i++)
-        if (strcmp(flops_tolerance[i].kernel, kernel) == 0) return flops_tolerance[i].tolerance;
-    return 0.02;
-}
-
-/* Measured vs analytic: FLOPs within the kernel's tolerance of the dense
+/* Measured vs analytic: FLOPs within the kernel's tolerance (declared in
+ * its registration, nnb_kernel.flops_tolerance) of the dense
  * count, or of the forms a correct kernel may execute instead, each named:
  * bias folded into the accumulator's start value (no separate bias add),
  * and benchdnn's valid-tap count (padding taps skipped). DRAM bytes must
@@ -73,7 +55,8 @@ static double tolerance_for(const char *kernel)
 void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x)
 {
     const nnb_analytic *a = &rep->analytic;
-    x->flops_tolerance = tolerance_for(x->kernel);
+    /* the record names its kernel; the registry knows its tolerance */
+    x->flops_tolerance = nnb_kernel_flops_tolerance(nnb_kernel_find(x->kernel));
     if (x->have_flops && a->flops > 0) {
         const double folded = (double)a->flops - (double)a->bias_adds;
         const double valid = 2.0 * (double)a->macs_valid;
@@ -111,11 +94,10 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
         return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
     nnb_copy_str(x->backend_why, sizeof x->backend_why, why);
-    if (b != &nnb_counter_none) {
+    if (!b->caps.wall_time_only) {
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
-            /* callgrind serialises threads; one thread counts the same work */
-            .threads = b == &nnb_counter_valgrind ? 1 : o->threads,
+            .threads = nnb_counter_threads(b, o->threads),
             .t = t, .ws = ws, .quiet = false,
         };
         nnb_counts c;
