@@ -112,16 +112,8 @@ void nnb_counts_init(nnb_counts *c, const char *backend);
  * 1 where b serialises threads (the same work, counted once). */
 int nnb_counter_threads(const nnb_counter_backend *b, int threads);
 
-/* Child mode of the valgrind backend (main.c dispatches argv[1] ==
- * "__count-child" here, passing argc/argv unchanged):
- *   nnbench __count-child --layer SPEC --kernel NAME --threads T --maps FILE
- *                         [--seed S]
- * Parses SPEC, allocates and integer-fills the tensors, then runs the
- * kernel exactly once with callgrind instrumentation on only around that
- * call, then copies /proc/self/maps to FILE. Returns the exit code (0, or 2
- * with one line on stderr). Outside valgrind it runs the same steps (a
- * cheap self-test). */
-int nnb_count_child_main(int argc, char **argv);
+/* argv[1] of the valgrind backend's child process (cmd/count_child.h):
+ * the backend runs `nnbench __count-child ...` under callgrind. */
 #define NNB_COUNT_CHILD_ARG "__count-child"
 
 #endif

@@ -5,7 +5,7 @@
  *            --simulate-wb=yes --D1=.. --LL=.. [--I1=..] --instr-atstart=no
  *            --callgrind-out-file=DIR/callgrind.out
  *            NNBENCH __count-child --layer SPEC --kernel NAME --threads T --maps DIR/maps
- * (cache geometry from hwloc). The child (nnb_count_child_main) switches
+ * (cache geometry from hwloc). The child (cmd/count_child.c) switches
  * instrumentation on with CALLGRIND_START_INSTRUMENTATION right before the
  * single kernel->run() call and off right after it. Instrumentation, unlike
  * CALLGRIND_TOGGLE_COLLECT, is global: the OpenMP worker threads are
@@ -24,8 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,14 +33,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <valgrind/callgrind.h>
-#include <valgrind/valgrind.h>
-
 #include "counters/callgrind.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
-#include "machine/evict.h"
 #include "machine/topo.h"
 #include "util/clock.h"
 
@@ -76,133 +70,6 @@ static int valgrind_probe(const nnb_layer *l, char *why, size_t len)
     }
     snprintf(why, len, "callgrind at %s, simulated caches", vg);
     return 0;
-}
-
-/* ---------------------------------------------------------- child mode */
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "r");
-    if (!in) return -1;
-    FILE *out = fopen(to, "w");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    char buf[8192];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) rc = -1;
-    fclose(in);
-    if (fclose(out) != 0) rc = -1;
-    return rc;
-}
-
-/* The one call that is counted; noinline so it is a single frame between
- * the client requests. */
-__attribute__((noinline)) static void counted_run(const nnb_kernel *k, const nnb_layer *l,
-                                                  const nnb_tensors *t, void *ws)
-{
-    CALLGRIND_START_INSTRUMENTATION;
-    k->run(l, t, ws);
-    CALLGRIND_STOP_INSTRUMENTATION;
-}
-
-int nnb_count_child_main(int argc, char **argv)
-{
-    const char *spec = NULL, *kname = NULL, *maps = NULL;
-    long threads = 1;
-    unsigned long long seed = 1;
-    int i = 1;
-    if (i < argc && strcmp(argv[i], NNB_COUNT_CHILD_ARG) == 0) i++;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end;
-        if (!v) {
-            fprintf(stderr, "nnbench %s: option %s needs a value\n", NNB_COUNT_CHILD_ARG, a);
-            return 2;
-        }
-        if (strcmp(a, "--layer") == 0) spec = v;
-        else if (strcmp(a, "--kernel") == 0) kname = v;
-        else if (strcmp(a, "--maps") == 0) maps = v;
-        else if (strcmp(a, "--threads") == 0) {
-            errno = 0;
-            threads = strtol(v, &end, 10);
-            if (errno || *end || threads < 1 || threads > 4096) {
-                fprintf(stderr, "nnbench %s: bad --threads '%s'\n", NNB_COUNT_CHILD_ARG, v);
-                return 2;
-            }
-        } else if (strcmp(a, "--seed") == 0) {
-            errno = 0;
-            seed = strtoull(v, &end, 10);
-            if (errno || *end) {
-                fprintf(stderr, "nnbench %s: bad --seed '%s'\n", NNB_COUNT_CHILD_ARG, v);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "nnbench %s: unknown option '%s'\n", NNB_COUNT_CHILD_ARG, a);
-            return 2;
-        }
-        i++;
-    }
-    if (!spec || !kname) {
-        fprintf(stderr, "nnbench %s: --layer and --kernel are required\n", NNB_COUNT_CHILD_ARG);
-        return 2;
-    }
-    nnb_layer l;
-    char err[256];
-    if (nnb_spec_parse(spec, &l, err, sizeof err) != 0) {
-        fprintf(stderr, "nnbench %s: %s\n", NNB_COUNT_CHILD_ARG, err);
-        return 2;
-    }
-    const nnb_kernel *k = nnb_kernel_find(kname);
-    if (!k) {
-        fprintf(stderr, "nnbench %s: unknown kernel '%s'\n", NNB_COUNT_CHILD_ARG, kname);
-        return 2;
-    }
-    if (!k->supports(&l)) {
-        fprintf(stderr, "nnbench %s: kernel '%s' does not support this layer\n", NNB_COUNT_CHILD_ARG,
-                kname);
-        return 2;
-    }
-    omp_set_num_threads((int)threads);
-    nnb_tensors t;
-    if (nnb_tensors_alloc(&t, &l, err, sizeof err) != 0) {
-        fprintf(stderr, "nnbench %s: %s\n", NNB_COUNT_CHILD_ARG, err);
-        return 2;
-    }
-    nnb_tensors_fill(&t, &l, NNB_FILL_INT, seed);
-    int64_t wsb = k->workspace_bytes ? k->workspace_bytes(&l, (int)threads) : 0;
-    void *ws = NULL;
-    if (wsb > 0 && !(ws = nnb_alloc((size_t)wsb))) {
-        fprintf(stderr, "nnbench %s: cannot allocate %lld workspace bytes\n", NNB_COUNT_CHILD_ARG,
-                (long long)wsb);
-        nnb_tensors_free(&t);
-        return 2;
-    }
-    /* start the OpenMP team outside the counted region */
-#pragma omp parallel num_threads((int)threads)
-    {
-        __asm__ volatile("" ::: "memory");
-    }
-    /* Under callgrind the simulated caches are already empty (nothing is
-     * simulated before instrumentation starts), so there is nothing to
-     * evict (and hwloc's topology probe would not work under valgrind);
-     * natively the buffer makes the run cold. */
-    nnb_kernel_prepare(k, &l, &t, ws); /* not counted: outside the timed region too */
-    if (!RUNNING_ON_VALGRIND) nnb_evict_caches();
-    counted_run(k, &l, &t, ws);
-
-    int rc = 0;
-    if (maps && copy_file("/proc/self/maps", maps) != 0) {
-        fprintf(stderr, "nnbench %s: cannot write %s: %s\n", NNB_COUNT_CHILD_ARG, maps, strerror(errno));
-        rc = 2;
-    }
-    nnb_free(ws);
-    nnb_tensors_free(&t);
-    return rc;
 }
 
 /* ------------------------------------------------------ ELF and maps */

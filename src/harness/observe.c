@@ -11,10 +11,10 @@
 
 
 
-int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len)
+int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_layer, char *err, size_t len)
 {
     memset(ob, 0, sizeof *ob);
-    ob->o = o;
+    ob->o = *o;
     ob->multi_layer = multi_layer;
     /* 1 = more threads than cores: bound round-robin, and the string says so */
     if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) < 0)
@@ -85,7 +85,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
                       nnb_result *x, char *err, size_t len)
 {
     nnb_observer *ob = ctx;
-    const nnb_options *o = ob->o;
+    const nnb_observe_opts *o = &ob->o;
     snprintf(x->cores, sizeof x->cores, "%s", ob->cores);
 
     const nnb_counter_backend *b;
@@ -178,9 +178,9 @@ int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len)
     if (!ob->have_ceil) return nnb_bad_input(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
     for (size_t i = 0; i < ob->npts; i++) ob->pts[i].label = ob->labels[i];
     char title[512];
-    const char *what = ob->o->model_name ? ob->o->model_name : ob->o->batch_file ? "batch" : ob->first_layer;
-    snprintf(title, sizeof title, "nnbench roofline: %s, %d thread%s", what, ob->o->threads,
-             ob->o->threads == 1 ? "" : "s");
+    const char *what = ob->o.plot_what ? ob->o.plot_what : ob->first_layer;
+    snprintf(title, sizeof title, "nnbench roofline: %s, %d thread%s", what, ob->o.threads,
+             ob->o.threads == 1 ? "" : "s");
     int r;
     if (ends_with(path, ".csv")) r = nnb_roofline_csv(path, &ob->ceil, ob->pts, ob->npts, err, len);
     else if (ends_with(path, ".json")) r = nnb_roofline_json(path, &ob->ceil, ob->pts, ob->npts, err, len);
