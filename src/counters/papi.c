@@ -201,30 +201,26 @@ static int count_flops(const bool *use, void (*fn)(void), double *flops, char *w
         if (!use[i]) continue;
         if ((rc = PAPI_add_named_event(es, table->flops[i].name)) != PAPI_OK) {
             snprintf(why, len, "PAPI cannot add %s: %s", table->flops[i].name, PAPI_strerror(rc));
-            PAPI_cleanup_eventset(es);
-            PAPI_destroy_eventset(&es);
-            return -1;
+            goto done;
         }
         idx[n++] = i;
     }
     long long v[8] = {0};
     if ((rc = PAPI_start(es)) != PAPI_OK) {
         snprintf(why, len, "PAPI_start: %s", PAPI_strerror(rc));
-        PAPI_cleanup_eventset(es);
-        PAPI_destroy_eventset(&es);
-        return -1;
+        goto done;
     }
     fn();
-    rc = PAPI_stop(es, v);
-    PAPI_cleanup_eventset(es);
-    PAPI_destroy_eventset(&es);
-    if (rc != PAPI_OK) {
+    if ((rc = PAPI_stop(es, v)) != PAPI_OK) {
         snprintf(why, len, "PAPI_stop: %s", PAPI_strerror(rc));
-        return -1;
+        goto done;
     }
     *flops = 0;
     for (int k = 0; k < n; k++) *flops += (double)v[k] * table->flops[idx[k]].weight;
-    return 0;
+done:
+    PAPI_cleanup_eventset(es);
+    PAPI_destroy_eventset(&es);
+    return rc == PAPI_OK ? 0 : -1;
 }
 
 static volatile float sink_f;
@@ -232,6 +228,24 @@ static volatile double sink_d;
 #define PROOF_N 2000000L
 static void run_fma(void) { sink_f = fma_loop(PROOF_N); }
 static void run_scalar(void) { sink_d = scalar_loop(PROOF_N); }
+
+/* Counts fn and holds the count against the FLOPs it executes (within 1%);
+ * -1 with probe_why set when the events fail the proof. */
+static int prove(void (*fn)(void), double want, const char *proof, const char *note)
+{
+    char why[256];
+    double got;
+    if (count_flops(flop_ok, fn, &got, why, sizeof why) != 0) {
+        snprintf(probe_why, sizeof probe_why, "FLOP events unusable: %s", why);
+        return -1;
+    }
+    if (fabs(got - want) > 0.01 * want) {
+        snprintf(probe_why, sizeof probe_why, "FLOP events of %s fail the %s proof: counted %.4g for %.4g executed%s",
+                 table->label, proof, got, want, note);
+        return -1;
+    }
+    return 0;
+}
 
 static int do_probe(void)
 {
@@ -261,32 +275,10 @@ static int do_probe(void)
         return -1;
     }
     /* prove them */
-    char why[256];
-    double got;
-    if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2")) {
-        if (count_flops(flop_ok, run_fma, &got, why, sizeof why) != 0) {
-            snprintf(probe_why, sizeof probe_why, "FLOP events unusable: %s", why);
-            return -1;
-        }
-        double want = FMA_LOOP_FLOPS(PROOF_N);
-        if (fabs(got - want) > 0.01 * want) {
-            snprintf(probe_why, sizeof probe_why,
-                     "FLOP events of %s fail the FMA proof: counted %.4g for %.4g executed "
-                     "(256-bit FMA = 16 FLOPs)", table->label, got, want);
-            return -1;
-        }
-    }
-    if (count_flops(flop_ok, run_scalar, &got, why, sizeof why) != 0) {
-        snprintf(probe_why, sizeof probe_why, "FLOP events unusable: %s", why);
+    if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2") &&
+        prove(run_fma, FMA_LOOP_FLOPS(PROOF_N), "FMA", " (256-bit FMA = 16 FLOPs)") != 0)
         return -1;
-    }
-    double want = SCALAR_LOOP_FLOPS(PROOF_N);
-    if (fabs(got - want) > 0.01 * want) {
-        snprintf(probe_why, sizeof probe_why,
-                 "FLOP events of %s fail the scalar proof: counted %.4g for %.4g executed", table->label,
-                 got, want);
-        return -1;
-    }
+    if (prove(run_scalar, SCALAR_LOOP_FLOPS(PROOF_N), "scalar", "") != 0) return -1;
     snprintf(probe_why, sizeof probe_why, "%s, proved on a known FMA loop", table->label);
     return 0;
 }
