@@ -1,7 +1,8 @@
 /* The result record: one layer, its analytic model and what each kernel
- * measured. Live runs fill it (the harness); the report renders it; stored
- * results files are read back into the same type, so a stored run and a
- * live one render the same way. Fields are only ever added. */
+ * measured. Live runs fill it (the harness) and the report renders it; a
+ * reader of stored results files is meant to fill the same type, so that a
+ * stored run and a live one render through the same code. Fields are only
+ * ever added. */
 #ifndef NNBENCH_RESULTS_H
 #define NNBENCH_RESULTS_H
 
