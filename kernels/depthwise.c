@@ -103,6 +103,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_depthwise = {
     .name = "depthwise",
     .desc = "depthwise conv (groups == c, any multiplier): rows x width register tiles",
+    .flops_tolerance = 0.02,
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,

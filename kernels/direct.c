@@ -299,6 +299,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_direct = {
     .name = "direct",
     .desc = "direct conv: packed input (rows or flattened plane), register-blocked AVX-512/AVX2/C micro-kernel",
+    .flops_tolerance = 0.02,
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,

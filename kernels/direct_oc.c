@@ -178,6 +178,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_direct_oc = {
     .name = "direct_oc",
     .desc = "direct conv vectorised along output channels (8 | k/groups): weights packed once (prepare), AVX-512/AVX2/C",
+    .flops_tolerance = 0.02,
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .prepare = prepare,

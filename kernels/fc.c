@@ -59,6 +59,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_fc = {
     .name = "fc",
     .desc = "fully connected: own OpenMP gemv, AVX-512/AVX2/C (batch 1), or OpenBLAS sgemm",
+    .flops_tolerance = 0.05, /* OpenBLAS adds packing and edge-tile work */
     .supports = supports,
     .workspace_bytes = nnb_kernel_no_workspace,
     .run = run,

@@ -106,6 +106,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_grouped = {
     .name = "grouped",
     .desc = "grouped conv (1 < groups < c): per-group packed bands, register-blocked",
+    .flops_tolerance = 0.02,
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,

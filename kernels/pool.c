@@ -112,6 +112,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_pool = {
     .name = "pool",
     .desc = "max/avg pooling: padded phase-split rows, vectorised, OpenMP over planes",
+    .flops_tolerance = 0.02,
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,

@@ -144,6 +144,7 @@ static void ref_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_reference = {
     .name = "reference",
     .desc = "naive loops, every layer feature: the oracle",
+    .flops_tolerance = 0.02,
     .supports = ref_supports,
     .workspace_bytes = ref_ws,
     .run = ref_run,

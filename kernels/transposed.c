@@ -259,6 +259,7 @@ static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 const nnb_kernel nnb_kernel_transposed_gemm = {
     .name = "transposed_gemm",
     .desc = "transposed conv: sgemm (W^T x src) + col2im, per group",
+    .flops_tolerance = 0.05, /* OpenBLAS adds packing and edge-tile work */
     .supports = supports,
     .workspace_bytes = gemm_ws,
     .run = gemm_run,
@@ -267,6 +268,7 @@ const nnb_kernel nnb_kernel_transposed_gemm = {
 const nnb_kernel nnb_kernel_transposed_direct = {
     .name = "transposed_direct",
     .desc = "transposed conv: sub-pixel phases as stride-1 convs on the register-blocked micro-kernel",
+    .flops_tolerance = 0.02,
     .supports = direct_supports,
     .workspace_bytes = direct_ws,
     .run = direct_run,

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
-#include "counters/counters.h"
+#include "cmd/count_child.h"
 #include "roofline/roofline.h"
 #include "machine/topo.h"
 #include "cmd/validate.h"

@@ -11,6 +11,7 @@
 #include "nnbench/model.h"
 #include "spec/spec.h"
 #include "cmd/validate.h"
+#include "cmd/count_child.h"
 #include "nnb_test.h"
 
 #include <stdlib.h>

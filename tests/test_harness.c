@@ -55,7 +55,7 @@ static const nnb_kernel prepared = {.name = "prepared", .desc = "test: runs on i
 
 int main(void)
 {
-    nnb_options o;
+    nnb_run_opts o;
     memset(&o, 0, sizeof o);
     o.check = true;
     o.threads = 1;

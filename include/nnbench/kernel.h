@@ -11,6 +11,11 @@
 typedef struct nnb_kernel {
     const char *name;   /* "reference", "im2col_gemm", "direct", ... */
     const char *desc;   /* one line for --list-kernels */
+    /* How far the FLOPs the kernel executes may stray from the analytic
+     * count, as |executed / analytic - 1|: our own kernels execute the dense
+     * count up to edge tiles (0.02); OpenBLAS adds packing and edge-tile
+     * work of its own (0.05). 0: NNB_FLOPS_TOLERANCE_DEFAULT. */
+    double flops_tolerance;
     /* true when the kernel computes this layer exactly as the reference does */
     bool (*supports)(const nnb_layer *l);
     /* scratch bytes the kernel needs for this layer and thread count (0 = none) */
@@ -25,6 +30,14 @@ typedef struct nnb_kernel {
      * aligned, holding what prepare (if any) wrote for these weights */
     void (*run)(const nnb_layer *l, const nnb_tensors *t, void *ws);
 } nnb_kernel;
+
+#define NNB_FLOPS_TOLERANCE_DEFAULT 0.02
+
+/* k's flops_tolerance; the default for NULL or an unset one */
+static inline double nnb_kernel_flops_tolerance(const nnb_kernel *k)
+{
+    return k && k->flops_tolerance > 0 ? k->flops_tolerance : NNB_FLOPS_TOLERANCE_DEFAULT;
+}
 
 /* k->prepare(l, t, ws) where the kernel has one */
 void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws);

@@ -19,11 +19,11 @@ typedef struct nnb_measure_opts {
     int max_reps;        /* at most (default 100000) */
     double min_time_s;   /* keep going until this much time was timed (default 0.2) */
     bool cold;           /* flush caches before each timed run (flush not timed) */
-    int64_t flush_bytes; /* size of the flush buffer (default: 4 x last-level cache or 64 MiB) */
+    int64_t flush_bytes; /* size of the flush buffer; 0: 4 x the last-level cache (hwloc), or 64 MiB
+                            when the cache size is unknown */
 } nnb_measure_opts;
 
 void nnb_measure_defaults(nnb_measure_opts *o);
-double nnb_now_s(void);  /* monotonic clock, seconds */
 
 /* Times fn(ctx). Returns 0, -1 if the flush buffer could not be allocated. */
 int nnb_measure(void (*fn)(void *ctx), void *ctx, const nnb_measure_opts *o, nnb_timing *out);

@@ -1,75 +1,26 @@
 /* The harness: one layer -> analytic model -> every selected kernel checked,
- * timed and counted -> nnb_result rows for the report. */
+ * timed and counted -> nnb_result rows (nnbench/results.h) for the report. */
 #ifndef NNBENCH_RUN_H
 #define NNBENCH_RUN_H
 
-#include <stdio.h>
+#include <stdbool.h>
+
 #include "nnbench/kernel.h"
 #include "nnbench/measure.h"
-#include "nnbench/model.h"
+#include "nnbench/results.h"
 
-typedef enum { NNB_FMT_TABLE = 0, NNB_FMT_CSV, NNB_FMT_JSON } nnb_format;
-
-typedef struct nnb_options {
-    const char *layer_spec;   /* --layer */
-    const char *batch_file;   /* --batch */
-    const char *model_name;   /* --model */
-    const char *kernels;      /* --kernels a,b | all (NULL: all that support the layer) */
-    const char *counters;     /* --counters auto|papi|valgrind|none (NULL: auto) */
-    const char *dump_dir;     /* --dump DIR */
-    const char *plot_file;    /* --plot FILE.svg */
-    const char *out_file;     /* --out FILE: written whole or not at all */
-    nnb_format format;
-    bool analytic_only;
-    bool check;               /* --check (default) / --no-check */
-    bool time_prepare;        /* --time-prepare: a kernel's prepare inside every timed run */
-    int threads;              /* 0: all cores */
+/* What one run of the harness over a layer needs: the command line's
+ * options reduced to the harness's own. */
+typedef struct nnb_run_opts {
+    const char *kernels;      /* a,b | all | fast (NULL: all that support the layer) */
+    const char *dump_dir;     /* write inputs, outputs and layer.json here (NULL: no dump) */
+    bool check;               /* compare every kernel with the reference first */
+    bool time_prepare;        /* a kernel's prepare inside every timed run */
+    int threads;              /* OpenMP threads the kernels run with (>= 1) */
     nnb_measure_opts measure;
-} nnb_options;
+} nnb_run_opts;
 
-typedef enum { NNB_CHECK_SKIP = 0, NNB_CHECK_PASS, NNB_CHECK_FAIL } nnb_check;
-
-typedef struct nnb_result {
-    const char *kernel;
-    int threads;
-    char cores[64];              /* where the threads ran, e.g. "0-1" */
-    nnb_timing time;
-    double gflops;               /* analytic flops / median time */
-    double gbs;                  /* bytes_min / median time */
-    nnb_check check;
-    double max_err;              /* largest |kernel - reference| in the real-valued pass */
-    int64_t workspace_bytes;
-    double prepare_s;            /* wall time of the kernel's untimed prepare (weights reorder); -1: none */
-    bool prepare_timed;          /* --time-prepare: prepare ran inside every timed repetition */
-    /* counters */
-    char backend[16];
-    char backend_why[256];
-    bool have_flops, have_dram, have_l1, have_core_bytes, have_insn;
-    double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
-    char count_note[256];
-    /* verdicts: measured vs analytic, with the tolerance that applied */
-    char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
-    double flops_tolerance;      /* allowed |measured/analytic - 1| */
-    char verdict_dram[24];       /* "pass" (>= bytes_min), "fail", "" */
-    /* roofline */
-    bool have_roof;
-    double peak_gflops, bw_gbs, attainable_gflops, efficiency;
-    char bound[32];
-} nnb_result;
-
-/* A layer together with everything the report prints about it. */
-typedef struct nnb_layer_report {
-    nnb_layer layer;
-    nnb_analytic analytic;
-    char spec[320];              /* canonical key=value */
-    char benchdnn[256];
-    char human[256];
-    nnb_result *results;
-    size_t nresults;
-    bool have_rf;                /* layer is part of a chain (--model): field so far */
-    nnb_rf rf;
-} nnb_layer_report;
-
-const char *nnb_check_name(nnb_check c);
+/* check on, all kernels, one thread, default timing */
+void nnb_run_opts_defaults(nnb_run_opts *o);
 
 #endif

@@ -2,6 +2,26 @@
 #ifndef NNBENCH_CLI_H
 #define NNBENCH_CLI_H
 
+#include <stdbool.h>
+
+#include "harness/observe.h"
+#include "nnbench/run.h"
+#include "report/report.h"
+
+/* `nnbench [options]`: the command line's options; the harness and the
+ * observer get their own parts of it. */
+typedef struct nnb_options {
+    const char *layer_spec;   /* --layer */
+    const char *batch_file;   /* --batch */
+    const char *model_name;   /* --model */
+    const char *out_file;     /* --out FILE: written whole or not at all */
+    nnb_format format;
+    bool analytic_only;
+    bool list, list_kernels;  /* --list, --list-kernels */
+    nnb_run_opts run;         /* --kernels, --check, --time-prepare, --threads (0: all cores), --reps ..., --dump */
+    nnb_observe_opts observe; /* --counters, --plot */
+} nnb_options;
+
 /* Runs `nnbench [options]`; returns the process exit code. */
 int nnb_cli_main(int argc, char **argv);
 

@@ -5,20 +5,18 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cblas.h>
 
 #include "harness/harness.h"
-#include "net/nets.h"
 #include "harness/observe.h"
+#include "net/nets.h"
 #include "report/report.h"
 #include "spec/spec.h"
-#include "machine/topo.h"
+#include "util/atomic_file.h"
 
 static void usage(FILE *f)
 {
@@ -113,13 +111,10 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
     return 0;
 }
 
-int nnb_cli_main(int argc, char **argv)
+/* Options -> o. Returns -1 to go on, or the exit code (help, version, or 2
+ * with one line on stderr). */
+static int parse_options(int argc, char **argv, nnb_options *o)
 {
-    nnb_options o;
-    memset(&o, 0, sizeof o);
-    o.check = true;
-    nnb_measure_defaults(&o.measure);
-    bool do_list = false, do_list_kernels = false;
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
            O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
     static const struct option longopts[] = {
@@ -136,33 +131,34 @@ int nnb_cli_main(int argc, char **argv)
         {"time-prepare", no_argument, 0, O_TIME_PREPARE},
         {0, 0, 0, 0},
     };
+    nnb_measure_opts *m = &o->run.measure;
     opterr = 0;
     optind = 1;
     int c;
     long v;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
-        case O_LAYER: o.layer_spec = optarg; break;
-        case O_BATCH: o.batch_file = optarg; break;
-        case O_MODEL: o.model_name = optarg; break;
-        case O_ANALYTIC: o.analytic_only = true; break;
+        case O_LAYER: o->layer_spec = optarg; break;
+        case O_BATCH: o->batch_file = optarg; break;
+        case O_MODEL: o->model_name = optarg; break;
+        case O_ANALYTIC: o->analytic_only = true; break;
         case O_FORMAT:
-            if (!strcmp(optarg, "table")) o.format = NNB_FMT_TABLE;
-            else if (!strcmp(optarg, "csv")) o.format = NNB_FMT_CSV;
-            else if (!strcmp(optarg, "json")) o.format = NNB_FMT_JSON;
+            if (!strcmp(optarg, "table")) o->format = NNB_FMT_TABLE;
+            else if (!strcmp(optarg, "csv")) o->format = NNB_FMT_CSV;
+            else if (!strcmp(optarg, "json")) o->format = NNB_FMT_JSON;
             else return bad("unknown --format '%s' (table, csv, json)", optarg);
             break;
-        case O_KERNELS: o.kernels = optarg; break;
+        case O_KERNELS: o->run.kernels = optarg; break;
         case O_THREADS:
             if (parse_int(optarg, 1, 4096, &v)) return bad("--threads needs an integer in 1..4096, got '%s'", optarg);
-            o.threads = (int)v;
+            o->run.threads = (int)v;
             break;
-        case O_COUNTERS: o.counters = optarg; break;
+        case O_COUNTERS: o->observe.counters = optarg; break;
         case O_REPS:
             if (parse_int(optarg, 1, 1000000, &v)) return bad("--reps needs an integer in 1..1000000, got '%s'", optarg);
-            o.measure.min_reps = (int)v;
-            if (o.measure.max_reps < v) o.measure.max_reps = (int)v;
-            if (v == 1) o.measure.min_time_s = 0;
+            m->min_reps = (int)v;
+            if (m->max_reps < v) m->max_reps = (int)v;
+            if (v == 1) m->min_time_s = 0;
             break;
         case O_MIN_TIME: {
             char *end;
@@ -170,18 +166,18 @@ int nnb_cli_main(int argc, char **argv)
             double s = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
                 return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
-            o.measure.min_time_s = s;
+            m->min_time_s = s;
             break;
         }
-        case O_COLD: o.measure.cold = true; break;
-        case O_TIME_PREPARE: o.time_prepare = true; break;
-        case O_NO_CHECK: o.check = false; break;
-        case O_CHECK: o.check = true; break;
-        case O_DUMP: o.dump_dir = optarg; break;
-        case O_PLOT: o.plot_file = optarg; break;
-        case O_OUT: o.out_file = optarg; break;
-        case O_LIST: do_list = true; break;
-        case O_LIST_KERNELS: do_list_kernels = true; break;
+        case O_COLD: m->cold = true; break;
+        case O_TIME_PREPARE: o->run.time_prepare = true; break;
+        case O_NO_CHECK: o->run.check = false; break;
+        case O_CHECK: o->run.check = true; break;
+        case O_DUMP: o->run.dump_dir = optarg; break;
+        case O_PLOT: o->observe.plot_file = optarg; break;
+        case O_OUT: o->out_file = optarg; break;
+        case O_LIST: o->list = true; break;
+        case O_LIST_KERNELS: o->list_kernels = true; break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
         case '?':
@@ -194,64 +190,47 @@ int nnb_cli_main(int argc, char **argv)
         }
     }
     if (optind < argc) return bad("unexpected argument '%s' (see --help)", argv[optind]);
-    if (do_list || do_list_kernels) {
-        if (do_list) list_presets(stdout);
-        if (do_list_kernels) { fputs("kernels (--kernels NAME,...):\n", stdout); list_kernels(stdout); }
-        return 0;
-    }
-    int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
-    if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
-    if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
-    if (o.analytic_only && (o.dump_dir || o.plot_file || o.counters))
-        fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
+    return -1;
+}
 
-    /* ---- layers ---- */
+/* The layers of --layer, --batch or --model. 0 or an exit code. */
+static int load_layers(const nnb_options *o, layer_list *ll)
+{
     char err[1024] = "";
-    layer_list ll = {0};
-    int rc = 0;
-    if (o.layer_spec) {
+    if (o->layer_spec) {
         nnb_layer l;
-        if (nnb_spec_parse(o.layer_spec, &l, err, sizeof err)) { rc = bad("%s", err); goto done; }
-        push_layer(&l, o.layer_spec, &ll);
-    } else if (o.batch_file) {
-        if (nnb_spec_read_batch(o.batch_file, push_layer, &ll, err, sizeof err)) { rc = bad("%s", err); goto done; }
+        if (nnb_spec_parse(o->layer_spec, &l, err, sizeof err)) return bad("%s", err);
+        push_layer(&l, o->layer_spec, ll);
+    } else if (o->batch_file) {
+        if (nnb_spec_read_batch(o->batch_file, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else {
-        const nnb_net *net = nnb_net_find(o.model_name);
-        if (!net) { rc = bad("unknown model '%s' (see --list)", o.model_name); goto done; }
+        const nnb_net *net = nnb_net_find(o->model_name);
+        if (!net) return bad("unknown model '%s' (see --list)", o->model_name);
         for (const char *const *s = net->layers; *s; s++) {
             nnb_layer l;
-            if (nnb_spec_parse(*s, &l, err, sizeof err)) { rc = bad("%s", err); goto done; }
-            push_layer(&l, *s, &ll);
+            if (nnb_spec_parse(*s, &l, err, sizeof err)) return bad("%s", err);
+            push_layer(&l, *s, ll);
         }
     }
+    return 0;
+}
 
-    /* ---- threads, binding, counters: validated before anything runs ---- */
-    nnb_observer obs;
-    if (!o.analytic_only) {
-        if (o.threads == 0) o.threads = omp_get_num_procs();
-        omp_set_num_threads(o.threads);
-        openblas_set_num_threads(o.threads);
-        if (nnb_observer_init(&obs, &o, ll.n > 1, err, sizeof err)) { rc = bad("%s", err); goto done; }
-    }
-
-    /* ---- output: stdout, or a temp file renamed into place at the end ---- */
-    FILE *out = stdout;
-    char tmp_path[4200] = "";
-    if (o.out_file) {
-        snprintf(tmp_path, sizeof tmp_path, "%s.tmp.%ld", o.out_file, (long)getpid());
-        out = fopen(tmp_path, "w");
-        if (!out) { rc = bad("--out: cannot write %s", o.out_file); goto done_obs; }
-    }
-    nnb_report_begin(out, o.format, o.analytic_only);
+/* Analyses, runs (unless --analytic) and reports every layer, then the
+ * model's summary and the picture. *status: 1 when a check failed.
+ * Returns 0 or an exit code. */
+static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, int *status)
+{
+    char err[1024] = "";
+    int rc = 0;
+    nnb_report_begin(out, o->format, o->analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
-    const nnb_net *net = o.model_name ? nnb_net_find(o.model_name) : NULL;
+    const nnb_net *net = o->model_name ? nnb_net_find(o->model_name) : NULL;
     nnb_rf rf;
     nnb_rf_init(&rf);
     bool rf_ok = net && net->chain;
-    int status = 0;
-    for (size_t i = 0; i < ll.n; i++) {
+    for (size_t i = 0; i < ll->n; i++) {
         nnb_layer_report rep;
-        if (nnb_layer_report_init(&rep, &ll.v[i], err, sizeof err)) { rc = bad("%s", err); break; }
+        if (nnb_layer_report_init(&rep, &ll->v[i], err, sizeof err)) { rc = bad("%s", err); break; }
         sum_params += rep.analytic.params;
         /* receptive field along a chain of conv/pool layers (seed 001) */
         if (rf_ok && nnb_rf_apply(&rf, &rep.layer) == 0) {
@@ -264,29 +243,78 @@ int nnb_cli_main(int argc, char **argv)
         if (op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_FC || op == NNB_OP_LSTM)
             sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
-        if (!o.analytic_only) {
-            int r = nnb_run_layer(&o, &rep, nnb_observer_hook, &obs, err, sizeof err);
+        if (!o->analytic_only) {
+            int r = nnb_run_layer(&o->run, &rep, nnb_observer_hook, obs, err, sizeof err);
             if (r == NNB_EXIT_BAD_INPUT) { rc = bad("%s", err); nnb_layer_report_free(&rep); break; }
-            if (r) status = r;
-            nnb_observer_collect(&obs, &rep);
+            if (r) *status = r;
+            nnb_observer_collect(obs, &rep);
         }
-        nnb_report_layer(out, o.format, &rep, o.analytic_only);
+        nnb_report_layer(out, o->format, &rep, o->analytic_only);
         fflush(out);
         nnb_layer_report_free(&rep);
     }
-    if (!rc && o.model_name)
-        nnb_report_summary(out, o.format, o.model_name, sum_params, sum_macs, sum_flops, ll.n);
-    if (!rc && !o.analytic_only && o.plot_file && nnb_observer_plot(&obs, o.plot_file, err, sizeof err))
+    if (!rc && o->model_name)
+        nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
+    if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = bad("%s", err);
-    if (out != stdout) {
-        bool ok = fclose(out) == 0 && rc == 0;
-        if (ok && rename(tmp_path, o.out_file) != 0) { rc = bad("--out: cannot write %s", o.out_file); ok = false; }
-        if (!ok) unlink(tmp_path);
+    return rc;
+}
+
+/* Results to stdout, or with --out to a file that appears whole or not at all. */
+static int write_results(const nnb_options *o, const layer_list *ll, nnb_observer *obs, int *status)
+{
+    if (!o->out_file) return run_layers(o, ll, obs, stdout, status);
+    nnb_atomic_file af;
+    char err[512];
+    FILE *out = nnb_atomic_open(&af, o->out_file, err, sizeof err);
+    if (!out) return bad("--out: cannot write %s", o->out_file);
+    int rc = run_layers(o, ll, obs, out, status);
+    if (rc) nnb_atomic_abort(&af);
+    else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
+    return rc;
+}
+
+/* Threads, binding and counters, validated before anything runs. */
+static int start_observer(nnb_options *o, size_t nlayers, nnb_observer *obs)
+{
+    if (o->run.threads == 0) o->run.threads = omp_get_num_procs();
+    omp_set_num_threads(o->run.threads);
+    openblas_set_num_threads(o->run.threads);
+    o->observe.threads = o->run.threads;
+    o->observe.plot_what = o->model_name ? o->model_name : o->batch_file ? "batch" : NULL;
+    char err[1024] = "";
+    if (nnb_observer_init(obs, &o->observe, nlayers > 1, err, sizeof err)) return bad("%s", err);
+    return 0;
+}
+
+int nnb_cli_main(int argc, char **argv)
+{
+    nnb_options o;
+    memset(&o, 0, sizeof o);
+    nnb_run_opts_defaults(&o.run);
+    o.run.threads = 0; /* all cores, unless --threads */
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0) return rc;
+    if (o.list || o.list_kernels) {
+        if (o.list) list_presets(stdout);
+        if (o.list_kernels) { fputs("kernels (--kernels NAME,...):\n", stdout); list_kernels(stdout); }
+        return 0;
     }
+    int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
+    if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
+    if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
+        fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
+
+    layer_list ll = {0};
+    int status = 0;
+    nnb_observer obs;
+    memset(&obs, 0, sizeof obs);
+    rc = load_layers(&o, &ll);
+    if (!rc && !o.analytic_only) rc = start_observer(&o, ll.n, &obs);
+    if (!rc) rc = write_results(&o, &ll, &obs, &status);
     if (!rc) rc = status;
-done_obs:
-    if (!o.analytic_only) nnb_observer_free(&obs);
-done:
+    nnb_observer_free(&obs);
     free(ll.v);
     free(ll.line);
     return rc;

@@ -33,6 +33,11 @@ void nnb_counts_init(nnb_counts *c, const char *backend)
     snprintf(c->backend, sizeof c->backend, "%s", backend ? backend : "none");
 }
 
+int nnb_counter_threads(const nnb_counter_backend *b, int threads)
+{
+    return b->caps.serialises_threads ? 1 : threads;
+}
+
 static double valgrind_budget(void)
 {
     const char *s = getenv("NNB_VALGRIND_BUDGET");

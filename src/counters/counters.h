@@ -55,9 +55,23 @@ typedef struct nnb_count_request {
     bool quiet;                /* no progress lines on stderr */
 } nnb_count_request;
 
+/* What a backend can do, declared by the backend (as a PAPI component fills
+ * its cmp_info), so that callers ask rather than compare backend pointers. */
+typedef struct nnb_counter_caps {
+    bool wall_time_only;       /* counts nothing: measure need not run */
+    bool counts_flops;         /* executed FLOPs */
+    bool counts_per_level_bytes; /* bytes between cache levels / DRAM */
+    bool counts_core_bytes;    /* load/store bytes from operand sizes */
+    bool serialises_threads;   /* threads run one after another: a one-thread
+                                  run counts the same work, far faster */
+    bool runs_in_child;        /* re-runs the kernel in a child process from
+                                  the layer's spec (not on the caller's tensors) */
+} nnb_counter_caps;
+
 typedef struct nnb_counter_backend {
     const char *name;          /* "papi", "valgrind", "none" */
     const char *desc;          /* one line */
+    nnb_counter_caps caps;
     /* 0: can count here (why gets a short description of what it will
      * use); -1: cannot, why says why in one line. l may be NULL. */
     int (*probe)(const nnb_layer *l, char *why, size_t len);
@@ -94,16 +108,12 @@ int nnb_counter_select(const char *name, const nnb_layer *l, const nnb_counter_b
 
 void nnb_counts_init(nnb_counts *c, const char *backend);
 
-/* Child mode of the valgrind backend (main.c dispatches argv[1] ==
- * "__count-child" here, passing argc/argv unchanged):
- *   nnbench __count-child --layer SPEC --kernel NAME --threads T --maps FILE
- *                         [--seed S]
- * Parses SPEC, allocates and integer-fills the tensors, then runs the
- * kernel exactly once with callgrind instrumentation on only around that
- * call, then copies /proc/self/maps to FILE. Returns the exit code (0, or 2
- * with one line on stderr). Outside valgrind it runs the same steps (a
- * cheap self-test). */
-int nnb_count_child_main(int argc, char **argv);
+/* Threads a counted run of b should use for a kernel timed with `threads`:
+ * 1 where b serialises threads (the same work, counted once). */
+int nnb_counter_threads(const nnb_counter_backend *b, int threads);
+
+/* argv[1] of the valgrind backend's child process (cmd/count_child.h):
+ * the backend runs `nnbench __count-child ...` under callgrind. */
 #define NNB_COUNT_CHILD_ARG "__count-child"
 
 #endif

@@ -24,6 +24,7 @@ static int none_measure(const nnb_count_request *rq, nnb_counts *out, char *err,
 const nnb_counter_backend nnb_counter_none = {
     .name = "none",
     .desc = "wall time only; counts nothing",
+    .caps = {.wall_time_only = true},
     .probe = none_probe,
     .measure = none_measure,
 };

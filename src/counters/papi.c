@@ -10,7 +10,7 @@
  * Events that do not fit the PMU together are split over several runs of
  * the kernel (the kernel is deterministic, so each group is counted
  * exactly) rather than multiplexed; the note says how many runs. Each
- * counted run starts with cold caches (a buffer of 2 x LL is touched).
+ * counted run starts with cold caches (machine/evict: 4 x LL touched).
  * Threads: one event set per OpenMP thread, started and stopped in a
  * parallel region of the same size as the kernel's (libgomp reuses the
  * team's threads; the thread ids are checked). */
@@ -29,6 +29,7 @@
 #include <immintrin.h>
 #include <papi.h>
 
+#include "machine/evict.h"
 #include "machine/topo.h"
 
 /* ---- event tables (data) ---- */
@@ -200,30 +201,26 @@ static int count_flops(const bool *use, void (*fn)(void), double *flops, char *w
         if (!use[i]) continue;
         if ((rc = PAPI_add_named_event(es, table->flops[i].name)) != PAPI_OK) {
             snprintf(why, len, "PAPI cannot add %s: %s", table->flops[i].name, PAPI_strerror(rc));
-            PAPI_cleanup_eventset(es);
-            PAPI_destroy_eventset(&es);
-            return -1;
+            goto done;
         }
         idx[n++] = i;
     }
     long long v[8] = {0};
     if ((rc = PAPI_start(es)) != PAPI_OK) {
         snprintf(why, len, "PAPI_start: %s", PAPI_strerror(rc));
-        PAPI_cleanup_eventset(es);
-        PAPI_destroy_eventset(&es);
-        return -1;
+        goto done;
     }
     fn();
-    rc = PAPI_stop(es, v);
-    PAPI_cleanup_eventset(es);
-    PAPI_destroy_eventset(&es);
-    if (rc != PAPI_OK) {
+    if ((rc = PAPI_stop(es, v)) != PAPI_OK) {
         snprintf(why, len, "PAPI_stop: %s", PAPI_strerror(rc));
-        return -1;
+        goto done;
     }
     *flops = 0;
     for (int k = 0; k < n; k++) *flops += (double)v[k] * table->flops[idx[k]].weight;
-    return 0;
+done:
+    PAPI_cleanup_eventset(es);
+    PAPI_destroy_eventset(&es);
+    return rc == PAPI_OK ? 0 : -1;
 }
 
 static volatile float sink_f;
@@ -231,6 +228,24 @@ static volatile double sink_d;
 #define PROOF_N 2000000L
 static void run_fma(void) { sink_f = fma_loop(PROOF_N); }
 static void run_scalar(void) { sink_d = scalar_loop(PROOF_N); }
+
+/* Counts fn and holds the count against the FLOPs it executes (within 1%);
+ * -1 with probe_why set when the events fail the proof. */
+static int prove(void (*fn)(void), double want, const char *proof, const char *note)
+{
+    char why[256];
+    double got;
+    if (count_flops(flop_ok, fn, &got, why, sizeof why) != 0) {
+        snprintf(probe_why, sizeof probe_why, "FLOP events unusable: %s", why);
+        return -1;
+    }
+    if (fabs(got - want) > 0.01 * want) {
+        snprintf(probe_why, sizeof probe_why, "FLOP events of %s fail the %s proof: counted %.4g for %.4g executed%s",
+                 table->label, proof, got, want, note);
+        return -1;
+    }
+    return 0;
+}
 
 static int do_probe(void)
 {
@@ -260,32 +275,10 @@ static int do_probe(void)
         return -1;
     }
     /* prove them */
-    char why[256];
-    double got;
-    if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2")) {
-        if (count_flops(flop_ok, run_fma, &got, why, sizeof why) != 0) {
-            snprintf(probe_why, sizeof probe_why, "FLOP events unusable: %s", why);
-            return -1;
-        }
-        double want = FMA_LOOP_FLOPS(PROOF_N);
-        if (fabs(got - want) > 0.01 * want) {
-            snprintf(probe_why, sizeof probe_why,
-                     "FLOP events of %s fail the FMA proof: counted %.4g for %.4g executed "
-                     "(256-bit FMA = 16 FLOPs)", table->label, got, want);
-            return -1;
-        }
-    }
-    if (count_flops(flop_ok, run_scalar, &got, why, sizeof why) != 0) {
-        snprintf(probe_why, sizeof probe_why, "FLOP events unusable: %s", why);
+    if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2") &&
+        prove(run_fma, FMA_LOOP_FLOPS(PROOF_N), "FMA", " (256-bit FMA = 16 FLOPs)") != 0)
         return -1;
-    }
-    double want = SCALAR_LOOP_FLOPS(PROOF_N);
-    if (fabs(got - want) > 0.01 * want) {
-        snprintf(probe_why, sizeof probe_why,
-                 "FLOP events of %s fail the scalar proof: counted %.4g for %.4g executed", table->label,
-                 got, want);
-        return -1;
-    }
+    if (prove(run_scalar, SCALAR_LOOP_FLOPS(PROOF_N), "scalar", "") != 0) return -1;
     snprintf(probe_why, sizeof probe_why, "%s, proved on a known FMA loop", table->label);
     return 0;
 }
@@ -325,17 +318,6 @@ typedef struct group_run {
     char err[256];
 } group_run;
 
-static void flush_caches(void)
-{
-    nnb_cache_geom g;
-    size_t bytes = 64u << 20;
-    if (nnb_topo_ll_geom(&g) == 0 && g.size > 0) bytes = (size_t)g.size * 2;
-    volatile char *buf = malloc(bytes);
-    if (!buf) return;
-    for (size_t i = 0; i < bytes; i += 64) buf[i] = (char)i;
-    free((void *)buf);
-}
-
 /* One run of the kernel counting the events of one group on every thread. */
 static int run_group(group_run *g)
 {
@@ -354,7 +336,7 @@ static int run_group(group_run *g)
     }
     omp_set_num_threads(T);
     nnb_kernel_prepare(rq->kernel, rq->layer, rq->t, rq->ws); /* not counted, as not timed */
-    flush_caches();
+    nnb_evict_caches();
 #pragma omp parallel num_threads(T) reduction(+ : failed)
     {
         int t = omp_get_thread_num();
@@ -503,6 +485,7 @@ static int papi_measure(const nnb_count_request *rq, nnb_counts *out, char *err,
 const nnb_counter_backend nnb_counter_papi = {
     .name = "papi",
     .desc = "hardware counters through PAPI (perf_event, perf_event_uncore)",
+    .caps = {.counts_flops = true, .counts_per_level_bytes = true},
     .probe = papi_probe,
     .measure = papi_measure,
 };

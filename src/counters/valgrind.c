@@ -5,7 +5,7 @@
  *            --simulate-wb=yes --D1=.. --LL=.. [--I1=..] --instr-atstart=no
  *            --callgrind-out-file=DIR/callgrind.out
  *            NNBENCH __count-child --layer SPEC --kernel NAME --threads T --maps DIR/maps
- * (cache geometry from hwloc). The child (nnb_count_child_main) switches
+ * (cache geometry from hwloc). The child (cmd/count_child.c) switches
  * instrumentation on with CALLGRIND_START_INSTRUMENTATION right before the
  * single kernel->run() call and off right after it. Instrumentation, unlike
  * CALLGRIND_TOGGLE_COLLECT, is global: the OpenMP worker threads are
@@ -24,8 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +31,14 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <valgrind/callgrind.h>
-#include <valgrind/valgrind.h>
 
 #include "counters/callgrind.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
 #include "machine/topo.h"
+#include "util/clock.h"
 
 /* ---------------------------------------------------------------- probe */
 
@@ -75,144 +70,6 @@ static int valgrind_probe(const nnb_layer *l, char *why, size_t len)
     }
     snprintf(why, len, "callgrind at %s, simulated caches", vg);
     return 0;
-}
-
-/* ---------------------------------------------------------- child mode */
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "r");
-    if (!in) return -1;
-    FILE *out = fopen(to, "w");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    char buf[8192];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) rc = -1;
-    fclose(in);
-    if (fclose(out) != 0) rc = -1;
-    return rc;
-}
-
-static void touch_evict_buffer(void)
-{
-    nnb_cache_geom g;
-    size_t bytes = 64u << 20;
-    if (nnb_topo_ll_geom(&g) == 0 && g.size > 0) bytes = (size_t)g.size * 2;
-    volatile unsigned char *buf = malloc(bytes);
-    if (!buf) return;
-    for (size_t i = 0; i < bytes; i += 64) buf[i] = (unsigned char)i;
-    free((void *)buf);
-}
-
-/* The one call that is counted; noinline so it is a single frame between
- * the client requests. */
-__attribute__((noinline)) static void counted_run(const nnb_kernel *k, const nnb_layer *l,
-                                                  const nnb_tensors *t, void *ws)
-{
-    CALLGRIND_START_INSTRUMENTATION;
-    k->run(l, t, ws);
-    CALLGRIND_STOP_INSTRUMENTATION;
-}
-
-int nnb_count_child_main(int argc, char **argv)
-{
-    const char *spec = NULL, *kname = NULL, *maps = NULL;
-    long threads = 1;
-    unsigned long long seed = 1;
-    int i = 1;
-    if (i < argc && strcmp(argv[i], NNB_COUNT_CHILD_ARG) == 0) i++;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end;
-        if (!v) {
-            fprintf(stderr, "nnbench %s: option %s needs a value\n", NNB_COUNT_CHILD_ARG, a);
-            return 2;
-        }
-        if (strcmp(a, "--layer") == 0) spec = v;
-        else if (strcmp(a, "--kernel") == 0) kname = v;
-        else if (strcmp(a, "--maps") == 0) maps = v;
-        else if (strcmp(a, "--threads") == 0) {
-            errno = 0;
-            threads = strtol(v, &end, 10);
-            if (errno || *end || threads < 1 || threads > 4096) {
-                fprintf(stderr, "nnbench %s: bad --threads '%s'\n", NNB_COUNT_CHILD_ARG, v);
-                return 2;
-            }
-        } else if (strcmp(a, "--seed") == 0) {
-            errno = 0;
-            seed = strtoull(v, &end, 10);
-            if (errno || *end) {
-                fprintf(stderr, "nnbench %s: bad --seed '%s'\n", NNB_COUNT_CHILD_ARG, v);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "nnbench %s: unknown option '%s'\n", NNB_COUNT_CHILD_ARG, a);
-            return 2;
-        }
-        i++;
-    }
-    if (!spec || !kname) {
-        fprintf(stderr, "nnbench %s: --layer and --kernel are required\n", NNB_COUNT_CHILD_ARG);
-        return 2;
-    }
-    nnb_layer l;
-    char err[256];
-    if (nnb_spec_parse(spec, &l, err, sizeof err) != 0) {
-        fprintf(stderr, "nnbench %s: %s\n", NNB_COUNT_CHILD_ARG, err);
-        return 2;
-    }
-    const nnb_kernel *k = nnb_kernel_find(kname);
-    if (!k) {
-        fprintf(stderr, "nnbench %s: unknown kernel '%s'\n", NNB_COUNT_CHILD_ARG, kname);
-        return 2;
-    }
-    if (!k->supports(&l)) {
-        fprintf(stderr, "nnbench %s: kernel '%s' does not support this layer\n", NNB_COUNT_CHILD_ARG,
-                kname);
-        return 2;
-    }
-    omp_set_num_threads((int)threads);
-    nnb_tensors t;
-    if (nnb_tensors_alloc(&t, &l, err, sizeof err) != 0) {
-        fprintf(stderr, "nnbench %s: %s\n", NNB_COUNT_CHILD_ARG, err);
-        return 2;
-    }
-    nnb_tensors_fill(&t, &l, NNB_FILL_INT, seed);
-    int64_t wsb = k->workspace_bytes ? k->workspace_bytes(&l, (int)threads) : 0;
-    void *ws = NULL;
-    if (wsb > 0 && !(ws = nnb_alloc((size_t)wsb))) {
-        fprintf(stderr, "nnbench %s: cannot allocate %lld workspace bytes\n", NNB_COUNT_CHILD_ARG,
-                (long long)wsb);
-        nnb_tensors_free(&t);
-        return 2;
-    }
-    /* start the OpenMP team outside the counted region */
-#pragma omp parallel num_threads((int)threads)
-    {
-        __asm__ volatile("" ::: "memory");
-    }
-    /* Under callgrind the simulated caches are already empty (nothing is
-     * simulated before instrumentation starts), so there is nothing to
-     * evict (and hwloc's topology probe would not work under valgrind);
-     * natively the buffer makes the run cold. */
-    nnb_kernel_prepare(k, &l, &t, ws); /* not counted: outside the timed region too */
-    if (!RUNNING_ON_VALGRIND) touch_evict_buffer();
-    counted_run(k, &l, &t, ws);
-
-    int rc = 0;
-    if (maps && copy_file("/proc/self/maps", maps) != 0) {
-        fprintf(stderr, "nnbench %s: cannot write %s: %s\n", NNB_COUNT_CHILD_ARG, maps, strerror(errno));
-        rc = 2;
-    }
-    nnb_free(ws);
-    nnb_tensors_free(&t);
-    return rc;
 }
 
 /* ------------------------------------------------------ ELF and maps */
@@ -399,13 +256,6 @@ static void last_line_of(const char *file, char *out, size_t len)
     fclose(f);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int geom_arg(char *buf, size_t len, const char *opt, nnb_cache_geom g)
 {
     if (g.size <= 0 || g.line <= 0 || g.assoc == 0) return -1;
@@ -415,107 +265,258 @@ static int geom_arg(char *buf, size_t len, const char *opt, nnb_cache_geom g)
     return 0;
 }
 
-static void remove_dir(const char *dir, bool keep)
+/* The files of one counted run, in a private temporary directory. */
+typedef struct count_files {
+    char dir[PATH_MAX];
+    char profile[PATH_MAX + 32], maps[PATH_MAX + 32], log[PATH_MAX + 32];
+    bool keep;                 /* NNB_KEEP_COUNT_FILES: left for a look */
+} count_files;
+
+static int make_count_files(count_files *cf, char *err, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(cf->dir, sizeof cf->dir, "%s/nnb-count-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(cf->dir)) {
+        snprintf(err, len, "valgrind: cannot create a temporary directory in %s: %s",
+                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        return -1;
+    }
+    cf->keep = getenv("NNB_KEEP_COUNT_FILES") != NULL;
+    snprintf(cf->profile, sizeof cf->profile, "%s/callgrind.out", cf->dir);
+    snprintf(cf->maps, sizeof cf->maps, "%s/maps", cf->dir);
+    snprintf(cf->log, sizeof cf->log, "%s/valgrind.log", cf->dir);
+    return 0;
+}
+
+static void remove_count_files(const count_files *cf, bool keep)
 {
     if (keep) return;
-    const char *names[] = {"callgrind.out", "maps", "valgrind.log"};
-    char path[PATH_MAX + 32];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
+    const char *files[] = {cf->profile, cf->maps, cf->log};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(files[i]);
+    rmdir(cf->dir);
+}
+
+/* The nnbench executable the child runs: $NNB_COUNT_EXE, else this one
+ * (not a sanitizer build: valgrind cannot run those). */
+static int find_exe(char *exe, size_t size, char *err, size_t len)
+{
+    const char *env_exe = getenv("NNB_COUNT_EXE");
+    if (env_exe && *env_exe) {
+        snprintf(exe, size, "%s", env_exe);
+        return 0;
     }
-    rmdir(dir);
+    ssize_t n = readlink("/proc/self/exe", exe, size - 1);
+    if (n <= 0) {
+        snprintf(err, len, "cannot find the nnbench executable (/proc/self/exe): %s", strerror(errno));
+        return -1;
+    }
+    exe[n] = '\0';
+#if defined(__SANITIZE_ADDRESS__)
+    snprintf(err, len,
+             "valgrind cannot run an AddressSanitizer build (%s); set NNB_COUNT_EXE to a "
+             "non-sanitized nnbench", exe);
+    return -1;
+#endif
+    return 0;
+}
+
+/* valgrind's command line: callgrind with hwloc's cache geometry, then the
+ * child. The strings it points to live in cl. */
+typedef struct child_cmdline {
+    const char *args[32];
+    char d1[96], ll[96], i1[96], out_arg[PATH_MAX + 64], thr[16];
+} child_cmdline;
+
+static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, const char *spec,
+                          const char *kernel, int threads, const count_files *cf)
+{
+    memset(cl, 0, sizeof *cl);
+    snprintf(cl->out_arg, sizeof cl->out_arg, "--callgrind-out-file=%s", cf->profile);
+    snprintf(cl->thr, sizeof cl->thr, "%d", threads);
+    /* cache geometry from hwloc, adjusted to what valgrind accepts */
+    nnb_cache_geom g;
+    const nnb_topo *topo = nnb_topo_get();
+    bool have_d1 = nnb_topo_l1d_geom(&g) == 0 && geom_arg(cl->d1, sizeof cl->d1, "D1", g) == 0;
+    bool have_ll = nnb_topo_ll_geom(&g) == 0 && geom_arg(cl->ll, sizeof cl->ll, "LL", g) == 0;
+    for (int c = 0; c < topo->ncaches; c++)
+        if (topo->caches[c].level == 1 && topo->caches[c].type == 'i')
+            geom_arg(cl->i1, sizeof cl->i1, "I1", topo->caches[c].geom);
+    const char **a = cl->args;
+    int na = 0;
+    a[na++] = vg;
+    a[na++] = "--tool=callgrind";
+    a[na++] = "--quiet";
+    a[na++] = "--dump-instr=yes";
+    a[na++] = "--dump-line=no";
+    a[na++] = "--cache-sim=yes";
+    a[na++] = "--simulate-wb=yes";
+    if (have_d1) a[na++] = cl->d1;
+    if (have_ll) a[na++] = cl->ll;
+    if (cl->i1[0]) a[na++] = cl->i1;
+    a[na++] = "--instr-atstart=no";
+    a[na++] = cl->out_arg;
+    a[na++] = exe;
+    a[na++] = NNB_COUNT_CHILD_ARG;
+    a[na++] = "--layer";
+    a[na++] = spec;
+    a[na++] = "--kernel";
+    a[na++] = kernel;
+    a[na++] = "--threads";
+    a[na++] = cl->thr;
+    a[na++] = "--maps";
+    a[na++] = cf->maps;
+    a[na] = NULL;
+}
+
+/* fork + exec valgrind with output to the log; waits. 0 when the child
+ * exited 0, else -1 with the child's last line in err. */
+static int run_child(const child_cmdline *cl, const count_files *cf, char *err, size_t len)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, len, "valgrind: fork failed: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        int fd = open(cf->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        setenv("OMP_NUM_THREADS", cl->thr, 1);
+        setenv("OPENBLAS_NUM_THREADS", cl->thr, 1);
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */
+        setenv("GOMP_SPINCOUNT", "0", 1);
+        unsetenv("NNB_COUNT_EXE");
+        execv(cl->args[0], (char *const *)cl->args);
+        fprintf(stderr, "cannot execute %s: %s\n", cl->args[0], strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            snprintf(err, len, "valgrind: waitpid: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    char last[400];
+    last_line_of(cf->log, last, sizeof last);
+    if (WIFEXITED(status))
+        snprintf(err, len, "valgrind run failed (exit %d): %s", WEXITSTATUS(status), last[0] ? last : "no output");
+    else
+        snprintf(err, len, "valgrind run killed by signal %d: %s", WTERMSIG(status), last[0] ? last : "no output");
+    return -1;
+}
+
+/* The child's profile, checked: it ran the counted kernel and executed
+ * instructions. 0, or -1 with err (prof then holds nothing). */
+static int read_profile(const count_files *cf, const char *exe, nnb_cg_profile *prof, char *err, size_t len)
+{
+    /* the child writes the maps file only after the counted run */
+    if (access(cf->maps, R_OK) != 0) {
+        snprintf(err, len,
+                 "valgrind: %s exited without running the counted kernel (no maps file); does its "
+                 "main() pass '%s' to nnb_count_child_main()?", exe, NNB_COUNT_CHILD_ARG);
+        return -1;
+    }
+    char perr[512];
+    if (nnb_cg_parse_file(cf->profile, prof, perr, sizeof perr) != 0) {
+        snprintf(err, len, "valgrind: cannot read the callgrind profile: %s", perr);
+        return -1;
+    }
+    if (nnb_cg_event(prof, "Ir") < 0 || !prof->has_instr || nnb_cg_total(prof, "Ir", NULL) == 0) {
+        snprintf(err, len, "valgrind: the callgrind profile has no executed instructions (Ir) for the kernel");
+        nnb_cg_free(prof);
+        return -1;
+    }
+    return 0;
+}
+
+/* Counts from the weighed instructions and the simulated caches. */
+static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const tally *t, int threads)
+{
+    bool f;
+    double ir = (double)nnb_cg_total(prof, "Ir", NULL);
+    out->threads = threads;
+    out->have_insn = true;
+    out->instructions = ir;
+    double unresolved_frac = ir > 0 ? t->unresolved_ir / ir : 0;
+    out->have_flops = unresolved_frac <= 0.01;
+    out->have_fp_split = out->have_flops;
+    out->have_core_bytes = out->have_flops;
+    if (out->have_flops) {
+        out->flops = t->flops;
+        out->flops_sp = t->sp;
+        out->flops_dp = t->dp;
+        out->load_bytes = t->load;
+        out->store_bytes = t->store;
+    }
+    int d1line = prof->d1.line > 0 ? prof->d1.line : 64;
+    int llline = prof->ll.line > 0 ? prof->ll.line : 64;
+    double d1mr = (double)nnb_cg_total(prof, "D1mr", &f);
+    if (f) {
+        out->have_l1 = true;
+        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(prof, "D1mw", NULL)) * d1line;
+    }
+    double dlmr = (double)nnb_cg_total(prof, "DLmr", &f);
+    bool wb;
+    double dirty = (double)nnb_cg_total(prof, "DLdmr", &wb) + (double)nnb_cg_total(prof, "DLdmw", NULL) +
+                   (double)nnb_cg_total(prof, "ILdmr", NULL);
+    if (f) {
+        out->have_dram = true;
+        out->dram_bytes = (dlmr + (double)nnb_cg_total(prof, "DLmw", NULL) +
+                           (double)nnb_cg_total(prof, "ILmr", NULL) + (wb ? dirty : 0)) * llline;
+    }
+    char extra[400] = "";
+    if (t->unresolved_ir > 0)
+        snprintf(extra, sizeof extra, "; %.3g executed instructions (%.2f%%) not decodable (e.g. in %.120s)%s",
+                 t->unresolved_ir, 100 * unresolved_frac, t->unresolved_obj,
+                 out->have_flops ? "" : ": FLOPs withheld");
+    if (t->masked_ir > 0) {
+        size_t n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, "; %.3g masked FLOP instructions counted at full width",
+                 t->masked_ir);
+    }
+    snprintf(out->note, sizeof out->note,
+             "callgrind: AVX2/SSE code paths (valgrind has no AVX-512); %d thread%s serialised, one "
+             "shared simulated cache; cold D1 %lldK/%dw/%dB + LL %lldM/%dw/%dB, no L2; DRAM = LL misses + "
+             "dirty write-backs (dirty lines left at the end are not written back)%.200s",
+             threads, threads > 1 ? "s" : "", (long long)(prof->d1.size >> 10), prof->d1.assoc, d1line,
+             (long long)(prof->ll.size >> 20), prof->ll.assoc, llline, extra);
+}
+
+/* The spec the child parses: the request's, or formatted from its layer. */
+static int child_spec(const nnb_count_request *rq, char *spec, size_t size, char *err, size_t len)
+{
+    if (!rq->kernel || !rq->layer) {
+        snprintf(err, len, "valgrind: no kernel or layer given");
+        return -1;
+    }
+    if (rq->spec && *rq->spec) snprintf(spec, size, "%s", rq->spec);
+    else if (nnb_spec_format_kv(rq->layer, spec, size) < 0) {
+        snprintf(err, len, "valgrind: cannot format the layer as a spec");
+        return -1;
+    }
+    return 0;
 }
 
 static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *err, size_t len)
 {
     nnb_counts_init(out, "valgrind");
-    char vg[PATH_MAX], exe[PATH_MAX];
+    char vg[PATH_MAX], exe[PATH_MAX], spec[512];
     if (find_in_path("valgrind", vg, sizeof vg) != 0) {
         snprintf(err, len, "valgrind not installed (apt-get install valgrind)");
         return -1;
     }
-    const char *env_exe = getenv("NNB_COUNT_EXE");
-    if (env_exe && *env_exe) {
-        snprintf(exe, sizeof exe, "%s", env_exe);
-    } else {
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n <= 0) {
-            snprintf(err, len, "cannot find the nnbench executable (/proc/self/exe): %s", strerror(errno));
-            return -1;
-        }
-        exe[n] = '\0';
-#if defined(__SANITIZE_ADDRESS__)
-        snprintf(err, len,
-                 "valgrind cannot run an AddressSanitizer build (%s); set NNB_COUNT_EXE to a "
-                 "non-sanitized nnbench", exe);
-        return -1;
-#endif
-    }
-    if (!rq->kernel || !rq->layer) {
-        snprintf(err, len, "valgrind: no kernel or layer given");
-        return -1;
-    }
-    char spec[512];
-    if (rq->spec && *rq->spec) snprintf(spec, sizeof spec, "%s", rq->spec);
-    else if (nnb_spec_format_kv(rq->layer, spec, sizeof spec) < 0) {
-        snprintf(err, len, "valgrind: cannot format the layer as a spec");
-        return -1;
-    }
+    if (find_exe(exe, sizeof exe, err, len) || child_spec(rq, spec, sizeof spec, err, len)) return -1;
     int threads = rq->threads > 0 ? rq->threads : 1;
-
-    const char *tmp = getenv("TMPDIR");
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/nnb-count-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        snprintf(err, len, "valgrind: cannot create a temporary directory in %s: %s",
-                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
-        return -1;
-    }
-    bool keep = getenv("NNB_KEEP_COUNT_FILES") != NULL;
-    char out_file[PATH_MAX + 32], maps_file[PATH_MAX + 32], log_file[PATH_MAX + 32];
-    char out_arg[PATH_MAX + 64], thr[16];
-    snprintf(out_file, sizeof out_file, "%s/callgrind.out", dir);
-    snprintf(maps_file, sizeof maps_file, "%s/maps", dir);
-    snprintf(log_file, sizeof log_file, "%s/valgrind.log", dir);
-    snprintf(out_arg, sizeof out_arg, "--callgrind-out-file=%s", out_file);
-    snprintf(thr, sizeof thr, "%d", threads);
-
-    /* cache geometry from hwloc, adjusted to what valgrind accepts */
-    char d1[96] = "", ll[96] = "", i1[96] = "";
-    nnb_cache_geom g;
-    const nnb_topo *topo = nnb_topo_get();
-    bool have_d1 = nnb_topo_l1d_geom(&g) == 0 && geom_arg(d1, sizeof d1, "D1", g) == 0;
-    bool have_ll = nnb_topo_ll_geom(&g) == 0 && geom_arg(ll, sizeof ll, "LL", g) == 0;
-    for (int c = 0; c < topo->ncaches; c++)
-        if (topo->caches[c].level == 1 && topo->caches[c].type == 'i')
-            geom_arg(i1, sizeof i1, "I1", topo->caches[c].geom);
-
-    const char *args[32];
-    int na = 0;
-    args[na++] = vg;
-    args[na++] = "--tool=callgrind";
-    args[na++] = "--quiet";
-    args[na++] = "--dump-instr=yes";
-    args[na++] = "--dump-line=no";
-    args[na++] = "--cache-sim=yes";
-    args[na++] = "--simulate-wb=yes";
-    if (have_d1) args[na++] = d1;
-    if (have_ll) args[na++] = ll;
-    if (i1[0]) args[na++] = i1;
-    args[na++] = "--instr-atstart=no";
-    args[na++] = out_arg;
-    args[na++] = exe;
-    args[na++] = NNB_COUNT_CHILD_ARG;
-    args[na++] = "--layer";
-    args[na++] = spec;
-    args[na++] = "--kernel";
-    args[na++] = rq->kernel->name;
-    args[na++] = "--threads";
-    args[na++] = thr;
-    args[na++] = "--maps";
-    args[na++] = maps_file;
-    args[na] = NULL;
+    count_files cf;
+    if (make_count_files(&cf, err, len)) return -1;
+    child_cmdline cl;
+    build_cmdline(&cl, vg, exe, spec, rq->kernel->name, threads, &cf);
 
     nnb_analytic an;
     char aerr[128];
@@ -526,144 +527,38 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
                 rq->kernel->name, lname, threads, threads > 1 ? "s" : "", aflops);
         fflush(stderr);
     }
-    double t0 = now_s();
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, len, "valgrind: fork failed: %s", strerror(errno));
-        remove_dir(dir, false);
-        return -1;
-    }
-    if (pid == 0) {
-        int fd = open(log_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        setenv("OMP_NUM_THREADS", thr, 1);
-        setenv("OPENBLAS_NUM_THREADS", thr, 1);
-        setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */
-        setenv("GOMP_SPINCOUNT", "0", 1);
-        unsetenv("NNB_COUNT_EXE");
-        execv(vg, (char *const *)args);
-        fprintf(stderr, "cannot execute %s: %s\n", vg, strerror(errno));
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            snprintf(err, len, "valgrind: waitpid: %s", strerror(errno));
-            remove_dir(dir, keep);
-            return -1;
-        }
-    }
-    double elapsed = now_s() - t0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char last[400];
-        last_line_of(log_file, last, sizeof last);
-        if (WIFEXITED(status))
-            snprintf(err, len, "valgrind run failed (exit %d): %s", WEXITSTATUS(status),
-                     last[0] ? last : "no output");
-        else
-            snprintf(err, len, "valgrind run killed by signal %d: %s", WTERMSIG(status),
-                     last[0] ? last : "no output");
-        remove_dir(dir, keep);
-        return -1;
-    }
-
-    /* the child writes the maps file only after the counted run */
-    if (access(maps_file, R_OK) != 0) {
-        snprintf(err, len,
-                 "valgrind: %s exited without running the counted kernel (no maps file); does its "
-                 "main() pass '%s' to nnb_count_child_main()?", exe, NNB_COUNT_CHILD_ARG);
-        remove_dir(dir, keep);
-        return -1;
-    }
+    double t0 = nnb_now_s();
+    int rc = run_child(&cl, &cf, err, len);
+    double elapsed = nnb_now_s() - t0;
     nnb_cg_profile prof;
-    char perr[512];
-    if (nnb_cg_parse_file(out_file, &prof, perr, sizeof perr) != 0) {
-        snprintf(err, len, "valgrind: cannot read the callgrind profile: %s", perr);
-        remove_dir(dir, keep);
-        return -1;
-    }
-    if (nnb_cg_event(&prof, "Ir") < 0 || !prof.has_instr || nnb_cg_total(&prof, "Ir", NULL) == 0) {
-        snprintf(err, len, "valgrind: the callgrind profile has no executed instructions (Ir) for the kernel");
-        nnb_cg_free(&prof);
-        remove_dir(dir, keep);
+    if (rc || read_profile(&cf, exe, &prof, err, len)) {
+        remove_count_files(&cf, cf.keep);
         return -1;
     }
     size_t nmaps = 0;
-    map_ent *maps = read_maps(maps_file, &nmaps);
+    map_ent *maps = read_maps(cf.maps, &nmaps);
     tally t;
     weigh_profile(&prof, maps, nmaps, &t);
     free(maps);
-
-    bool f;
-    double ir = (double)nnb_cg_total(&prof, "Ir", NULL);
-    out->threads = threads;
-    out->have_insn = true;
-    out->instructions = ir;
-    double unresolved_frac = ir > 0 ? t.unresolved_ir / ir : 0;
-    out->have_flops = unresolved_frac <= 0.01;
-    out->have_fp_split = out->have_flops;
-    out->have_core_bytes = out->have_flops;
-    if (out->have_flops) {
-        out->flops = t.flops;
-        out->flops_sp = t.sp;
-        out->flops_dp = t.dp;
-        out->load_bytes = t.load;
-        out->store_bytes = t.store;
-    }
-    int d1line = prof.d1.line > 0 ? prof.d1.line : 64;
-    int llline = prof.ll.line > 0 ? prof.ll.line : 64;
-    double d1mr = (double)nnb_cg_total(&prof, "D1mr", &f);
-    if (f) {
-        out->have_l1 = true;
-        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(&prof, "D1mw", NULL)) * d1line;
-    }
-    double dlmr = (double)nnb_cg_total(&prof, "DLmr", &f);
-    bool wb;
-    double dirty = (double)nnb_cg_total(&prof, "DLdmr", &wb) + (double)nnb_cg_total(&prof, "DLdmw", NULL) +
-                   (double)nnb_cg_total(&prof, "ILdmr", NULL);
-    if (f) {
-        out->have_dram = true;
-        out->dram_bytes = (dlmr + (double)nnb_cg_total(&prof, "DLmw", NULL) +
-                           (double)nnb_cg_total(&prof, "ILmr", NULL) + (wb ? dirty : 0)) * llline;
-    }
-
-    char extra[400] = "";
-    if (t.unresolved_ir > 0)
-        snprintf(extra, sizeof extra, "; %.3g executed instructions (%.2f%%) not decodable (e.g. in %.120s)%s",
-                 t.unresolved_ir, 100 * unresolved_frac, t.unresolved_obj,
-                 out->have_flops ? "" : ": FLOPs withheld");
-    if (t.masked_ir > 0) {
-        size_t n = strlen(extra);
-        snprintf(extra + n, sizeof extra - n, "; %.3g masked FLOP instructions counted at full width",
-                 t.masked_ir);
-    }
-    snprintf(out->note, sizeof out->note,
-             "callgrind: AVX2/SSE code paths (valgrind has no AVX-512); %d thread%s serialised, one "
-             "shared simulated cache; cold D1 %lldK/%dw/%dB + LL %lldM/%dw/%dB, no L2; DRAM = LL misses + "
-             "dirty write-backs (dirty lines left at the end are not written back)%.200s",
-             threads, threads > 1 ? "s" : "", (long long)(prof.d1.size >> 10), prof.d1.assoc, d1line,
-             (long long)(prof.ll.size >> 20), prof.ll.assoc, llline, extra);
+    fill_counts(out, &prof, &t, threads);
     if (!rq->quiet) {
+        double ir = out->instructions;
         if (out->have_flops)
-            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions, %.3g FLOPs)\n", elapsed, ir,
-                    out->flops);
+            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions, %.3g FLOPs)\n", elapsed, ir, out->flops);
         else
             fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions; FLOPs withheld)\n", elapsed, ir);
-        if (keep) fprintf(stderr, "valgrind: profile kept in %s\n", dir);
+        if (cf.keep) fprintf(stderr, "valgrind: profile kept in %s\n", cf.dir);
     }
     nnb_cg_free(&prof);
-    remove_dir(dir, keep);
+    remove_count_files(&cf, cf.keep);
     return 0;
 }
 
 const nnb_counter_backend nnb_counter_valgrind = {
     .name = "valgrind",
     .desc = "callgrind: executed instructions decoded and weighted, simulated D1/LL caches",
+    .caps = {.counts_flops = true, .counts_per_level_bytes = true, .counts_core_bytes = true,
+             .serialises_threads = true, .runs_in_child = true},
     .probe = valgrind_probe,
     .measure = valgrind_measure,
 };

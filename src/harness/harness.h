@@ -1,4 +1,5 @@
-/* Harness entry points used by the CLI. */
+/* Harness entry points used by the CLI: one layer's kernels checked,
+ * timed and counted into its nnb_layer_report. */
 #ifndef NNBENCH_HARNESS_H
 #define NNBENCH_HARNESS_H
 
@@ -21,12 +22,12 @@ typedef int (*nnb_counter_hook)(void *ctx, const nnb_layer_report *rep, const nn
 /* Runs every selected kernel on rep->layer, filling rep->results.
  * Returns 0, NNB_EXIT_CHECK_FAILED (results still filled) or
  * NNB_EXIT_BAD_INPUT with err set. */
-int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
+int nnb_run_layer(const nnb_run_opts *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
                   char *err, size_t len);
 
 /* The same over an explicit kernel list (at most 64); the reference kernel
  * from the registry is the oracle. */
-int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
+int nnb_run_kernels(const nnb_run_opts *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
                     nnb_counter_hook count, void *count_ctx, char *err, size_t len);
 
 #endif

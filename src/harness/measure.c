@@ -1,11 +1,12 @@
 /* Timing loop: warm-up, then repetitions until a minimum time and count,
- * median/min/max. Timer: CLOCK_MONOTONIC. */
+ * median/min/max. Timer: util/clock (CLOCK_MONOTONIC). */
 #include "nnbench/measure.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "machine/evict.h"
+#include "util/clock.h"
 
 void nnb_measure_defaults(nnb_measure_opts *o)
 {
@@ -16,13 +17,6 @@ void nnb_measure_defaults(nnb_measure_opts *o)
     o->min_time_s = 0.2;
     o->cold = false;
     o->flush_bytes = 0;
-}
-
-double nnb_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -38,35 +32,23 @@ double nnb_median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Reading and writing a buffer larger than the last-level cache evicts the
- * kernel's data, so the next run starts from memory. */
-static void flush(volatile char *buf, int64_t bytes)
-{
-    for (int64_t i = 0; i < bytes; i += 64) buf[i] = (char)(buf[i] + 1);
-}
-
 int nnb_measure(void (*fn)(void *ctx), void *ctx, const nnb_measure_opts *o, nnb_timing *out)
 {
     int max_reps = o->max_reps > 0 ? o->max_reps : 1000;
     int min_reps = o->min_reps > 0 ? o->min_reps : 1;
     if (min_reps > max_reps) min_reps = max_reps;
-    char *fbuf = NULL;
-    int64_t fbytes = o->flush_bytes > 0 ? o->flush_bytes : (int64_t)64 << 20;
-    if (o->cold) {
-        fbuf = malloc((size_t)fbytes);
-        if (!fbuf) return -1;
-        memset(fbuf, 0, (size_t)fbytes);
-    }
+    nnb_evict ev = {0};
+    if (o->cold && nnb_evict_init(&ev, o->flush_bytes) != 0) return -1;
     double *t = malloc(sizeof *t * (size_t)max_reps);
     if (!t) {
-        free(fbuf);
+        nnb_evict_free(&ev);
         return -1;
     }
     for (int i = 0; i < o->warmup; i++) fn(ctx);
     double total = 0;
     int n = 0;
     while (n < max_reps && (n < min_reps || total < o->min_time_s)) {
-        if (fbuf) flush(fbuf, fbytes);
+        if (o->cold) nnb_evict_touch(&ev);
         double t0 = nnb_now_s();
         fn(ctx);
         double dt = nnb_now_s() - t0;
@@ -84,6 +66,6 @@ int nnb_measure(void (*fn)(void *ctx), void *ctx, const nnb_measure_opts *o, nnb
     out->max_s = hi;
     out->median_s = nnb_median(t, n);
     free(t);
-    free(fbuf);
+    nnb_evict_free(&ev);
     return 0;
 }

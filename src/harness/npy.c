@@ -1,13 +1,15 @@
 /* .npy writer and reader (NumPy format 1.0): magic, version, a little-endian
  * uint16 header length, a Python dict literal padded with spaces to a
- * 64-byte boundary and ended by '\n', then the raw little-endian float32s. */
+ * 64-byte boundary and ended by '\n', then the raw little-endian float32s.
+ * Written through util/atomic_file: whole or not at all. */
 #include "harness/npy.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "util/atomic_file.h"
 
 static int fail(char *err, size_t len, const char *what, const char *path)
 {
@@ -51,32 +53,18 @@ int nnb_npy_write(const char *path, const float *data, const int64_t *shape, int
     memset(header + 10 + n, ' ', padded - total);
     header[padded - 1] = '\n';
 
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) return fail(err, errlen, "out of memory", path);
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return fail(err, errlen, "cannot create file", path);
-    }
-    FILE *f = fdopen(fd, "wb");
-    int ok = f != NULL;
-    if (ok) ok = fwrite(header, 1, padded, f) == padded;
+    nnb_atomic_file af;
+    FILE *f = nnb_atomic_open(&af, path, err, errlen);
+    if (!f) return -1;
+    bool ok = fwrite(header, 1, padded, f) == padded;
     if (ok && count) ok = fwrite(data, sizeof(float), (size_t)count, f) == count;
-    if (ok) ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-    if (f) ok = (fclose(f) == 0) && ok;
-    else close(fd);
-    if (ok) ok = rename(tmp, path) == 0;
     if (!ok) {
         int e = errno;
-        unlink(tmp);
+        nnb_atomic_abort(&af);
         errno = e;
-        free(tmp);
         return fail(err, errlen, "write failed", path);
     }
-    free(tmp);
-    return 0;
+    return nnb_atomic_commit(&af, err, errlen);
 }
 
 int nnb_npy_read(const char *path, float **data, int64_t *shape, int *ndim, char *err, size_t errlen)

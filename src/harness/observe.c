@@ -11,10 +11,10 @@
 
 
 
-int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len)
+int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_layer, char *err, size_t len)
 {
     memset(ob, 0, sizeof *ob);
-    ob->o = o;
+    ob->o = *o;
     ob->multi_layer = multi_layer;
     /* 1 = more threads than cores: bound round-robin, and the string says so */
     if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) < 0)
@@ -46,26 +46,8 @@ int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, 
     return 0;
 }
 
-/* How far a kernel's executed FLOPs may stray from the analytic count.
- * Our own kernels execute the dense count exactly up to edge tiles (2%);
- * OpenBLAS adds packing and edge-tile work of its own (5%). */
-static const struct {
-    const char *kernel;
-    double tolerance;
-} flops_tolerance[] = {
-    {"im2col_gemm", 0.05},
-    {"transposed_gemm", 0.05},
-    {"fc", 0.05},
-};
-
-static double tolerance_for(const char *kernel)
-{
-    for (size_t i = 0; i < sizeof flops_tolerance / sizeof flops_tolerance[0]; i++)
-        if (strcmp(flops_tolerance[i].kernel, kernel) == 0) return flops_tolerance[i].tolerance;
-    return 0.02;
-}
-
-/* Measured vs analytic: FLOPs within the kernel's tolerance of the dense
+/* Measured vs analytic: FLOPs within the kernel's tolerance (declared in
+ * its registration, nnb_kernel.flops_tolerance) of the dense
  * count, or of the forms a correct kernel may execute instead, each named:
  * bias folded into the accumulator's start value (no separate bias add),
  * and benchdnn's valid-tap count (padding taps skipped). DRAM bytes must
@@ -73,7 +55,8 @@ static double tolerance_for(const char *kernel)
 void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x)
 {
     const nnb_analytic *a = &rep->analytic;
-    x->flops_tolerance = tolerance_for(x->kernel);
+    /* the record names its kernel; the registry knows its tolerance */
+    x->flops_tolerance = nnb_kernel_flops_tolerance(nnb_kernel_find(x->kernel));
     if (x->have_flops && a->flops > 0) {
         const double folded = (double)a->flops - (double)a->bias_adds;
         const double valid = 2.0 * (double)a->macs_valid;
@@ -102,7 +85,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
                       nnb_result *x, char *err, size_t len)
 {
     nnb_observer *ob = ctx;
-    const nnb_options *o = ob->o;
+    const nnb_observe_opts *o = &ob->o;
     snprintf(x->cores, sizeof x->cores, "%s", ob->cores);
 
     const nnb_counter_backend *b;
@@ -111,11 +94,10 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
         return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
     nnb_copy_str(x->backend_why, sizeof x->backend_why, why);
-    if (b != &nnb_counter_none) {
+    if (!b->caps.wall_time_only) {
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
-            /* callgrind serialises threads; one thread counts the same work */
-            .threads = b == &nnb_counter_valgrind ? 1 : o->threads,
+            .threads = nnb_counter_threads(b, o->threads),
             .t = t, .ws = ws, .quiet = false,
         };
         nnb_counts c;
@@ -196,9 +178,9 @@ int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len)
     if (!ob->have_ceil) return nnb_bad_input(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
     for (size_t i = 0; i < ob->npts; i++) ob->pts[i].label = ob->labels[i];
     char title[512];
-    const char *what = ob->o->model_name ? ob->o->model_name : ob->o->batch_file ? "batch" : ob->first_layer;
-    snprintf(title, sizeof title, "nnbench roofline: %s, %d thread%s", what, ob->o->threads,
-             ob->o->threads == 1 ? "" : "s");
+    const char *what = ob->o.plot_what ? ob->o.plot_what : ob->first_layer;
+    snprintf(title, sizeof title, "nnbench roofline: %s, %d thread%s", what, ob->o.threads,
+             ob->o.threads == 1 ? "" : "s");
     int r;
     if (ends_with(path, ".csv")) r = nnb_roofline_csv(path, &ob->ceil, ob->pts, ob->npts, err, len);
     else if (ends_with(path, ".json")) r = nnb_roofline_json(path, &ob->ceil, ob->pts, ob->npts, err, len);

@@ -8,8 +8,16 @@
 #include "harness/harness.h"
 #include "roofline/roofline.h"
 
+/* What the observer needs of the command line. */
+typedef struct nnb_observe_opts {
+    const char *counters;        /* auto | papi | valgrind | none (NULL: auto) */
+    const char *plot_file;       /* FILE.svg | .csv | .json (NULL: no picture) */
+    const char *plot_what;       /* the picture's title: model name, "batch"; NULL: the first layer */
+    int threads;                 /* the kernels' thread count (>= 1) */
+} nnb_observe_opts;
+
 typedef struct nnb_observer {
-    const nnb_options *o;
+    nnb_observe_opts o;
     char cores[64];
     bool have_ceil;
     nnb_ceilings ceil;
@@ -24,7 +32,7 @@ typedef struct nnb_observer {
 /* Binds threads, validates --counters (a forced backend that cannot count
  * here fails with one line: exit 2), loads (or with --plot, measures) the
  * roofline ceilings for this thread count. */
-int nnb_observer_init(nnb_observer *ob, const nnb_options *o, bool multi_layer, char *err, size_t len);
+int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_layer, char *err, size_t len);
 /* nnb_counter_hook: counts one kernel and places it on the roofline. */
 int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
                       nnb_result *x, char *err, size_t len);

@@ -13,9 +13,10 @@
 #include <unistd.h>
 
 #include "harness/npy.h"
+#include "results/record.h"
 #include "spec/spec.h"
-#include "report/report.h"
-#include "spec/spec.h"
+#include "util/atomic_file.h"
+#include "util/clock.h"
 
 
 int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len)
@@ -124,18 +125,14 @@ static int dump_tensor(const char *dir, const char *name, const float *data, con
 
 static int dump_layer_json(const char *dir, const nnb_layer_report *rep, char *err, size_t len)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
     snprintf(path, sizeof path, "%s/layer.json", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) return nnb_bad_input(err, len, "%s: cannot write: %s", path, strerror(errno));
+    nnb_atomic_file af;
+    FILE *f = nnb_atomic_open(&af, path, err, len);
+    if (!f) return NNB_EXIT_BAD_INPUT;
     nnb_json_layer_object(f, rep);
     fputc('\n', f);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return nnb_bad_input(err, len, "%s: cannot write: %s", path, strerror(errno));
-    }
-    return 0;
+    return nnb_atomic_commit(&af, err, len) ? NNB_EXIT_BAD_INPUT : 0;
 }
 
 static void tensor_shapes(const nnb_layer *l, int64_t src[4], int *ns, int64_t wei[4], int *nw, int64_t dst[4],
@@ -155,7 +152,16 @@ static void tensor_shapes(const nnb_layer *l, int64_t src[4], int *ns, int64_t w
     }
 }
 
-int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
+
+void nnb_run_opts_defaults(nnb_run_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->check = true;
+    o->threads = 1;
+    nnb_measure_defaults(&o->measure);
+}
+
+int nnb_run_layer(const nnb_run_opts *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
                   char *err, size_t len)
 {
     const nnb_kernel *ks[64];
@@ -165,175 +171,247 @@ int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook 
     return nnb_run_kernels(o, rep, ks, nk, count, count_ctx, err, len);
 }
 
-int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
-                    nnb_counter_hook count, void *count_ctx, char *err, size_t len)
+/* Everything one layer's run holds: its kernels, tensors, the reference
+ * output and its error bound, the shared workspace. */
+typedef struct run_state {
+    const nnb_run_opts *o;
+    nnb_layer_report *rep;
+    const nnb_layer *l;
+    const nnb_kernel *const *ks;
+    size_t nk;
+    const nnb_kernel *refk;
+    nnb_tensors t;
+    float *ref, *bound;  /* reference output; allowed |error| per element */
+    void *ws;
+    size_t dst_sz;
+} run_state;
+
+/* Memory plan (tensors + two reference copies + abs-sum + workspace), then
+ * the buffers. Returns 0 or NNB_EXIT_BAD_INPUT with err set. */
+static int alloc_state(run_state *s, char *err, size_t len)
 {
-    const nnb_layer *l = &rep->layer;
-    const nnb_analytic *a = &rep->analytic;
-    int rc;
-    if (nk > 64) return nnb_bad_input(err, len, "too many kernels");
-    if (nk == 0) {
-        fprintf(stderr, "nnbench: no kernel implements %s; analytic model only\n", nnb_op_name(l->op));
-        return 0;
-    }
-    /* memory plan: tensors + two reference copies + abs-sum + workspace */
+    const nnb_analytic *a = &s->rep->analytic;
     int64_t ws_max = 0;
-    int threads = o->threads;
-    for (size_t i = 0; i < nk; i++) {
-        int64_t w = ks[i]->workspace_bytes ? ks[i]->workspace_bytes(l, threads) : 0;
+    for (size_t i = 0; i < s->nk; i++) {
+        int64_t w = s->ks[i]->workspace_bytes ? s->ks[i]->workspace_bytes(s->l, s->o->threads) : 0;
         if (w > ws_max) ws_max = w;
     }
     double need = (double)a->src_bytes + (double)a->wei_bytes + (double)a->bias_bytes + 4.0 * (double)a->dst_bytes +
                   (double)ws_max;
-    if (o->dump_dir) need += (double)a->src_bytes + (double)a->wei_bytes;
+    if (s->o->dump_dir) need += (double)a->src_bytes + (double)a->wei_bytes;
     if (need > 0.8 * (double)phys_bytes())
         return nnb_bad_input(err, len, "layer needs %.1f GiB of buffers; this machine has %.1f GiB of memory",
                     need / (1 << 30), (double)phys_bytes() / (1 << 30));
 
-    nnb_tensors t;
-    if (nnb_tensors_alloc(&t, l, err, len)) return NNB_EXIT_BAD_INPUT;
-    size_t dst_sz = (size_t)t.dst_elems * sizeof(float);
-    float *ref = nnb_alloc(dst_sz), *bound = nnb_alloc(dst_sz);
-    void *ws = ws_max ? nnb_alloc((size_t)ws_max) : NULL;
-    rep->results = calloc(nk, sizeof *rep->results);
-    if (!ref || !bound || (ws_max && !ws) || !rep->results) {
-        nnb_free(ref); nnb_free(bound); nnb_free(ws); nnb_tensors_free(&t);
+    if (nnb_tensors_alloc(&s->t, s->l, err, len)) return NNB_EXIT_BAD_INPUT;
+    s->dst_sz = (size_t)s->t.dst_elems * sizeof(float);
+    s->ref = nnb_alloc(s->dst_sz);
+    s->bound = nnb_alloc(s->dst_sz);
+    s->ws = ws_max ? nnb_alloc((size_t)ws_max) : NULL;
+    s->rep->results = calloc(s->nk, sizeof *s->rep->results);
+    if (!s->ref || !s->bound || (ws_max && !s->ws) || !s->rep->results) {
+        nnb_free(s->ref); nnb_free(s->bound); nnb_free(s->ws); nnb_tensors_free(&s->t);
+        s->ref = s->bound = NULL;
+        s->ws = NULL;
         return nnb_bad_input(err, len, "out of memory allocating %.1f MiB for the layer", need / (1 << 20));
     }
-    rep->nresults = nk;
-    const nnb_kernel *refk = nnb_kernel_find("reference");
+    s->rep->nresults = s->nk;
+    return 0;
+}
+
+static void free_state(run_state *s)
+{
+    nnb_free(s->ref);
+    nnb_free(s->bound);
+    nnb_free(s->ws);
+    nnb_tensors_free(&s->t);
+}
+
+static void init_results(run_state *s)
+{
+    for (size_t i = 0; i < s->nk; i++) {
+        nnb_result *x = &s->rep->results[i];
+        x->kernel = s->ks[i]->name;
+        x->threads = s->o->threads;
+        x->workspace_bytes = s->ks[i]->workspace_bytes ? s->ks[i]->workspace_bytes(s->l, s->o->threads) : 0;
+        x->check = NNB_CHECK_SKIP;
+        x->prepare_s = -1;
+        snprintf(x->backend, sizeof x->backend, "none");
+    }
+}
+
+/* Kernel i's output into t.dst (the reference's is the stored one, so its
+ * max_err and --dump file are its own wherever it stands in the list). */
+static void run_for_check(run_state *s, size_t i)
+{
+    if (s->ks[i] == s->refk) {
+        memcpy(s->t.dst, s->ref, s->dst_sz);
+        return;
+    }
+    memset(s->t.dst, 0x7f, s->dst_sz); /* garbage, so skipped outputs show */
+    nnb_kernel_prepare(s->ks[i], s->l, &s->t, s->ws);
+    s->ks[i]->run(s->l, &s->t, s->ws);
+}
+
+/* Integer pass: small integers sum exactly in fp32, so every kernel must
+ * match the reference bit for bit. */
+static void exact_pass(run_state *s, bool *exact_fail)
+{
+    nnb_tensors_fill(&s->t, s->l, NNB_FILL_INT, 1);
+    s->refk->run(s->l, &s->t, s->ws);
+    memcpy(s->ref, s->t.dst, s->dst_sz);
+    for (size_t i = 0; i < s->nk; i++) {
+        if (s->ks[i] == s->refk) continue;
+        run_for_check(s, i);
+        exact_fail[i] = memcmp(s->t.dst, s->ref, s->dst_sz) != 0;
+    }
+}
+
+/* Real pass bound: bound_j = 2 gamma_L sum|terms_j|, where sum|terms| is the
+ * reference run on |inputs|. Max pooling adds nothing: exact. */
+static int real_bound(run_state *s, char *err, size_t len)
+{
+    nnb_tensors *t = &s->t;
+    if (s->l->op == NNB_OP_POOL_MAX) {
+        memset(s->bound, 0, s->dst_sz);
+        return 0;
+    }
+    float *as = nnb_alloc((size_t)t->src_elems * 4), *aw = t->wei_elems ? nnb_alloc((size_t)t->wei_elems * 4) : NULL;
+    float *ab = t->bias_elems ? nnb_alloc((size_t)t->bias_elems * 4) : NULL;
+    if (!as || (t->wei_elems && !aw) || (t->bias_elems && !ab)) {
+        nnb_free(as); nnb_free(aw); nnb_free(ab);
+        return nnb_bad_input(err, len, "out of memory for the check buffers");
+    }
+    for (int64_t j = 0; j < t->src_elems; j++) as[j] = fabsf(t->src[j]);
+    for (int64_t j = 0; j < t->wei_elems; j++) aw[j] = fabsf(t->wei[j]);
+    for (int64_t j = 0; j < t->bias_elems; j++) ab[j] = fabsf(t->bias[j]);
+    nnb_tensors abs_t = *t;
+    abs_t.src = as; abs_t.wei = aw; abs_t.bias = ab;
+    s->refk->run(s->l, &abs_t, s->ws);
+    double g2 = 2.0 * gamma_n(accumulation_length(s->l));
+    for (int64_t j = 0; j < t->dst_elems; j++) s->bound[j] = (float)(g2 * (double)abs_t.dst[j]) + FLT_MIN;
+    nnb_free(as); nnb_free(aw); nnb_free(ab);
+    return 0;
+}
+
+/* --dump: the real pass's inputs and the layer's record. */
+static int dump_inputs(run_state *s, char *err, size_t len)
+{
+    const char *dir = s->o->dump_dir;
+    int64_t ss[4], sw[4], sd[4];
+    int ns, nw, nd, rc;
+    tensor_shapes(s->l, ss, &ns, sw, &nw, sd, &nd);
+    if ((rc = dump_tensor(dir, "src", s->t.src, ss, ns, err, len))) return rc;
+    if (nw && (rc = dump_tensor(dir, "wei", s->t.wei, sw, nw, err, len))) return rc;
+    if (s->t.bias_elems) {
+        int64_t sb[1] = {s->t.bias_elems};
+        if ((rc = dump_tensor(dir, "bias", s->t.bias, sb, 1, err, len))) return rc;
+    }
+    return dump_layer_json(dir, s->rep, err, len);
+}
+
+static int dump_output(run_state *s, size_t i, char *err, size_t len)
+{
+    int64_t ss[4], sw[4], sd[4];
+    int ns, nw, nd;
+    char name[96];
+    tensor_shapes(s->l, ss, &ns, sw, &nw, sd, &nd);
+    snprintf(name, sizeof name, "dst_%s", s->ks[i]->name);
+    return dump_tensor(s->o->dump_dir, name, s->t.dst, sd, nd, err, len);
+}
+
+/* Kernel i's real-pass output (in t.dst) against the reference within the
+ * bound; fills its check and max_err. Returns true when it fails. */
+static bool compare_output(run_state *s, size_t i, bool exact_fail)
+{
+    nnb_result *x = &s->rep->results[i];
+    double worst = 0;
+    bool bad = exact_fail;
+    for (int64_t j = 0; j < s->t.dst_elems; j++) {
+        double d = fabs((double)s->t.dst[j] - (double)s->ref[j]);
+        if (!(d <= (double)s->bound[j])) bad = true; /* NaN-safe */
+        if (d > worst || d != d) worst = d;
+    }
+    x->max_err = worst;
+    x->check = s->ks[i] == s->refk ? NNB_CHECK_PASS : bad ? NNB_CHECK_FAIL : NNB_CHECK_PASS;
+    if (bad)
+        fprintf(stderr, "nnbench: CHECK FAILED: kernel %s on %s (integer pass %s, max |err| %.3g)\n",
+                s->ks[i]->name, s->rep->spec, exact_fail ? "differs" : "exact", worst);
+    return bad;
+}
+
+/* Check: integer pass (exact), then real pass (bounded). *status becomes
+ * NNB_EXIT_CHECK_FAILED when a kernel fails. Returns 0 or an exit code. */
+static int check_kernels(run_state *s, int *status, char *err, size_t len)
+{
+    fprintf(stderr, "nnbench: checking %zu kernel%s on %s ...\n", s->nk, s->nk == 1 ? "" : "s",
+            s->l->name[0] ? s->l->name : s->rep->human);
+    bool exact_fail[64] = {false};
+    exact_pass(s, exact_fail);
+    nnb_tensors_fill(&s->t, s->l, NNB_FILL_REAL, 2);
+    int rc = real_bound(s, err, len);
+    if (rc) return rc;
+    s->refk->run(s->l, &s->t, s->ws);
+    memcpy(s->ref, s->t.dst, s->dst_sz);
+    if (s->o->dump_dir && (rc = dump_inputs(s, err, len))) return rc;
+    for (size_t i = 0; i < s->nk; i++) {
+        run_for_check(s, i);
+        if (compare_output(s, i, exact_fail[i])) *status = NNB_EXIT_CHECK_FAILED;
+        if (s->o->dump_dir && (rc = dump_output(s, i, err, len))) return rc;
+    }
+    return 0;
+}
+
+/* Times kernel i (prepare once, untimed, unless --time-prepare), then
+ * hands it to the counter hook. */
+static int time_kernel(run_state *s, size_t i, nnb_counter_hook count, void *count_ctx, char *err, size_t len)
+{
+    const nnb_kernel *k = s->ks[i];
+    const nnb_analytic *a = &s->rep->analytic;
+    nnb_result *x = &s->rep->results[i];
+    run_ctx c = {k, s->l, &s->t, s->ws, s->o->time_prepare && k->prepare};
+    x->prepare_timed = c.prepare;
+    if (isatty(2)) fprintf(stderr, "nnbench: timing %-18s ...\r", k->name);
+    else fprintf(stderr, "nnbench: timing %s ...\n", k->name);
+    if (k->prepare) {
+        double t0 = nnb_now_s();
+        k->prepare(s->l, &s->t, s->ws);
+        x->prepare_s = nnb_now_s() - t0;
+    }
+    if (nnb_measure(run_once, &c, &s->o->measure, &x->time))
+        return nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
+    x->gflops = x->time.median_s > 0 ? (double)a->flops / x->time.median_s * 1e-9 : 0;
+    x->gbs = x->time.median_s > 0 ? (double)a->bytes_min / x->time.median_s * 1e-9 : 0;
+    return count ? count(count_ctx, s->rep, k, &s->t, s->ws, x, err, len) : 0;
+}
+
+int nnb_run_kernels(const nnb_run_opts *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
+                    nnb_counter_hook count, void *count_ctx, char *err, size_t len)
+{
+    if (nk > 64) return nnb_bad_input(err, len, "too many kernels");
+    if (nk == 0) {
+        fprintf(stderr, "nnbench: no kernel implements %s; analytic model only\n", nnb_op_name(rep->layer.op));
+        return 0;
+    }
+    run_state s = {.o = o, .rep = rep, .l = &rep->layer, .ks = ks, .nk = nk, .refk = nnb_kernel_find("reference")};
+    int rc = alloc_state(&s, err, len);
+    if (rc) return rc;
     int status = 0;
     if (o->dump_dir && mkdir(o->dump_dir, 0777) != 0 && errno != EEXIST) {
         rc = nnb_bad_input(err, len, "--dump %s: cannot create directory: %s", o->dump_dir, strerror(errno));
         goto out;
     }
-
-    for (size_t i = 0; i < nk; i++) {
-        nnb_result *x = &rep->results[i];
-        x->kernel = ks[i]->name;
-        x->threads = threads;
-        x->workspace_bytes = ks[i]->workspace_bytes ? ks[i]->workspace_bytes(l, threads) : 0;
-        x->check = NNB_CHECK_SKIP;
-        x->prepare_s = -1;
-        snprintf(x->backend, sizeof x->backend, "none");
-    }
-
-    /* ---- check: integer pass (exact), real pass (bounded) ---- */
-    if (o->check && refk && refk->supports(l)) {
-        fprintf(stderr, "nnbench: checking %zu kernel%s on %s ...\n", nk, nk == 1 ? "" : "s",
-                l->name[0] ? l->name : rep->human);
-        nnb_tensors_fill(&t, l, NNB_FILL_INT, 1);
-        refk->run(l, &t, ws);
-        memcpy(ref, t.dst, dst_sz);
-        bool exact_fail[64] = {false};
-        for (size_t i = 0; i < nk; i++) {
-            if (ks[i] == refk) continue;
-            memset(t.dst, 0x7f, dst_sz); /* garbage, so skipped outputs show */
-            nnb_kernel_prepare(ks[i], l, &t, ws);
-            ks[i]->run(l, &t, ws);
-            exact_fail[i] = memcmp(t.dst, ref, dst_sz) != 0;
-        }
-        /* real pass: bound_i = 2 gamma_L sum|terms_i|, sum|terms| = reference on |inputs| */
-        nnb_tensors_fill(&t, l, NNB_FILL_REAL, 2);
-        bool max_op = l->op == NNB_OP_POOL_MAX;
-        if (!max_op) {
-            float *s0 = t.src, *w0 = t.wei, *b0 = t.bias;
-            float *as = nnb_alloc((size_t)t.src_elems * 4), *aw = t.wei_elems ? nnb_alloc((size_t)t.wei_elems * 4) : NULL;
-            float *ab = t.bias_elems ? nnb_alloc((size_t)t.bias_elems * 4) : NULL;
-            if (!as || (t.wei_elems && !aw) || (t.bias_elems && !ab)) {
-                nnb_free(as); nnb_free(aw); nnb_free(ab);
-                rc = nnb_bad_input(err, len, "out of memory for the check buffers");
-                goto out;
-            }
-            for (int64_t j = 0; j < t.src_elems; j++) as[j] = fabsf(s0[j]);
-            for (int64_t j = 0; j < t.wei_elems; j++) aw[j] = fabsf(w0[j]);
-            for (int64_t j = 0; j < t.bias_elems; j++) ab[j] = fabsf(b0[j]);
-            nnb_tensors abs_t = t;
-            abs_t.src = as; abs_t.wei = aw; abs_t.bias = ab;
-            refk->run(l, &abs_t, ws);
-            double g2 = 2.0 * gamma_n(accumulation_length(l));
-            for (int64_t j = 0; j < t.dst_elems; j++) bound[j] = (float)(g2 * (double)abs_t.dst[j]) + FLT_MIN;
-            nnb_free(as); nnb_free(aw); nnb_free(ab);
-        } else {
-            memset(bound, 0, dst_sz);
-        }
-        refk->run(l, &t, ws);
-        memcpy(ref, t.dst, dst_sz);
-        if (o->dump_dir) {
-            int64_t ss[4], sw[4], sd[4];
-            int ns, nw, nd;
-            tensor_shapes(l, ss, &ns, sw, &nw, sd, &nd);
-            if ((rc = dump_tensor(o->dump_dir, "src", t.src, ss, ns, err, len))) goto out;
-            if (nw && (rc = dump_tensor(o->dump_dir, "wei", t.wei, sw, nw, err, len))) goto out;
-            if (t.bias_elems) {
-                int64_t sb[1] = {t.bias_elems};
-                if ((rc = dump_tensor(o->dump_dir, "bias", t.bias, sb, 1, err, len))) goto out;
-            }
-            if ((rc = dump_layer_json(o->dump_dir, rep, err, len))) goto out;
-        }
-        for (size_t i = 0; i < nk; i++) {
-            nnb_result *x = &rep->results[i];
-            if (ks[i] != refk) {
-                memset(t.dst, 0x7f, dst_sz);
-                nnb_kernel_prepare(ks[i], l, &t, ws);
-                ks[i]->run(l, &t, ws);
-            }
-            double worst = 0;
-            bool bad = exact_fail[i];
-            for (int64_t j = 0; j < t.dst_elems; j++) {
-                double d = fabs((double)t.dst[j] - (double)ref[j]);
-                if (!(d <= (double)bound[j])) bad = true; /* NaN-safe */
-                if (d > worst || d != d) worst = d;
-            }
-            x->max_err = worst;
-            x->check = ks[i] == refk ? NNB_CHECK_PASS : bad ? NNB_CHECK_FAIL : NNB_CHECK_PASS;
-            if (bad) {
-                status = NNB_EXIT_CHECK_FAILED;
-                fprintf(stderr, "nnbench: CHECK FAILED: kernel %s on %s (integer pass %s, max |err| %.3g)\n",
-                        ks[i]->name, rep->spec, exact_fail[i] ? "differs" : "exact", worst);
-            }
-            if (o->dump_dir) {
-                int64_t ss[4], sw[4], sd[4];
-                int ns, nw, nd;
-                char name[96];
-                tensor_shapes(l, ss, &ns, sw, &nw, sd, &nd);
-                snprintf(name, sizeof name, "dst_%s", ks[i]->name);
-                if ((rc = dump_tensor(o->dump_dir, name, t.dst, sd, nd, err, len))) goto out;
-            }
-        }
+    init_results(&s);
+    if (o->check && s.refk && s.refk->supports(s.l)) {
+        if ((rc = check_kernels(&s, &status, err, len))) goto out;
     } else {
-        nnb_tensors_fill(&t, l, NNB_FILL_REAL, 2);
+        nnb_tensors_fill(&s.t, s.l, NNB_FILL_REAL, 2);
     }
-
-    /* ---- time, count, place ---- */
-    for (size_t i = 0; i < nk; i++) {
-        nnb_result *x = &rep->results[i];
-        run_ctx c = {ks[i], l, &t, ws, o->time_prepare && ks[i]->prepare};
-        x->prepare_timed = c.prepare;
-        if (isatty(2)) fprintf(stderr, "nnbench: timing %-18s ...\r", ks[i]->name);
-        else fprintf(stderr, "nnbench: timing %s ...\n", ks[i]->name);
-        if (ks[i]->prepare) {
-            double t0 = nnb_now_s();
-            ks[i]->prepare(l, &t, ws);
-            x->prepare_s = nnb_now_s() - t0;
-        }
-        if (nnb_measure(run_once, &c, &o->measure, &x->time)) {
-            rc = nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
-            goto out;
-        }
-        x->gflops = x->time.median_s > 0 ? (double)a->flops / x->time.median_s * 1e-9 : 0;
-        x->gbs = x->time.median_s > 0 ? (double)a->bytes_min / x->time.median_s * 1e-9 : 0;
-        if (count) {
-            int crc = count(count_ctx, rep, ks[i], &t, ws, x, err, len);
-            if (crc) { rc = crc; goto out; }
-        }
-    }
+    for (size_t i = 0; i < nk; i++)
+        if ((rc = time_kernel(&s, i, count, count_ctx, err, len))) goto out;
     if (isatty(2)) fprintf(stderr, "%60s\r", "");
     rc = status;
 out:
-    nnb_free(ref);
-    nnb_free(bound);
-    nnb_free(ws);
-    nnb_tensors_free(&t);
+    free_state(&s);
     return rc;
 }

@@ -2,16 +2,17 @@
 #ifndef NNBENCH_REPORT_H
 #define NNBENCH_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
-#include "nnbench/run.h"
+
+#include "nnbench/results.h"
+
+typedef enum { NNB_FMT_TABLE = 0, NNB_FMT_CSV, NNB_FMT_JSON } nnb_format;
 
 void nnb_report_begin(FILE *f, nnb_format fmt, bool analytic_only);
 void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool analytic_only);
 void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t params, int64_t macs, int64_t flops,
                         size_t layers);
-
-/* The layer as one JSON object (the "layer" value of a result line). */
-void nnb_json_layer_object(FILE *f, const nnb_layer_report *r);
 
 /* "115,605,504" */
 char *nnb_fmt_count(int64_t v, char *buf, size_t len);

@@ -1,0 +1,63 @@
+/* The result record: one layer, its analytic model and what each kernel
+ * measured. Live runs fill it (the harness) and the report renders it; a
+ * reader of stored results files is meant to fill the same type, so that a
+ * stored run and a live one render through the same code. Fields are only
+ * ever added. */
+#ifndef NNBENCH_RESULTS_H
+#define NNBENCH_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nnbench/layer.h"
+#include "nnbench/measure.h"
+#include "nnbench/model.h"
+
+typedef enum { NNB_CHECK_SKIP = 0, NNB_CHECK_PASS, NNB_CHECK_FAIL } nnb_check;
+
+typedef struct nnb_result {
+    const char *kernel;
+    int threads;
+    char cores[64];              /* where the threads ran, e.g. "0-1" */
+    nnb_timing time;
+    double gflops;               /* analytic flops / median time */
+    double gbs;                  /* bytes_min / median time */
+    nnb_check check;
+    double max_err;              /* largest |kernel - reference| in the real-valued pass */
+    int64_t workspace_bytes;
+    double prepare_s;            /* wall time of the kernel's untimed prepare (weights reorder); -1: none */
+    bool prepare_timed;          /* --time-prepare: prepare ran inside every timed repetition */
+    /* counters */
+    char backend[16];
+    char backend_why[256];
+    bool have_flops, have_dram, have_l1, have_core_bytes, have_insn;
+    double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
+    char count_note[256];
+    /* verdicts: measured vs analytic, with the tolerance that applied */
+    char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
+    double flops_tolerance;      /* allowed |measured/analytic - 1| */
+    char verdict_dram[24];       /* "pass" (>= bytes_min), "fail", "" */
+    /* roofline */
+    bool have_roof;
+    double peak_gflops, bw_gbs, attainable_gflops, efficiency;
+    char bound[32];
+} nnb_result;
+
+/* A layer together with everything the report prints about it. */
+typedef struct nnb_layer_report {
+    nnb_layer layer;
+    nnb_analytic analytic;
+    char spec[320];              /* canonical key=value */
+    char benchdnn[256];
+    char human[256];
+    nnb_result *results;
+    size_t nresults;
+    bool have_rf;                /* layer is part of a chain (--model): field so far */
+    nnb_rf rf;
+} nnb_layer_report;
+
+/* "pass", "fail", "skip" */
+const char *nnb_check_name(nnb_check c);
+
+#endif
