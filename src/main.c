@@ -3,8 +3,8 @@
 
 #include "cmd/cli.h"
 #include "counters/counters.h"
-#include "roofline/roofline.h"
-#include "machine/topo.h"
+#include "cmd/cmd_roofline.h"
+#include "cmd/cmd_topo.h"
 #include "cmd/validate.h"
 
 int main(int argc, char **argv)
