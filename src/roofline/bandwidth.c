@@ -16,94 +16,43 @@
 /* n is a multiple of 8 x LANES floats (read) or 16 floats (triad); pointers
  * are 64-byte aligned. Accumulators carry over repetitions and a compiler
  * barrier separates them, so no repetition can be folded away.
- * Specialised by VT (vector type), LANES, ZERO, LOAD, STORE, ADD, SET1 and
- * TRIAD(s, c, b) = b + s*c (fused where the ISA has FMA). */
-#define RD_DECL(k) VT a##k = ZERO();
-#define RD_STEP(k) a##k = ADD(a##k, LOAD(p + i + (k) * LANES));
-#define GEN_READ(NAME)                                                                  \
-    NOSAN static double NAME(const float *p, long n, long reps)                         \
-    {                                                                                   \
-        REP8(RD_DECL)                                                                   \
-        for (long r = 0; r < reps; r++) {                                               \
-            for (long i = 0; i < n; i += 8 * LANES) { REP8(RD_STEP) }                   \
-            __asm__ volatile("" ::: "memory");                                          \
-        }                                                                               \
-        VT s = ADD(ADD(ADD(a0, a1), ADD(a2, a3)), ADD(ADD(a4, a5), ADD(a6, a7)));       \
-        return (double)s[0];                                                            \
+ * Specialised by the ISA's target, vector type VT, LANES, and its ZERO,
+ * SET1, LOAD, STORE, ADD and TRIAD(s, c, b) = b + s*c (fused where the ISA
+ * has FMA). */
+#define RD_DECL(k, VT, LANES, ZERO, LOAD, ADD) VT a##k = ZERO();
+#define RD_STEP(k, VT, LANES, ZERO, LOAD, ADD) a##k = ADD(a##k, LOAD(p + i + (k) * LANES));
+#define GEN_READ(NAME, TARGET, VT, LANES, ZERO, LOAD, ADD)                                   \
+    __attribute__((target(TARGET))) NOSAN static double NAME(const float *p, long n, long reps) \
+    {                                                                                        \
+        REP8(RD_DECL, VT, LANES, ZERO, LOAD, ADD)                                            \
+        for (long r = 0; r < reps; r++) {                                                    \
+            for (long i = 0; i < n; i += 8 * LANES) { REP8(RD_STEP, VT, LANES, ZERO, LOAD, ADD) } \
+            __asm__ volatile("" ::: "memory");                                               \
+        }                                                                                    \
+        VT s = ADD(ADD(ADD(a0, a1), ADD(a2, a3)), ADD(ADD(a4, a5), ADD(a6, a7)));            \
+        return (double)s[0];                                                                 \
     }
-#define GEN_TRIAD(NAME)                                                                 \
-    NOSAN static void NAME(float *a, const float *b, const float *c, long n, long reps)  \
-    {                                                                                   \
-        const VT s = SET1(0.5f);                                                        \
-        for (long r = 0; r < reps; r++) {                                               \
+#define GEN_TRIAD(NAME, TARGET, VT, LANES, SET1, LOAD, STORE, TRIAD)                         \
+    __attribute__((target(TARGET))) NOSAN static void NAME(float *a, const float *b, const float *c, \
+                                                           long n, long reps)                \
+    {                                                                                        \
+        const VT s = SET1(0.5f);                                                             \
+        for (long r = 0; r < reps; r++) {                                                    \
             for (long i = 0; i < n; i += LANES) STORE(a + i, TRIAD(s, LOAD(c + i), LOAD(b + i))); \
-            __asm__ volatile("" ::: "memory");                                          \
-        }                                                                               \
+            __asm__ volatile("" ::: "memory");                                               \
+        }                                                                                    \
     }
-#define GEN_BW(ISA) GEN_READ(rd_##ISA) GEN_TRIAD(triad_##ISA)
 
-/* --- SSE2, 128-bit (the x86-64 baseline; mul + add) --- */
-#define VT __m128
-#define LANES 4
-#define ZERO _mm_setzero_ps
-#define SET1 _mm_set1_ps
-#define LOAD _mm_load_ps
-#define STORE _mm_store_ps
-#define ADD _mm_add_ps
-#define TRIAD(s, c, b) _mm_add_ps(b, _mm_mul_ps(s, c))
-GEN_BW(sse2)
-#undef VT
-#undef LANES
-#undef ZERO
-#undef SET1
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef TRIAD
-
-/* --- AVX2 + FMA, 256-bit --- */
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#define VT __m256
-#define LANES 8
-#define ZERO _mm256_setzero_ps
-#define SET1 _mm256_set1_ps
-#define LOAD _mm256_load_ps
-#define STORE _mm256_store_ps
-#define ADD _mm256_add_ps
-#define TRIAD(s, c, b) _mm256_fmadd_ps(s, c, b)
-GEN_BW(avx2)
-#undef VT
-#undef LANES
-#undef ZERO
-#undef SET1
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef TRIAD
-#pragma GCC pop_options
-
-/* --- AVX-512F, 512-bit --- */
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-#define VT __m512
-#define LANES 16
-#define ZERO _mm512_setzero_ps
-#define SET1 _mm512_set1_ps
-#define LOAD _mm512_load_ps
-#define STORE _mm512_store_ps
-#define ADD _mm512_add_ps
-#define TRIAD(s, c, b) _mm512_fmadd_ps(s, c, b)
-GEN_BW(avx512)
-#undef VT
-#undef LANES
-#undef ZERO
-#undef SET1
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef TRIAD
-#pragma GCC pop_options
+/* SSE2, 128-bit: the x86-64 baseline, mul + add */
+#define TRIAD_SSE2(s, c, b) _mm_add_ps(b, _mm_mul_ps(s, c))
+GEN_READ(rd_sse2, "sse2", __m128, 4, _mm_setzero_ps, _mm_load_ps, _mm_add_ps)
+GEN_TRIAD(triad_sse2, "sse2", __m128, 4, _mm_set1_ps, _mm_load_ps, _mm_store_ps, TRIAD_SSE2)
+/* AVX2 + FMA, 256-bit */
+GEN_READ(rd_avx2, "avx2", __m256, 8, _mm256_setzero_ps, _mm256_load_ps, _mm256_add_ps)
+GEN_TRIAD(triad_avx2, "avx2,fma", __m256, 8, _mm256_set1_ps, _mm256_load_ps, _mm256_store_ps, _mm256_fmadd_ps)
+/* AVX-512F, 512-bit */
+GEN_READ(rd_avx512, "avx512f", __m512, 16, _mm512_setzero_ps, _mm512_load_ps, _mm512_add_ps)
+GEN_TRIAD(triad_avx512, "avx512f", __m512, 16, _mm512_set1_ps, _mm512_load_ps, _mm512_store_ps, _mm512_fmadd_ps)
 
 typedef double (*rd_fn)(const float *, long, long);
 typedef void (*triad_fn)(float *, const float *, const float *, long, long);

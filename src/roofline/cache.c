@@ -17,8 +17,8 @@
 
 #include "machine/isa.h"
 #include "machine/topo.h"
+#include "roofline/file.h"
 #include "roofline/measure.h"
-#include "util/atomic_file.h"
 #include "util/util.h"
 
 const char *nnb_results_dir(void)
@@ -77,16 +77,11 @@ static void write_ceilings(FILE *f, const nnb_ceilings *c)
     fprintf(f, "end\n");
 }
 
+static void write_cb(FILE *f, const void *c) { write_ceilings(f, c); }
+
 int nnb_ceil_save(const char *path, const nnb_ceilings *c, char *err, size_t errlen)
 {
-    nnb_atomic_file af;
-    char why[512];
-    FILE *f = nnb_atomic_open(&af, path, why, sizeof why);
-    if (f) {
-        write_ceilings(f, c);
-        if (nnb_atomic_commit(&af, why, sizeof why) == 0) return 0;
-    }
-    return nnb_errf(err, errlen, "roofline: %s", why);
+    return nnb_roof_write_file(path, write_cb, c, err, errlen);
 }
 
 /* What a file has shown so far: it is complete only with all of these. */

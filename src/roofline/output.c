@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "results/json.h"
+#include "roofline/file.h"
 #include "roofline/place.h"
-#include "util/atomic_file.h"
 #include "util/util.h"
 
 /* ---- whole-or-nothing files ---- */
@@ -20,30 +20,25 @@ typedef struct out_ctx {
     const char *title;
 } out_ctx;
 
-typedef void (*writer_fn)(FILE *f, const out_ctx *o);
+typedef void (*writer_fn)(FILE *f, const void *o);
 
 /* Writes through fn to path ("-": stdout), whole or not at all. */
 static int write_file(const char *path, writer_fn fn, const out_ctx *o, char *err, size_t errlen)
 {
     if (!path || !*path) return nnb_errf(err, errlen, "roofline: empty output path");
-    if (strcmp(path, "-") == 0) {
-        fn(stdout, o);
-        fflush(stdout);
-        return ferror(stdout) ? -1 : 0;
-    }
-    nnb_atomic_file af;
-    char why[512];
-    FILE *f = nnb_atomic_open(&af, path, why, sizeof why);
-    if (f) {
-        fn(f, o);
-        if (nnb_atomic_commit(&af, why, sizeof why) == 0) return 0;
-    }
-    return nnb_errf(err, errlen, "roofline: %s", why);
+    if (strcmp(path, "-") != 0) return nnb_roof_write_file(path, fn, o, err, errlen);
+    fn(stdout, o);
+    fflush(stdout);
+    return ferror(stdout) ? -1 : 0;
 }
 
 /* ---- SVG ---- */
 
-static void svg_cb(FILE *f, const out_ctx *o) { nnb_roofline_svg_write(f, o->c, o->pts, o->n, o->title); }
+static void svg_cb(FILE *f, const void *ctx)
+{
+    const out_ctx *o = ctx;
+    nnb_roofline_svg_write(f, o->c, o->pts, o->n, o->title);
+}
 
 int nnb_roofline_svg(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
                      const char *title, char *err, size_t errlen)
@@ -128,8 +123,9 @@ static void csv_ceilings(FILE *f, const nnb_ceilings *c)
     }
 }
 
-static void csv_cb(FILE *f, const out_ctx *o)
+static void csv_cb(FILE *f, const void *ctx)
 {
+    const out_ctx *o = ctx;
     const nnb_ceilings *c = o->c;
     fprintf(f, "kind,name,threads,ai,ai_measured,gflops,gbs,ridge_ai,bound,attainable_gflops,efficiency\n");
     csv_ceilings(f, c);
@@ -256,7 +252,11 @@ void nnb_roofline_json_write(FILE *f, const nnb_ceilings *c, const nnb_roof_poin
     fprintf(f, "}}\n");
 }
 
-static void json_cb(FILE *f, const out_ctx *o) { nnb_roofline_json_write(f, o->c, o->pts, o->n); }
+static void json_cb(FILE *f, const void *ctx)
+{
+    const out_ctx *o = ctx;
+    nnb_roofline_json_write(f, o->c, o->pts, o->n);
+}
 
 int nnb_roofline_json(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n, char *err,
                       size_t errlen)

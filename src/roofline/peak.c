@@ -13,165 +13,87 @@
 #include "roofline/team_timed.h"
 #include "util/clock.h"
 
-/* One generator, specialised by the macros VT (vector type), SET1, MADD
- * (a*x+y, fused or not), ADD, and the accumulator counts. Returns lane 0 of
- * the sum of all accumulators so nothing is dead. */
-#define DECL_A(i) VT a##i = SET1(1.0 + (i) * 1e-3);
-#define STEP_A(i) a##i = MADD(a##i, vx, vy);
-#define SUM_A(i) s = ADD(s, a##i);
-#define DECL_B(i) VT b##i = SET1(2.0 + (i) * 1e-3);
-#define STEP_B(i) b##i = ADD(b##i, vy);
-#define SUM_B(i) s = ADD(s, b##i);
+/* One generator, specialised by its arguments VT (vector type), SET1,
+ * MADD (a*x+y, fused or not) and ADD, and the accumulator counts. Returns
+ * lane 0 of the sum of all accumulators so nothing is dead. */
+#define DECL_A(i, VT, SET1, MADD, ADD) VT a##i = SET1(1.0 + (i) * 1e-3);
+#define STEP_A(i, VT, SET1, MADD, ADD) a##i = MADD(a##i, vx, vy);
+#define SUM_A(i, VT, SET1, MADD, ADD) s = ADD(s, a##i);
+#define DECL_B(i, VT, SET1, MADD, ADD) VT b##i = SET1(2.0 + (i) * 1e-3);
+#define STEP_B(i, VT, SET1, MADD, ADD) b##i = ADD(b##i, vy);
+#define SUM_B(i, VT, SET1, MADD, ADD) s = ADD(s, b##i);
 
-/* FMA-only: 12 chains. Mix: NF FMA chains + NA ADD chains. */
-#define GEN_FMA(NAME)                                                      \
-    NOSAN static double NAME(long iters, double x, double y)               \
-    {                                                                      \
-        VT vx = SET1(x), vy = SET1(y);                                     \
-        REP12(DECL_A)                                                      \
-        for (long it = 0; it < iters; it++) { REP12(STEP_A) }              \
-        VT s = SET1(0.0);                                                  \
-        REP12(SUM_A)                                                       \
-        return (double)s[0];                                               \
+/* FMA-only: 12 chains. Mix: 8 FMA chains + NA ADD chains (REPA). */
+#define GEN_FMA(NAME, VT, SET1, MADD, ADD)                                                \
+    NOSAN static double NAME(long iters, double x, double y)                              \
+    {                                                                                     \
+        VT vx = SET1(x), vy = SET1(y);                                                    \
+        REP12(DECL_A, VT, SET1, MADD, ADD)                                                \
+        for (long it = 0; it < iters; it++) { REP12(STEP_A, VT, SET1, MADD, ADD) }        \
+        VT s = SET1(0.0);                                                                 \
+        REP12(SUM_A, VT, SET1, MADD, ADD)                                                 \
+        return (double)s[0];                                                              \
     }
-#define GEN_MIX(NAME, REPF, REPA)                                          \
-    NOSAN static double NAME(long iters, double x, double y)               \
-    {                                                                      \
-        VT vx = SET1(x), vy = SET1(y);                                     \
-        REPF(DECL_A)                                                       \
-        REPA(DECL_B)                                                       \
-        for (long it = 0; it < iters; it++) { REPF(STEP_A) REPA(STEP_B) }  \
-        VT s = SET1(0.0);                                                  \
-        REPF(SUM_A)                                                        \
-        REPA(SUM_B)                                                        \
-        return (double)s[0];                                               \
+#define GEN_MIX(NAME, REPA, VT, SET1, MADD, ADD)                                          \
+    NOSAN static double NAME(long iters, double x, double y)                              \
+    {                                                                                     \
+        VT vx = SET1(x), vy = SET1(y);                                                    \
+        REP8(DECL_A, VT, SET1, MADD, ADD)                                                 \
+        REPA(DECL_B, VT, SET1, MADD, ADD)                                                 \
+        for (long it = 0; it < iters; it++) {                                             \
+            REP8(STEP_A, VT, SET1, MADD, ADD) REPA(STEP_B, VT, SET1, MADD, ADD)           \
+        }                                                                                 \
+        VT s = SET1(0.0);                                                                 \
+        REP8(SUM_A, VT, SET1, MADD, ADD)                                                  \
+        REPA(SUM_B, VT, SET1, MADD, ADD)                                                  \
+        return (double)s[0];                                                              \
     }
+/* The FMA-only and the mix kernel of one ISA and precision. */
+#define GEN_PEAK(FMA_NAME, MIX_NAME, REPA, VT, SET1, MADD, ADD)                           \
+    GEN_FMA(FMA_NAME, VT, SET1, MADD, ADD) GEN_MIX(MIX_NAME, REPA, VT, SET1, MADD, ADD)
 
-#pragma GCC push_options
+#define SET1_PS(v) _mm_set1_ps((float)(v))
+#define SET1_PD(v) _mm_set1_pd((double)(v))
+#define SET1_PS256(v) _mm256_set1_ps((float)(v))
+#define SET1_PD256(v) _mm256_set1_pd((double)(v))
+#define SET1_PS512(v) _mm512_set1_ps((float)(v))
+#define SET1_PD512(v) _mm512_set1_pd((double)(v))
+/* a*x+y without FMA: a multiply, then an add */
+#define MULADD_SS(a, x, y) _mm_add_ss(_mm_mul_ss(a, x), y)
+#define MULADD_PS(a, x, y) _mm_add_ps(_mm_mul_ps(a, x), y)
+#define MULADD_SD(a, x, y) _mm_add_sd(_mm_mul_sd(a, x), y)
+#define MULADD_PD(a, x, y) _mm_add_pd(_mm_mul_pd(a, x), y)
 
 /* --- scalar and SSE without FMA (mul + add) --- */
+#pragma GCC push_options
 #pragma GCC target("sse2")
-#define MADD(a, x, y) ADD(MUL(a, x), y)
-#define VT __m128
-#define SET1(v) _mm_set1_ps((float)(v))
-#define MUL _mm_mul_ss
-#define ADD _mm_add_ss
-GEN_FMA(k_scalar_sp_muladd)
-GEN_MIX(k_scalar_sp_muladd_mix, REP8, REP6)
-#undef MUL
-#undef ADD
-#define MUL _mm_mul_ps
-#define ADD _mm_add_ps
-GEN_FMA(k_sse_sp_muladd)
-GEN_MIX(k_sse_sp_muladd_mix, REP8, REP6)
-#undef VT
-#undef SET1
-#undef MUL
-#undef ADD
-#define VT __m128d
-#define SET1(v) _mm_set1_pd((double)(v))
-#define MUL _mm_mul_sd
-#define ADD _mm_add_sd
-GEN_FMA(k_scalar_dp_muladd)
-GEN_MIX(k_scalar_dp_muladd_mix, REP8, REP6)
-#undef MUL
-#undef ADD
-#define MUL _mm_mul_pd
-#define ADD _mm_add_pd
-GEN_FMA(k_sse_dp_muladd)
-GEN_MIX(k_sse_dp_muladd_mix, REP8, REP6)
-#undef VT
-#undef SET1
-#undef MUL
-#undef ADD
-#undef MADD
+GEN_PEAK(k_scalar_sp_muladd, k_scalar_sp_muladd_mix, REP6, __m128, SET1_PS, MULADD_SS, _mm_add_ss)
+GEN_PEAK(k_sse_sp_muladd, k_sse_sp_muladd_mix, REP6, __m128, SET1_PS, MULADD_PS, _mm_add_ps)
+GEN_PEAK(k_scalar_dp_muladd, k_scalar_dp_muladd_mix, REP6, __m128d, SET1_PD, MULADD_SD, _mm_add_sd)
+GEN_PEAK(k_sse_dp_muladd, k_sse_dp_muladd_mix, REP6, __m128d, SET1_PD, MULADD_PD, _mm_add_pd)
 #pragma GCC pop_options
 
 /* --- scalar and 128-bit with FMA3 --- */
 #pragma GCC push_options
 #pragma GCC target("avx,fma")
-#define VT __m128
-#define SET1(v) _mm_set1_ps((float)(v))
-#define MADD _mm_fmadd_ss
-#define ADD _mm_add_ss
-GEN_FMA(k_scalar_sp_fma)
-GEN_MIX(k_scalar_sp_mix, REP8, REP6)
-#undef MADD
-#undef ADD
-#define MADD _mm_fmadd_ps
-#define ADD _mm_add_ps
-GEN_FMA(k_sse_sp_fma)
-GEN_MIX(k_sse_sp_mix, REP8, REP6)
-#undef VT
-#undef SET1
-#undef MADD
-#undef ADD
-#define VT __m128d
-#define SET1(v) _mm_set1_pd((double)(v))
-#define MADD _mm_fmadd_sd
-#define ADD _mm_add_sd
-GEN_FMA(k_scalar_dp_fma)
-GEN_MIX(k_scalar_dp_mix, REP8, REP6)
-#undef MADD
-#undef ADD
-#define MADD _mm_fmadd_pd
-#define ADD _mm_add_pd
-GEN_FMA(k_sse_dp_fma)
-GEN_MIX(k_sse_dp_mix, REP8, REP6)
-#undef VT
-#undef SET1
-#undef MADD
-#undef ADD
+GEN_PEAK(k_scalar_sp_fma, k_scalar_sp_mix, REP6, __m128, SET1_PS, _mm_fmadd_ss, _mm_add_ss)
+GEN_PEAK(k_sse_sp_fma, k_sse_sp_mix, REP6, __m128, SET1_PS, _mm_fmadd_ps, _mm_add_ps)
+GEN_PEAK(k_scalar_dp_fma, k_scalar_dp_mix, REP6, __m128d, SET1_PD, _mm_fmadd_sd, _mm_add_sd)
+GEN_PEAK(k_sse_dp_fma, k_sse_dp_mix, REP6, __m128d, SET1_PD, _mm_fmadd_pd, _mm_add_pd)
 #pragma GCC pop_options
 
 /* --- AVX2 + FMA, 256-bit --- */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
-#define VT __m256
-#define SET1(v) _mm256_set1_ps((float)(v))
-#define MADD _mm256_fmadd_ps
-#define ADD _mm256_add_ps
-GEN_FMA(k_avx2_sp_fma)
-GEN_MIX(k_avx2_sp_mix, REP8, REP6)
-#undef VT
-#undef SET1
-#undef MADD
-#undef ADD
-#define VT __m256d
-#define SET1(v) _mm256_set1_pd((double)(v))
-#define MADD _mm256_fmadd_pd
-#define ADD _mm256_add_pd
-GEN_FMA(k_avx2_dp_fma)
-GEN_MIX(k_avx2_dp_mix, REP8, REP6)
-#undef VT
-#undef SET1
-#undef MADD
-#undef ADD
+GEN_PEAK(k_avx2_sp_fma, k_avx2_sp_mix, REP6, __m256, SET1_PS256, _mm256_fmadd_ps, _mm256_add_ps)
+GEN_PEAK(k_avx2_dp_fma, k_avx2_dp_mix, REP6, __m256d, SET1_PD256, _mm256_fmadd_pd, _mm256_add_pd)
 #pragma GCC pop_options
 
 /* --- AVX-512F, 512-bit (32 registers: 8 + 8 for the mix) --- */
 #pragma GCC push_options
 #pragma GCC target("avx512f")
-#define VT __m512
-#define SET1(v) _mm512_set1_ps((float)(v))
-#define MADD _mm512_fmadd_ps
-#define ADD _mm512_add_ps
-GEN_FMA(k_avx512_sp_fma)
-GEN_MIX(k_avx512_sp_mix, REP8, REP8)
-#undef VT
-#undef SET1
-#undef MADD
-#undef ADD
-#define VT __m512d
-#define SET1(v) _mm512_set1_pd((double)(v))
-#define MADD _mm512_fmadd_pd
-#define ADD _mm512_add_pd
-GEN_FMA(k_avx512_dp_fma)
-GEN_MIX(k_avx512_dp_mix, REP8, REP8)
-#undef VT
-#undef SET1
-#undef MADD
-#undef ADD
+GEN_PEAK(k_avx512_sp_fma, k_avx512_sp_mix, REP8, __m512, SET1_PS512, _mm512_fmadd_ps, _mm512_add_ps)
+GEN_PEAK(k_avx512_dp_fma, k_avx512_dp_mix, REP8, __m512d, SET1_PD512, _mm512_fmadd_pd, _mm512_add_pd)
 #pragma GCC pop_options
 
 typedef double (*peak_fn)(long, double, double);
