@@ -7,8 +7,11 @@
  *   test_roofline --svg FILE   only write a synthetic roofline to FILE (and
  *                              FILE.json); tests/test_roofline_svg.py parses it */
 #include "nnb_test.h"
-#include "roofline/roofline.h"
+#include "cmd/cmd_roofline.h"
+#include "cmd/cmd_topo.h"
+#include "machine/isa.h"
 #include "machine/topo.h"
+#include "roofline/roofline.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -122,10 +125,10 @@ static void synth_ceilings(nnb_ceilings *c)
     c->measured_unix = 1234567890;
     c->measure_s = 12.5;
     snprintf(c->binding, sizeof c->binding, "core 0");
-    c->peak[NNB_RISA_SCALAR] = (nnb_peak){6.25, 9.5, 6.25, 9.5, true};
-    c->peak[NNB_RISA_SSE] = (nnb_peak){25, 37.5, 12.5, 18.75, true};
-    c->peak[NNB_RISA_AVX2] = (nnb_peak){50, 75, 25, 37.5, true};
-    c->peak[NNB_RISA_AVX512] = (nnb_peak){100, 150, 50, 75, true};
+    c->peak[NNB_ISA_SCALAR] = (nnb_peak){6.25, 9.5, 6.25, 9.5, true};
+    c->peak[NNB_ISA_SSE] = (nnb_peak){25, 37.5, 12.5, 18.75, true};
+    c->peak[NNB_ISA_AVX2] = (nnb_peak){50, 75, 25, 37.5, true};
+    c->peak[NNB_ISA_AVX512] = (nnb_peak){100, 150, 50, 75, true};
     double bw[4] = {100, 50, 25, 10};
     int64_t cap[4] = {48 << 10, 1 << 20, 32 << 20, 0};
     for (int l = 0; l < 4; l++) {
@@ -220,7 +223,7 @@ static void test_cache(void)
     CHECK_EQ_I64(d.threads, 1);
     CHECK_EQ_I64(d.measured_unix, 1234567890);
     CHECK_NEAR(d.measure_s, 12.5, 1e-9);
-    for (int i = 0; i < NNB_RISA_COUNT; i++) {
+    for (int i = 0; i < NNB_ISA_COUNT; i++) {
         CHECK_NEAR(d.peak[i].sp_fma, c.peak[i].sp_fma, 1e-9);
         CHECK_NEAR(d.peak[i].sp_mix, c.peak[i].sp_mix, 1e-9);
         CHECK_NEAR(d.peak[i].dp_fma, c.peak[i].dp_fma, 1e-9);
@@ -457,9 +460,9 @@ static void test_sanity(void)
     /* the measured peak beats a plain scalar loop, and wider ISAs beat scalar */
     double chain = nnb_ceil_scalar_chain_gflops(0.01);
     double best = 0, scalar = 0;
-    for (int i = 0; i < NNB_RISA_COUNT; i++) {
-        double g = nnb_ceil_peak_gflops((nnb_risa)i, false, false, 1, 0.005);
-        if (i == NNB_RISA_SCALAR) scalar = g;
+    for (int i = 0; i < NNB_ISA_COUNT; i++) {
+        double g = nnb_ceil_peak_gflops((nnb_isa)i, false, false, 1, 0.005);
+        if (i == NNB_ISA_SCALAR) scalar = g;
         if (g > best) best = g;
     }
     printf("scalar chain %.2f GFLOP/s, scalar FMA peak %.2f, best peak %.2f\n", chain, scalar, best);
@@ -467,7 +470,7 @@ static void test_sanity(void)
     CHECK(scalar > chain);
     CHECK(best > 2 * chain);
     CHECK(best >= scalar);
-    CHECK(nnb_ceil_peak_gflops(NNB_RISA_COUNT, false, false, 1, 0.005) < 0);
+    CHECK(nnb_ceil_peak_gflops(NNB_ISA_COUNT, false, false, 1, 0.005) < 0);
 
     /* DRAM bandwidth below L1's */
     const nnb_topo *t = nnb_topo_get();
@@ -510,7 +513,7 @@ static void test_topo(void)
     CHECK(t->cores >= 1);
     CHECK(t->pus >= t->cores);
     CHECK(t->hostname[0] != '\0');
-    CHECK(t->isa & NNB_ISA_F_SSE2);
+    CHECK(nnb_isa_features() & NNB_ISA_F_SSE2);
     CHECK(t->system_memory_bytes > 0);
     /* hwloc's NUMA memory is part of the system's (a VM may list less) */
     if (t->from_hwloc)

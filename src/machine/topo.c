@@ -1,10 +1,11 @@
-/* hwloc topology, ISA flags and OpenMP thread binding (see topo.h). */
+/* hwloc topology and OpenMP thread binding (see topo.h). */
 #include "machine/topo.h"
 #include "util/util.h"
 
 #include <hwloc.h>
 #include <omp.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,36 +13,6 @@
 static hwloc_topology_t g_hw;      /* NULL when hwloc failed */
 static nnb_topo g_topo;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-
-
-static unsigned detect_isa(char *s, size_t len)
-{
-    unsigned f = 0;
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("sse2")) f |= NNB_ISA_F_SSE2;
-    if (__builtin_cpu_supports("avx")) f |= NNB_ISA_F_AVX;
-    if (__builtin_cpu_supports("fma")) f |= NNB_ISA_F_FMA;
-    if (__builtin_cpu_supports("avx2")) f |= NNB_ISA_F_AVX2;
-    if (__builtin_cpu_supports("avx512f")) f |= NNB_ISA_F_AVX512F;
-    if (__builtin_cpu_supports("avx512vl")) f |= NNB_ISA_F_AVX512VL;
-    if (__builtin_cpu_supports("avx512bw")) f |= NNB_ISA_F_AVX512BW;
-    if (__builtin_cpu_supports("avx512dq")) f |= NNB_ISA_F_AVX512DQ;
-    static const struct { unsigned bit; const char *name; } names[] = {
-        {NNB_ISA_F_SSE2, "sse2"},         {NNB_ISA_F_AVX, "avx"},
-        {NNB_ISA_F_FMA, "fma"},           {NNB_ISA_F_AVX2, "avx2"},
-        {NNB_ISA_F_AVX512F, "avx512f"},   {NNB_ISA_F_AVX512VL, "avx512vl"},
-        {NNB_ISA_F_AVX512BW, "avx512bw"}, {NNB_ISA_F_AVX512DQ, "avx512dq"},
-    };
-    size_t off = 0;
-    s[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!(f & names[i].bit)) continue;
-        int w = snprintf(s + off, len - off, "%s%s", off ? " " : "", names[i].name);
-        if (w < 0 || (size_t)w >= len - off) break;
-        off += (size_t)w;
-    }
-    return f;
-}
 
 /* CPU model from /proc/cpuinfo when hwloc has none. */
 static void cpuinfo_model(char *model, size_t len)
@@ -73,7 +44,6 @@ static void load_topo(void)
     t->system_memory_bytes = nnb_phys_memory_bytes();
     nnb_copy_str(t->cpu_model, sizeof t->cpu_model, "unknown");
     nnb_copy_str(t->cpu_vendor, sizeof t->cpu_vendor, "unknown");
-    t->isa = detect_isa(t->isa_str, sizeof t->isa_str);
 
     hwloc_topology_t hw;
     if (hwloc_topology_init(&hw) != 0) goto fallback;
@@ -242,119 +212,4 @@ int nnb_topo_bind_omp(int nthreads, char *desc, size_t desclen)
              same ? "" : pl, same ? "" : ")",
              over ? " (oversubscribed: more threads than cores)" : "");
     return over ? 1 : 0;
-}
-
-/* ---- printing ---- */
-
-static void fmt_bytes(char *b, size_t n, int64_t v)
-{
-    if (v >= ((int64_t)1 << 30)) snprintf(b, n, "%.1f GiB", (double)v / (double)((int64_t)1 << 30));
-    else if (v >= (1 << 20) && v % (1 << 20) == 0) snprintf(b, n, "%lld MiB", (long long)(v >> 20));
-    else if (v >= 1024 && v % 1024 == 0) snprintf(b, n, "%lld KiB", (long long)(v >> 10));
-    else snprintf(b, n, "%lld B", (long long)v);
-}
-
-void nnb_topo_print(FILE *f, const nnb_topo *t)
-{
-    char b[32];
-    fprintf(f, "host      %s\n", t->hostname);
-    fprintf(f, "cpu       %s (%s)\n", t->cpu_model, t->cpu_vendor);
-    fprintf(f, "packages  %d   cores %d   PUs %d   NUMA nodes %d\n", t->packages, t->cores, t->pus,
-            t->numa_nodes);
-    fmt_bytes(b, sizeof b, t->memory_bytes);
-    fprintf(f, "memory    %s", t->memory_bytes > 0 ? b : "unknown");
-    if (t->system_memory_bytes > 0 && t->memory_bytes > 0 &&
-        (double)t->system_memory_bytes > 1.1 * (double)t->memory_bytes) {
-        char s[32];
-        fmt_bytes(s, sizeof s, t->system_memory_bytes);
-        fprintf(f, " in NUMA nodes (hwloc); %s in the system (sysconf): the kernel lists only part of RAM "
-                   "under its NUMA nodes", s);
-    }
-    fputc('\n', f);
-    fprintf(f, "isa       %s\n", t->isa_str[0] ? t->isa_str : "(none detected)");
-    if (!t->from_hwloc) fprintf(f, "note      hwloc topology unavailable: caches unknown\n");
-    if (t->ncaches) fprintf(f, "%-6s %-8s %10s %5s %6s %9s %9s\n", "cache", "type", "size", "line",
-                            "ways", "instances", "shared_by");
-    for (int i = 0; i < t->ncaches; i++) {
-        const nnb_cache_level *c = &t->caches[i];
-        char ways[16];
-        if (c->geom.assoc < 0) snprintf(ways, sizeof ways, "full");
-        else if (c->geom.assoc == 0) snprintf(ways, sizeof ways, "?");
-        else snprintf(ways, sizeof ways, "%d", c->geom.assoc);
-        fmt_bytes(b, sizeof b, c->geom.size);
-        fprintf(f, "L%d%-4s %-8s %10s %5d %6s %9d %9d\n", c->level, c->type == 'i' ? "i" : c->type == 'd' ? "d" : "",
-                c->type == 'i' ? "instr" : c->type == 'd' ? "data" : "unified", b, c->geom.line, ways,
-                c->count, c->shared_by);
-    }
-}
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-void nnb_topo_print_json(FILE *f, const nnb_topo *t)
-{
-    fprintf(f, "{\"schema\":\"nnbench/1\",\"topo\":{\"host\":");
-    json_str(f, t->hostname);
-    fprintf(f, ",\"cpu_model\":");
-    json_str(f, t->cpu_model);
-    fprintf(f, ",\"cpu_vendor\":");
-    json_str(f, t->cpu_vendor);
-    fprintf(f, ",\"from_hwloc\":%s,\"packages\":%d,\"cores\":%d,\"pus\":%d,\"numa_nodes\":%d,"
-               "\"memory_bytes\":%lld,\"system_memory_bytes\":%lld,\"isa\":",
-            t->from_hwloc ? "true" : "false", t->packages, t->cores, t->pus, t->numa_nodes,
-            (long long)t->memory_bytes, (long long)t->system_memory_bytes);
-    json_str(f, t->isa_str);
-    fprintf(f, ",\"caches\":[");
-    for (int i = 0; i < t->ncaches; i++) {
-        const nnb_cache_level *c = &t->caches[i];
-        fprintf(f, "%s{\"level\":%d,\"type\":\"%s\",\"size\":%lld,\"line\":%d,\"assoc\":%d,"
-                   "\"count\":%d,\"shared_by\":%d}",
-                i ? "," : "", c->level,
-                c->type == 'i' ? "instruction" : c->type == 'd' ? "data" : "unified",
-                (long long)c->geom.size, c->geom.line, c->geom.assoc, c->count, c->shared_by);
-    }
-    fprintf(f, "]}}\n");
-}
-
-int nnb_topo_main(int argc, char **argv)
-{
-    bool json = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        if (strcmp(a, "--format") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "nnbench topo: --format needs a value (table or json)\n");
-                return 2;
-            }
-            val = argv[++i];
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            val = a + 9;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("usage: nnbench topo [--format table|json]\n");
-            return 0;
-        } else {
-            fprintf(stderr, "nnbench topo: unknown option '%s' (try --help)\n", a);
-            return 2;
-        }
-        if (strcmp(val, "json") == 0) json = true;
-        else if (strcmp(val, "table") == 0) json = false;
-        else {
-            fprintf(stderr, "nnbench topo: bad --format '%s' (table or json)\n", val);
-            return 2;
-        }
-    }
-    const nnb_topo *t = nnb_topo_get();
-    if (json) nnb_topo_print_json(stdout, t);
-    else nnb_topo_print(stdout, t);
-    return 0;
 }

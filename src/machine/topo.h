@@ -1,7 +1,7 @@
 /* Machine topology through hwloc: cores, hardware threads, caches per level,
- * NUMA nodes, CPU model and ISA; and OpenMP thread binding (one thread per
- * core). The topology is loaded once per process and kept (thread-safe
- * reads afterwards). Every function works without hwloc data: missing
+ * NUMA nodes and CPU model; and OpenMP thread binding (one thread per
+ * core). The ISA is machine/isa.h's. The topology is loaded once per
+ * process and kept (thread-safe reads afterwards). Every function works without hwloc data: missing
  * values are 0 / "unknown" and binding then reports that it did nothing. */
 #ifndef NNBENCH_TOPO_H
 #define NNBENCH_TOPO_H
@@ -9,20 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-
-/* ISA features this build can use and this CPU + OS support
- * (__builtin_cpu_supports, which checks XCR0 for the AVX state). */
-enum {
-    NNB_ISA_F_SSE2 = 1u << 0,
-    NNB_ISA_F_AVX = 1u << 1,
-    NNB_ISA_F_FMA = 1u << 2,
-    NNB_ISA_F_AVX2 = 1u << 3,
-    NNB_ISA_F_AVX512F = 1u << 4,
-    NNB_ISA_F_AVX512VL = 1u << 5,
-    NNB_ISA_F_AVX512BW = 1u << 6,
-    NNB_ISA_F_AVX512DQ = 1u << 7
-};
 
 typedef struct nnb_cache_geom {
     int64_t size;   /* bytes of one instance */
@@ -51,8 +37,6 @@ typedef struct nnb_topo {
                                     memory_bytes on VMs whose NUMA node lists part of RAM */
     int ncaches;            /* caches[], ordered by level, L1i after L1d */
     nnb_cache_level caches[NNB_TOPO_MAX_CACHES];
-    unsigned isa;           /* NNB_ISA_F_* bits */
-    char isa_str[128];      /* "sse2 avx fma avx2 avx512f ..." */
 } nnb_topo;
 
 /* Loads (first call) and returns the topology; never NULL. */
@@ -83,12 +67,5 @@ int nnb_topo_bind_omp(int nthreads, char *desc, size_t desclen);
 /* The same for the calling thread only, as OpenMP thread tid (-> core tid mod cores):
  * for use inside one's own parallel region. Returns 0 or -1. */
 int nnb_topo_bind_self(int tid);
-
-void nnb_topo_print(FILE *f, const nnb_topo *t);
-void nnb_topo_print_json(FILE *f, const nnb_topo *t);   /* one line, nnbench/1 */
-
-/* `nnbench topo [--format table|json]`; argv[0] is the subcommand name.
- * Returns an exit code (2 on bad options, one line on stderr). */
-int nnb_topo_main(int argc, char **argv);
 
 #endif

@@ -1,0 +1,226 @@
+/* The ceilings cache file (see cache.h). Format, one item per line:
+ *   # comment
+ *   key <machine key>      threads N      measured_unix T      measure_s S
+ *   binding <cores>
+ *   peak <isa> sp_fma sp_mix dp_fma dp_mix fused
+ *   bw <level> read triad triad_wa lo_bytes hi_bytes src capacity_bytes
+ *   sweep bytes read triad
+ *   end */
+#include "roofline/cache.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "machine/isa.h"
+#include "machine/topo.h"
+#include "roofline/file.h"
+#include "roofline/measure.h"
+#include "util/util.h"
+
+const char *nnb_results_dir(void)
+{
+    const char *e = getenv("NNB_RESULTS_DIR");
+    if (e && *e) return e;
+#ifdef NNB_RESULTS_DIR_DEFAULT
+    return NNB_RESULTS_DIR_DEFAULT;
+#else
+    /* CMake compiles with absolute paths: <src>/src/roofline/cache.c -> <src>/results */
+    static char dir[4096];
+    if (!dir[0]) {
+        const char *f = __FILE__;
+        const char *tail = strstr(f, "/src/roofline/");
+        if (f[0] == '/' && tail && (size_t)(tail - f) + 9 < sizeof dir)
+            snprintf(dir, sizeof dir, "%.*s/results", (int)(tail - f), f);
+        else
+            snprintf(dir, sizeof dir, "results");
+    }
+    return dir;
+#endif
+}
+
+int nnb_ceil_cache_path(const char *dir, int threads, char *buf, size_t len)
+{
+    const nnb_topo *t = nnb_topo_get();
+    char host[64];
+    size_t k = 0;
+    for (const char *p = t->hostname; *p && k < sizeof host - 1; p++)
+        host[k++] = (isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_') ? *p : '_';
+    host[k] = '\0';
+    int w = snprintf(buf, len, "%s/ceilings-%s-%dt.txt", dir, k ? host : "host", threads);
+    return (w < 0 || (size_t)w >= len) ? -1 : 0;
+}
+
+static void write_ceilings(FILE *f, const nnb_ceilings *c)
+{
+    fprintf(f, "# nnbench ceilings v1 (GFLOP/s, GB/s, bytes); written by nnbench roofline\n");
+    fprintf(f, "key %s\n", c->key);
+    fprintf(f, "threads %d\nmeasured_unix %lld\nmeasure_s %.3f\n", c->threads, c->measured_unix, c->measure_s);
+    fprintf(f, "binding %s\n", c->binding[0] ? c->binding : "-");
+    for (int i = 0; i < NNB_ISA_COUNT; i++) {
+        const nnb_peak *p = &c->peak[i];
+        fprintf(f, "peak %s %.10g %.10g %.10g %.10g %d\n", nnb_isa_name((nnb_isa)i), p->sp_fma, p->sp_mix,
+                p->dp_fma, p->dp_mix, p->fused ? 1 : 0);
+    }
+    for (int l = 0; l < NNB_LVL_COUNT; l++) {
+        const nnb_bw *b = &c->bw[l];
+        fprintf(f, "bw %s %.10g %.10g %.10g %lld %lld %d %lld\n", nnb_level_name((nnb_level)l), b->read_gbs,
+                b->triad_gbs, b->triad_wa_gbs, (long long)b->lo_bytes, (long long)b->hi_bytes, (int)b->src,
+                (long long)c->cap_bytes[l]);
+    }
+    for (int i = 0; i < c->nsweep; i++)
+        fprintf(f, "sweep %lld %.10g %.10g\n", (long long)c->sweep[i].bytes, c->sweep[i].read_gbs,
+                c->sweep[i].triad_gbs);
+    fprintf(f, "end\n");
+}
+
+static void write_cb(FILE *f, const void *c) { write_ceilings(f, c); }
+
+int nnb_ceil_save(const char *path, const nnb_ceilings *c, char *err, size_t errlen)
+{
+    return nnb_roof_write_file(path, write_cb, c, err, errlen);
+}
+
+/* What a file has shown so far: it is complete only with all of these. */
+typedef struct load_state {
+    bool got_key, got_end;
+    int npeak, nbw;
+} load_state;
+
+static bool parse_peak(const char *line, nnb_ceilings *c, load_state *st)
+{
+    char name[32];
+    nnb_peak p;
+    int fused;
+    if (sscanf(line, "peak %31s %lf %lf %lf %lf %d", name, &p.sp_fma, &p.sp_mix, &p.dp_fma, &p.dp_mix, &fused) != 6)
+        return false;
+    for (int i = 0; i < NNB_ISA_COUNT; i++)
+        if (strcmp(name, nnb_isa_name((nnb_isa)i)) == 0) {
+            p.fused = fused != 0;
+            c->peak[i] = p;
+            st->npeak++;
+            return true;
+        }
+    return false;
+}
+
+static bool parse_bw(const char *line, nnb_ceilings *c, load_state *st)
+{
+    char name[32];
+    nnb_bw b;
+    long long lo, hi, cap;
+    int src;
+    if (sscanf(line, "bw %31s %lf %lf %lf %lld %lld %d %lld", name, &b.read_gbs, &b.triad_gbs, &b.triad_wa_gbs,
+               &lo, &hi, &src, &cap) != 8 || src < 0 || src > 2)
+        return false;
+    for (int l = 0; l < NNB_LVL_COUNT; l++)
+        if (strcmp(name, nnb_level_name((nnb_level)l)) == 0) {
+            b.lo_bytes = lo;
+            b.hi_bytes = hi;
+            b.src = (nnb_bw_src)src;
+            c->bw[l] = b;
+            c->cap_bytes[l] = cap;
+            st->nbw++;
+            return true;
+        }
+    return false;
+}
+
+/* One non-comment line into c; false when malformed. */
+static bool parse_line(const char *line, nnb_ceilings *c, load_state *st)
+{
+    if (strncmp(line, "key ", 4) == 0) {
+        snprintf(c->key, sizeof c->key, "%.*s", (int)sizeof c->key - 1, line + 4);
+        st->got_key = true;
+        return true;
+    }
+    if (strncmp(line, "binding ", 8) == 0) {
+        snprintf(c->binding, sizeof c->binding, "%.*s", (int)sizeof c->binding - 1, line + 8);
+        return true;
+    }
+    if (sscanf(line, "threads %d", &c->threads) == 1) return true;
+    if (sscanf(line, "measured_unix %lld", &c->measured_unix) == 1) return true;
+    if (sscanf(line, "measure_s %lf", &c->measure_s) == 1) return true;
+    if (strncmp(line, "peak ", 5) == 0) return parse_peak(line, c, st);
+    if (strncmp(line, "bw ", 3) == 0) return parse_bw(line, c, st);
+    if (strncmp(line, "sweep ", 6) == 0) {
+        long long b;
+        double r, t;
+        if (sscanf(line, "sweep %lld %lf %lf", &b, &r, &t) != 3 || c->nsweep >= NNB_SWEEP_MAX) return false;
+        c->sweep[c->nsweep++] = (nnb_sweep_pt){b, r, t};
+        return true;
+    }
+    if (strcmp(line, "end") == 0) {
+        st->got_end = true;
+        return true;
+    }
+    return false;
+}
+
+int nnb_ceil_load(const char *path, nnb_ceilings *c, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT) return 1;
+        return nnb_errf(err, errlen, "roofline: cannot read %s: %s", path, strerror(errno));
+    }
+    memset(c, 0, sizeof *c);
+    char line[1024];
+    int lineno = 0;
+    load_state st = {0};
+    while (!st.got_end && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#') continue;
+        if (!parse_line(line, c, &st)) {
+            fclose(f);
+            return nnb_errf(err, errlen, "roofline: %s:%d: malformed line", path, lineno);
+        }
+    }
+    fclose(f);
+    if (!st.got_end || !st.got_key || st.npeak != NNB_ISA_COUNT || st.nbw != NNB_LVL_COUNT || c->threads < 1)
+        return nnb_errf(err, errlen, "roofline: %s: incomplete ceilings file", path);
+    return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return -1;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+int nnb_ceilings_get(int threads, bool refresh, nnb_ceilings *c, char *err, size_t errlen)
+{
+    if (threads < 1 || threads > 4096) return nnb_errf(err, errlen, "roofline: bad thread count %d (1..4096)", threads);
+    const char *dir = nnb_results_dir();
+    char path[4096];
+    if (nnb_ceil_cache_path(dir, threads, path, sizeof path) != 0)
+        return nnb_errf(err, errlen, "roofline: results directory path too long");
+    if (!refresh) {
+        char key[sizeof c->key], lerr[256];
+        nnb_ceil_machine_key(key, sizeof key);
+        int r = nnb_ceil_load(path, c, lerr, sizeof lerr);
+        if (r == 0 && strcmp(c->key, key) == 0 && c->threads == threads) return 0;
+        if (r < 0) fprintf(stderr, "nnbench: %s; measuring again\n", lerr);
+    }
+    nnb_ceil_opts o;
+    nnb_ceil_opts_default(&o);
+    if (nnb_ceilings_measure(threads, &o, c, err, errlen) != 0) return -1;
+    char werr[512];
+    if (mkdir_p(dir) != 0) fprintf(stderr, "nnbench: warning: cannot create %s: %s (ceilings not cached)\n", dir,
+                                   strerror(errno));
+    else if (nnb_ceil_save(path, c, werr, sizeof werr) != 0)
+        fprintf(stderr, "nnbench: warning: %s (ceilings not cached)\n", werr);
+    return 0;
+}

@@ -1,0 +1,33 @@
+/* The roofline picture (SVG 1.1, log-log) and the same data as CSV, JSON
+ * and a table: ceilings, ridge points, and kernels as points. */
+#ifndef NNBENCH_ROOFLINE_PLOT_H
+#define NNBENCH_ROOFLINE_PLOT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "roofline/ceilings.h"
+
+typedef struct nnb_roof_point {
+    const char *label;       /* kernel (and layer) name; escaped on output */
+    double ai;               /* analytic AI, flop/byte */
+    double ai_measured;      /* <= 0: none */
+    double gflops;           /* attained */
+} nnb_roof_point;
+
+/* Files are written whole or not at all (util/atomic_file); path "-" =
+ * stdout. Points with non-positive or non-finite ai/gflops are left out of
+ * the picture (listed in an SVG comment) but kept in CSV/JSON. */
+int nnb_roofline_svg(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                     const char *title, char *err, size_t errlen);
+int nnb_roofline_csv(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                     char *err, size_t errlen);
+int nnb_roofline_json(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                      char *err, size_t errlen);
+/* Stream forms (the file forms call these). */
+void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                            const char *title);
+void nnb_roofline_json_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n);
+void nnb_ceilings_print(FILE *f, const nnb_ceilings *c);  /* table */
+
+#endif
