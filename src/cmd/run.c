@@ -15,6 +15,7 @@
 
 #include "harness/harness.h"
 #include "net/nets.h"
+#include "ops/op.h"
 #include "harness/observe.h"
 #include "report/report.h"
 #include "spec/spec.h"
@@ -260,9 +261,7 @@ int nnb_cli_main(int argc, char **argv)
         } else {
             rf_ok = false;
         }
-        nnb_op op = rep.layer.op;
-        if (op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_FC || op == NNB_OP_LSTM)
-            sum_macs += rep.analytic.macs;
+        if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o.analytic_only) {
             int r = nnb_run_layer(&o, &rep, nnb_observer_hook, &obs, err, sizeof err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness/npy.h"
+#include "ops/op.h"
 #include "spec/spec.h"
 #include "report/report.h"
 #include "spec/spec.h"
@@ -73,17 +74,12 @@ static int select_kernels(const char *list, const nnb_layer *l, const nnb_kernel
 }
 
 /* Accumulation length of one output element: the number of terms a kernel
- * adds, bias included. The fp32 error of any summation order is bounded by
- * gamma_L * sum|terms| with gamma_L = L*u/(1-L*u), u = 2^-24 (Higham). */
+ * adds, bias (or the average's divide) included. The fp32 error of any
+ * summation order is bounded by gamma_L * sum|terms| with
+ * gamma_L = L*u/(1-L*u), u = 2^-24 (Higham). */
 static int64_t accumulation_length(const nnb_layer *l)
 {
-    switch (l->op) {
-    case NNB_OP_CONV: return l->c / l->groups * l->kh * l->kw + 1;
-    case NNB_OP_DECONV: return l->k / l->groups * l->kh * l->kw + 1; /* scatter: c/g inputs x taps reach one output */
-    case NNB_OP_FC: return l->c * l->h * l->w + 1;
-    case NNB_OP_POOL_AVG: return l->kh * l->kw + 1;
-    default: return 1;
-    }
+    return nnb_op_get(l->op)->accum_len(l) + 1;
 }
 
 static double gamma_n(int64_t n)
@@ -136,23 +132,6 @@ static int dump_layer_json(const char *dir, const nnb_layer_report *rep, char *e
         return nnb_bad_input(err, len, "%s: cannot write: %s", path, strerror(errno));
     }
     return 0;
-}
-
-static void tensor_shapes(const nnb_layer *l, int64_t src[4], int *ns, int64_t wei[4], int *nw, int64_t dst[4],
-                          int *nd)
-{
-    src[0] = l->n; src[1] = l->c; src[2] = l->h; src[3] = l->w; *ns = 4;
-    dst[0] = l->n; dst[1] = l->k; dst[2] = l->oh; dst[3] = l->ow; *nd = 4;
-    *nw = 4;
-    switch (l->op) {
-    case NNB_OP_CONV: wei[0] = l->k; wei[1] = l->c / l->groups; wei[2] = l->kh; wei[3] = l->kw; break;
-    case NNB_OP_DECONV: wei[0] = l->c; wei[1] = l->k / l->groups; wei[2] = l->kh; wei[3] = l->kw; break;
-    case NNB_OP_FC:
-        wei[0] = l->k; wei[1] = l->c * l->h * l->w; *nw = 2;
-        dst[0] = l->n; dst[1] = l->k; *nd = 2;
-        break;
-    default: *nw = 0; break;
-    }
 }
 
 int nnb_run_layer(const nnb_options *o, nnb_layer_report *rep, nnb_counter_hook count, void *count_ctx,
@@ -235,8 +214,7 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
         }
         /* real pass: bound_i = 2 gamma_L sum|terms_i|, sum|terms| = reference on |inputs| */
         nnb_tensors_fill(&t, l, NNB_FILL_REAL, 2);
-        bool max_op = l->op == NNB_OP_POOL_MAX;
-        if (!max_op) {
+        if (!nnb_op_get(l->op)->selects) { /* a max selects: exact, no bound */
             float *s0 = t.src, *w0 = t.wei, *b0 = t.bias;
             float *as = nnb_alloc((size_t)t.src_elems * 4), *aw = t.wei_elems ? nnb_alloc((size_t)t.wei_elems * 4) : NULL;
             float *ab = t.bias_elems ? nnb_alloc((size_t)t.bias_elems * 4) : NULL;
@@ -260,11 +238,10 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
         refk->run(l, &t, ws);
         memcpy(ref, t.dst, dst_sz);
         if (o->dump_dir) {
-            int64_t ss[4], sw[4], sd[4];
-            int ns, nw, nd;
-            tensor_shapes(l, ss, &ns, sw, &nw, sd, &nd);
-            if ((rc = dump_tensor(o->dump_dir, "src", t.src, ss, ns, err, len))) goto out;
-            if (nw && (rc = dump_tensor(o->dump_dir, "wei", t.wei, sw, nw, err, len))) goto out;
+            nnb_op_shapes sh;
+            nnb_op_get(l->op)->shapes(l, &sh);
+            if ((rc = dump_tensor(o->dump_dir, "src", t.src, sh.src.dim, sh.src.ndim, err, len))) goto out;
+            if (sh.wei.ndim && (rc = dump_tensor(o->dump_dir, "wei", t.wei, sh.wei.dim, sh.wei.ndim, err, len))) goto out;
             if (t.bias_elems) {
                 int64_t sb[1] = {t.bias_elems};
                 if ((rc = dump_tensor(o->dump_dir, "bias", t.bias, sb, 1, err, len))) goto out;
@@ -293,12 +270,11 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
                         ks[i]->name, rep->spec, exact_fail[i] ? "differs" : "exact", worst);
             }
             if (o->dump_dir) {
-                int64_t ss[4], sw[4], sd[4];
-                int ns, nw, nd;
+                nnb_op_shapes sh;
                 char name[96];
-                tensor_shapes(l, ss, &ns, sw, &nw, sd, &nd);
+                nnb_op_get(l->op)->shapes(l, &sh);
                 snprintf(name, sizeof name, "dst_%s", ks[i]->name);
-                if ((rc = dump_tensor(o->dump_dir, name, t.dst, sd, nd, err, len))) goto out;
+                if ((rc = dump_tensor(o->dump_dir, name, t.dst, sh.dst.dim, sh.dst.ndim, err, len))) goto out;
             }
         }
     } else {
