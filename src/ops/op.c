@@ -1,9 +1,13 @@
 /* The op table: one line per op, indexed by nnb_op. A new op adds its enum
- * value in layer.h, its family file, and one line here. */
+ * value in layer.h, its family file (ops/<family>.c defines nnb_op_<name>),
+ * and its name in the two lists here. */
 #include "ops/op_impl.h"
 #include "util/appendf.h"
 
 #include <string.h>
+
+extern const nnb_op_info nnb_op_conv, nnb_op_deconv, nnb_op_fc, nnb_op_pool_max, nnb_op_pool_avg, nnb_op_bn,
+    nnb_op_lstm, nnb_op_embed;
 
 static const nnb_op_info *const ops[NNB_OP_COUNT] = {
     [NNB_OP_CONV] = &nnb_op_conv,         [NNB_OP_DECONV] = &nnb_op_deconv,     [NNB_OP_FC] = &nnb_op_fc,

@@ -1,5 +1,5 @@
 /* Shared by the op family files only (conv.c, fc.c, pool.c, ...): the
- * descriptors op.c tables, checked products, and the helpers two families use. */
+ * checked products and the helpers two families use. */
 #ifndef NNBENCH_OP_IMPL_H
 #define NNBENCH_OP_IMPL_H
 
@@ -8,9 +8,6 @@
 
 #include "ops/op.h"
 #include "util/checked.h"
-
-extern const nnb_op_info nnb_op_conv, nnb_op_deconv, nnb_op_fc, nnb_op_pool_max, nnb_op_pool_avg, nnb_op_bn,
-    nnb_op_lstm, nnb_op_embed;
 
 /* Product of count int64 factors into *r; false (and *r unchanged) on overflow. */
 static inline bool prod(int64_t *r, int count, ...)
