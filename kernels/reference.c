@@ -109,16 +109,18 @@ static void ref_pool(const nnb_layer *l, const nnb_tensors *t)
                 }
 }
 
+/* One line per op the oracle implements; an op without a line is not supported. */
+static void (*const ref_ops[NNB_OP_COUNT])(const nnb_layer *, const nnb_tensors *) = {
+    [NNB_OP_CONV] = ref_conv,
+    [NNB_OP_DECONV] = ref_deconv,
+    [NNB_OP_FC] = ref_fc,
+    [NNB_OP_POOL_MAX] = ref_pool,
+    [NNB_OP_POOL_AVG] = ref_pool,
+};
+
 static bool ref_supports(const nnb_layer *l)
 {
-    switch (l->op) {
-    case NNB_OP_CONV:
-    case NNB_OP_DECONV:
-    case NNB_OP_FC:
-    case NNB_OP_POOL_MAX:
-    case NNB_OP_POOL_AVG: return true;
-    default: return false;
-    }
+    return (int)l->op >= 0 && l->op < NNB_OP_COUNT && ref_ops[l->op];
 }
 
 static int64_t ref_ws(const nnb_layer *l, int nthreads)
@@ -131,14 +133,7 @@ static int64_t ref_ws(const nnb_layer *l, int nthreads)
 static void ref_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     (void)ws;
-    switch (l->op) {
-    case NNB_OP_CONV: ref_conv(l, t); break;
-    case NNB_OP_DECONV: ref_deconv(l, t); break;
-    case NNB_OP_FC: ref_fc(l, t); break;
-    case NNB_OP_POOL_MAX:
-    case NNB_OP_POOL_AVG: ref_pool(l, t); break;
-    default: break;
-    }
+    if (ref_supports(l)) ref_ops[l->op](l, t);
 }
 
 const nnb_kernel nnb_kernel_reference = {

@@ -1,6 +1,7 @@
 /* nnbench: the layer descriptor shared by every stage (spec -> model ->
  * kernels -> measure -> report). Plain data; all sizes are int64_t so that
- * products of sizes can be checked for overflow in one place (model.c). */
+ * products of sizes can be checked for overflow (each op's descriptor,
+ * src/ops/, counts with checked arithmetic). */
 #ifndef NNBENCH_LAYER_H
 #define NNBENCH_LAYER_H
 
@@ -44,13 +45,16 @@ typedef struct nnb_layer {
 /* Sets PyTorch-like defaults: n=1, stride 1, dilation 1, groups 1, bias on. */
 void nnb_layer_init(nnb_layer *l, nnb_op op);
 
-/* Validates the layer and derives oh/ow. Returns 0, or -1 with one line
- * (no trailing newline) in err. Sizes must be positive, channel counts
- * divisible by groups, the output non-empty, and every tensor size must
- * fit in int64 (checked arithmetic). */
+/* Validates the layer and derives oh/ow (the checks every op shares, then
+ * the op's own shape rule). Returns 0, or -1 with one line (no trailing
+ * newline) in err. Sizes must be positive, channel counts divisible by
+ * groups, the output non-empty, and every tensor size and count must fit in
+ * int64 (checked arithmetic). */
 int nnb_layer_finalize(nnb_layer *l, char *err, size_t errlen);
 
-const char *nnb_op_name(nnb_op op);           /* "conv", "deconv", "fc", "pool_max", ... */
+/* Canonical names from the op's descriptor: "conv", "deconv", "fc",
+ * "pool_max", ...; "?" for a value that is no op. */
+const char *nnb_op_name(nnb_op op);
 int nnb_op_from_name(const char *s, nnb_op *op);
 
 /* Effective (dilated) kernel extent: (k - 1) * d + 1. */

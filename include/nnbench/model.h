@@ -36,10 +36,6 @@ typedef struct nnb_analytic {
  * when a count overflows int64. */
 int nnb_model_analyze(const nnb_layer *l, nnb_analytic *a, char *err, size_t errlen);
 
-/* Checked int64 arithmetic: returns false on overflow (result unchanged). */
-bool nnb_mul_ok(int64_t a, int64_t b, int64_t *r);
-bool nnb_add_ok(int64_t a, int64_t b, int64_t *r);
-
 /* ---- named conventions: what other tools and the seeds call FLOPs ---- */
 typedef struct nnb_convention {
     const char *name;     /* "nnbench", "benchdnn", "ptflops", ... */
@@ -64,8 +60,9 @@ typedef struct nnb_rf {
 } nnb_rf;
 
 void nnb_rf_init(nnb_rf *r);
-/* Applies one conv/pool layer (deconv, fc, bn leave the field unchanged or
- * are rejected: returns -1 for ops with no receptive-field meaning). */
+/* Applies one layer as its op's receptive-field rule says: a window (conv,
+ * pooling) grows the field, an element-wise op (bn) leaves it unchanged;
+ * returns -1 for ops with no receptive-field meaning (deconv, fc, ...). */
 int nnb_rf_apply(nnb_rf *r, const nnb_layer *l);
 /* Seed 001's top-down recursion RF_i = (RF_{i+1} - 1) * s_i + k_eff_i, over
  * layers[0..count) (input side first). Same result as chaining nnb_rf_apply. */

@@ -16,7 +16,7 @@ typedef enum {
     NNB_FILL_REAL       /* uniform reals in [-1, 1) */
 } nnb_fill;
 
-/* Element counts the layer needs (from the analytic model). */
+/* Element counts the layer needs (its op's checked counts; -1 when they overflow). */
 void nnb_tensor_sizes(const nnb_layer *l, int64_t *src, int64_t *wei, int64_t *bias,
                       int64_t *dst);
 

@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include "harness/harness.h"
+#include "ops/op.h"
 #include "harness/observe.h"
 #include "net/nets.h"
 #include "report/report.h"
@@ -239,9 +240,7 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         } else {
             rf_ok = false;
         }
-        nnb_op op = rep.layer.op;
-        if (op == NNB_OP_CONV || op == NNB_OP_DECONV || op == NNB_OP_FC || op == NNB_OP_LSTM)
-            sum_macs += rep.analytic.macs;
+        if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
             int r = nnb_run_layer(&o->run, &rep, nnb_observer_hook, obs, err, sizeof err);

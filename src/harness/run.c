@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness/npy.h"
+#include "ops/op.h"
 #include "results/record.h"
 #include "spec/spec.h"
 #include "util/atomic_file.h"
@@ -74,17 +75,12 @@ static int select_kernels(const char *list, const nnb_layer *l, const nnb_kernel
 }
 
 /* Accumulation length of one output element: the number of terms a kernel
- * adds, bias included. The fp32 error of any summation order is bounded by
- * gamma_L * sum|terms| with gamma_L = L*u/(1-L*u), u = 2^-24 (Higham). */
+ * adds, bias (or the average's divide) included. The fp32 error of any
+ * summation order is bounded by gamma_L * sum|terms| with
+ * gamma_L = L*u/(1-L*u), u = 2^-24 (Higham). */
 static int64_t accumulation_length(const nnb_layer *l)
 {
-    switch (l->op) {
-    case NNB_OP_CONV: return l->c / l->groups * l->kh * l->kw + 1;
-    case NNB_OP_DECONV: return l->k / l->groups * l->kh * l->kw + 1; /* scatter: c/g inputs x taps reach one output */
-    case NNB_OP_FC: return l->c * l->h * l->w + 1;
-    case NNB_OP_POOL_AVG: return l->kh * l->kw + 1;
-    default: return 1;
-    }
+    return nnb_op_get(l->op)->accum_len(l) + 1;
 }
 
 static double gamma_n(int64_t n)
@@ -134,24 +130,6 @@ static int dump_layer_json(const char *dir, const nnb_layer_report *rep, char *e
     fputc('\n', f);
     return nnb_atomic_commit(&af, err, len) ? NNB_EXIT_BAD_INPUT : 0;
 }
-
-static void tensor_shapes(const nnb_layer *l, int64_t src[4], int *ns, int64_t wei[4], int *nw, int64_t dst[4],
-                          int *nd)
-{
-    src[0] = l->n; src[1] = l->c; src[2] = l->h; src[3] = l->w; *ns = 4;
-    dst[0] = l->n; dst[1] = l->k; dst[2] = l->oh; dst[3] = l->ow; *nd = 4;
-    *nw = 4;
-    switch (l->op) {
-    case NNB_OP_CONV: wei[0] = l->k; wei[1] = l->c / l->groups; wei[2] = l->kh; wei[3] = l->kw; break;
-    case NNB_OP_DECONV: wei[0] = l->c; wei[1] = l->k / l->groups; wei[2] = l->kh; wei[3] = l->kw; break;
-    case NNB_OP_FC:
-        wei[0] = l->k; wei[1] = l->c * l->h * l->w; *nw = 2;
-        dst[0] = l->n; dst[1] = l->k; *nd = 2;
-        break;
-    default: *nw = 0; break;
-    }
-}
-
 
 void nnb_run_opts_defaults(nnb_run_opts *o)
 {
@@ -272,7 +250,7 @@ static void exact_pass(run_state *s, bool *exact_fail)
 static int real_bound(run_state *s, char *err, size_t len)
 {
     nnb_tensors *t = &s->t;
-    if (s->l->op == NNB_OP_POOL_MAX) {
+    if (nnb_op_get(s->l->op)->selects) { /* a max selects: exact, no bound */
         memset(s->bound, 0, s->dst_sz);
         return 0;
     }
@@ -298,11 +276,11 @@ static int real_bound(run_state *s, char *err, size_t len)
 static int dump_inputs(run_state *s, char *err, size_t len)
 {
     const char *dir = s->o->dump_dir;
-    int64_t ss[4], sw[4], sd[4];
-    int ns, nw, nd, rc;
-    tensor_shapes(s->l, ss, &ns, sw, &nw, sd, &nd);
-    if ((rc = dump_tensor(dir, "src", s->t.src, ss, ns, err, len))) return rc;
-    if (nw && (rc = dump_tensor(dir, "wei", s->t.wei, sw, nw, err, len))) return rc;
+    nnb_op_shapes sh;
+    int rc;
+    nnb_op_get(s->l->op)->shapes(s->l, &sh);
+    if ((rc = dump_tensor(dir, "src", s->t.src, sh.src.dim, sh.src.ndim, err, len))) return rc;
+    if (sh.wei.ndim && (rc = dump_tensor(dir, "wei", s->t.wei, sh.wei.dim, sh.wei.ndim, err, len))) return rc;
     if (s->t.bias_elems) {
         int64_t sb[1] = {s->t.bias_elems};
         if ((rc = dump_tensor(dir, "bias", s->t.bias, sb, 1, err, len))) return rc;
@@ -312,12 +290,11 @@ static int dump_inputs(run_state *s, char *err, size_t len)
 
 static int dump_output(run_state *s, size_t i, char *err, size_t len)
 {
-    int64_t ss[4], sw[4], sd[4];
-    int ns, nw, nd;
+    nnb_op_shapes sh;
     char name[96];
-    tensor_shapes(s->l, ss, &ns, sw, &nw, sd, &nd);
+    nnb_op_get(s->l->op)->shapes(s->l, &sh);
     snprintf(name, sizeof name, "dst_%s", s->ks[i]->name);
-    return dump_tensor(s->o->dump_dir, name, s->t.dst, sd, nd, err, len);
+    return dump_tensor(s->o->dump_dir, name, s->t.dst, sh.dst.dim, sh.dst.ndim, err, len);
 }
 
 /* Kernel i's real-pass output (in t.dst) against the reference within the

@@ -3,7 +3,7 @@
  * and seeded fills that do not depend on the thread count (counter-based
  * RNG: every element's value is a hash of (seed, stream, index)). */
 #include "nnbench/tensor.h"
-#include "nnbench/model.h"
+#include "ops/op.h"
 
 #include <math.h>
 #include <omp.h>
@@ -11,59 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* checked products of sizes; -1 on overflow */
-static int64_t mul3(int64_t a, int64_t b, int64_t c)
-{
-    int64_t r;
-    if (a < 0 || b < 0 || c < 0 || !nnb_mul_ok(a, b, &r) || !nnb_mul_ok(r, c, &r)) return -1;
-    return r;
-}
-static int64_t mul4(int64_t a, int64_t b, int64_t c, int64_t d)
-{
-    int64_t r = mul3(a, b, c);
-    if (r < 0 || !nnb_mul_ok(r, d, &r)) return -1;
-    return r;
-}
-
 void nnb_tensor_sizes(const nnb_layer *l, int64_t *src, int64_t *wei, int64_t *bias,
                       int64_t *dst)
 {
-    int64_t s = mul4(l->n, l->c, l->h, l->w), wt = 0, b = 0, d = -1;
-    int64_t g = l->groups > 0 ? l->groups : 1;
-    switch (l->op) {
-    case NNB_OP_CONV:   /* [k][c/g][kh][kw] */
-        wt = mul4(l->k, l->c / g, l->kh, l->kw);
-        b = l->bias ? l->k : 0;
-        d = mul4(l->n, l->k, l->oh, l->ow);
-        break;
-    case NNB_OP_DECONV: /* [c][k/g][kh][kw] */
-        wt = mul4(l->c, l->k / g, l->kh, l->kw);
-        b = l->bias ? l->k : 0;
-        d = mul4(l->n, l->k, l->oh, l->ow);
-        break;
-    case NNB_OP_FC:     /* [k][c*h*w] */
-        wt = mul3(l->k, mul3(l->c, l->h, l->w), 1);
-        b = l->bias ? l->k : 0;
-        d = mul3(l->n, l->k, 1);
-        break;
-    case NNB_OP_POOL_MAX:
-    case NNB_OP_POOL_AVG:
-        d = mul4(l->n, l->c, l->oh, l->ow);
-        break;
-    default: {          /* ops without kernels here: the analytic model decides */
-        nnb_analytic a;
-        char err[8];
-        if (nnb_model_analyze(l, &a, err, sizeof err) != 0) {
-            s = wt = b = d = -1;
-        } else {
-            s = a.src_elems; wt = a.wei_elems; b = a.bias_elems; d = a.dst_elems;
-        }
-    }
-    }
-    if (src) *src = s;
-    if (wei) *wei = wt;
-    if (bias) *bias = b;
-    if (dst) *dst = d;
+    nnb_op_counts c;
+    char err[8];
+    /* groups <= 0: not a finalized layer; its counts would divide by zero */
+    bool ok = l->groups > 0 && nnb_op_count(l, &c, err, sizeof err) == 0;
+    if (src) *src = ok ? c.src_elems : -1;
+    if (wei) *wei = ok ? c.wei_elems : -1;
+    if (bias) *bias = ok ? c.bias_elems : -1;
+    if (dst) *dst = ok ? c.dst_elems : -1;
 }
 
 void *nnb_alloc(size_t bytes)
@@ -155,20 +113,6 @@ static void fill_buf(float *p, int64_t n, uint64_t seed, uint64_t stream, nnb_fi
     }
 }
 
-/* Length of the longest sum one output element accumulates (an upper bound). */
-static int64_t accumulation_length(const nnb_layer *l)
-{
-    int64_t g = l->groups > 0 ? l->groups : 1;
-    switch (l->op) {
-    case NNB_OP_CONV:
-    case NNB_OP_DECONV: return mul3(l->c / g, l->kh, l->kw);
-    case NNB_OP_FC: return mul3(l->c, l->h, l->w);
-    case NNB_OP_POOL_MAX:
-    case NNB_OP_POOL_AVG: return mul3(l->kh, l->kw, 1);
-    default: return mul3(l->c, 1, 1);
-    }
-}
-
 void nnb_tensors_fill(nnb_tensors *t, const nnb_layer *l, nnb_fill fill, uint64_t seed)
 {
     /* benchdnn's rule: with |src| <= ms, |wei| <= mw, |bias| <= mb and L terms,
@@ -176,11 +120,12 @@ void nnb_tensors_fill(nnb_tensors *t, const nnb_layer *l, nnb_fill fill, uint64_
      * makes fp32 accumulation exact in any order, so kernels compare bit-exactly.
      * Ranges are capped small (src 4, wei 3, bias 8) like benchdnn's. */
     const double lim = 16777216.0 - 1.0;
-    int64_t L = accumulation_length(l);
+    const nnb_op_info *op = nnb_op_get(l->op);
+    int64_t L = op ? op->accum_len(l) : 1;
     if (L < 1) L = 1;
     int64_t ms = 4, mw = 3, mb = 8;
-    if (l->op == NNB_OP_POOL_MAX || l->op == NNB_OP_POOL_AVG) {
-        ms = 8;
+    if (op && op->fill_src_range) {
+        ms = op->fill_src_range; /* sums of inputs only (pooling): no products to bound */
     } else {
         while ((double)L * ms * mw + mb > lim && (ms > 1 || mw > 1)) {
             if (ms >= mw) ms--; else mw--;

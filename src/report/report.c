@@ -2,6 +2,7 @@
  * more keys may be added, none renamed. */
 #include "report/report.h"
 
+#include "ops/op.h"
 #include "results/json.h"
 #include "results/record.h"
 
@@ -43,19 +44,12 @@ char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len)
 
 /* ---- table ---- */
 
-/* What the FLOPs figure counts, per op (model.c). */
+/* What the FLOPs figure counts: the op's rule (ops/). */
 static const char *flops_rule(nnb_op op, const nnb_analytic *a)
 {
-    switch (op) {
-    case NNB_OP_CONV:
-    case NNB_OP_DECONV:
-    case NNB_OP_FC: return a->bias_adds ? "2 x MACs + bias adds" : "2 x MACs";
-    case NNB_OP_LSTM: return "2 x MACs + bias adds + cell update";
-    case NNB_OP_POOL_MAX: return "one max per window tap";
-    case NNB_OP_POOL_AVG: return "one add per window tap + one divide";
-    case NNB_OP_BN: return "scale and shift per element";
-    default: return "no arithmetic";
-    }
+    const nnb_op_info *info = nnb_op_get(op);
+    if (!info) return "no arithmetic";
+    return a->bias_adds && info->flops_rule_bias ? info->flops_rule_bias : info->flops_rule;
 }
 
 static void table_header(FILE *f, const nnb_layer_report *r)
@@ -71,9 +65,10 @@ static void table_header(FILE *f, const nnb_layer_report *r)
             nnb_fmt_si((double)a->bytes_min, "B", b4, sizeof b4),
             nnb_fmt_si((double)a->bytes_write_allocate, "B", b5, sizeof b5),
             nnb_fmt_si((double)a->workspace_bytes, "B", b6, sizeof b6), a->ai, a->ai_write_allocate);
-    if (r->layer.op == NNB_OP_CONV || r->layer.op == NNB_OP_DECONV) {
+    const nnb_op_info *op = nnb_op_get(r->layer.op);
+    if (op && op->valid_taps) {
         fprintf(f, "valid     benchdnn valid-tap MACs %s", nnb_fmt_count(a->macs_valid, b1, sizeof b1));
-        if (r->layer.op == NNB_OP_DECONV)
+        if (op->transposed)
             fprintf(f, ", output-based MACs %s", nnb_fmt_count(a->macs_deconv_output, b2, sizeof b2));
         fputc('\n', f);
     }

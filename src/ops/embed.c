@@ -1,0 +1,42 @@
+/* Embedding (PyTorch nn.Embedding): c = vocabulary, k = dim, h = tokens per
+ * sample (w unused). Indices are int64 as in PyTorch; a lookup reads only the
+ * rows it needs and computes nothing. */
+#include "ops/op_impl.h"
+#include "util/appendf.h"
+
+static int embed_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
+{
+    CHECKED(prod(&a->src_elems, 2, l->n, l->h));
+    CHECKED(prod(&a->dst_elems, 3, l->n, l->h, l->k));
+    CHECKED(prod(&a->wei_elems, 2, l->c, l->k));
+    /* only the rows looked up must be read */
+    int64_t rows = a->src_elems < l->c ? a->src_elems : l->c;
+    CHECKED(prod(&a->wei_read_elems, 2, rows, l->k));
+    return 0;
+}
+
+static void embed_shapes(const nnb_layer *l, nnb_op_shapes *s)
+{
+    s->src = (nnb_shape){2, {l->n, l->h}};
+    s->wei = (nnb_shape){2, {l->c, l->k}};
+    s->dst = (nnb_shape){3, {l->n, l->h, l->k}};
+}
+
+static int embed_describe(const nnb_layer *l, char *buf, size_t len)
+{
+    size_t o = 0;
+    nnb_appendf(buf, len, &o, "embed vocab%lld dim%lld, %lldx%lld tokens", (long long)l->c, (long long)l->k,
+                (long long)l->n, (long long)l->h);
+    return o < len ? 0 : -1;
+}
+
+const nnb_op_info nnb_op_embed = {
+    .op = NNB_OP_EMBED, .name = "embed", .kv_name = "embed",
+    .kv_fields = NNB_F_COMMON | NNB_F_K,
+    .k_required = "embedding dim k=", .no_bias = "embed has no bias flag",
+    .shape = nnb_op_shape_sequence,
+    .src_elem_bytes = 8, .count = embed_count,
+    .flops_rule = "no arithmetic",
+    .shapes = embed_shapes, .accum_len = nnb_op_accum_one,
+    .rf = NNB_RF_NONE, .describe = embed_describe,
+};

@@ -1,0 +1,55 @@
+/* The op table: one line per op, indexed by nnb_op. A new op adds its enum
+ * value in layer.h, its family file (ops/<family>.c defines nnb_op_<name>),
+ * and its name in the two lists here. */
+#include "ops/op_impl.h"
+#include "util/appendf.h"
+
+#include <string.h>
+
+extern const nnb_op_info nnb_op_conv, nnb_op_deconv, nnb_op_fc, nnb_op_pool_max, nnb_op_pool_avg, nnb_op_bn,
+    nnb_op_lstm, nnb_op_embed;
+
+static const nnb_op_info *const ops[NNB_OP_COUNT] = {
+    [NNB_OP_CONV] = &nnb_op_conv,         [NNB_OP_DECONV] = &nnb_op_deconv,     [NNB_OP_FC] = &nnb_op_fc,
+    [NNB_OP_POOL_MAX] = &nnb_op_pool_max, [NNB_OP_POOL_AVG] = &nnb_op_pool_avg, [NNB_OP_BN] = &nnb_op_bn,
+    [NNB_OP_LSTM] = &nnb_op_lstm,         [NNB_OP_EMBED] = &nnb_op_embed,
+};
+
+const nnb_op_info *nnb_op_get(nnb_op op)
+{
+    return ((int)op >= 0 && op < NNB_OP_COUNT) ? ops[op] : NULL;
+}
+
+static bool name_is(const char *name, const char *s, size_t n)
+{
+    return strlen(name) == n && strncmp(name, s, n) == 0;
+}
+
+const nnb_op_info *nnb_op_find(const char *s, size_t n)
+{
+    for (int i = 0; i < NNB_OP_COUNT; i++)
+        if (name_is(ops[i]->name, s, n) || name_is(ops[i]->kv_name, s, n)) return ops[i];
+    return NULL;
+}
+
+const nnb_op_info *nnb_op_by_driver(const char *driver)
+{
+    for (int i = 0; i < NNB_OP_COUNT; i++)
+        if (ops[i]->benchdnn_driver && strcmp(ops[i]->benchdnn_driver, driver) == 0) return ops[i];
+    return NULL;
+}
+
+const char *nnb_op_list(unsigned mask, bool kv, const char *last_sep, char *buf, size_t len)
+{
+    int count = 0, total = 0;
+    for (int i = 0; i < NNB_OP_COUNT; i++) total += (ops[i]->kv_fields & mask) == mask;
+    size_t o = 0;
+    if (len) buf[0] = 0;
+    for (int i = 0; i < NNB_OP_COUNT; i++) {
+        if ((ops[i]->kv_fields & mask) != mask) continue;
+        const char *sep = count == 0 ? "" : count == total - 1 ? last_sep : ", ";
+        nnb_appendf(buf, len, &o, "%s%s", sep, kv ? ops[i]->kv_name : ops[i]->name);
+        count++;
+    }
+    return buf;
+}

@@ -1,0 +1,123 @@
+/* Max and average pooling (PyTorch MaxPool2d / AvgPool2d): output size with
+ * PyTorch's ceil_mode rule; no weights. */
+#include "ops/op_impl.h"
+#include "util/util.h"
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Pooling output exactly as PyTorch's pooling_output_shape: floor (or ceil)
+ * division, and with ceil_mode the last window must start inside the input
+ * or the left padding. A window may hang over the far edge. */
+static int64_t pool_out(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_t d, bool ceil_mode)
+{
+    int64_t o = floor_div(in + p0 + p1 - nnb_extent(k, d) + (ceil_mode ? s - 1 : 0), s) + 1;
+    if (ceil_mode && (o - 1) * s >= in + p0) o--;
+    return o;
+}
+
+/* PyTorch: pad <= kernel_size / 2 (the window, not its dilated extent) */
+static int pool_pad_ok(const nnb_layer *l, char *err, size_t len)
+{
+    if (2 * l->pt > l->kh || 2 * l->pb > l->kh || 2 * l->pl > l->kw || 2 * l->pr > l->kw)
+        return nnb_errf(err, len, "%s: padding must be at most half the window (got pad %lld for %lldx%lld)",
+                        nnb_op_name(l->op), (long long)(l->pt > l->pl ? l->pt : l->pl), (long long)l->kh,
+                        (long long)l->kw);
+    return 0;
+}
+
+static int pool_derive(nnb_layer *l, char *err, size_t len)
+{
+    l->oh = pool_out(l->h, l->kh, l->sh, l->pt, l->pb, l->dh, l->ceil_mode);
+    l->ow = pool_out(l->w, l->kw, l->sw, l->pl, l->pr, l->dw, l->ceil_mode);
+    if (l->oh <= 0 || l->ow <= 0)
+        return nnb_errf(err, len, "%s: window %lldx%lld is larger than the padded input: no output",
+                        nnb_op_name(l->op), (long long)l->kh, (long long)l->kw);
+    return 0;
+}
+
+static int pool_max_shape(nnb_layer *l, char *err, size_t len)
+{
+    if (pool_pad_ok(l, err, len)) return -1;
+    return pool_derive(l, err, len);
+}
+
+static int pool_avg_shape(nnb_layer *l, char *err, size_t len)
+{
+    if (pool_pad_ok(l, err, len)) return -1;
+    if (l->dh != 1 || l->dw != 1) return nnb_errf(err, len, "pool_avg: dilation is not defined for average pooling");
+    return pool_derive(l, err, len);
+}
+
+static int pool_elems(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
+{
+    CHECKED(prod(&a->src_elems, 4, l->n, l->c, l->h, l->w));
+    CHECKED(prod(&a->dst_elems, 4, l->n, l->c, l->oh, l->ow));
+    return 0;
+}
+
+/* one max per window tap, from a -inf start (as executed) */
+static int pool_max_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
+{
+    if (pool_elems(l, a, err, len)) return -1;
+    CHECKED(prod(&a->flops, 3, a->dst_elems, l->kh, l->kw));
+    return 0;
+}
+
+/* one add per window tap from zero, and one divide */
+static int pool_avg_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
+{
+    if (pool_elems(l, a, err, len)) return -1;
+    CHECKED(prod(&a->flops, 2, a->dst_elems, l->kh * l->kw + 1));
+    return 0;
+}
+
+/* ptflops: one op per input element; thop: max pooling 0, average pooling
+ * one op per output element */
+static void pool_max_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    (void)l;
+    v[NNB_TOOL_PTFLOPS] = t->src_elems;
+    v[NNB_TOOL_THOP] = 0;
+}
+
+static void pool_avg_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    (void)l;
+    v[NNB_TOOL_PTFLOPS] = t->src_elems;
+    v[NNB_TOOL_THOP] = t->dst_elems;
+}
+
+static void pool_shapes(const nnb_layer *l, nnb_op_shapes *s)
+{
+    s->src = nnb_shape4(l->n, l->c, l->h, l->w);
+    s->wei = (nnb_shape){0, {0}};
+    s->dst = nnb_shape4(l->n, l->k, l->oh, l->ow);
+}
+
+static int64_t pool_accum_len(const nnb_layer *l) { return l->kh * l->kw; }
+
+const nnb_op_info nnb_op_pool_max = {
+    .op = NNB_OP_POOL_MAX, .name = "pool_max", .kv_name = "maxpool",
+    .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_WINDOW | NNB_F_CEIL,
+    .no_bias = "pooling has no bias", .stride_is_window = true, .same_pad = true,
+    .k_is_c = true, .shape = pool_max_shape,
+    .src_elem_bytes = 4, .count = pool_max_count, .tools = pool_max_tools,
+    .flops_rule = "one max per window tap",
+    .shapes = pool_shapes, .accum_len = pool_accum_len, .fill_src_range = 8, .selects = true,
+    .rf = NNB_RF_WINDOW, .describe = nnb_op_describe_window,
+};
+
+const nnb_op_info nnb_op_pool_avg = {
+    .op = NNB_OP_POOL_AVG, .name = "pool_avg", .kv_name = "avgpool",
+    .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_WINDOW | NNB_F_CEIL | NNB_F_INCL,
+    .no_bias = "pooling has no bias", .stride_is_window = true, .same_pad = true,
+    .k_is_c = true, .shape = pool_avg_shape,
+    .src_elem_bytes = 4, .count = pool_avg_count, .tools = pool_avg_tools,
+    .flops_rule = "one add per window tap + one divide",
+    .shapes = pool_shapes, .accum_len = pool_accum_len, .fill_src_range = 8,
+    .rf = NNB_RF_WINDOW, .describe = nnb_op_describe_window,
+};
