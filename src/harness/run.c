@@ -57,7 +57,7 @@ static int select_kernels(const char *list, const nnb_layer *l, const nnb_kernel
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         const nnb_kernel *k = nnb_kernel_find(tok);
-        if (!k) return nnb_bad_input(err, len, "unknown kernel '%s' (see --list-kernels)", tok);
+        if (!k) return nnb_bad_input(err, len, "unknown kernel '%s'%s (see --list-kernels)", tok, nnb_kernel_unavailable(tok));
         if (!k->supports(l)) {
             char spec[256];
             if (nnb_spec_format_kv(l, spec, sizeof spec) != 0) snprintf(spec, sizeof spec, "%s", nnb_op_name(l->op));
@@ -317,16 +317,20 @@ int nnb_run_kernels(const nnb_options *o, nnb_layer_report *rep, const nnb_kerne
             ks[i]->prepare(l, &t, ws);
             x->prepare_s = nnb_now_s() - t0;
         }
+        bool bracket = ks[i]->timed && !c.prepare; /* --time-prepare: NCHW in and out inside the run */
+        if (bracket) ks[i]->timed(l, &t, ws, true);
         if (nnb_measure(run_once, &c, &o->measure, &x->time)) {
             rc = nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
             goto out;
         }
+        if (ks[i]->impl) nnb_copy_str(x->impl, sizeof x->impl, ks[i]->impl(l));
         x->gflops = x->time.median_s > 0 ? (double)a->flops / x->time.median_s * 1e-9 : 0;
         x->gbs = x->time.median_s > 0 ? (double)a->bytes_min / x->time.median_s * 1e-9 : 0;
         if (count) {
             int crc = count(count_ctx, rep, ks[i], &t, ws, x, err, len);
             if (crc) { rc = crc; goto out; }
         }
+        if (bracket) ks[i]->timed(l, &t, ws, false);
     }
     if (isatty(2)) fprintf(stderr, "%60s\r", "");
     rc = status;

@@ -128,7 +128,13 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     json_layer(f, r);
     fputc(',', f);
     json_analytic(f, r);
-    fprintf(f, ",\"kernel\":\"%s\",\"threads\":%d,\"cores\":\"", x->kernel, x->threads);
+    fprintf(f, ",\"kernel\":\"%s\",\"threads\":%d,", x->kernel, x->threads);
+    if (x->impl[0]) {
+        fputs("\"impl\":\"", f);
+        nnb_json_escape(f, x->impl);
+        fputs("\",", f);
+    }
+    fputs("\"cores\":\"", f);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
     nnb_json_num(f, x->time.median_s);
@@ -320,6 +326,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         fputs(timed ? " (--time-prepare: also inside every timed run above)\n"
                     : " (weights reordered once, outside the timed runs)\n",
               f);
+    for (size_t i = 0; i < r->nresults; i++) /* the implementation a library kernel chose */
+        if (r->results[i].impl[0]) fprintf(f, "impl      %s: %s\n", r->results[i].kernel, r->results[i].impl);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
             fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"
