@@ -13,6 +13,8 @@
 
 #include <cblas.h>
 
+#include "machine/blas.h"
+
 #include "harness/harness.h"
 #include "net/nets.h"
 #include "harness/observe.h"
@@ -231,6 +233,7 @@ int nnb_cli_main(int argc, char **argv)
         if (o.threads == 0) o.threads = omp_get_num_procs();
         omp_set_num_threads(o.threads);
         openblas_set_num_threads(o.threads);
+        nnb_blas_warn_if_weaker();
         if (nnb_observer_init(&obs, &o, ll.n > 1, err, sizeof err)) { rc = bad("%s", err); goto done; }
     }
 

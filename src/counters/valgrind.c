@@ -40,6 +40,7 @@
 #include <valgrind/valgrind.h>
 
 #include "counters/callgrind.h"
+#include "counters/jit_code.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
@@ -203,9 +204,15 @@ int nnb_count_child_main(int argc, char **argv)
      * natively the buffer makes the run cold. */
     nnb_kernel_prepare(k, &l, &t, ws); /* not counted: outside the timed region too */
     if (!RUNNING_ON_VALGRIND) touch_evict_buffer();
+    if (k->timed) k->timed(&l, &t, ws, true); /* the run as timed: no layout reorders */
     counted_run(k, &l, &t, ws);
+    if (k->timed) k->timed(&l, &t, ws, false);
 
     int rc = 0;
+    char jit[PATH_MAX + 8];
+    snprintf(jit, sizeof jit, "%s.jit", maps ? maps : "");
+    if (maps && nnb_jit_code_dump(jit) != 0) /* run-time generated code (oneDNN): its bytes for the parent */
+        fprintf(stderr, "nnbench %s: cannot write %s: %s\n", NNB_COUNT_CHILD_ARG, jit, strerror(errno));
     if (maps && copy_file("/proc/self/maps", maps) != 0) {
         fprintf(stderr, "nnbench %s: cannot write %s: %s\n", NNB_COUNT_CHILD_ARG, maps, strerror(errno));
         rc = 2;
@@ -320,7 +327,8 @@ typedef struct tally {
     char unresolved_obj[128];
 } tally;
 
-static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, tally *t)
+static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, const nnb_jit_code *jit,
+                          tally *t)
 {
     memset(t, 0, sizeof *t);
     int ir = nnb_cg_event(p, "Ir");
@@ -353,6 +361,7 @@ static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t n
                 if (avail > 15) avail = 15;
             }
         }
+        if (!bytes) bytes = nnb_jit_code_at(jit, in->addr, &avail); /* generated at run time */
         nnb_x86_weight w;
         if (!bytes || nnb_x86_weigh(bytes, avail, &w) != 0) {
             t->unresolved_ir += n;
@@ -418,7 +427,7 @@ static int geom_arg(char *buf, size_t len, const char *opt, nnb_cache_geom g)
 static void remove_dir(const char *dir, bool keep)
 {
     if (keep) return;
-    const char *names[] = {"callgrind.out", "maps", "valgrind.log"};
+    const char *names[] = {"callgrind.out", "maps", "maps.jit", "valgrind.log"};
     char path[PATH_MAX + 32];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -504,6 +513,7 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
     if (have_ll) args[na++] = ll;
     if (i1[0]) args[na++] = i1;
     args[na++] = "--instr-atstart=no";
+    args[na++] = "--smc-check=all-non-file"; /* JIT code (oneDNN) is re-translated when rewritten */
     args[na++] = out_arg;
     args[na++] = exe;
     args[na++] = NNB_COUNT_CHILD_ARG;
@@ -596,7 +606,11 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
     size_t nmaps = 0;
     map_ent *maps = read_maps(maps_file, &nmaps);
     tally t;
-    weigh_profile(&prof, maps, nmaps, &t);
+    nnb_jit_code jit;
+    snprintf(out_arg, sizeof out_arg, "%s.jit", maps_file);
+    nnb_jit_code_load(&jit, out_arg);
+    weigh_profile(&prof, maps, nmaps, &jit, &t);
+    nnb_jit_code_free(&jit);
     free(maps);
 
     bool f;

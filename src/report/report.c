@@ -3,6 +3,7 @@
 #include "report/report.h"
 
 #include "results/json.h"
+#include "machine/blas.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -134,6 +135,12 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         nnb_json_escape(f, x->impl);
         fputs("\",", f);
     }
+    const nnb_blas_info *blas = nnb_blas_info_get();
+    fputs("\"openblas\":{\"core\":\"", f);
+    nnb_json_escape(f, blas->core);
+    fputs("\",\"config\":\"", f);
+    nnb_json_escape(f, blas->config);
+    fputs("\"},", f);
     fputs("\"cores\":\"", f);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
@@ -277,6 +284,9 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     const nnb_result *x0 = &r->results[0];
     fprintf(f, "threads   %d (%s); counters: %s%s%s\n", x0->threads, x0->cores[0] ? x0->cores : "unbound",
             x0->backend, x0->backend_why[0] ? " - " : "", x0->backend_why);
+    const nnb_blas_info *blas = nnb_blas_info_get();
+    fprintf(f, "blas      OpenBLAS core %s%s%s (%s)\n", blas->core, blas->weaker ? ", weaker than this CPU: try " : "",
+            blas->remedy, blas->config);
     bool counted = false, roof = false;
     for (size_t i = 0; i < r->nresults; i++) {
         counted |= r->results[i].have_flops || r->results[i].have_dram;
