@@ -233,7 +233,6 @@ int nnb_cli_main(int argc, char **argv)
         if (o.threads == 0) o.threads = omp_get_num_procs();
         omp_set_num_threads(o.threads);
         openblas_set_num_threads(o.threads);
-        nnb_blas_warn_if_weaker();
         if (nnb_observer_init(&obs, &o, ll.n > 1, err, sizeof err)) { rc = bad("%s", err); goto done; }
     }
 
@@ -277,6 +276,7 @@ int nnb_cli_main(int argc, char **argv)
         fflush(out);
         nnb_layer_report_free(&rep);
     }
+    if (!rc && !o.analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o.model_name)
         nnb_report_summary(out, o.format, o.model_name, sum_params, sum_macs, sum_flops, ll.n);
     if (!rc && !o.analytic_only && o.plot_file && nnb_observer_plot(&obs, o.plot_file, err, sizeof err))
