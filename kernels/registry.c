@@ -15,11 +15,17 @@ extern const nnb_kernel nnb_kernel_transposed_gemm;
 extern const nnb_kernel nnb_kernel_transposed_direct;
 extern const nnb_kernel nnb_kernel_fc;
 extern const nnb_kernel nnb_kernel_pool;
+#ifdef NNB_HAVE_ONEDNN
+extern const nnb_kernel nnb_kernel_onednn;
+#endif
 
 static const nnb_kernel *const registry[] = {
     &nnb_kernel_reference,      &nnb_kernel_im2col_gemm,      &nnb_kernel_direct,
     &nnb_kernel_direct_oc,      &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
     &nnb_kernel_transposed_direct, &nnb_kernel_fc,            &nnb_kernel_pool,
+#ifdef NNB_HAVE_ONEDNN
+    &nnb_kernel_onednn,
+#endif
 };
 
 const nnb_kernel *const *nnb_kernels(size_t *count)
@@ -34,6 +40,16 @@ const nnb_kernel *nnb_kernel_find(const char *name)
     for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
         if (strcmp(registry[i]->name, name) == 0) return registry[i];
     return NULL;
+}
+
+const char *nnb_kernel_unavailable(const char *name)
+{
+#ifndef NNB_HAVE_ONEDNN
+    if (name && strcmp(name, "onednn") == 0)
+        return " (this build has no oneDNN: apt-get install libdnnl-dev and re-run cmake)";
+#endif
+    (void)name;
+    return "";
 }
 
 void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws)

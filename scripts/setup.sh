@@ -14,6 +14,7 @@ packages=(
   libpapi-dev papi-tools      # hardware counters (PAPI components)
   libhwloc-dev hwloc          # topology and thread binding
   libzydis-dev                # x86 decoder for the valgrind counter backend
+  libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
 )

@@ -343,6 +343,9 @@ static void domain_checks(void)
         {"transposed_direct", {false, false, false, true, false, false, false}},
         {"fc",            {false, false, false, false, true,  false, false}},
         {"pool",          {false, false, false, false, false, true,  false}},
+#ifdef NNB_HAVE_ONEDNN
+        {"onednn",        {true,  true,  true,  true,  true,  true,  false}}, /* the peer, where built */
+#endif
     };
     size_t nk;
     const nnb_kernel *const *ks = nnb_kernels(&nk);

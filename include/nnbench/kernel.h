@@ -29,6 +29,15 @@ typedef struct nnb_kernel {
     /* dst = op(src, wei, bias); ws is workspace_bytes() bytes, 64-byte
      * aligned, holding what prepare (if any) wrote for these weights */
     void (*run)(const nnb_layer *l, const nnb_tensors *t, void *ws);
+    /* Optional (NULL: none), for kernels with their own layouts (oneDNN).
+     * The harness brackets its timed and counted runs with timed(.., true)
+     * and timed(.., false): inside, run may leave dst in the kernel's layout
+     * (benchdnn times the primitive alone); the closing call puts t->dst in
+     * NCHW. Outside the bracket run always leaves NCHW in t->dst. */
+    void (*timed)(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin);
+    /* Optional: the implementation chosen for l after prepare, e.g. oneDNN's
+     * "jit:avx512_core" ("" or NULL: the kernel is its own implementation) */
+    const char *(*impl)(const nnb_layer *l);
 } nnb_kernel;
 
 #define NNB_FLOPS_TOLERANCE_DEFAULT 0.02
@@ -45,5 +54,7 @@ void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tenso
 /* All registered kernels, reference first. */
 const nnb_kernel *const *nnb_kernels(size_t *count);
 const nnb_kernel *nnb_kernel_find(const char *name);
+/* Why a known kernel is not in this build (" (built without oneDNN: ...)"), else "". */
+const char *nnb_kernel_unavailable(const char *name);
 
 #endif

@@ -18,6 +18,7 @@ typedef enum { NNB_CHECK_SKIP = 0, NNB_CHECK_PASS, NNB_CHECK_FAIL } nnb_check;
 
 typedef struct nnb_result {
     const char *kernel;
+    char impl[64];               /* the implementation the kernel chose (oneDNN's impl_info_str); "" = itself */
     int threads;
     char cores[64];              /* where the threads ran, e.g. "0-1" */
     nnb_timing time;

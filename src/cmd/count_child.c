@@ -5,6 +5,7 @@
 #include "cmd/count_child.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,12 @@
 #include <valgrind/valgrind.h>
 
 #include "counters/counters.h"
+#include "counters/jit_code.h"
 #include "machine/evict.h"
 #include "nnbench/kernel.h"
 #include "spec/spec.h"
 #include "util/atomic_file.h"
+#include "util/util.h"
 
 typedef struct child_args {
     const char *spec, *kernel, *maps;
@@ -117,10 +120,20 @@ static int count_once(const nnb_kernel *k, const nnb_layer *l, const child_args 
      * natively the buffer makes the run cold. */
     nnb_kernel_prepare(k, l, &t, ws); /* not counted: outside the timed region too */
     if (!RUNNING_ON_VALGRIND) nnb_evict_caches();
+    if (k->timed) k->timed(l, &t, ws, true); /* the run as timed: no layout reorders */
     counted_run(k, l, &t, ws);
+    if (k->timed) k->timed(l, &t, ws, false);
 
     int rc = 0;
-    if (a->maps && copy_maps(a->maps, err, len) != 0) rc = child_fail("%s", err);
+    if (a->maps) { /* run-time generated code (oneDNN): its bytes for the parent */
+        char jit[PATH_MAX + 8];
+        snprintf(jit, sizeof jit, "%s.jit", a->maps);
+        if (nnb_jit_code_dump(jit) != 0) {
+            nnb_errf(err, len, "%.200s: cannot write: %s", jit, strerror(errno));
+            rc = child_fail("%s", err);
+        }
+    }
+    if (!rc && a->maps && copy_maps(a->maps, err, len) != 0) rc = child_fail("%s", err);
     nnb_free(ws);
     nnb_tensors_free(&t);
     return rc;

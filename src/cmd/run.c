@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include "harness/harness.h"
+#include "machine/blas.h"
 #include "ops/op.h"
 #include "harness/observe.h"
 #include "net/nets.h"
@@ -252,6 +253,7 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         fflush(out);
         nnb_layer_report_free(&rep);
     }
+    if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))

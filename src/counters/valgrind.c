@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "counters/callgrind.h"
+#include "counters/jit_code.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
@@ -177,7 +178,8 @@ typedef struct tally {
     char unresolved_obj[128];
 } tally;
 
-static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, tally *t)
+static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, const nnb_jit_code *jit,
+                          tally *t)
 {
     memset(t, 0, sizeof *t);
     int ir = nnb_cg_event(p, "Ir");
@@ -210,6 +212,7 @@ static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t n
                 if (avail > 15) avail = 15;
             }
         }
+        if (!bytes) bytes = nnb_jit_code_at(jit, in->addr, &avail); /* generated at run time */
         nnb_x86_weight w;
         if (!bytes || nnb_x86_weigh(bytes, avail, &w) != 0) {
             t->unresolved_ir += n;
@@ -268,7 +271,7 @@ static int geom_arg(char *buf, size_t len, const char *opt, nnb_cache_geom g)
 /* The files of one counted run, in a private temporary directory. */
 typedef struct count_files {
     char dir[PATH_MAX];
-    char profile[PATH_MAX + 32], maps[PATH_MAX + 32], log[PATH_MAX + 32];
+    char profile[PATH_MAX + 32], maps[PATH_MAX + 32], maps_jit[PATH_MAX + 40], log[PATH_MAX + 32];
     bool keep;                 /* NNB_KEEP_COUNT_FILES: left for a look */
 } count_files;
 
@@ -284,6 +287,7 @@ static int make_count_files(count_files *cf, char *err, size_t len)
     cf->keep = getenv("NNB_KEEP_COUNT_FILES") != NULL;
     snprintf(cf->profile, sizeof cf->profile, "%s/callgrind.out", cf->dir);
     snprintf(cf->maps, sizeof cf->maps, "%s/maps", cf->dir);
+    snprintf(cf->maps_jit, sizeof cf->maps_jit, "%s.jit", cf->maps); /* the child's NNB_JIT_SUFFIX copy */
     snprintf(cf->log, sizeof cf->log, "%s/valgrind.log", cf->dir);
     return 0;
 }
@@ -291,7 +295,7 @@ static int make_count_files(count_files *cf, char *err, size_t len)
 static void remove_count_files(const count_files *cf, bool keep)
 {
     if (keep) return;
-    const char *files[] = {cf->profile, cf->maps, cf->log};
+    const char *files[] = {cf->profile, cf->maps, cf->maps_jit, cf->log};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(files[i]);
     rmdir(cf->dir);
 }
@@ -354,6 +358,7 @@ static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, co
     if (have_ll) a[na++] = cl->ll;
     if (cl->i1[0]) a[na++] = cl->i1;
     a[na++] = "--instr-atstart=no";
+    a[na++] = "--smc-check=all-non-file"; /* JIT code (oneDNN) is re-translated when rewritten */
     a[na++] = cl->out_arg;
     a[na++] = exe;
     a[na++] = NNB_COUNT_CHILD_ARG;
@@ -537,8 +542,11 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
     }
     size_t nmaps = 0;
     map_ent *maps = read_maps(cf.maps, &nmaps);
+    nnb_jit_code jit;
+    nnb_jit_code_load(&jit, cf.maps_jit);
     tally t;
-    weigh_profile(&prof, maps, nmaps, &t);
+    weigh_profile(&prof, maps, nmaps, &jit, &t);
+    nnb_jit_code_free(&jit);
     free(maps);
     fill_counts(out, &prof, &t, threads);
     if (!rq->quiet) {

@@ -59,7 +59,7 @@ static int select_kernels(const char *list, const nnb_layer *l, const nnb_kernel
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         const nnb_kernel *k = nnb_kernel_find(tok);
-        if (!k) return nnb_bad_input(err, len, "unknown kernel '%s' (see --list-kernels)", tok);
+        if (!k) return nnb_bad_input(err, len, "unknown kernel '%s'%s (see --list-kernels)", tok, nnb_kernel_unavailable(tok));
         if (!k->supports(l)) {
             char spec[256];
             if (nnb_spec_format_kv(l, spec, sizeof spec) != 0) snprintf(spec, sizeof spec, "%s", nnb_op_name(l->op));
@@ -355,11 +355,19 @@ static int time_kernel(run_state *s, size_t i, nnb_counter_hook count, void *cou
         k->prepare(s->l, &s->t, s->ws);
         x->prepare_s = nnb_now_s() - t0;
     }
+    /* a kernel with its own layouts (onednn) keeps them between timed runs;
+     * with --time-prepare the reorders to and from NCHW are timed too */
+    bool bracket = k->timed && !c.prepare;
+    if (bracket) k->timed(s->l, &s->t, s->ws, true);
+    int rc = 0;
     if (nnb_measure(run_once, &c, &s->o->measure, &x->time))
-        return nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
+        rc = nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
+    if (!rc && k->impl) nnb_copy_str(x->impl, sizeof x->impl, k->impl(s->l));
     x->gflops = x->time.median_s > 0 ? (double)a->flops / x->time.median_s * 1e-9 : 0;
     x->gbs = x->time.median_s > 0 ? (double)a->bytes_min / x->time.median_s * 1e-9 : 0;
-    return count ? count(count_ctx, s->rep, k, &s->t, s->ws, x, err, len) : 0;
+    if (!rc && count) rc = count(count_ctx, s->rep, k, &s->t, s->ws, x, err, len);
+    if (bracket) k->timed(s->l, &s->t, s->ws, false);
+    return rc;
 }
 
 int nnb_run_kernels(const nnb_run_opts *o, nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,

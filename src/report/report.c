@@ -3,6 +3,7 @@
 #include "report/report.h"
 
 #include "ops/op.h"
+#include "machine/blas.h"
 #include "results/json.h"
 #include "results/record.h"
 
@@ -104,6 +105,9 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     const nnb_result *x0 = &r->results[0];
     fprintf(f, "threads   %d (%s); counters: %s%s%s\n", x0->threads, x0->cores[0] ? x0->cores : "unbound",
             x0->backend, x0->backend_why[0] ? " - " : "", x0->backend_why);
+    const nnb_blas_info *blas = nnb_blas_info_get();
+    fprintf(f, "blas      OpenBLAS core %s%s%s (%s)\n", blas->core, blas->weaker ? ", weaker than this CPU: try " : "",
+            blas->remedy, blas->config);
     bool counted = false, roof = false;
     for (size_t i = 0; i < r->nresults; i++) {
         counted |= r->results[i].have_flops || r->results[i].have_dram;
@@ -153,6 +157,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         fputs(timed ? " (--time-prepare: also inside every timed run above)\n"
                     : " (weights reordered once, outside the timed runs)\n",
               f);
+    for (size_t i = 0; i < r->nresults; i++) /* the implementation a library kernel chose */
+        if (r->results[i].impl[0]) fprintf(f, "impl      %s: %s\n", r->results[i].kernel, r->results[i].impl);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
             fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 
+#include "machine/blas.h"
 #include "results/json.h"
 
 const char *nnb_check_name(nnb_check c)
@@ -90,7 +91,18 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
 static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 {
     const nnb_analytic *a = &r->analytic;
-    fprintf(f, ",\"kernel\":\"%s\",\"threads\":%d,\"cores\":\"", x->kernel, x->threads);
+    fprintf(f, ",\"kernel\":\"%s\",\"threads\":%d,", x->kernel, x->threads);
+    if (x->impl[0]) {
+        fputs("\"impl\":", f);
+        nnb_json_str(f, x->impl);
+        fputc(',', f);
+    }
+    const nnb_blas_info *blas = nnb_blas_info_get();
+    fputs("\"openblas\":{\"core\":", f);
+    nnb_json_str(f, blas->core);
+    fputs(",\"config\":", f);
+    nnb_json_str(f, blas->config);
+    fputs("},\"cores\":\"", f);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
     nnb_json_num(f, x->time.median_s);

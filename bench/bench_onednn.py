@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""In-harness comparison: the best nnbench kernel against oneDNN (the `onednn`
+kernel), both run by nnbench itself: the same fill, check, timing loop,
+thread binding and clock.
+
+For each thread count, R interleaved rounds: each round is one
+`nnbench --batch SUITE --kernels fast --format json` over every layer, so
+every kernel of a layer runs back to back and the rounds spread machine
+noise over all of them. Per kernel and layer: the median over rounds of
+nnbench's per-run median. Ratio = onednn time / best nnbench kernel time
+(> 1: ours is faster). Summary: geomean and min ratio per class (dense,
+depthwise, grouped conv; other = deconv, fc, pooling).
+
+Usage: python3 bench/bench_onednn.py [--rounds R] [--threads 1,all]
+           [--suite FILE ...] [--layers SUBSTR,...] [--mb N] [--nnbench PATH]
+Defaults: bench/suites/presets.txt and bench/suites/shapes_resnet_50.txt
+(benchdnn's minibatch 50; --mb 1 for a quick run), 5 rounds, 1 and all
+threads. Name the CPU with the table: these numbers are per machine.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def read_suite(path, mb):
+    rows = []
+    for line in open(path):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if mb is not None:
+            line = re.sub(r"(^|[^a-z])mb\d+", lambda m: m.group(1) + "mb%d" % mb, line, count=1)
+        rows.append(line)
+    return rows
+
+
+def layer_class(layer):
+    if layer["op"] != "conv":
+        return "other"
+    g = layer["groups"]
+    if g == 1:
+        return "dense"
+    return "depthwise" if g == layer["c"] and layer["k"] % g == 0 else "grouped"
+
+
+def run_round(nnbench, batch, threads, extra):
+    cmd = [nnbench, "--batch", batch, "--kernels", "fast", "--counters", "none", "--format", "json",
+           "--threads", str(threads)] + extra
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode not in (0, 1):
+        sys.exit("bench_onednn: %s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr.strip()[-400:]))
+    rows = [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+    return [r for r in rows if "kernel" in r]
+
+
+def compare(args, batch, threads):
+    times, layers, impl = {}, {}, {}
+    for rnd in range(args.rounds):
+        for r in run_round(args.nnbench, batch, threads, args.extra):
+            key = (r["layer"]["name"], r["layer"]["spec"])
+            layers[key] = r["layer"]
+            times.setdefault(key, {}).setdefault(r["kernel"], []).append(r["time"]["median_s"])
+            if r["kernel"] == "onednn":
+                impl[key] = r.get("impl", "")
+        print("  threads %s: round %d/%d done" % (threads, rnd + 1, args.rounds), file=sys.stderr)
+    out = []
+    for key, per_kernel in times.items():
+        med = {k: statistics.median(v) for k, v in per_kernel.items()}
+        ours = {k: v for k, v in med.items() if k not in ("onednn", "reference")}
+        if "onednn" not in med or not ours:
+            continue
+        best = min(ours, key=ours.get)
+        out.append((key, layers[key], best, ours[best], med["onednn"], impl.get(key, "")))
+    return out
+
+
+def report(rows, threads):
+    print("\n## %s thread%s\n" % (threads, "" if str(threads) == "1" else "s"))
+    print("| layer | class | best nnbench kernel | nnbench | onednn (impl) | onednn | ratio |")
+    print("|---|---|---|---:|---|---:|---:|")
+    by_class = {}
+    for key, layer, best, t_ours, t_dnnl, impl in rows:
+        ratio = t_dnnl / t_ours
+        cls = layer_class(layer)
+        by_class.setdefault(cls, []).append(ratio)
+        print("| %s | %s | %s | %.1f us | %s | %.1f us | %.2f |" % (
+            key[0] or key[1], cls, best, t_ours * 1e6, impl, t_dnnl * 1e6, ratio))
+    print("\n| class | layers | geomean ratio | min ratio |")
+    print("|---|---:|---:|---:|")
+    every = [x for v in by_class.values() for x in v]
+    for cls, v in sorted(by_class.items()) + [("all", every)]:
+        if v:
+            geo = math.exp(sum(math.log(x) for x in v) / len(v))
+            print("| %s | %d | %.2f | %.2f |" % (cls, len(v), geo, min(v)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--threads", default="1,all", help="comma list; 'all' = every core")
+    ap.add_argument("--suite", action="append", help="layer list (default: presets + ResNet-50)")
+    ap.add_argument("--layers", help="comma list of substrings: run only the layers that contain one")
+    ap.add_argument("--mb", type=int, help="replace the suites' minibatch (benchdnn mbN)")
+    ap.add_argument("--nnbench", default=os.path.join(HERE, "..", "build", "nnbench"))
+    ap.add_argument("extra", nargs="*", help="more nnbench options after --, e.g. -- --no-check --reps 3")
+    args = ap.parse_args()
+    suites = args.suite or [os.path.join(HERE, "suites", "presets.txt"),
+                            os.path.join(HERE, "suites", "shapes_resnet_50.txt")]
+    specs = [s for f in suites for s in read_suite(f, args.mb)]
+    if args.layers:
+        subs = args.layers.split(",")
+        specs = [s for s in specs if any(x in s for x in subs)]
+    if not specs:
+        sys.exit("bench_onednn: no layer selected")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(specs) + "\n")
+        batch = f.name
+    try:
+        cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+        print("# oneDNN vs nnbench, in nnbench (%s, %d cores online; %d rounds, %d layers)"
+              % (cpu, os.cpu_count(), args.rounds, len(specs)))
+        for t in args.threads.split(","):
+            threads = os.cpu_count() if t == "all" else int(t)
+            report(compare(args, batch, threads), threads)
+    finally:
+        os.unlink(batch)
+
+
+if __name__ == "__main__":
+    main()

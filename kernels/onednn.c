@@ -1,0 +1,346 @@
+/* oneDNN (Debian's libdnnl, C API) as a kernel: the industry's convolution,
+ * checked, timed and counted exactly like ours.
+ *
+ * Timed as benchdnn times a primitive: prepare creates the primitive with
+ * format_tag_any for src, weights and dst (oneDNN picks its blocked
+ * layouts), reorders the weights and the NCHW input into them; inside the
+ * harness's timed bracket (kernel.h: timed) run is the primitive's execute
+ * alone and the blocked output is reordered back to NCHW when the bracket
+ * closes. Outside the bracket run also reorders the output, so a caller
+ * that only knows prepare + run (the tests, the check) always reads NCHW;
+ * under --time-prepare there is no bracket, so the input and output
+ * reorders (and the weights', as for every kernel) are inside every run.
+ *
+ * prepare also takes the input: call it whenever src or the weights change.
+ * One primitive is cached (layer + thread count); oneDNN's OpenMP runtime
+ * plans its work with omp_get_max_threads() at creation, so a new thread
+ * count creates a new primitive. The engine and stream live for the process.
+ * Buffers in oneDNN's layouts are allocated by oneDNN (workspace 0). */
+#include "nnbench/kernel.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <oneapi/dnnl/dnnl.h>
+
+typedef struct plan {
+    bool valid;
+    nnb_layer key;
+    int threads;
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t prim;
+    /* user (NCHW / PyTorch) memories take the harness's pointers; "own"
+     * ones are in oneDNN's layout, or alias the user one when equal */
+    dnnl_memory_t src_user, src, wei_user, wei, bias, dst_user, dst;
+    dnnl_primitive_t src_reorder, wei_reorder, dst_reorder; /* NULL: same layout */
+    bool timed;             /* inside the harness's timed bracket */
+    bool dst_pending;       /* the last run left dst in oneDNN's layout */
+    char impl[64];
+} plan;
+
+static dnnl_engine_t engine;
+static dnnl_stream_t stream;
+static plan cur;
+
+static bool engine_ready(void)
+{
+    if (engine) return true;
+    if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) return false;
+    if (dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) {
+        dnnl_engine_destroy(engine);
+        engine = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void md4(dnnl_memory_desc_t *md, int64_t a, int64_t b, int64_t c, int64_t d, dnnl_format_tag_t tag)
+{
+    dnnl_dims_t dims = {a, b, c, d};
+    dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, tag);
+}
+
+/* weights in PyTorch's layout: conv [k][c/g][kh][kw], deconv [c][k/g][kh][kw]
+ * (oneDNN's logical order is always (g,) oc, ic, kh, kw) */
+static void weights_md(const nnb_layer *l, dnnl_memory_desc_t *md, bool any)
+{
+    int64_t g = l->groups, oc = l->k / g, ic = l->c / g;
+    bool de = l->op == NNB_OP_DECONV;
+    if (g == 1) {
+        md4(md, oc, ic, l->kh, l->kw, any ? dnnl_format_tag_any : de ? dnnl_iohw : dnnl_oihw);
+    } else {
+        dnnl_dims_t dims = {g, oc, ic, l->kh, l->kw};
+        dnnl_memory_desc_init_by_tag(md, 5, dims, dnnl_f32,
+                                     any ? dnnl_format_tag_any : de ? dnnl_giohw : dnnl_goihw);
+    }
+}
+
+/* pooling: oneDNN's pooling takes its input layout as given; give it the
+ * blocked layout its convolutions produce on this machine */
+static dnnl_format_tag_t blocked_tag(void)
+{
+    dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+    return (isa & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core ? dnnl_nChw16c : dnnl_nChw8c;
+}
+
+/* right padding of a ceil_mode pooling window grid */
+static int64_t pool_pad_r(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int64_t pl, int64_t pr)
+{
+    int64_t need = (out - 1) * s + nnb_extent(k, d) - in - pl;
+    return need > pr ? need : pr;
+}
+
+static dnnl_status_t pool_desc(const nnb_layer *l, dnnl_pooling_v2_desc_t *pd)
+{
+    dnnl_memory_desc_t src, dst;
+    md4(&src, l->n, l->c, l->h, l->w, blocked_tag());
+    md4(&dst, l->n, l->k, l->oh, l->ow, dnnl_format_tag_any);
+    int64_t prb = pool_pad_r(l->h, l->oh, l->kh, l->sh, l->dh, l->pt, l->pb);
+    int64_t prr = pool_pad_r(l->w, l->ow, l->kw, l->sw, l->dw, l->pl, l->pr);
+    /* oneDNN's include-padding divisor is always kh*kw; PyTorch's stops at
+     * the declared padding, so a ceil_mode window past it would differ */
+    if (l->op == NNB_OP_POOL_AVG && l->count_include_pad && (prb > l->pb || prr > l->pr))
+        return dnnl_unimplemented;
+    dnnl_alg_kind_t alg = l->op == NNB_OP_POOL_MAX       ? dnnl_pooling_max
+                          : l->count_include_pad ? dnnl_pooling_avg_include_padding
+                                                 : dnnl_pooling_avg_exclude_padding;
+    dnnl_dims_t strides = {l->sh, l->sw}, kernel = {l->kh, l->kw}, dil = {l->dh - 1, l->dw - 1};
+    dnnl_dims_t pad_l = {l->pt, l->pl}, pad_r = {prb, prr};
+    return dnnl_pooling_v2_forward_desc_init(pd, dnnl_forward_inference, alg, &src, &dst, strides, kernel, dil,
+                                             pad_l, pad_r);
+}
+
+/* The primitive descriptor for l, or an error status (oneDNN refuses it). */
+static dnnl_status_t make_pd(const nnb_layer *l, dnnl_primitive_desc_t *out)
+{
+    *out = NULL;
+    if (!engine_ready()) return dnnl_runtime_error;
+    dnnl_memory_desc_t src, wei, bias, dst;
+    memset(&bias, 0, sizeof bias);
+    if (l->bias && l->op != NNB_OP_POOL_MAX && l->op != NNB_OP_POOL_AVG) {
+        dnnl_dims_t bd = {l->k};
+        dnnl_memory_desc_init_by_tag(&bias, 1, bd, dnnl_f32, dnnl_x);
+    }
+    md4(&src, l->n, l->c, l->h, l->w, dnnl_format_tag_any);
+    md4(&dst, l->n, l->k, l->oh, l->ow, dnnl_format_tag_any);
+    dnnl_dims_t strides = {l->sh, l->sw}, dil = {l->dh - 1, l->dw - 1}; /* oneDNN: 0 = no dilation */
+    dnnl_dims_t pad_l = {l->pt, l->pl}, pad_r = {l->pb, l->pr};
+    union {
+        dnnl_convolution_desc_t conv;
+        dnnl_deconvolution_desc_t deconv;
+        dnnl_inner_product_desc_t ip;
+        dnnl_pooling_v2_desc_t pool;
+    } d;
+    dnnl_status_t st;
+    switch (l->op) {
+    case NNB_OP_CONV:
+        weights_md(l, &wei, true);
+        st = dnnl_dilated_convolution_forward_desc_init(&d.conv, dnnl_forward_inference, dnnl_convolution_direct,
+                                                        &src, &wei, &bias, &dst, strides, dil, pad_l, pad_r);
+        break;
+    case NNB_OP_DECONV: {
+        /* output padding: a taller dst, i.e. less padding on the right */
+        dnnl_dims_t dpad_r = {l->pb - l->oph, l->pr - l->opw};
+        weights_md(l, &wei, true);
+        st = dnnl_dilated_deconvolution_forward_desc_init(&d.deconv, dnnl_forward_inference,
+                                                          dnnl_deconvolution_direct, &src, &wei, &bias, &dst,
+                                                          strides, dil, pad_l, dpad_r);
+        break;
+    }
+    case NNB_OP_FC: {
+        dnnl_dims_t dd = {l->n, l->k};
+        md4(&wei, l->k, l->c, l->h, l->w, dnnl_format_tag_any);
+        dnnl_memory_desc_init_by_tag(&dst, 2, dd, dnnl_f32, dnnl_format_tag_any);
+        st = dnnl_inner_product_forward_desc_init(&d.ip, dnnl_forward_inference, &src, &wei, &bias, &dst);
+        break;
+    }
+    case NNB_OP_POOL_MAX:
+    case NNB_OP_POOL_AVG: st = pool_desc(l, &d.pool); break;
+    default: return dnnl_unimplemented;
+    }
+    if (st != dnnl_success) return st;
+    return dnnl_primitive_desc_create(out, &d, NULL, engine, NULL);
+}
+
+static void plan_free(plan *p)
+{
+    dnnl_primitive_t prims[] = {p->prim, p->src_reorder, p->wei_reorder, p->dst_reorder};
+    for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
+        if (prims[i]) dnnl_primitive_destroy(prims[i]);
+    dnnl_memory_t mems[] = {p->src_user, p->src, p->wei_user, p->wei, p->bias, p->dst_user, p->dst};
+    for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++) {
+        bool alias = (i == 1 && mems[1] == mems[0]) || (i == 3 && mems[3] == mems[2]) ||
+                     (i == 6 && mems[6] == mems[5]);
+        if (mems[i] && !alias) dnnl_memory_destroy(mems[i]);
+    }
+    if (p->pd) dnnl_primitive_desc_destroy(p->pd);
+    memset(p, 0, sizeof *p);
+}
+
+/* user memory (handle set per call) and, where oneDNN wants another layout,
+ * its own buffer and the reorder between them (from user to own when in) */
+static int pair(const dnnl_memory_desc_t *user_md, const dnnl_memory_desc_t *want, bool in, dnnl_memory_t *user,
+                dnnl_memory_t *own, dnnl_primitive_t *reorder)
+{
+    if (dnnl_memory_create(user, user_md, engine, DNNL_MEMORY_NONE) != dnnl_success) return -1;
+    if (dnnl_memory_desc_equal(user_md, want)) {
+        *own = *user;
+        return 0;
+    }
+    if (dnnl_memory_create(own, want, engine, DNNL_MEMORY_ALLOCATE) != dnnl_success) return -1;
+    dnnl_primitive_desc_t rpd;
+    if (dnnl_reorder_primitive_desc_create(&rpd, in ? user_md : want, engine, in ? want : user_md, engine, NULL) !=
+        dnnl_success)
+        return -1;
+    dnnl_status_t st = dnnl_primitive_create(reorder, rpd);
+    dnnl_primitive_desc_destroy(rpd);
+    return st == dnnl_success ? 0 : -1;
+}
+
+static bool same_key(const nnb_layer *a, const nnb_layer *b)
+{
+    nnb_layer x = *a, y = *b;
+    memset(x.name, 0, sizeof x.name);
+    memset(y.name, 0, sizeof y.name);
+    return memcmp(&x, &y, sizeof x) == 0;
+}
+
+/* cur holds the primitive for l at the current thread count; 0 or -1 */
+static int plan_for(const nnb_layer *l)
+{
+    int threads = omp_get_max_threads();
+    if (cur.valid && cur.threads == threads && same_key(&cur.key, l)) return 0;
+    plan_free(&cur);
+    if (make_pd(l, &cur.pd) != dnnl_success) return -1;
+    cur.key = *l;
+    cur.threads = threads;
+    const char *impl = NULL;
+    if (dnnl_primitive_desc_query(cur.pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl)
+        snprintf(cur.impl, sizeof cur.impl, "%s", impl);
+    bool pool = l->op == NNB_OP_POOL_MAX || l->op == NNB_OP_POOL_AVG, fc = l->op == NNB_OP_FC;
+    dnnl_memory_desc_t src_user, wei_user, dst_user;
+    md4(&src_user, l->n, l->c, l->h, l->w, dnnl_nchw);
+    if (fc) {
+        dnnl_dims_t dd = {l->n, l->k};
+        dnnl_memory_desc_init_by_tag(&dst_user, 2, dd, dnnl_f32, dnnl_nc);
+        md4(&wei_user, l->k, l->c, l->h, l->w, dnnl_oihw);
+    } else {
+        md4(&dst_user, l->n, l->k, l->oh, l->ow, dnnl_nchw);
+        if (!pool) weights_md(l, &wei_user, false);
+    }
+    const dnnl_memory_desc_t *src = dnnl_primitive_desc_query_md(cur.pd, dnnl_query_src_md, 0);
+    const dnnl_memory_desc_t *dst = dnnl_primitive_desc_query_md(cur.pd, dnnl_query_dst_md, 0);
+    int rc = pair(&src_user, src, true, &cur.src_user, &cur.src, &cur.src_reorder);
+    rc |= pair(&dst_user, dst, false, &cur.dst_user, &cur.dst, &cur.dst_reorder);
+    if (!pool) {
+        const dnnl_memory_desc_t *wei = dnnl_primitive_desc_query_md(cur.pd, dnnl_query_weights_md, 0);
+        rc |= pair(&wei_user, wei, true, &cur.wei_user, &cur.wei, &cur.wei_reorder);
+    }
+    if (l->bias && !pool)
+        rc |= dnnl_memory_create(&cur.bias, dnnl_primitive_desc_query_md(cur.pd, dnnl_query_weights_md, 1), engine,
+                                 DNNL_MEMORY_NONE) != dnnl_success;
+    rc |= dnnl_primitive_create(&cur.prim, cur.pd) != dnnl_success;
+    if (rc) {
+        plan_free(&cur);
+        return -1;
+    }
+    cur.valid = true;
+    return 0;
+}
+
+static bool supports(const nnb_layer *l)
+{
+    if (cur.valid && same_key(&cur.key, l)) return true;
+    dnnl_primitive_desc_t pd;
+    if (make_pd(l, &pd) != dnnl_success) return false;
+    dnnl_primitive_desc_destroy(pd);
+    return true;
+}
+
+static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
+{
+    (void)l;
+    (void)nthreads;
+    return 0; /* oneDNN allocates its own layouts (plan_for) */
+}
+
+static void reorder(dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to)
+{
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    dnnl_primitive_execute(r, stream, 2, args);
+}
+
+static void bind(const nnb_tensors *t)
+{
+    dnnl_memory_set_data_handle(cur.src_user, t->src);
+    dnnl_memory_set_data_handle(cur.dst_user, t->dst);
+    if (cur.wei_user) dnnl_memory_set_data_handle(cur.wei_user, t->wei);
+    if (cur.bias) dnnl_memory_set_data_handle(cur.bias, t->bias);
+}
+
+static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)ws;
+    if (plan_for(l) != 0) return; /* supports() said yes: only out of memory gets here */
+    bind(t);
+    cur.timed = false;
+    cur.dst_pending = false;
+    if (cur.wei_reorder) reorder(cur.wei_reorder, cur.wei_user, cur.wei);
+    if (cur.src_reorder) reorder(cur.src_reorder, cur.src_user, cur.src);
+    dnnl_stream_wait(stream);
+}
+
+static void dst_to_nchw(void)
+{
+    if (cur.dst_pending && cur.dst_reorder) reorder(cur.dst_reorder, cur.dst, cur.dst_user);
+    dnnl_stream_wait(stream);
+    cur.dst_pending = false;
+}
+
+static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    if (!cur.valid || !same_key(&cur.key, l) || cur.threads != omp_get_max_threads())
+        prepare(l, t, ws); /* a caller that skipped prepare still gets the right answer */
+    if (!cur.valid) return;
+    if (!cur.timed) bind(t);
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, cur.src}, {DNNL_ARG_DST, cur.dst}};
+    int nargs = 2;
+    if (cur.wei) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, cur.wei};
+    if (cur.bias) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, cur.bias};
+    dnnl_primitive_execute(cur.prim, stream, nargs, args);
+    cur.dst_pending = true;
+    if (!cur.timed) dst_to_nchw();
+    else dnnl_stream_wait(stream);
+}
+
+static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin)
+{
+    (void)ws;
+    if (!cur.valid || !same_key(&cur.key, l)) return;
+    if (begin) {
+        bind(t);
+        cur.timed = true;
+    } else {
+        cur.timed = false;
+        dst_to_nchw();
+    }
+}
+
+static const char *impl(const nnb_layer *l)
+{
+    return cur.valid && same_key(&cur.key, l) ? cur.impl : "";
+}
+
+const nnb_kernel nnb_kernel_onednn = {
+    .name = "onednn",
+    .desc = "oneDNN primitives (conv/deconv/fc/pool; its own layouts), timed as benchdnn times them",
+    .supports = supports,
+    .workspace_bytes = workspace_bytes,
+    .prepare = prepare,
+    .run = run,
+    .timed = timed,
+    .impl = impl,
+    .flops_tolerance = 0.05, /* a library: its executed count is checked loosely, as OpenBLAS-based kernels are */
+};
