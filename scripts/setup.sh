@@ -16,6 +16,7 @@ packages=(
   libzydis-dev                # x86 decoder for the valgrind counter backend
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
+  python3-jsonschema          # tests/test_schema.py checks every record against docs/schema.json
 )
 
 export DEBIAN_FRONTEND=noninteractive
