@@ -17,6 +17,7 @@ packages=(
   libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
+  python3-jsonschema          # tests/test_schema.py checks every record against docs/schema.json
   universal-ctags             # tests/test_code_shape.py: function lengths
   clang libclang-rt-14-dev    # bench/fuzz.sh: libFuzzer targets
 )

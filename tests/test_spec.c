@@ -49,7 +49,8 @@ static int same_layer(const nnb_layer *a, const nnb_layer *b)
            a->bias == b->bias && a->ceil_mode == b->ceil_mode && a->count_include_pad == b->count_include_pad;
 }
 
-int main(void)
+/* benchdnn fields: names, w promoted from h, groups, underscores */
+static void test_benchdnn_fields(void)
 {
     /* benchdnn: ResNet-50 res2a_branch2b, w promoted from h, name parsed */
     nnb_layer l = P("mb1ic64ih56oc64oh56kh3ph1n\"resnet_50:res2a_branch2b\"");
@@ -61,6 +62,16 @@ int main(void)
     CHECK_EQ_I64(l.pb, 1);
     CHECK_EQ_I64(l.ow, 56);
     CHECK_STR(l.name, "resnet_50:res2a_branch2b");
+    /* groups and underscores */
+    l = P("g32mb1_ic32ih112iw112_oc32oh112ow112_kh3kw3_sh1sw1_ph1pw1n\"mobilenet:conv2_1/dw\"");
+    CHECK_EQ_I64(l.groups, 32);
+    CHECK_STR(l.name, "mobilenet:conv2_1/dw");
+}
+
+/* benchdnn defaults and derivation: mb 2, bias, output from padding and back, dilation */
+static void test_benchdnn_derivation(void)
+{
+    nnb_layer l;
     /* benchdnn defaults: mb 2, bias (FWD_B) on */
     l = P("ic3ih224oc64oh112kh7sh2ph3");
     CHECK_EQ_I64(l.n, 2);
@@ -75,15 +86,17 @@ int main(void)
     CHECK_EQ_I64(l.dh, 2);
     CHECK_EQ_I64(l.dw, 2);
     CHECK_EQ_I64(P("ic64ih56oc64kh3ph1dh0").dh, 1);
-    /* groups and underscores */
-    l = P("g32mb1_ic32ih112iw112_oc32oh112ow112_kh3kw3_sh1sw1_ph1pw1n\"mobilenet:conv2_1/dw\"");
-    CHECK_EQ_I64(l.groups, 32);
-    CHECK_STR(l.name, "mobilenet:conv2_1/dw");
     /* stride-2 1x1 with oh given: the unused last row is not negative padding */
     l = P("g1mb50ic256ih56iw56oc512oh28ow28kh1kw1sh2sw2ph0pw0");
     CHECK_EQ_I64(l.oh, 28);
     CHECK_EQ_I64(l.pb, 0);
     CHECK_EQ_I64(l.n, 50);
+}
+
+/* benchdnn deconv: output size, padding and output padding derived */
+static void test_deconv_derivation(void)
+{
+    nnb_layer l;
     /* deconv: input 28 -> output 56 */
     l = P("deconv:mb1ic64ih28oc32oh56kh4sh2ph1");
     CHECK(l.op == NNB_OP_DECONV);
@@ -97,7 +110,12 @@ int main(void)
     CHECK_EQ_I64(l.oph, 2);
     CHECK_EQ_I64(l.pb, 1);
     CHECK_EQ_I64(l.oh, 15);
+}
 
+/* key=value: every key, asymmetric padding, PyTorch pooling defaults */
+static void test_kv_syntax(void)
+{
+    nnb_layer l;
     /* key=value */
     l = P("conv:c=64,h=56,k=64,r=3,pad=1,stride=1,dil=1,g=1,bias=1");
     CHECK(same_layer(&l, &(nnb_layer){0}) == 0);
@@ -114,10 +132,13 @@ int main(void)
     l = P("maxpool:c=4,h=9,r=3"); /* stride defaults to the window, as in PyTorch */
     CHECK_EQ_I64(l.sh, 3);
     CHECK_EQ_I64(l.oh, 3);
+}
 
-    /* presets all parse; kv form round-trips; benchdnn form round-trips */
+/* presets: the required ones exist and parse under their own name */
+static void test_presets(void)
+{
     size_t np;
-    const nnb_preset *ps = nnb_presets(&np);
+    (void)nnb_presets(&np);
     CHECK(np >= 10);
     const char *required[] = {"conv3x3", "conv1x1", "conv7x7s2", "conv5x5", "dilated3x3", "dwconv3x3",
                               "groupconv3x3", "deconv4x4s2", "fc", "maxpool3x3s2"};
@@ -125,6 +146,13 @@ int main(void)
         nnb_layer a = P(required[i]);
         CHECK_STR(a.name, required[i]);
     }
+}
+
+/* formatting round trips: kv for every layer, benchdnn for conv and deconv */
+static void test_round_trips(void)
+{
+    size_t np;
+    const nnb_preset *ps = nnb_presets(&np);
     const char *extra[] = {"conv:c=6,h=9,w=11,k=4,kh=3,kw=1,sh=2,sw=1,pt=1,pb=0,pl=0,pr=2,dh=2,g=2,bias=0",
                            "deconv:n=2,c=6,h=5,k=4,r=3,stride=3,pad=1,outpad=2,g=2",
                            "avgpool:c=3,h=7,r=3,stride=2,pad=1,ceil=1,include_pad=0",
@@ -148,7 +176,11 @@ int main(void)
             }
         }
     }
+}
 
+/* bad key=value input: one line that says what is wrong */
+static void test_kv_errors(void)
+{
     /* bad input: one line, says what is wrong */
     bad("", "empty");
     bad("conv3x4", "unknown layer");
@@ -179,6 +211,11 @@ int main(void)
     bad("fc:c=4", "k= is required");
     bad("foo:c=1", "unknown op");
     bad("c=3,h=5", "op prefix");
+}
+
+/* bad benchdnn input, and the far padding benchdnn may derive */
+static void test_benchdnn_errors(void)
+{
     bad("mb1ic64", "required");
     bad("mb1ic64ih56oc64kh3xx5", "unexpected");
     bad("mb1ic64ih56oc64kh3ih5", "repeats");
@@ -187,8 +224,11 @@ int main(void)
     CHECK_EQ_I64(P("mb1ic64ih56oc64oh57kh3ph1").pb, 2); /* benchdnn derives the far padding */
     bad("mb0ic64ih56oc64kh3", "positive");
     bad("ic64ih56oc64kh99", "no output");
+}
 
-    /* benchdnn batch files shipped with the bench suites */
+/* benchdnn batch files shipped with the bench suites */
+static void test_batch_suites(void)
+{
     char path[4096], err[512];
     const char *src = getenv("NNB_SOURCE_DIR");
     int count = 0;
@@ -199,6 +239,13 @@ int main(void)
     snprintf(path, sizeof path, "%s/bench/suites/shapes_mobilenet_dw.txt", src ? src : ".");
     CHECK(nnb_spec_read_batch(path, count_cb, &count, err, sizeof err) == 0);
     CHECK_EQ_I64(count, 9);
+}
+
+/* batch knobs (--deconv, --mb), comments, and the errors a batch file can have */
+static void test_batch_knobs_and_errors(void)
+{
+    char err[512];
+    int count = 0;
     /* knobs: --deconv switches the driver, --mb overrides the batch */
     char tmpl[] = "/tmp/nnb_batch_XXXXXX";
     int fd = mkstemp(tmpl);
@@ -221,40 +268,58 @@ int main(void)
     CHECK(nnb_spec_read_batch(tmpl, count_cb, &count, err, sizeof err) == -1);
     unlink(tmpl);
     CHECK(nnb_spec_read_batch("/nonexistent/batch", count_cb, &count, err, sizeof err) == -1);
-    /* robustness: random strings over the descriptor alphabet, and mutations
-     * of valid descriptors, either parse to a finalized layer or fail with one
-     * non-empty line; never crash (run under ASan/UBSan in CI) */
-    static const char alpha[] = "convdecfmaxpolgbinstkhwrd=:,_-\"0123456789mbicohswsamevalidgnxyz ";
+}
+
+/* xorshift64: the fixed pseudo-random sequence the robustness case replays */
+static uint64_t xorshift64(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static const char fuzz_alphabet[] = "convdecfmaxpolgbinstkhwrd=:,_-\"0123456789mbicohswsamevalidgnxyz ";
+
+/* Case i of the robustness run into buf (at least 96 bytes): odd cases are
+ * random strings over the descriptor alphabet, even ones a valid seed with
+ * three characters flipped, deleted or duplicated. */
+static void fuzz_descriptor(int i, uint64_t *x, char *buf, size_t cap)
+{
     static const char *const seeds[] = {"conv:c=64,h=56,k=64,r=3,pad=1", "mb1ic64ih56oc64oh56kh3ph1n\"x\"",
                                         "deconv:mb1ic8ih5oc4oh15kh3sh3ph1", "maxpool:c=3,h=7,r=3,stride=2,ceil=1",
                                         "g32mb1ic32ih112oc32oh56kh3sh2ph1dh1"};
+    const size_t nalpha = sizeof fuzz_alphabet - 1;
+    size_t n;
+    xorshift64(x);
+    if (i % 2) {
+        n = (size_t)(*x % 60);
+        for (size_t j = 0; j < n; j++) buf[j] = fuzz_alphabet[xorshift64(x) % nalpha];
+    } else {
+        const char *sd = seeds[*x % 5];
+        n = strlen(sd);
+        memcpy(buf, sd, n);
+        for (int m = 0; m < 3; m++) { /* flip, delete or duplicate a character */
+            xorshift64(x);
+            size_t at = (size_t)(*x % (n ? n : 1));
+            if (*x & 0x100 && n) buf[at] = fuzz_alphabet[(*x >> 12) % nalpha];
+            else if (*x & 0x200 && n) { memmove(buf + at, buf + at + 1, n - at - 1); n--; }
+            else if (n + 1 < cap) { memmove(buf + at + 1, buf + at, n - at); n++; }
+        }
+    }
+    buf[n] = 0;
+}
+
+/* robustness: random strings over the descriptor alphabet, and mutations
+ * of valid descriptors, either parse to a finalized layer or fail with one
+ * non-empty line; never crash (run under ASan/UBSan in CI) */
+static void test_robustness(void)
+{
     uint64_t x = 0x9e3779b97f4a7c15ull;
     int accepted = 0;
     for (int i = 0; i < 20000; i++) {
         char buf[96];
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        size_t n;
-        if (i % 2) {
-            n = (size_t)(x % 60);
-            for (size_t j = 0; j < n; j++) {
-                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-                buf[j] = alpha[x % (sizeof alpha - 1)];
-            }
-        } else {
-            const char *sd = seeds[x % 5];
-            n = strlen(sd);
-            memcpy(buf, sd, n);
-            for (int m = 0; m < 3; m++) { /* flip, delete or duplicate a character */
-                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-                size_t at = (size_t)(x % (n ? n : 1));
-                if (x & 0x100 && n) buf[at] = alpha[(x >> 12) % (sizeof alpha - 1)];
-                else if (x & 0x200 && n) { memmove(buf + at, buf + at + 1, n - at - 1); n--; }
-                else if (n + 1 < sizeof buf) { memmove(buf + at + 1, buf + at, n - at); n++; }
-            }
-        }
-        buf[n] = 0;
+        fuzz_descriptor(i, &x, buf, sizeof buf);
         nnb_layer f;
         char err[512] = "";
         int r = nnb_spec_parse(buf, &f, err, sizeof err);
@@ -274,5 +339,20 @@ int main(void)
         }
     }
     printf("robustness: %d of 20000 random descriptors accepted\n", accepted);
+}
+
+int main(void)
+{
+    NNB_RUN(test_benchdnn_fields);
+    NNB_RUN(test_benchdnn_derivation);
+    NNB_RUN(test_deconv_derivation);
+    NNB_RUN(test_kv_syntax);
+    NNB_RUN(test_presets);
+    NNB_RUN(test_round_trips);
+    NNB_RUN(test_kv_errors);
+    NNB_RUN(test_benchdnn_errors);
+    NNB_RUN(test_batch_suites);
+    NNB_RUN(test_batch_knobs_and_errors);
+    NNB_RUN(test_robustness);
     return nnb_test_done("test_spec");
 }
