@@ -17,6 +17,7 @@ packages=(
   libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
+  python3-venv python3-pandas # scripts/make_venv.sh: the FLOPs tools over Debian's torch (torchstat needs pandas)
 )
 
 export DEBIAN_FRONTEND=noninteractive

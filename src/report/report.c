@@ -1,6 +1,7 @@
 /* Report writers. JSON keys and meanings are the contract in DESIGN.md;
  * more keys may be added, none renamed. */
 #include "report/report.h"
+#include "report/conventions.h"
 
 #include "ops/op.h"
 #include "machine/blas.h"
@@ -229,7 +230,8 @@ void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool a
         break;
     default:
         table_header(f, r);
-        if (!analytic_only) table_results(f, r);
+        if (analytic_only) nnb_report_conventions(f, r);
+        else table_results(f, r);
         fputc('\n', f);
         break;
     }
