@@ -56,13 +56,18 @@ fi
 /usr/bin/python3 -c 'import pandas' 2>/dev/null ||
   skip "torchstat needs Debian's python3-pandas (scripts/setup.sh installs it)"
 
+# remake it whole: only ever remove a directory that is a venv
+if [[ -e "$venv" && ! -f "$venv/pyvenv.cfg" ]]; then
+  echo "make_venv: $venv exists and is not a venv; not touching it" >&2
+  exit 1
+fi
 rm -rf "$venv"
 /usr/bin/python3 -m venv --system-site-packages "$venv" || skip "python3 -m venv failed (python3-venv missing?)"
 
 log="$venv/pip.log"
 if ! "$venv/bin/pip" install --no-deps --disable-pip-version-check --no-input --timeout 15 --retries 1 \
      "${pins[@]}" >"$log" 2>&1; then
-  reason=$(grep -m1 -iE 'connection|resolve|network|timed out|unreachable|No matching distribution' "$log")
+  reason=$(grep -m1 -oiE "(Failed to establish a new connection|Temporary failure in name resolution|Name or service not known|Network is unreachable|timed out|No matching distribution)[^')]*" "$log")
   rm -rf "$venv"
   [[ -n "$reason" ]] && skip "PyPI cannot be reached: $reason"
   echo "make_venv: pip install failed:" >&2
