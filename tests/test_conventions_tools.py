@@ -17,7 +17,6 @@ import logging
 import os
 import subprocess
 import sys
-import tempfile
 import warnings
 
 SRC = os.environ.get("NNB_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -134,14 +133,8 @@ RUNNERS = {"ptflops": run_ptflops, "thop": run_thop, "fvcore": run_fvcore}
 
 
 def nnbench_conventions(specs):
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write("\n".join(specs) + "\n")
-        batch = f.name
-    try:
-        r = subprocess.run([NNBENCH, "--batch", batch, "--analytic", "--format", "json"],
-                           capture_output=True, text=True)
-    finally:
-        os.unlink(batch)
+    r = subprocess.run([NNBENCH, "--batch", "/dev/stdin", "--analytic", "--format", "json"],
+                       input="\n".join(specs) + "\n", capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"nnbench --analytic failed: {r.stderr}")
     rows = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]

@@ -64,25 +64,29 @@ static void net_totals(const char *name, int64_t *params, int64_t *macs)
  * reachable): ptflops divides by the batch and counts pooling twice. */
 static void tools_as_measured(void)
 {
-    const char *conv = "conv:n=3,c=4,h=8,k=6,r=3,pad=1";
-    CHECK_NEAR(convention("ptflops", conv), 14208, 0);
-    CHECK_NEAR(convention("thop", conv), 41472, 0);
-    CHECK_NEAR(convention("fvcore", conv), 41472, 0);
-    CHECK_NEAR(convention("ptflops", "maxpool:n=1,c=4,h=6,r=2"), 288, 0);
-    CHECK_NEAR(convention("ptflops", "maxpool:n=3,c=4,h=6,r=2"), 576, 0);
-    CHECK_NEAR(convention("thop", "maxpool:n=3,c=4,h=6,r=2"), 0, 0);
-    CHECK_NEAR(convention("fvcore", "maxpool:n=3,c=4,h=6,r=2"), 0, 0);
-    const char *avg = "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1";
-    CHECK_NEAR(convention("ptflops", avg), 784, 0);
-    CHECK_NEAR(convention("thop", avg), 192, 0);
-    CHECK_NEAR(convention("fvcore", avg), 0, 0);
-    CHECK_NEAR(convention("ptflops", "bn:n=3,c=4,h=5"), 200, 0);
-    CHECK_NEAR(convention("thop", "bn:n=3,c=4,h=5"), 1200, 0);
-    CHECK_NEAR(convention("fvcore", "bn:n=3,c=4,h=5"), 600, 0);
-    const char *lstm = "lstm:n=3,c=10,k=20,h=3";
-    CHECK_NEAR(convention("ptflops", lstm), 8280, 0);
-    CHECK_NEAR(convention("thop", lstm), 24480, 0);
-    CHECK_NEAR(convention("fvcore", lstm), 0, 0);
+    static const struct {
+        const char *tool, *spec;
+        double value;
+    } measured[] = {
+        {"ptflops", "conv:n=3,c=4,h=8,k=6,r=3,pad=1", 14208},
+        {"thop", "conv:n=3,c=4,h=8,k=6,r=3,pad=1", 41472},
+        {"fvcore", "conv:n=3,c=4,h=8,k=6,r=3,pad=1", 41472},
+        {"ptflops", "maxpool:n=1,c=4,h=6,r=2", 288},
+        {"ptflops", "maxpool:n=3,c=4,h=6,r=2", 576},
+        {"thop", "maxpool:n=3,c=4,h=6,r=2", 0},
+        {"fvcore", "maxpool:n=3,c=4,h=6,r=2", 0},
+        {"ptflops", "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1", 784},
+        {"thop", "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1", 192},
+        {"fvcore", "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1", 0},
+        {"ptflops", "bn:n=3,c=4,h=5", 200},
+        {"thop", "bn:n=3,c=4,h=5", 1200},
+        {"fvcore", "bn:n=3,c=4,h=5", 600},
+        {"ptflops", "lstm:n=3,c=10,k=20,h=3", 8280},
+        {"thop", "lstm:n=3,c=10,k=20,h=3", 24480},
+        {"fvcore", "lstm:n=3,c=10,k=20,h=3", 0},
+    };
+    for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
+        CHECK_NEAR(convention(measured[i].tool, measured[i].spec), measured[i].value, 0);
     /* each convention names the version it models */
     size_t n;
     const nnb_convention *c = nnb_conventions(&n);
