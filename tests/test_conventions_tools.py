@@ -5,7 +5,8 @@ modules that match nnbench layers (conv with groups, dilation, stride,
 padding, bias on and off; deconv with output padding; fc; max and average
 pooling; batch norm; LSTM; embedding), at batch 1 and 3, and compares each
 tool's number with the "conventions" object of `nnbench --analytic --format
-json`. The tools count in integers, so equality is exact. Also checks that
+json` (and torchinfo's parameter count with `params`). The tools count in
+integers, so equality is exact. Also checks that
 the venv holds the versions the --analytic table says it models.
 
 Skips (exit 77, with the reason) where the venv cannot be made: no Debian
@@ -56,6 +57,7 @@ logging.disable(logging.CRITICAL)
 from fvcore.nn import FlopCountAnalysis  # noqa: E402
 from ptflops import get_model_complexity_info  # noqa: E402
 from thop import profile  # noqa: E402
+from torchinfo import summary  # noqa: E402
 
 
 def conv(c, k, r, **kw):
@@ -140,7 +142,7 @@ def nnbench_conventions(specs):
     rows = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
     if len(rows) != len(specs):
         raise SystemExit(f"expected {len(specs)} records, got {len(rows)}")
-    return [row["analytic"]["conventions"] for row in rows]
+    return [row["analytic"] for row in rows]
 
 
 def check_versions():
@@ -159,11 +161,16 @@ def check_versions():
 def main():
     torch.manual_seed(0)
     jobs = [(spec, make, shape(n), n) for spec, make, shape in CASES for n in BATCHES]
-    conventions = nnbench_conventions([f"{spec},n={n}" for spec, _, _, n in jobs])
+    analytic = nnbench_conventions([f"{spec},n={n}" for spec, _, _, n in jobs])
     failed = check_versions()
     compared = 0
-    for (spec, make, shape, n), conv_values in zip(jobs, conventions):
+    for (spec, make, shape, n), a in zip(jobs, analytic):
         x = make_input(spec, shape)
+        params = summary(make(), input_data=x, verbose=0).total_params
+        if params != a["params"]:
+            print(f"FAIL torchinfo {version('torchinfo')} params on {spec},n={n}: {params}, nnbench {a['params']}")
+            failed += 1
+        conv_values = a["conventions"]
         for tool, run in RUNNERS.items():
             got = run(make, x)
             want = conv_values.get(tool)
@@ -172,8 +179,8 @@ def main():
                 print(f"FAIL {tool} {version(TOOLS[tool])} on {spec},n={n}: tool reports {got}, "
                       f"nnbench's convention {want}")
                 failed += 1
-    print(f"{compared} tool x layer figures compared (ptflops {version('ptflops')}, thop {version('thop')}, "
-          f"fvcore {version('fvcore')}, torch {torch.__version__}); {failed} failed")
+    print(f"{compared} tool x layer figures and {len(jobs)} parameter counts compared (ptflops {version('ptflops')}, thop {version('thop')}, "
+          f"fvcore {version('fvcore')}, torchinfo {version('torchinfo')}, torch {torch.__version__}); {failed} failed")
     return 1 if failed else 0
 
 
