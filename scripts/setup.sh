@@ -20,6 +20,7 @@ packages=(
   python3-jsonschema          # tests/test_schema.py checks every record against docs/schema.json
   universal-ctags             # tests/test_code_shape.py: function lengths
   clang libclang-rt-14-dev    # bench/fuzz.sh: libFuzzer targets
+  python3-venv python3-pandas # scripts/make_venv.sh: the FLOPs tools over Debian's torch (torchstat needs pandas)
 )
 
 export DEBIAN_FRONTEND=noninteractive

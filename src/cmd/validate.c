@@ -127,7 +127,7 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
 
     printf("  executed FLOPs (valgrind):");
     for (int k = 0; k < nk; k++) printf("  %s %.0f", ks[k]->name, exec[k]);
-    printf("\n  %-15s %14s", "formula", "value");
+    printf("\n  %-25s %14s", "formula (as modelled)", "value");
     for (int k = 0; k < nk; k++) printf("  %-18s", ks[k]->name);
     printf("\n");
 
@@ -140,13 +140,13 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
         const char *name;
         double v;
         if (f < nconv) {
-            name = conv[f].name;
+            name = conv[f].models;
             v = conv[f].flops(&l, &a);
         } else {
             name = "nnbench-valid";
             v = valid;
         }
-        printf("  %-15s ", name);
+        printf("  %-25s ", name);
         if (v < 0) printf("%14s", "n/a");
         else printf("%14.0f", v);
         for (int k = 0; k < nk; k++) {

@@ -216,6 +216,25 @@ static void csv_row(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     fputc('\n', f);
 }
 
+/* --analytic: what each other tool (at the version modelled) and each seed
+ * reports as FLOPs for the layer; nnbench's own is the FLOPs line above. */
+static void table_conventions(FILE *f, const nnb_layer_report *r)
+{
+    size_t n;
+    const nnb_convention *cv = nnb_conventions(&n);
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(cv[i].name, "nnbench") == 0) continue;
+        double v = cv[i].flops(&r->layer, &r->analytic);
+        if (v < 0) continue;
+        char num[48];
+        if (v == floor(v) && v < 9.2e18) nnb_fmt_count((int64_t)v, num, sizeof num);
+        else snprintf(num, sizeof num, "%.2f", v);
+        fprintf(f, "%-9s %-25s %14s  %s\n", first ? "tools" : "", cv[i].models, num, cv[i].what);
+        first = false;
+    }
+}
+
 void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool analytic_only)
 {
     switch (fmt) {
@@ -229,7 +248,8 @@ void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool a
         break;
     default:
         table_header(f, r);
-        if (!analytic_only) table_results(f, r);
+        if (analytic_only) table_conventions(f, r);
+        else table_results(f, r);
         fputc('\n', f);
         break;
     }
