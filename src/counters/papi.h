@@ -88,8 +88,9 @@ extern const nnb_papi_loop nnb_papi_builtin_proofs[3];
 void nnb_papi_init_failure(int rc, int header_version, char *why, size_t len);
 
 /* Why perf_event cannot count here, one line with the fix: a
- * perf_event_paranoid of 3 (PAPI <= 7.2 refuses at 3, whatever the machine)
- * is named before any virtual-machine guess. paranoid < -1: unreadable. */
+ * perf_event_paranoid of 3 or more (PAPI 7.0-7.2 disables perf_event there,
+ * on any machine, even as root) is named before any virtual-machine guess.
+ * paranoid < -1: unreadable. */
 void nnb_papi_pmu_diagnosis(const char *disabled_reason, int paranoid, bool virtualized,
                             const char *vm_vendor, char *why, size_t len);
 int nnb_papi_read_paranoid(void);

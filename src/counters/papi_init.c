@@ -45,8 +45,9 @@ void nnb_papi_pmu_diagnosis(const char *disabled_reason, int paranoid, bool virt
     const char *said = disabled_reason && disabled_reason[0] ? disabled_reason : "no reason given";
     if (paranoid >= 3)
         snprintf(why, len,
-                 "PMU not usable: kernel.perf_event_paranoid is %d and PAPI <= 7.2 refuses perf_event at 3 on any "
-                 "machine; fix: sysctl kernel.perf_event_paranoid=2 (0 for DRAM/uncore events) (PAPI: %.120s)",
+                 "PMU not usable: kernel.perf_event_paranoid is %d and PAPI (7.0-7.2) disables perf_event at 3 or "
+                 "more, even as root; fix: sysctl kernel.perf_event_paranoid=2 (0 for DRAM/uncore events) (PAPI: "
+                 "%.120s)",
                  paranoid, said);
     else if (virtualized)
         snprintf(why, len,
