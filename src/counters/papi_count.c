@@ -106,11 +106,13 @@ int nnb_papi_count_threads(const char *const *names, int n, int nthreads, const 
         return -1;
     }
     memset(vals, 0, sizeof *vals * (size_t)T * (size_t)n);
-    omp_set_num_threads(T);
+    int caller_threads = omp_get_max_threads();
+    omp_set_num_threads(T); /* the kernel's team is the counting team */
     if (w->prepare) w->prepare(w->arg);
     team_start(&ts);
     if (!ts.failed_rc) w->run(w->arg);
     int moved = team_stop(&ts, vals);
+    omp_set_num_threads(caller_threads);
     free(ts.es);
     free(ts.tid);
     if (ts.failed_rc) {
