@@ -243,10 +243,14 @@ static void kernel_prepare(void *a)
     nnb_evict_caches();
 }
 
+/* The kernel on rq->threads threads, in per-thread and uncore runs alike. */
 static void kernel_run(void *a)
 {
     const nnb_count_request *rq = a;
+    int caller_threads = omp_get_max_threads();
+    omp_set_num_threads(rq->threads > 0 ? rq->threads : 1);
     rq->kernel->run(rq->layer, rq->t, rq->ws);
+    omp_set_num_threads(caller_threads);
 }
 
 static double line_bytes(int level)
