@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <papi.h>
 
@@ -324,7 +325,9 @@ static void write_note(nnb_counts *out, int runs)
     if (!out->have_dram) {
         int paranoid = nnb_papi_read_paranoid();
         snprintf(dram, sizeof dram, "; DRAM bytes unavailable: %.180s%s", uncore_why,
-                 desc->dram.per_socket && paranoid > 0 ? " (uncore needs kernel.perf_event_paranoid <= 0)" : "");
+                 desc->dram.per_socket && paranoid > 0 && geteuid() != 0
+                     ? " (uncore events are CPU-wide: kernel.perf_event_paranoid must be <= 0, or run as root)"
+                     : "");
     }
     snprintf(out->note, sizeof out->note, "%s; cold caches; %d kernel run%s (event groups, no multiplexing)%s%s%s%s%.120s%s",
              desc->label, runs, runs > 1 ? "s" : "", out->have_fp_split ? "" : "; no sp/dp split",
