@@ -3,7 +3,11 @@ oneDNN's tests/benchdnn/conv/conv_aux.cpp (str2desc), deconv_aux.cpp,
 common.cpp (sanitize_desc) and conv.hpp/deconv.hpp (init_pad_r), commit
 515bfba6 (copies in shared/reference/benchdnn/src). Used as the oracle for
 nnbench's reading of the benchdnn corpus."""
+import glob
+import json
+import os
 import re
+import subprocess
 
 FIELDS = ["g", "mb", "ic", "id", "ih", "iw", "oc", "od", "oh", "ow",
           "kd", "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw"]
@@ -28,7 +32,7 @@ def str2desc(s, deconv=False):
             if s.startswith(f, i):
                 ok = True
                 i += len(f)
-                m = re.match(r"[ \t\n\v\f\r]*[+-]?\d+", s[i:])
+                m = re.match(r"[ \t\n\v\f\r]*[+-]?[0-9]+", s[i:])  # strtol
                 if not m:
                     raise DescError("no value for " + f)
                 d[f] = int(m.group(0))
@@ -149,3 +153,97 @@ def macs(d, deconv=False):
     if deconv:
         return d["mb"] * d["ic"] * (d["oc"] // g) * taps * d["id"] * d["ih"] * d["iw"]
     return d["mb"] * d["oc"] * (d["ic"] // g) * taps * d["od"] * d["oh"] * d["ow"]
+
+
+def axis_pairs(n_iter, bound, k, s, p, dil):
+    """Pairs (o, r), 0 <= o < n_iter, 0 <= r < k, with 0 <= o*s - p + r*(dil+1)
+    < bound: the taps count_ops (conv_aux.cpp, deconv_aux.cpp) counts along
+    one axis, tap by tap."""
+    total = 0
+    for r in range(k):
+        off = r * (dil + 1) - p
+        lo = max(0, -(off // s))            # first o with o*s + off >= 0
+        hi = min(n_iter, -((off - bound) // s))  # first o with o*s + off >= bound
+        total += max(0, hi - lo)
+    return total
+
+
+def valid_macs(d, deconv=False):
+    """benchdnn's count_ops / 2: MACs over the taps that read the input."""
+    v = 1
+    for x in "hw":
+        if deconv:
+            v *= axis_pairs(d["i" + x], d["o" + x], d["k" + x], d["s" + x], d["p" + x], d["d" + x])
+        else:
+            v *= axis_pairs(d["o" + x], d["i" + x], d["k" + x], d["s" + x], d["p" + x], d["d" + x])
+    g = d["g"]
+    return d["mb"] * (d["ic"] * (d["oc"] // g) if deconv else d["oc"] * (d["ic"] // g)) * v
+
+
+def batch_tokens(text):
+    """benchdnn's batch() (common.cpp): (token, line) pairs; '#' at a token's
+    start drops the rest of the line; a token ending in '\\' joins the next."""
+    out, cont = [], False
+    for lineno, line in enumerate(text.split("\n"), 1):
+        for tok in line.split():
+            if tok.startswith("#"):
+                break
+            if cont:
+                prev, at = out.pop()
+                tok, lineno_tok = prev + tok, at
+            else:
+                lineno_tok = lineno
+            cont = tok.endswith("\\")
+            if cont:
+                if len(tok) == 1:
+                    continue
+                tok = tok[:-1]
+            out.append((tok, lineno_tok))
+    return out
+
+
+def corpus_files(root):
+    """(driver, path) of every shapes_* file under root/{conv,deconv}."""
+    return [(drv, f) for drv in ("conv", "deconv") for f in sorted(glob.glob(os.path.join(root, drv, "shapes_*")))]
+
+
+def read_with_nnbench(nnbench, drv, path):
+    """nnbench --analytic --format json over one batch file: (layer records,
+    skipped records), each in file order."""
+    r = subprocess.run([nnbench, "--analytic", "--format", "json", "--" + drv, "--batch", path],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{path}: exit {r.returncode}: {r.stderr.strip()}")
+    layers, skipped = [], []
+    for line in r.stdout.splitlines():
+        rec = json.loads(line)
+        (skipped if "skipped" in rec else layers).append(rec)
+    return layers, skipped
+
+
+def corpus(nnbench, root):
+    """Every descriptor of the corpus with benchdnn's reading and nnbench's:
+    yields (driver, path, line, token, desc, class, record) where record is
+    nnbench's layer record (or its skipped record for class '3d')."""
+    for drv, path in corpus_files(root):
+        toks = [(t, n) for t, n in batch_tokens(open(path).read()) if not t.startswith("--")]
+        if not toks:  # e.g. shapes_fastrcnn_p3, all comments: nothing to run is an error
+            r = subprocess.run([nnbench, "--analytic", "--batch", path], capture_output=True, text=True)
+            if r.returncode != 2 or "no layer descriptors" not in r.stderr:
+                raise RuntimeError(f"{path}: no descriptors, but nnbench exit {r.returncode}: {r.stderr}")
+            continue
+        layers, skipped = read_with_nnbench(nnbench, drv, path)
+        li = si = 0
+        for tok, n in toks:
+            d = str2desc(tok, drv == "deconv")
+            c = problem_class(d)
+            if c == "3d":
+                rec = skipped[si] if si < len(skipped) else None
+                si += 1
+            else:
+                rec = layers[li] if li < len(layers) else None
+                li += 1
+            yield drv, path, n, tok, d, c, rec
+        if li != len(layers) or si != len(skipped):
+            raise RuntimeError(f"{path}: nnbench gave {len(layers)} layers and {len(skipped)} skips, "
+                               f"benchdnn's rules {li} and {si}")

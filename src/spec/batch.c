@@ -260,9 +260,7 @@ int nnb_spec_read_batch(const char *path, const nnb_spec_knobs *k, nnb_batch_sin
     else nnb_spec_knobs_init(&b.k);
     sink->layers = sink->skipped = sink->skipped_3d = 0;
     if (run_file(&b, path, false)) return -1;
+    /* only skipped descriptors is not an error: the caller reports them */
     if (sink->layers == 0 && sink->skipped == 0) return nnb_errf(err, len, "%s: no layer descriptors in batch file", path);
-    if (sink->layers == 0)
-        return nnb_errf(err, len, "%s: nothing nnbench can run: all %zu descriptors are unsupported", path,
-                        sink->skipped);
     return 0;
 }
