@@ -232,7 +232,6 @@ static int descriptor(batch_run *b, const char *path, int line, const char *tok)
             return nnb_errf(b->err, b->len, "%s: could not record the skipped descriptor", where);
         return 0;
     }
-    if (r && e[0] == 0) return nnb_errf(b->err, b->len, "%s:%d: '%.200s' could not be kept", path, line, tok);
     if (r) return nnb_errf(b->err, b->len, "%s:%d: %s", path, line, e);
     return 0;
 }

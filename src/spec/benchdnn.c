@@ -252,9 +252,14 @@ int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err,
     return nnb_spec_read_benchdnn(str, op, 0, l, err, len);
 }
 
+/* a field name and what strtol would read as its value */
 bool nnb_spec_looks_benchdnn(const char *s)
 {
-    for (int f = 0; f < NF; f++)
-        if (strncmp(s, field_names[f], strlen(field_names[f])) == 0) return true;
+    for (int f = 0; f < NF; f++) {
+        size_t n = strlen(field_names[f]);
+        if (strncmp(s, field_names[f], n) == 0 &&
+            (isdigit((unsigned char)s[n]) || isspace((unsigned char)s[n]) || s[n] == '+' || s[n] == '-'))
+            return true;
+    }
     return false;
 }

@@ -119,8 +119,8 @@ int nnb_spec_each(const char *s, const nnb_spec_knobs *k, nnb_layer_fn fn, void 
         char canon[512];
         if (changed && nnb_spec_format_kv(&l, canon, sizeof canon))
             return nnb_errf(err, len, "descriptor '%s': canonical form too long", s);
-        r = fn(&l, changed ? canon : s, ctx);
-        if (r) return r;
+        if (fn(&l, changed ? canon : s, ctx))
+            return nnb_errf(err, len, "descriptor '%s': the layer could not be kept (out of memory?)", s);
     }
     return 0;
 }

@@ -21,7 +21,7 @@ const nnb_op_info *nnb_spec_prefix_op(const char *s);
 /* The driver an unprefixed benchdnn string belongs to (benchdnn's default). */
 #define NNB_SPEC_DEFAULT_DRIVER "conv"
 
-/* Starts with a benchdnn field name (g, mb, ic, ih, ..., dw): read as benchdnn. */
+/* Starts with a benchdnn field and its value (g2, mb1, ic 3, ...): read as benchdnn. */
 bool nnb_spec_looks_benchdnn(const char *s);
 
 #endif
