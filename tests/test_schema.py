@@ -180,7 +180,7 @@ def record_type(r):
         return "kernel_run_record"
     if "layer" in r:
         return "analytic_record"
-    for key, name in (("summary", "model_summary_record"), ("topo", "topo_record"),
+    for key, name in (("summary", "model_summary_record"), ("skipped", "skipped_record"), ("topo", "topo_record"),
                       ("header", "results_header_record"), ("roofline", "roofline_record")):
         if key in r:
             return name
@@ -286,6 +286,10 @@ def collect(env, tmp, counted):
         recs += records(["--layer", spec, "--analytic", "--format", "json"], env, f"{spec} --analytic")
     recs += records(["--batch", os.path.join(SRC, "bench/suites/shapes_mobilenet_dw.txt"), "--analytic",
                      "--format", "json"], env, "--batch --analytic")
+    mixed = os.path.join(tmp, "mixed_2d_3d.txt")  # a 3-D descriptor is skipped, not an error
+    with open(mixed, "w") as f:
+        f.write("mb1ic8ih6oc4kh3ph1\nmb1ic8id6ih6iw6oc4kd3kh3kw3\n")
+    recs += records(["--batch", mixed, "--analytic", "--format", "json"], env, "--batch with a 3-D descriptor")
     topo = records(["topo", "--format", "json"], env, "topo")
     quick = records(["roofline", "--quick", "--threads", "1", "--format", "json"], env, "roofline --quick")
     recs += topo + quick
@@ -410,7 +414,8 @@ def main():
         recs = collect(env, tmp, counted)
         seen = check_records(schema, recs)
         kinds = {record_type(r) for _, r in recs}
-        for kind in ("analytic_record", "kernel_run_record", "model_summary_record", "topo_record", "roofline_record"):
+        for kind in ("analytic_record", "kernel_run_record", "model_summary_record", "skipped_record", "topo_record",
+                     "roofline_record"):
             if kind not in kinds:
                 fail(f"no {kind} among the outputs")
         unexercised = () if have_valgrind else COUNTED_KEYS

@@ -18,6 +18,7 @@
 #include "net/nets.h"
 #include "report/report.h"
 #include "spec/spec.h"
+#include "cmd/skipped.h"
 #include "util/atomic_file.h"
 
 static void usage(FILE *f)
@@ -29,6 +30,8 @@ static void usage(FILE *f)
           "SPEC is a preset (--list), a oneDNN benchdnn string (mb1ic64ih56oc64oh56kh3ph1,\n"
           "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
           "\n"
+          "  --conv, --deconv      the benchdnn driver of unprefixed benchdnn strings (default conv)\n"
+          "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own)\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
@@ -92,6 +95,7 @@ typedef struct {
     nnb_layer *v;
     char (*line)[256];
     size_t n, cap;
+    nnb_skipped skipped; /* --batch: unsupported descriptors */
 } layer_list;
 
 static int push_layer(const nnb_layer *l, const char *line, void *ctx)
@@ -118,7 +122,8 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
+           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
+           O_CONV, O_DECONV, O_MB };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -131,6 +136,8 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
         {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"conv", no_argument, 0, O_CONV},             {"deconv", no_argument, 0, O_DECONV},
+        {"mb", required_argument, 0, O_MB},
         {0, 0, 0, 0},
     };
     nnb_measure_opts *m = &o->run.measure;
@@ -179,6 +186,16 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_PLOT: o->observe.plot_file = optarg; break;
         case O_OUT: o->out_file = optarg; break;
         case O_LIST: o->list = true; break;
+        case O_CONV: case O_DECONV:
+            o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
+            o->knobs_given = true;
+            break;
+        case O_MB: {
+            char e[256];
+            if (!*optarg || nnb_spec_knobs_mb(&o->knobs, optarg, e, sizeof e)) return bad("%s", *optarg ? e : "--mb needs a value");
+            o->knobs_given = true;
+            break;
+        }
         case O_LIST_KERNELS: o->list_kernels = true; break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
@@ -200,12 +217,13 @@ static int load_layers(const nnb_options *o, layer_list *ll)
 {
     char err[1024] = "";
     if (o->layer_spec) {
-        nnb_layer l;
-        if (nnb_spec_parse(o->layer_spec, &l, err, sizeof err)) return bad("%s", err);
-        push_layer(&l, o->layer_spec, ll);
+        if (nnb_spec_each(o->layer_spec, &o->knobs, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else if (o->batch_file) {
-        if (nnb_spec_read_batch(o->batch_file, push_layer, ll, err, sizeof err)) return bad("%s", err);
+        nnb_batch_sink sink = {push_layer, ll, nnb_skipped_push, &ll->skipped, 0, 0, 0};
+        if (nnb_spec_read_batch(o->batch_file, &o->knobs, &sink, err, sizeof err)) return bad("%s", err);
+        nnb_skipped_summary(&ll->skipped, sink.skipped_3d, sink.layers);
     } else {
+        if (o->knobs_given) return bad("%s", "--conv, --deconv and --mb apply to --layer and --batch, not --model");
         const nnb_net *net = nnb_net_find(o->model_name);
         if (!net) return bad("unknown model '%s' (see --list)", o->model_name);
         for (const char *const *s = net->layers; *s; s++) {
@@ -253,6 +271,7 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         fflush(out);
         nnb_layer_report_free(&rep);
     }
+    if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
@@ -293,6 +312,7 @@ int nnb_cli_main(int argc, char **argv)
     nnb_options o;
     memset(&o, 0, sizeof o);
     nnb_run_opts_defaults(&o.run);
+    nnb_spec_knobs_init(&o.knobs);
     o.run.threads = 0; /* all cores, unless --threads */
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0) return rc;
@@ -318,5 +338,6 @@ int nnb_cli_main(int argc, char **argv)
     nnb_observer_free(&obs);
     free(ll.v);
     free(ll.line);
+    nnb_skipped_free(&ll.skipped);
     return rc;
 }
