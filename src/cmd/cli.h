@@ -20,6 +20,9 @@ typedef struct nnb_options {
     bool list, list_kernels;  /* --list, --list-kernels */
     nnb_run_opts run;         /* --kernels, --check, --time-prepare, --threads (0: all cores), --reps ..., --dump */
     nnb_observe_opts observe; /* --counters, --plot */
+    int shard_i, shard_n;     /* --shard I/N; 0/0: the whole run */
+    int argc;                 /* the command line, for the results header */
+    char **argv;
 } nnb_options;
 
 /* Runs `nnbench [options]`; returns the process exit code. */

@@ -6,10 +6,19 @@
 
 #include "machine/blas.h"
 #include "results/json.h"
+#include "util/util.h"
 
 const char *nnb_check_name(nnb_check c)
 {
     return c == NNB_CHECK_PASS ? "pass" : c == NNB_CHECK_FAIL ? "fail" : "skip";
+}
+
+void nnb_result_note_blas(nnb_result *x)
+{
+    const nnb_blas_info *blas = nnb_blas_info_get();
+    nnb_copy_str(x->blas_core, sizeof x->blas_core, blas->core);
+    nnb_copy_str(x->blas_config, sizeof x->blas_config, blas->config);
+    nnb_copy_str(x->blas_remedy, sizeof x->blas_remedy, blas->weaker ? blas->remedy : "");
 }
 
 void nnb_json_layer_object(FILE *f, const nnb_layer_report *r)
@@ -97,11 +106,14 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         nnb_json_str(f, x->impl);
         fputc(',', f);
     }
-    const nnb_blas_info *blas = nnb_blas_info_get();
     fputs("\"openblas\":{\"core\":", f);
-    nnb_json_str(f, blas->core);
+    nnb_json_str(f, x->blas_core);
     fputs(",\"config\":", f);
-    nnb_json_str(f, blas->config);
+    nnb_json_str(f, x->blas_config);
+    if (x->blas_remedy[0]) {
+        fputs(",\"remedy\":", f);
+        nnb_json_str(f, x->blas_remedy);
+    }
     fputs("},\"cores\":\"", f);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
