@@ -181,12 +181,17 @@ static int read_record(const nnb_rk_where *w, json_t *rec, nnb_results_file *f)
 /* One line of the file: its end, its length, then the JSON. */
 static int read_line(const nnb_rk_where *w, const char *line, ssize_t n, nnb_results_file *f)
 {
-    if (line[n - 1] != '\n') return nnb_rk_fail(w, "truncated record (the line does not end)");
     if (n > MAX_LINE_BYTES) return nnb_rk_fail(w, "line longer than %d bytes: not an nnbench record", MAX_LINE_BYTES);
+    /* a record cut short (the writer ends every line); other text falls to the JSON error */
+    if (line[n - 1] != '\n' && line[0] == '{') return nnb_rk_fail(w, "truncated record (the last line does not end)");
     if (n == 1) return nnb_rk_fail(w, "empty line");
     json_error_t je;
     json_t *rec = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je);
     if (!rec) return nnb_rk_fail(w, "not JSON: %s (column %d)", je.text, je.column);
+    if (line[n - 1] != '\n') {
+        json_decref(rec);
+        return nnb_rk_fail(w, "the last line does not end: a truncated file");
+    }
     int rc = read_record(w, rec, f);
     json_decref(rec);
     return rc;

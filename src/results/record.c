@@ -4,21 +4,11 @@
 
 #include <inttypes.h>
 
-#include "machine/blas.h"
 #include "results/json.h"
-#include "util/util.h"
 
 const char *nnb_check_name(nnb_check c)
 {
     return c == NNB_CHECK_PASS ? "pass" : c == NNB_CHECK_FAIL ? "fail" : "skip";
-}
-
-void nnb_result_note_blas(nnb_result *x)
-{
-    const nnb_blas_info *blas = nnb_blas_info_get();
-    nnb_copy_str(x->blas_core, sizeof x->blas_core, blas->core);
-    nnb_copy_str(x->blas_config, sizeof x->blas_config, blas->config);
-    nnb_copy_str(x->blas_remedy, sizeof x->blas_remedy, blas->weaker ? blas->remedy : "");
 }
 
 void nnb_json_layer_object(FILE *f, const nnb_layer_report *r)

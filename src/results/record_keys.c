@@ -19,6 +19,10 @@ int nnb_rk_fail(const nnb_rk_where *w, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* the message quotes the file (a key's value, the parser's token): its
+     * control bytes would break the one line */
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
     if (w->err && w->len) snprintf(w->err, w->len, "%s:%ld: %s", w->name, w->line, msg);
     return -1;
 }
