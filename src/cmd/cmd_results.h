@@ -7,6 +7,8 @@
 #define NNBENCH_CMD_RESULTS_H
 
 int nnb_report_main(int argc, char **argv);
+/* "nnbench CMD: " and msg (one %s: arg) on stderr; returns 2. */
+int nnb_results_cmd_bad(const char *cmd, const char *msg, const char *arg);
 int nnb_compare_main(int argc, char **argv);
 
 #endif

@@ -23,13 +23,7 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad(const char *msg, const char *arg)
-{
-    fprintf(stderr, "nnbench compare: ");
-    fprintf(stderr, msg, arg);
-    fputc('\n', stderr);
-    return 2;
-}
+static int bad(const char *msg, const char *arg) { return nnb_results_cmd_bad("compare", msg, arg); }
 
 int nnb_compare_main(int argc, char **argv)
 {

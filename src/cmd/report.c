@@ -23,13 +23,15 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad(const char *msg, const char *arg)
+int nnb_results_cmd_bad(const char *cmd, const char *msg, const char *arg)
 {
-    fprintf(stderr, "nnbench report: ");
+    fprintf(stderr, "nnbench %s: ", cmd);
     fprintf(stderr, msg, arg);
     fputc('\n', stderr);
     return 2;
 }
+
+static int bad(const char *msg, const char *arg) { return nnb_results_cmd_bad("report", msg, arg); }
 
 /* --format's value into *fmt; -1 when it is none of them. */
 static int parse_format(const char *v, nnb_format *fmt)
