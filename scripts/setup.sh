@@ -15,6 +15,7 @@ packages=(
   libhwloc-dev hwloc          # topology and thread binding
   libzydis-dev                # x86 decoder for the valgrind counter backend
   libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)
+  libjansson-dev              # strict JSON parser: the stored-results reader (nnbench report, compare)
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
   python3-jsonschema          # tests/test_schema.py checks every record against docs/schema.json

@@ -301,6 +301,13 @@ def collect(env, tmp, counted):
         if not all("roofline" in r for _, r in placed):
             fail("the synthesised ceilings cache was not used: no roofline placement (cache format changed?)")
         recs += placed + file_record(plot, "--plot FILE.json")
+        stored = os.path.join(tmp, "stored.jsonl")  # --out: the results header, then the run's records
+        run(["--layer", small, "--counters", "none", "--kernels", "fast", "--out", stored] + RUN_OPTS, env)
+        try:
+            with open(stored) as f:
+                recs += [(f"--out file line {i + 1}", json.loads(ln)) for i, ln in enumerate(f.read().splitlines())]
+        except (OSError, ValueError) as e:
+            fail(f"--out file: {e}")
         # layer.json is a layer object alone: checked as the layer of an analytic record
         recs += [(w, {"schema": "nnbench/1", "layer": r, "analytic": placed[0][1]["analytic"]})
                  for w, r in file_record(os.path.join(dump, "layer.json"), "--dump DIR/layer.json") if placed]
@@ -415,7 +422,7 @@ def main():
         seen = check_records(schema, recs)
         kinds = {record_type(r) for _, r in recs}
         for kind in ("analytic_record", "kernel_run_record", "model_summary_record", "skipped_record", "topo_record",
-                     "roofline_record"):
+                     "roofline_record", "results_header_record"):
             if kind not in kinds:
                 fail(f"no {kind} among the outputs")
         unexercised = () if have_valgrind else COUNTED_KEYS

@@ -1,8 +1,8 @@
 /* The result record: one layer, its analytic model and what each kernel
- * measured. Live runs fill it (the harness) and the report renders it; a
- * reader of stored results files is meant to fill the same type, so that a
- * stored run and a live one render through the same code. Fields are only
- * ever added. */
+ * measured. Live runs fill it (the harness), the reader of stored results
+ * files (src/results/reader.h) fills the same type, and the report renders
+ * it: a stored run and a live one render through the same code. Fields are
+ * only ever added. */
 #ifndef NNBENCH_RESULTS_H
 #define NNBENCH_RESULTS_H
 
@@ -43,6 +43,11 @@ typedef struct nnb_result {
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;
     char bound[32];
+    /* the BLAS the run used (machine/blas.h), kept with the record so that a
+     * stored run renders as it did live, on any machine */
+    char blas_core[64];
+    char blas_config[256];
+    char blas_remedy[96];        /* "" unless that core was weaker than the CPU, e.g. "OPENBLAS_CORETYPE=Haswell" */
 } nnb_result;
 
 /* A layer together with everything the report prints about it. */

@@ -23,6 +23,9 @@ typedef struct nnb_options {
     nnb_observe_opts observe; /* --counters, --plot */
     nnb_spec_knobs knobs;     /* --conv/--deconv, --mb=LIST: benchdnn's knobs for --layer and --batch */
     bool knobs_given;
+    int shard_i, shard_n;     /* --shard I/N; 0/0: the whole run */
+    int argc;                 /* the command line, for the results header */
+    char **argv;
 } nnb_options;
 
 /* Runs `nnbench [options]`; returns the process exit code. */

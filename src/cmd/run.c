@@ -17,6 +17,8 @@
 #include "harness/observe.h"
 #include "net/nets.h"
 #include "report/report.h"
+#include "results/header.h"
+#include "results/shard.h"
 #include "spec/spec.h"
 #include "cmd/skipped.h"
 #include "util/atomic_file.h"
@@ -25,7 +27,7 @@ static void usage(FILE *f)
 {
     fputs("usage: nnbench --layer SPEC [options]\n"
           "       nnbench --batch FILE | --model NAME [options]\n"
-          "       nnbench topo | roofline | validate [options]   (each takes --help)\n"
+          "       nnbench topo | roofline | validate | report | compare [options]   (each takes --help)\n"
           "\n"
           "SPEC is a preset (--list), a oneDNN benchdnn string (mb1ic64ih56oc64oh56kh3ph1,\n"
           "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
@@ -46,7 +48,10 @@ static void usage(FILE *f)
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
-          "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
+          "  --out FILE.jsonl      also store the results as JSON Lines, a header record (machine,\n"
+          "                        software, date, command line) first, whole or not at all;\n"
+          "                        nnbench report / compare read it\n"
+          "  --shard I/N           run only the I-th of N slices of a --batch (merge: nnbench report)\n"
           "  --list                list layer presets and network presets\n"
           "  --list-kernels        list kernels\n"
           "  --help, --version\n"
@@ -123,7 +128,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
            O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
-           O_CONV, O_DECONV, O_MB };
+           O_CONV, O_DECONV, O_MB, O_SHARD };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -138,6 +143,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"time-prepare", no_argument, 0, O_TIME_PREPARE},
         {"conv", no_argument, 0, O_CONV},             {"deconv", no_argument, 0, O_DECONV},
         {"mb", required_argument, 0, O_MB},
+        {"shard", required_argument, 0, O_SHARD},
         {0, 0, 0, 0},
     };
     nnb_measure_opts *m = &o->run.measure;
@@ -185,6 +191,10 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_DUMP: o->run.dump_dir = optarg; break;
         case O_PLOT: o->observe.plot_file = optarg; break;
         case O_OUT: o->out_file = optarg; break;
+        case O_SHARD:
+            if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
+                return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
+            break;
         case O_LIST: o->list = true; break;
         case O_CONV: case O_DECONV:
             o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
@@ -212,6 +222,16 @@ static int parse_options(int argc, char **argv, nnb_options *o)
     return -1;
 }
 
+/* Keeps shard I of N of the layers (results/shard.h). */
+static void shard_layers(const nnb_options *o, layer_list *ll)
+{
+    size_t lo, hi;
+    nnb_shard_range(ll->n, o->shard_i, o->shard_n, &lo, &hi);
+    memmove(ll->v, ll->v + lo, (hi - lo) * sizeof *ll->v);
+    memmove(ll->line, ll->line + lo, (hi - lo) * sizeof *ll->line);
+    ll->n = hi - lo;
+}
+
 /* The layers of --layer, --batch or --model. 0 or an exit code. */
 static int load_layers(const nnb_options *o, layer_list *ll)
 {
@@ -222,6 +242,7 @@ static int load_layers(const nnb_options *o, layer_list *ll)
         nnb_batch_sink sink = {push_layer, ll, nnb_skipped_push, &ll->skipped, 0, 0, 0};
         if (nnb_spec_read_batch(o->batch_file, &o->knobs, &sink, err, sizeof err)) return bad("%s", err);
         nnb_skipped_summary(&ll->skipped, sink.skipped_3d, sink.layers);
+        if (o->shard_n) shard_layers(o, ll);
     } else {
         if (o->knobs_given) return bad("%s", "--conv, --deconv and --mb apply to --layer and --batch, not --model");
         const nnb_net *net = nnb_net_find(o->model_name);
@@ -238,7 +259,8 @@ static int load_layers(const nnb_options *o, layer_list *ll)
 /* Analyses, runs (unless --analytic) and reports every layer, then the
  * model's summary and the picture. *status: 1 when a check failed.
  * Returns 0 or an exit code. */
-static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, int *status)
+static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, FILE *store,
+                      int *status)
 {
     char err[1024] = "";
     int rc = 0;
@@ -268,6 +290,7 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
             nnb_observer_collect(obs, &rep);
         }
         nnb_report_layer(out, o->format, &rep, o->analytic_only);
+        if (store) nnb_report_layer(store, NNB_FMT_JSON, &rep, o->analytic_only);
         fflush(out);
         nnb_layer_report_free(&rep);
     }
@@ -275,20 +298,26 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
+    if (!rc && o->model_name && store)
+        nnb_report_summary(store, NNB_FMT_JSON, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = bad("%s", err);
     return rc;
 }
 
-/* Results to stdout, or with --out to a file that appears whole or not at all. */
+/* Results to stdout and, with --out, stored as a results file (a header
+ * record, then the records) that appears whole or not at all. */
 static int write_results(const nnb_options *o, const layer_list *ll, nnb_observer *obs, int *status)
 {
-    if (!o->out_file) return run_layers(o, ll, obs, stdout, status);
+    if (!o->out_file) return run_layers(o, ll, obs, stdout, NULL, status);
     nnb_atomic_file af;
     char err[512];
-    FILE *out = nnb_atomic_open(&af, o->out_file, err, sizeof err);
-    if (!out) return bad("--out: cannot write %s", o->out_file);
-    int rc = run_layers(o, ll, obs, out, status);
+    FILE *store = nnb_atomic_open(&af, o->out_file, err, sizeof err);
+    if (!store) return bad("--out: cannot write %s", o->out_file);
+    nnb_header_write(store, &(nnb_header_info){o->argc, o->argv, o->analytic_only ? 0 : o->run.threads,
+                                                o->analytic_only, obs->have_ceil ? &obs->ceil : NULL, o->shard_i,
+                                                o->shard_n});
+    int rc = run_layers(o, ll, obs, stdout, store, status);
     if (rc) nnb_atomic_abort(&af);
     else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
     return rc;
@@ -324,6 +353,9 @@ int nnb_cli_main(int argc, char **argv)
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.shard_n && !o.batch_file) return bad("%s", "--shard slices a --batch run (for now)");
+    o.argc = argc;
+    o.argv = argv;
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 

@@ -3,7 +3,6 @@
 #include "report/report.h"
 
 #include "ops/op.h"
-#include "machine/blas.h"
 #include "results/json.h"
 #include "results/record.h"
 
@@ -91,10 +90,10 @@ static const char *short_verdict(const char *v)
     return v;
 }
 
-/* 1.234 s / 12.345 ms / 4.56 us */
-static void fmt_time(double s, char *buf, size_t len)
+void nnb_fmt_time(double s, char *buf, size_t len)
 {
-    if (s >= 1.0) snprintf(buf, len, "%.3f s", s);
+    if (!isfinite(s)) snprintf(buf, len, "-");
+    else if (s >= 1.0) snprintf(buf, len, "%.3f s", s);
     else if (s >= 1e-3) snprintf(buf, len, "%.3f ms", s * 1e3);
     else snprintf(buf, len, "%.2f us", s * 1e6);
 }
@@ -105,9 +104,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     const nnb_result *x0 = &r->results[0];
     fprintf(f, "threads   %d (%s); counters: %s%s%s\n", x0->threads, x0->cores[0] ? x0->cores : "unbound",
             x0->backend, x0->backend_why[0] ? " - " : "", x0->backend_why);
-    const nnb_blas_info *blas = nnb_blas_info_get();
-    fprintf(f, "blas      OpenBLAS core %s%s%s (%s)\n", blas->core, blas->weaker ? ", weaker than this CPU: try " : "",
-            blas->remedy, blas->config);
+    fprintf(f, "blas      OpenBLAS core %s%s%s (%s)\n", x0->blas_core, x0->blas_remedy[0] ? ", weaker than this CPU: try " : "",
+            x0->blas_remedy, x0->blas_config);
     bool counted = false, roof = false;
     for (size_t i = 0; i < r->nresults; i++) {
         counted |= r->results[i].have_flops || r->results[i].have_dram;
@@ -120,8 +118,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
         char t1[32], t2[32];
-        fmt_time(x->time.median_s, t1, sizeof t1);
-        fmt_time(x->time.min_s, t2, sizeof t2);
+        nnb_fmt_time(x->time.median_s, t1, sizeof t1);
+        nnb_fmt_time(x->time.min_s, t2, sizeof t2);
         fprintf(f, "%-18s %10s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, t2, x->time.reps, x->gflops, x->gbs,
                 nnb_check_name(x->check));
         if (counted) {
@@ -148,7 +146,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         const nnb_result *x = &r->results[i];
         if (x->prepare_s < 0) continue;
         char t1[32];
-        fmt_time(x->prepare_s, t1, sizeof t1);
+        nnb_fmt_time(x->prepare_s, t1, sizeof t1);
         fprintf(f, "%s %s %s", prepared ? "," : "prepare  ", x->kernel, t1);
         prepared = true;
         timed |= x->prepare_timed;

@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <math.h>
 
-#include "machine/blas.h"
 #include "results/json.h"
 
 const char *nnb_check_name(nnb_check c)
@@ -100,11 +99,14 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         nnb_json_str(f, x->impl);
         fputc(',', f);
     }
-    const nnb_blas_info *blas = nnb_blas_info_get();
     fputs("\"openblas\":{\"core\":", f);
-    nnb_json_str(f, blas->core);
+    nnb_json_str(f, x->blas_core);
     fputs(",\"config\":", f);
-    nnb_json_str(f, blas->config);
+    nnb_json_str(f, x->blas_config);
+    if (x->blas_remedy[0]) {
+        fputs(",\"remedy\":", f);
+        nnb_json_str(f, x->blas_remedy);
+    }
     fputs("},\"cores\":\"", f);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
