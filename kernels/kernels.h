@@ -7,4 +7,16 @@
 /* workspace_bytes of a kernel that needs no scratch: 0 */
 int64_t nnb_kernel_no_workspace(const nnb_layer *l, int nthreads);
 
+/* ---- work models (work.c) ---- */
+
+/* w = the analytic count (flops, bytes_min) with tolerance; no causes yet */
+void nnb_work_start(nnb_work *w, const nnb_analytic *a, double tolerance);
+/* appends one cause to why ("; "-joined), printf-style */
+void nnb_work_cause(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* the bias is the accumulators' start value: no bias adds executed */
+void nnb_work_bias_folded(nnb_work *w, const nnb_analytic *a);
+/* the kernel's own buffers (packed copies, column chunks): bytes written
+ * once on top of bytes_min, named by what */
+void nnb_work_workspace(nnb_work *w, int64_t bytes, const char *what);
+
 #endif

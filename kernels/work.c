@@ -1,0 +1,50 @@
+/* The kernels' work models (nnb_kernel.work): the shared pieces. Each
+ * kernel's own model sits next to its plan, in its file. */
+#include "kernels.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void nnb_work_start(nnb_work *w, const nnb_analytic *a, double tolerance)
+{
+    memset(w, 0, sizeof *w);
+    w->flops = (double)a->flops;
+    w->bytes = (double)a->bytes_min;
+    w->tolerance = tolerance;
+}
+
+void nnb_work_cause(char *why, size_t len, const char *fmt, ...)
+{
+    size_t n = strlen(why);
+    if (n + 3 >= len) return;
+    if (n) {
+        memcpy(why + n, "; ", 3);
+        n += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why + n, len - n, fmt, ap);
+    va_end(ap);
+}
+
+void nnb_work_bias_folded(nnb_work *w, const nnb_analytic *a)
+{
+    if (!a->bias_adds) return;
+    w->flops -= (double)a->bias_adds;
+    nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start (no bias adds)");
+}
+
+void nnb_work_workspace(nnb_work *w, int64_t bytes, const char *what)
+{
+    if (bytes <= 0) return;
+    w->bytes += (double)bytes;
+    nnb_work_cause(w->bytes_why, sizeof w->bytes_why, "%s: %.1f KiB written once", what, (double)bytes / 1024.0);
+}
+
+void nnb_kernel_work(const nnb_kernel *k, const nnb_layer *l, const nnb_analytic *a, int threads, int isa,
+                     nnb_work *w)
+{
+    if (k && k->work) k->work(l, a, threads, isa, w);
+    else nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+}
