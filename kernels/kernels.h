@@ -19,4 +19,10 @@ void nnb_work_bias_folded(nnb_work *w, const nnb_analytic *a);
  * once on top of bytes_min, named by what */
 void nnb_work_workspace(nnb_work *w, int64_t bytes, const char *what);
 
+/* FLOPs of OpenBLAS's sgemm C = alpha*A*B + beta*C, A m x k, B k x n, as
+ * its kernels run it: one FMA per (i, j, l), then per C element one
+ * multiply by alpha and one add into C (beta = 1) or a store (beta = 0,
+ * after C was zeroed without arithmetic) */
+double nnb_work_sgemm_flops(int64_t m, int64_t n, int64_t k, bool beta_one);
+
 #endif

@@ -11,6 +11,7 @@
 #include "nnbench/kernel.h"
 #include "ctx.h"
 #include "im2col.h"
+#include "kernels.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -75,6 +76,24 @@ static void gemm_item(const nnb_layer *l, const nnb_tensors *t, int64_t item, fl
 #pragma omp parallel for schedule(static) if (inner_parallel)
     for (int64_t oc = 0; oc < kg; oc++)
         nnb_col2im(col + oc * taps * hw, 1, &win, dst + oc * l->oh * l->ow);
+}
+
+/* What gemm_run executes per (image, group): one sgemm (beta = 0) into the
+ * column buffer, then col2im adds every in-image column element into the
+ * bias-filled output. Bytes: the column buffer(s) written once. */
+static void gemm_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)isa;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
+    const int64_t cg = l->c / l->groups, kg = l->k / l->groups, items = l->n * l->groups;
+    const nnb_win win = deconv_win(l);
+    const double gemm = nnb_work_sgemm_flops(kg * l->kh * l->kw, l->h * l->w, cg, false);
+    const double adds = (double)kg * (double)nnb_col2im_adds(&win);
+    w->flops = (double)items * (gemm + adds);
+    nnb_work_cause(w->why, sizeof w->why, "OpenBLAS sgemm: alpha multiply per column element (beta = 0)");
+    nnb_work_cause(w->why, sizeof w->why, "col2im: one add per in-image column element (%.0f)", (double)items * adds);
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias as the output's start value");
+    nnb_work_workspace(w, gemm_ws(l, threads), "column buffer");
 }
 
 static void gemm_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
@@ -263,6 +282,7 @@ const nnb_kernel nnb_kernel_transposed_gemm = {
     .supports = supports,
     .workspace_bytes = gemm_ws,
     .run = gemm_run,
+    .work = gemm_work,
 };
 
 const nnb_kernel nnb_kernel_transposed_direct = {

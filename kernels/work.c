@@ -48,3 +48,8 @@ void nnb_kernel_work(const nnb_kernel *k, const nnb_layer *l, const nnb_analytic
     if (k && k->work) k->work(l, a, threads, isa, w);
     else nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
 }
+
+double nnb_work_sgemm_flops(int64_t m, int64_t n, int64_t k, bool beta_one)
+{
+    return 2.0 * (double)m * n * k + (beta_one ? 2.0 : 1.0) * (double)m * n;
+}
