@@ -19,10 +19,20 @@ void nnb_work_bias_folded(nnb_work *w, const nnb_analytic *a);
  * once on top of bytes_min, named by what */
 void nnb_work_workspace(nnb_work *w, int64_t bytes, const char *what);
 
+/* names the lanes a vector tile computes past the useful columns (computed
+ * > useful), e.g. "8-wide avx2 vectors over 14-wide rows" (over = "14-wide rows") */
+void nnb_work_lanes_cause(nnb_work *w, double computed, double useful, int lanes, int isa, const char *over);
+
+/* no model for this layer (flops, bytes < 0): why says what is missing */
+void nnb_work_none(nnb_work *w, const char *why);
+
+/* the reference kernel's model (reference_work.c) */
+void nnb_work_reference(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w);
+
 /* FLOPs of OpenBLAS's sgemm C = alpha*A*B + beta*C, A m x k, B k x n, as
  * its kernels run it: one FMA per (i, j, l), then per C element one
- * multiply by alpha and one add into C (beta = 1) or a store (beta = 0,
- * after C was zeroed without arithmetic) */
+ * multiply by alpha and one add into C (also for beta = 0: C is zeroed
+ * first, then added to) */
 double nnb_work_sgemm_flops(int64_t m, int64_t n, int64_t k, bool beta_one);
 
 #endif

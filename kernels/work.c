@@ -1,6 +1,7 @@
 /* The kernels' work models (nnb_kernel.work): the shared pieces. Each
  * kernel's own model sits next to its plan, in its file. */
 #include "kernels.h"
+#include "machine/isa.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,5 +52,20 @@ void nnb_kernel_work(const nnb_kernel *k, const nnb_layer *l, const nnb_analytic
 
 double nnb_work_sgemm_flops(int64_t m, int64_t n, int64_t k, bool beta_one)
 {
-    return 2.0 * (double)m * n * k + (beta_one ? 2.0 : 1.0) * (double)m * n;
+    (void)beta_one; /* measured under valgrind (Haswell kernels): alpha*AB added into C either way */
+    return 2.0 * (double)m * n * k + 2.0 * (double)m * n;
+}
+
+void nnb_work_lanes_cause(nnb_work *w, double computed, double useful, int lanes, int isa, const char *over)
+{
+    if (computed > useful)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the row end: %+.1f%% (%d-wide %s vectors over %s)",
+                       100.0 * (computed / useful - 1.0), lanes, nnb_isa_name((nnb_isa)isa), over);
+}
+
+void nnb_work_none(nnb_work *w, const char *why)
+{
+    w->flops = w->bytes = -1;
+    w->why[0] = w->bytes_why[0] = '\0';
+    nnb_work_cause(w->why, sizeof w->why, "%s", why);
 }

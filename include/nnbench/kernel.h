@@ -13,7 +13,8 @@
  * benchmark kernels declare theirs per iteration): the analytic count stays
  * the useful work; this is what the machine is asked to do. */
 typedef struct nnb_work {
-    double flops;        /* executed FLOPs, FMA = 2: lanes past a row end, padding
+    double flops;        /* executed FLOPs, FMA = 2 (< 0: the kernel has no model
+                            for this layer; why says so): lanes past a row end, padding
                             taps computed, col2im adds, GEMM alpha/beta passes */
     double bytes;        /* the traffic lower bound the kernel should reach:
                             bytes_min + what its algorithm adds (workspace) */

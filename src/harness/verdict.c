@@ -62,7 +62,13 @@ static void bytes_verdict(const nnb_analytic *a, const nnb_work *w, nnb_result *
 
 void nnb_work_verdicts(const nnb_analytic *a, const nnb_work *w, nnb_result *x)
 {
-    x->have_work = true;
+    x->verdict_work_flops[0] = x->verdict_work_bytes[0] = '\0';
+    x->verdict_work_flops_why[0] = x->verdict_work_bytes_why[0] = '\0';
+    x->have_work = w->flops >= 0;
+    if (!x->have_work) { /* the kernel has no model for this layer: nothing to judge */
+        nnb_copy_str(x->work_why, sizeof x->work_why, w->why);
+        return;
+    }
     x->work_flops = w->flops;
     x->work_bytes = w->bytes;
     x->work_tolerance = w->tolerance;
@@ -70,8 +76,6 @@ void nnb_work_verdicts(const nnb_analytic *a, const nnb_work *w, nnb_result *x)
     nnb_copy_str(x->work_bytes_why, sizeof x->work_bytes_why, w->bytes_why);
     const double executed = x->have_flops ? x->flops : w->flops;
     x->useful_fraction = executed > 0 ? (double)a->flops / executed : 0.0;
-    x->verdict_work_flops[0] = x->verdict_work_bytes[0] = '\0';
-    x->verdict_work_flops_why[0] = x->verdict_work_bytes_why[0] = '\0';
     if (x->have_flops) flops_verdict(a, w, x);
     if (x->have_dram && w->bytes > 0) bytes_verdict(a, w, x);
 }
