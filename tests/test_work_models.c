@@ -10,8 +10,8 @@
 #include "nnbench/model.h"
 #include "spec/spec.h"
 #include "nnb_test.h"
+#include "nnb_valgrind_test.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static int parse(const char *spec, nnb_layer *l, nnb_analytic *a)
@@ -113,26 +113,7 @@ static void wrong_work(const nnb_layer *l, const nnb_analytic *a, int threads, i
 
 static void test_wrong_model_caught(void)
 {
-    char why[256];
-    if (nnb_counter_valgrind.probe(NULL, why, sizeof why) != 0) {
-        printf("valgrind count: skipped (%s)\n", why);
-        return;
-    }
-    const char *exe = getenv("NNB_COUNT_EXE");
-#if defined(__SANITIZE_ADDRESS__)
-    if (!exe || !*exe) {
-        printf("valgrind count: skipped (AddressSanitizer build; set NNB_COUNT_EXE to a non-sanitized nnbench)\n");
-        return;
-    }
-#endif
-    if (!exe || !*exe) { /* the child must be the CLI: this binary would run these tests again */
-        const char *cli = getenv("NNBENCH");
-        if (!cli || !*cli) {
-            printf("valgrind count: skipped (neither NNB_COUNT_EXE nor NNBENCH names the nnbench CLI)\n");
-            return;
-        }
-        setenv("NNB_COUNT_EXE", cli, 1);
-    }
+    if (!nnb_test_valgrind_ready("valgrind count")) return;
     nnb_layer l;
     nnb_analytic a;
     if (parse("conv:c=16,h=20,k=24,r=3,pad=1", &l, &a) != 0) return;
