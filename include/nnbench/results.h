@@ -39,6 +39,15 @@ typedef struct nnb_result {
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
     double flops_tolerance;      /* allowed |measured/analytic - 1| */
     char verdict_dram[24];       /* "pass" (>= bytes_min), "fail", "" */
+    /* the kernel's work model (nnb_kernel.work) and the verdicts against it */
+    bool have_work;
+    double work_flops, work_bytes, work_tolerance;
+    char work_why[256], work_bytes_why[256];
+    double useful_fraction;      /* analytic flops / executed (measured, else the model's) */
+    char verdict_work_flops[16]; /* "exact", "explained", "unexplained", "" = not counted */
+    char verdict_work_flops_why[384];
+    char verdict_work_bytes[16]; /* the same for DRAM bytes against the model's lower bound */
+    char verdict_work_bytes_why[384];
     /* roofline */
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;

@@ -98,6 +98,30 @@ void nnb_fmt_time(double s, char *buf, size_t len)
     else snprintf(buf, len, "%.2f us", s * 1e6);
 }
 
+/* Per kernel: executed FLOPs by its work model and measured, the useful
+ * fraction (analytic / executed) and the verdicts against the model. */
+static void table_work(FILE *f, const nnb_layer_report *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->nresults; i++) any |= r->results[i].have_work;
+    if (!any) return;
+    fprintf(f, "work      executed FLOPs per kernel (model / measured), useful = analytic / executed:\n");
+    for (size_t i = 0; i < r->nresults; i++) {
+        const nnb_result *x = &r->results[i];
+        char m[32], c[32];
+        if (!x->have_work) {
+            fprintf(f, "          %-18s no model: %s\n", x->kernel, x->work_why);
+            continue;
+        }
+        fprintf(f, "          %-18s %12s / %-12s useful %.3f", x->kernel, nnb_fmt_si(x->work_flops, "", m, sizeof m),
+                x->have_flops ? nnb_fmt_si(x->flops, "", c, sizeof c) : "-", x->useful_fraction);
+        if (x->verdict_work_flops[0]) fprintf(f, "  FLOPs %s", x->verdict_work_flops);
+        if (x->verdict_work_bytes[0]) fprintf(f, ", bytes %s", x->verdict_work_bytes);
+        const char *why = x->verdict_work_flops[0] ? x->verdict_work_flops_why : x->work_why;
+        fprintf(f, "%s%s\n", why[0] ? ": " : "", why);
+    }
+}
+
 static void table_results(FILE *f, const nnb_layer_report *r)
 {
     if (!r->nresults) return;
@@ -163,6 +187,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
                        ";\n          -bf: matches 2 x MACs (bias folded into the accumulator), -vt: benchdnn's valid-tap count; DRAM bytes >= bytes min\n");
             break;
         }
+    table_work(f, r);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].count_note[0]) {
             fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);
