@@ -3,7 +3,7 @@
 #include "report/report.h"
 
 #include "ops/op.h"
-#include "results/json.h"
+#include "util/json.h"
 #include "results/record.h"
 
 #include <inttypes.h>
@@ -183,7 +183,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         if (r->results[i].impl[0]) fprintf(f, "impl      %s: %s\n", r->results[i].kernel, r->results[i].impl);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
-            fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"
+            fprintf(f, "verdicts  x analytic: FLOPs within 2%% of the analytic count for our kernels, 5%% for OpenBLAS-based ones"
                        ";\n          -bf: matches 2 x MACs (bias folded into the accumulator), -vt: benchdnn's valid-tap count; DRAM bytes >= bytes min\n");
             break;
         }

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 
-#include "results/json.h"
+#include "util/json.h"
 
 const char *nnb_check_name(nnb_check c)
 {
@@ -90,10 +90,18 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
     fputc('}', f);
 }
 
-/* "work": the kernel's own model; "useful_fraction": analytic / executed */
+/* "work": the kernel's own model; "useful_fraction": analytic / executed.
+ * A kernel without a model for this layer says why ("work":{"why":..}). */
 static void json_work(FILE *f, const nnb_result *x)
 {
-    if (!x->have_work) return;
+    if (!x->have_work) {
+        if (x->work_why[0]) {
+            fputs(",\"work\":{\"why\":", f);
+            nnb_json_str(f, x->work_why);
+            fputc('}', f);
+        }
+        return;
+    }
     fputs(",\"work\":{\"flops\":", f);
     nnb_json_num(f, x->work_flops);
     fputs(",\"bytes\":", f);

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "results/json.h"
+#include "util/json.h"
 #include "roofline/file.h"
 #include "roofline/place.h"
 #include "util/util.h"
