@@ -107,9 +107,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             if (o->counters && strcmp(o->counters, "auto") != 0)
                 return nnb_bad_input(err, len, "--counters %s: %s", b->name, e);
             fprintf(stderr, "nnbench: counting %s failed (%s); reporting time only\n", k->name, e);
-            char note[600];
-            snprintf(note, sizeof note, "counting failed: %s", e);
-            nnb_copy_str(x->count_note, sizeof x->count_note, note);
+            snprintf(x->count_note, sizeof x->count_note, "counting failed: %s", e); /* e < 512: fits */
         } else {
             x->have_flops = c.have_flops;
             x->flops = c.flops;
@@ -117,6 +115,8 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->dram_bytes = c.dram_bytes;
             x->have_l1 = c.have_l1;
             x->l1_bytes = c.l1_miss_bytes;
+            x->have_l2 = c.have_l2;
+            x->l2_bytes = c.l2_miss_bytes;
             x->have_core_bytes = c.have_core_bytes;
             x->load_bytes = c.load_bytes;
             x->store_bytes = c.store_bytes;

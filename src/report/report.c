@@ -1,6 +1,7 @@
 /* Report writers. JSON keys and meanings are the contract in DESIGN.md;
  * more keys may be added, none renamed. */
 #include "report/report.h"
+#include "report/levels.h"
 
 #include "ops/op.h"
 #include "machine/blas.h"
@@ -143,6 +144,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         }
         fputc('\n', f);
     }
+    nnb_report_levels(f, r);
     bool prepared = false, timed = false;
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
