@@ -43,6 +43,8 @@ static void usage(FILE *f)
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
+          "  --no-roofline         no roofline placement (ceilings are otherwise measured once per\n"
+          "                        machine and thread count, cached in $XDG_CACHE_HOME/nnbench)\n"
           "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
           "  --list                list layer presets and network presets\n"
           "  --list-kernels        list kernels\n"
@@ -118,7 +120,8 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
+           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
+           O_NO_ROOFLINE };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -131,6 +134,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
         {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {0, 0, 0, 0},
     };
     nnb_measure_opts *m = &o->run.measure;
@@ -177,6 +181,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_CHECK: o->run.check = true; break;
         case O_DUMP: o->run.dump_dir = optarg; break;
         case O_PLOT: o->observe.plot_file = optarg; break;
+        case O_NO_ROOFLINE: o->observe.no_roofline = true; break;
         case O_OUT: o->out_file = optarg; break;
         case O_LIST: o->list = true; break;
         case O_LIST_KERNELS: o->list_kernels = true; break;
@@ -304,6 +309,7 @@ int nnb_cli_main(int argc, char **argv)
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 

@@ -25,23 +25,14 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
         char why[512];
         if (nnb_counter_select(o->counters, NULL, &b, why, sizeof why)) return nnb_bad_input(err, len, "--counters %s: %s", o->counters, why);
     }
-    /* roofline: cached ceilings for this thread count, measured when a plot is asked for */
-    char path[4096], e[512] = "";
-    if (o->plot_file) {
-        if (nnb_ceilings_get(o->threads, false, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
-        else return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
-    } else if (nnb_ceil_cache_path(nnb_results_dir(), o->threads, path, sizeof path) == 0) {
-        int r = nnb_ceil_load(path, &ob->ceil, e, sizeof e);
-        char key[sizeof ob->ceil.key];
-        nnb_ceil_machine_key(key, sizeof key);
-        if (r == 0 && strcmp(key, ob->ceil.key) == 0) ob->have_ceil = true;
-        else if (r == 0)
-            snprintf(ob->ceil_why, sizeof ob->ceil_why, "cached ceilings are for another machine: run 'nnbench roofline --refresh'");
-        else if (r == 1)
-            snprintf(ob->ceil_why, sizeof ob->ceil_why,
-                     "no ceilings cached for %d thread(s): run 'nnbench roofline --threads %d' or use --plot",
-                     o->threads, o->threads);
-        else nnb_copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
+    /* roofline: this machine's ceilings for this thread count, measured once when missing */
+    char e[512] = "";
+    if (o->no_roofline) snprintf(ob->ceil_why, sizeof ob->ceil_why, "--no-roofline");
+    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
+    else if (o->plot_file) return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
+    else {
+        fprintf(stderr, "nnbench: no roofline placement: %s\n", e);
+        nnb_copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
     }
     return 0;
 }
