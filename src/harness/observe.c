@@ -153,6 +153,8 @@ void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
         nnb_roof_point *p = &ob->pts[ob->npts];
         p->ai = rep->analytic.ai;
         p->ai_measured = (x->have_flops && x->have_dram && x->dram_bytes > 0) ? x->flops / x->dram_bytes : 0;
+        p->ai_l1 = (x->have_flops && x->have_l1 && x->l1_bytes > 0) ? x->flops / x->l1_bytes : 0;
+        p->ai_l2 = (x->have_flops && x->have_l2 && x->l2_bytes > 0) ? x->flops / x->l2_bytes : 0;
         p->gflops = x->gflops;
         ob->npts++;
     }
