@@ -287,6 +287,7 @@ static int start_observer(nnb_options *o, size_t nlayers, nnb_observer *obs)
     omp_set_num_threads(o->run.threads);
     openblas_set_num_threads(o->run.threads);
     o->observe.threads = o->run.threads;
+    o->observe.kernels = o->run.kernels;
     o->observe.plot_what = o->model_name ? o->model_name : o->batch_file ? "batch" : NULL;
     char err[1024] = "";
     if (nnb_observer_init(obs, &o->observe, nlayers > 1, err, sizeof err)) return bad("%s", err);

@@ -72,6 +72,18 @@ void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x)
                      x->dram_bytes >= 0.99 * (double)a->bytes_min ? "pass" : "fail");
 }
 
+/* Whether LIST (comma-separated kernel names) names the kernel `name`. */
+static bool list_names(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, name, n) == 0) return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
 int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
                       nnb_result *x, char *err, size_t len)
 {
@@ -85,7 +97,14 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
         return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
     nnb_copy_str(x->backend_why, sizeof x->backend_why, why);
-    if (!b->caps.wall_time_only) {
+    /* the oracle checks the others; counting it (the slowest under valgrind)
+     * is validate's job, or asked for by naming it in --kernels */
+    bool oracle = k == nnb_kernel_find("reference") && !list_names(o->kernels, k->name);
+    if (oracle && !b->caps.wall_time_only)
+        nnb_copy_str(x->count_note, sizeof x->count_note,
+                     "not counted (the oracle, not a contender; 'nnbench validate' or "
+                     "--kernels reference counts it)");
+    else if (!b->caps.wall_time_only) {
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
             .threads = nnb_counter_threads(b, o->threads),

@@ -167,11 +167,12 @@ static void table_results(FILE *f, const nnb_layer_report *r)
                        ";\n          -bf: matches 2 x MACs (bias folded into the accumulator), -vt: benchdnn's valid-tap count; DRAM bytes >= bytes min\n");
             break;
         }
-    for (size_t i = 0; i < r->nresults; i++)
-        if (r->results[i].count_note[0]) {
-            fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);
-            break;
-        }
+    for (size_t i = 0; i < r->nresults; i++) { /* each different note once */
+        const char *note = r->results[i].count_note;
+        bool seen = !note[0];
+        for (size_t j = 0; j < i && !seen; j++) seen = strcmp(r->results[j].count_note, note) == 0;
+        if (!seen) fprintf(f, "note      %s: %s\n", r->results[i].kernel, note);
+    }
 }
 
 /* ---- CSV ---- */
