@@ -34,7 +34,7 @@ typedef struct nnb_counts {
     bool have_core_bytes;
     double load_bytes, store_bytes;     /* core-side, from operand sizes */
     bool have_l1;
-    double l1_miss_bytes;      /* D1 misses x line = L1 <-> next level */
+    double l1_miss_bytes;      /* (D1 + I1 misses) x line = L1 <-> L2 */
     bool have_l2;
     double l2_miss_bytes;      /* L2 <-> next level (valgrind: a second pass with the L2 as LL) */
     bool have_dram;

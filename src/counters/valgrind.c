@@ -524,7 +524,9 @@ static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const nnb_c
     double d1mr = (double)nnb_cg_total(prof, "D1mr", &f);
     if (f) {
         out->have_l1 = true;
-        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(prof, "D1mw", NULL)) * d1line;
+        /* instruction fetches that miss L1i cross to L2 too (and count in the LL's ILmr) */
+        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(prof, "D1mw", NULL) + (double)nnb_cg_total(prof, "I1mr", NULL)) *
+                             d1line;
     }
     out->dram_bytes = ll_traffic_bytes(prof, &out->have_dram);
     if (prof_l2) out->l2_miss_bytes = ll_traffic_bytes(prof_l2, &out->have_l2);
