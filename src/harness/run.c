@@ -169,7 +169,8 @@ typedef struct run_state {
 static int alloc_state(run_state *s, char *err, size_t len)
 {
     const nnb_analytic *a = &s->rep->analytic;
-    int64_t ws_max = 0;
+    /* the reference runs (to check) even when it is not one of the kernels */
+    int64_t ws_max = s->refk && s->refk->workspace_bytes ? s->refk->workspace_bytes(s->l, 1) : 0;
     for (size_t i = 0; i < s->nk; i++) {
         int64_t w = s->ks[i]->workspace_bytes ? s->ks[i]->workspace_bytes(s->l, s->o->threads) : 0;
         if (w > ws_max) ws_max = w;

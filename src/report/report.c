@@ -1,6 +1,7 @@
 /* Report writers. JSON keys and meanings are the contract in DESIGN.md;
  * more keys may be added, none renamed. */
 #include "report/report.h"
+#include "report/levels.h"
 
 #include "ops/op.h"
 #include "util/json.h"
@@ -165,6 +166,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         }
         fputc('\n', f);
     }
+    nnb_report_levels(f, r);
     bool prepared = false, timed = false;
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
@@ -188,11 +190,12 @@ static void table_results(FILE *f, const nnb_layer_report *r)
             break;
         }
     table_work(f, r);
-    for (size_t i = 0; i < r->nresults; i++)
-        if (r->results[i].count_note[0]) {
-            fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);
-            break;
-        }
+    for (size_t i = 0; i < r->nresults; i++) { /* each different note once */
+        const char *note = r->results[i].count_note;
+        bool seen = !note[0];
+        for (size_t j = 0; j < i && !seen; j++) seen = strcmp(r->results[j].count_note, note) == 0;
+        if (!seen) fprintf(f, "note      %s: %s\n", r->results[i].kernel, note);
+    }
 }
 
 /* ---- CSV ---- */

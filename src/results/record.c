@@ -190,6 +190,7 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     if (x->have_flops) { fputs(",\"flops\":", f); nnb_json_num(f, x->flops); }
     if (x->have_dram) { fputs(",\"dram_bytes\":", f); nnb_json_num(f, x->dram_bytes); }
     if (x->have_l1) { fputs(",\"l1_bytes\":", f); nnb_json_num(f, x->l1_bytes); }
+    if (x->have_l2) { fputs(",\"l2_bytes\":", f); nnb_json_num(f, x->l2_bytes); }
     if (x->have_core_bytes) {
         fputs(",\"load_bytes\":", f); nnb_json_num(f, x->load_bytes);
         fputs(",\"store_bytes\":", f); nnb_json_num(f, x->store_bytes);
