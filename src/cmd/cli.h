@@ -14,6 +14,7 @@ typedef struct nnb_options {
     const char *layer_spec;   /* --layer */
     const char *batch_file;   /* --batch */
     const char *model_name;   /* --model */
+    long mb;                  /* --mb N: the network's batch (0: 1) */
     const char *out_file;     /* --out FILE: written whole or not at all */
     nnb_format format;
     bool analytic_only;

@@ -16,6 +16,7 @@
 #include "ops/op.h"
 #include "harness/observe.h"
 #include "net/nets.h"
+#include "report/net_table.h"
 #include "report/report.h"
 #include "spec/spec.h"
 #include "util/atomic_file.h"
@@ -29,6 +30,7 @@ static void usage(FILE *f)
           "SPEC is a preset (--list), a oneDNN benchdnn string (mb1ic64ih56oc64oh56kh3ph1,\n"
           "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
           "\n"
+          "  --mb N                batch of a --model network (default 1)\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
@@ -92,6 +94,7 @@ typedef struct {
     nnb_layer *v;
     char (*line)[256];
     size_t n, cap;
+    nnb_net_list net; /* --model: the same layers with module names and fields */
 } layer_list;
 
 static int push_layer(const nnb_layer *l, const char *line, void *ctx)
@@ -118,7 +121,7 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
+           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE, O_MB };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -130,7 +133,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"plot", required_argument, 0, O_PLOT},       {"out", required_argument, 0, O_OUT},
         {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
-        {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"time-prepare", no_argument, 0, O_TIME_PREPARE}, {"mb", required_argument, 0, O_MB},
         {0, 0, 0, 0},
     };
     nnb_measure_opts *m = &o->run.measure;
@@ -144,6 +147,9 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_BATCH: o->batch_file = optarg; break;
         case O_MODEL: o->model_name = optarg; break;
         case O_ANALYTIC: o->analytic_only = true; break;
+        case O_MB:
+            if (parse_int(optarg, 1, 1000000, &o->mb)) return bad("--mb needs an integer in 1..1000000, got '%s'", optarg);
+            break;
         case O_FORMAT:
             if (!strcmp(optarg, "table")) o->format = NNB_FMT_TABLE;
             else if (!strcmp(optarg, "csv")) o->format = NNB_FMT_CSV;
@@ -208,13 +214,23 @@ static int load_layers(const nnb_options *o, layer_list *ll)
     } else {
         const nnb_net *net = nnb_net_find(o->model_name);
         if (!net) return bad("unknown model '%s' (see --list)", o->model_name);
-        for (const char *const *s = net->layers; *s; s++) {
-            nnb_layer l;
-            if (nnb_spec_parse(*s, &l, err, sizeof err)) return bad("%s", err);
-            push_layer(&l, *s, ll);
-        }
+        if (nnb_net_build(net, o->mb ? o->mb : 1, &ll->net, err, sizeof err)) return bad("%s", err);
+        for (size_t i = 0; i < ll->net.n; i++)
+            if (push_layer(&ll->net.v[i].layer, ll->net.v[i].module, ll)) return bad("%s", "out of memory");
     }
     return 0;
+}
+
+/* A network layer's place: index, torchvision's module name, its receptive
+ * field as the network builder followed it (joins included). */
+static void net_layer_fields(nnb_layer_report *rep, const nnb_net_layer *nl, size_t index)
+{
+    rep->in_net = true;
+    rep->index = (int64_t)index;
+    rep->repeat = 1;
+    snprintf(rep->module, sizeof rep->module, "%s", nl->module);
+    rep->have_rf = nl->have_rf;
+    rep->rf = nl->rf;
 }
 
 /* Analyses, runs (unless --analytic) and reports every layer, then the
@@ -227,20 +243,15 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     nnb_report_begin(out, o->format, o->analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
     const nnb_net *net = o->model_name ? nnb_net_find(o->model_name) : NULL;
-    nnb_rf rf;
-    nnb_rf_init(&rf);
-    bool rf_ok = net && net->chain;
+    /* --model --analytic: the network table (report/net_table.c) */
+    const bool net_table = net && o->analytic_only && o->format != NNB_FMT_CSV;
+    nnb_net_totals totals;
+    if (net_table) nnb_net_table_begin(out, o->format, net->name, net->desc, o->mb ? o->mb : 1, &totals);
     for (size_t i = 0; i < ll->n; i++) {
         nnb_layer_report rep;
         if (nnb_layer_report_init(&rep, &ll->v[i], err, sizeof err)) { rc = bad("%s", err); break; }
         sum_params += rep.analytic.params;
-        /* receptive field along a chain of conv/pool layers (seed 001) */
-        if (rf_ok && nnb_rf_apply(&rf, &rep.layer) == 0) {
-            rep.have_rf = true;
-            rep.rf = rf;
-        } else {
-            rf_ok = false;
-        }
+        if (i < ll->net.n) net_layer_fields(&rep, &ll->net.v[i], i);
         if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
@@ -249,12 +260,14 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
         }
-        nnb_report_layer(out, o->format, &rep, o->analytic_only);
+        if (net_table) nnb_net_table_layer(out, o->format, &rep, &totals);
+        else nnb_report_layer(out, o->format, &rep, o->analytic_only);
         fflush(out);
         nnb_layer_report_free(&rep);
     }
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
-    if (!rc && o->model_name)
+    if (!rc && net_table) nnb_net_table_end(out, o->format, net->name, &totals);
+    else if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = bad("%s", err);
@@ -304,6 +317,7 @@ int nnb_cli_main(int argc, char **argv)
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.mb && !o.model_name) return bad("%s", "--mb sets the batch of a --model network; --layer and --batch give n in the descriptor");
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -318,5 +332,6 @@ int nnb_cli_main(int argc, char **argv)
     nnb_observer_free(&obs);
     free(ll.v);
     free(ll.line);
+    nnb_net_list_free(&ll.net);
     return rc;
 }
