@@ -56,6 +56,11 @@ typedef struct nnb_layer_report {
     size_t nresults;
     bool have_rf;                /* layer is part of a chain (--model): field so far */
     nnb_rf rf;
+    /* --model runs: where the layer sits in the network (JSON index, module, repeat) */
+    bool in_net;
+    size_t index;                /* its first occurrence, from 0 */
+    char module[96];             /* torchvision's module name; "" when the network names none */
+    int64_t repeat;              /* layers of the network identical to it (measured once) */
 } nnb_layer_report;
 
 /* "pass", "fail", "skip" */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "harness/observe.h"
+#include "net/sweep.h"
 #include "nnbench/run.h"
 #include "report/report.h"
 
@@ -20,6 +21,9 @@ typedef struct nnb_options {
     bool list, list_kernels;  /* --list, --list-kernels */
     nnb_run_opts run;         /* --kernels, --check, --time-prepare, --threads (0: all cores), --reps ..., --dump */
     nnb_observe_opts observe; /* --counters, --plot */
+    bool timing_set;          /* --reps or --min-time given (else a model run uses its own short budget) */
+    nnb_sweep sweep;          /* --sweep KEY=FROM:TO[:xSTEP|:+STEP] axes, and the points once expanded */
+    long max_points;          /* --max-points (default NNB_SWEEP_DEFAULT_MAX_POINTS) */
 } nnb_options;
 
 /* Runs `nnbench [options]`; returns the process exit code. */

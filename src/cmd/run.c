@@ -11,7 +11,10 @@
 
 #include <cblas.h>
 
+#include "cmd/run_model.h"
+#include "cmd/run_sweep.h"
 #include "harness/harness.h"
+#include "harness/progress.h"
 #include "machine/blas.h"
 #include "ops/op.h"
 #include "harness/observe.h"
@@ -42,7 +45,11 @@ static void usage(FILE *f)
           "                        that reorders weights per call); default: prepared once, untimed\n"
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
-          "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
+          "  --plot FILE.svg       draw the kernels on this machine's roofline (a sweep: GFLOP/s against\n"
+          "                        the swept key per kernel, and their trajectories on the roofline)\n"
+          "  --sweep KEY=FROM:TO[:xSTEP|:+STEP]  with --layer: the layer with KEY (any key=value key:\n"
+          "                        c, h, k, g, r, pad, ...) from FROM to TO; repeat for a grid\n"
+          "  --max-points N        refuse a sweep of more than N points (default 256)\n"
           "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
           "  --list                list layer presets and network presets\n"
           "  --list-kernels        list kernels\n"
@@ -118,7 +125,8 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
+           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
+           O_SWEEP, O_MAX_POINTS };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -131,6 +139,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
         {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
         {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
         {0, 0, 0, 0},
     };
     nnb_measure_opts *m = &o->run.measure;
@@ -161,6 +170,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
             m->min_reps = (int)v;
             if (m->max_reps < v) m->max_reps = (int)v;
             if (v == 1) m->min_time_s = 0;
+            o->timing_set = true;
             break;
         case O_MIN_TIME: {
             char *end;
@@ -169,6 +179,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
             if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
                 return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
             m->min_time_s = s;
+            o->timing_set = true;
             break;
         }
         case O_COLD: m->cold = true; break;
@@ -178,6 +189,13 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_DUMP: o->run.dump_dir = optarg; break;
         case O_PLOT: o->observe.plot_file = optarg; break;
         case O_OUT: o->out_file = optarg; break;
+        case O_SWEEP:
+            if ((v = nnb_cmd_sweep_option(o, optarg)) >= 0) return (int)v;
+            break;
+        case O_MAX_POINTS:
+            if (parse_int(optarg, 1, 1000000, &o->max_points))
+                return bad("--max-points needs an integer in 1..1000000, got '%s'", optarg);
+            break;
         case O_LIST: o->list = true; break;
         case O_LIST_KERNELS: o->list_kernels = true; break;
         case 'h': usage(stdout); return 0;
@@ -196,9 +214,10 @@ static int parse_options(int argc, char **argv, nnb_options *o)
 }
 
 /* The layers of --layer, --batch or --model. 0 or an exit code. */
-static int load_layers(const nnb_options *o, layer_list *ll)
+static int load_layers(nnb_options *o, layer_list *ll)
 {
     char err[1024] = "";
+    if (o->sweep.naxes) return nnb_cmd_sweep_layers(o, push_layer, ll);
     if (o->layer_spec) {
         nnb_layer l;
         if (nnb_spec_parse(o->layer_spec, &l, err, sizeof err)) return bad("%s", err);
@@ -222,8 +241,14 @@ static int load_layers(const nnb_options *o, layer_list *ll)
  * Returns 0 or an exit code. */
 static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, int *status)
 {
+    if (o->model_name && !o->analytic_only) return nnb_run_model(o, ll->v, ll->n, obs, out, status);
     char err[1024] = "";
     int rc = 0;
+    nnb_progress pr; /* a batch or a sweep: one bar over its layers */
+    nnb_run_opts run = o->run;
+    run.quiet = ll->n > 1 && !o->analytic_only;
+    if (run.quiet) nnb_progress_begin(&pr, stderr, o->sweep.naxes ? "point" : "layer", ll->n, 0);
+    nnb_sweep_plot sp = {0};
     nnb_report_begin(out, o->format, o->analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
     const nnb_net *net = o->model_name ? nnb_net_find(o->model_name) : NULL;
@@ -244,20 +269,26 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
-            int r = nnb_run_layer(&o->run, &rep, nnb_observer_hook, obs, err, sizeof err);
+            if (run.quiet) nnb_progress_step(&pr, rep.layer.name[0] ? rep.layer.name : rep.human, 1);
+            int r = nnb_run_layer(&run, &rep, nnb_observer_hook, obs, err, sizeof err);
             if (r == NNB_EXIT_BAD_INPUT) { rc = bad("%s", err); nnb_layer_report_free(&rep); break; }
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
+            if (o->sweep.naxes && nnb_sweep_plot_add(&sp, &o->sweep, i, &rep)) rc = bad("%s", "out of memory");
+            if (run.quiet) nnb_progress_done(&pr);
         }
         nnb_report_layer(out, o->format, &rep, o->analytic_only);
         fflush(out);
         nnb_layer_report_free(&rep);
     }
+    if (run.quiet) nnb_progress_end(&pr);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
-    if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
+    if (!rc && !o->analytic_only && o->observe.plot_file && o->sweep.naxes) rc = nnb_cmd_sweep_plot(o, &sp, obs);
+    else if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = bad("%s", err);
+    nnb_sweep_plot_free(&sp);
     return rc;
 }
 
@@ -304,6 +335,7 @@ int nnb_cli_main(int argc, char **argv)
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.sweep.naxes && !o.layer_spec) return bad("%s", "--sweep applies to --layer SPEC");
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -318,5 +350,6 @@ int nnb_cli_main(int argc, char **argv)
     nnb_observer_free(&obs);
     free(ll.v);
     free(ll.line);
+    nnb_sweep_free(&o.sweep);
     return rc;
 }

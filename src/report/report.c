@@ -99,6 +99,8 @@ static void fmt_time(double s, char *buf, size_t len)
     else snprintf(buf, len, "%.2f us", s * 1e6);
 }
 
+void nnb_fmt_time(double s, char *buf, size_t len) { fmt_time(s, buf, len); }
+
 static void table_results(FILE *f, const nnb_layer_report *r)
 {
     if (!r->nresults) return;

@@ -182,6 +182,14 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 void nnb_record_json_line(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 {
     fputs("{\"schema\":\"nnbench/1\",", f);
+    if (r->in_net) {
+        fprintf(f, "\"index\":%zu,\"repeat\":%" PRId64 ",", r->index, r->repeat);
+        if (r->module[0]) {
+            fputs("\"module\":", f);
+            nnb_json_str(f, r->module);
+            fputc(',', f);
+        }
+    }
     json_layer(f, r);
     fputc(',', f);
     json_analytic(f, r);
