@@ -144,8 +144,11 @@ static void take_counts(nnb_result *x, const nnb_result *counted)
 }
 
 /* --counters papi|valgrind: counts each distinct layer's best kernel once.
- * Under valgrind a count takes of the order of a second per 10^8 FLOPs,
- * so the time left is estimated from FLOPs at the rate measured so far. */
+ * A count under valgrind costs a start-up (about half a second) plus time
+ * proportional to the FLOPs (of the order of 10^8 per second): each step
+ * weighs its FLOPs plus that start-up in FLOPs, and the time left is that
+ * weight at the rate measured so far. */
+#define COUNT_STARTUP_FLOPS 5e7
 static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
 {
     nnb_run_opts once = m->run;
@@ -156,13 +159,13 @@ static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
     size_t n = 0;
     double flops = 0;
     for (size_t e = 0; e < m->plan.n; e++)
-        if (nnb_net_best(&m->reps[e])) n++, flops += (double)m->reps[e].analytic.flops;
+        if (nnb_net_best(&m->reps[e])) n++, flops += COUNT_STARTUP_FLOPS + (double)m->reps[e].analytic.flops;
     nnb_progress pr;
     nnb_progress_begin(&pr, stderr, "count", n, flops);
     for (size_t e = 0; e < m->plan.n; e++) {
         nnb_result *best = (nnb_result *)nnb_net_best(&m->reps[e]);
         if (!best) continue;
-        nnb_progress_step(&pr, layer_label(&m->reps[e]), (double)m->reps[e].analytic.flops);
+        nnb_progress_step(&pr, layer_label(&m->reps[e]), COUNT_STARTUP_FLOPS + (double)m->reps[e].analytic.flops);
         const nnb_kernel *k = nnb_kernel_find(best->kernel);
         nnb_layer_report tmp;
         int rc = nnb_layer_report_init(&tmp, &m->reps[e].layer, err, len);
