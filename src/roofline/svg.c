@@ -375,19 +375,25 @@ static void draw_legend(FILE *f)
     fprintf(f, "</g>\n");
 }
 
+/* Axes, roofs and their labels, ridges: everything but the kernels. */
+static void draw_frame(FILE *f, const frame *a, const nnb_ceilings *c)
+{
+    draw_axes(f, a);
+    draw_roofs(f, a, c);
+    fprintf(f, "<g font-size=\"11\">\n");
+    draw_compute_labels(f, a, c);
+    draw_memory_labels(f, a, c);
+    draw_ridges(f, a, c);
+    fprintf(f, "</g>\n");
+}
+
 void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
                             const char *title)
 {
     frame a;
     frame_fit(&a, c, pts, n);
     draw_head(f, c, title);
-    draw_axes(f, &a);
-    draw_roofs(f, &a, c);
-    fprintf(f, "<g font-size=\"11\">\n");
-    draw_compute_labels(f, &a, c);
-    draw_memory_labels(f, &a, c);
-    draw_ridges(f, &a, c);
-    fprintf(f, "</g>\n");
+    draw_frame(f, &a, c);
     draw_points(f, &a, pts, n);
     draw_legend(f);
     fprintf(f, "</svg>\n");
@@ -427,13 +433,8 @@ void nnb_roofline_svg_panel(FILE *f, const nnb_ceilings *c, const nnb_roof_point
     fprintf(f, "<g transform=\"translate(0,%d)\">\n", dy);
     fprintf(f, "<defs><clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath></defs>\n",
             X0, Y0, X1 - X0, Y1 - Y0);
-    draw_axes(f, &a);
-    draw_roofs(f, &a, c);
-    fprintf(f, "<g font-size=\"11\">\n");
-    draw_compute_labels(f, &a, c);
-    draw_memory_labels(f, &a, c);
-    draw_ridges(f, &a, c);
-    fprintf(f, "</g>\n<g clip-path=\"url(#plot)\">\n");
+    draw_frame(f, &a, c);
+    fprintf(f, "<g clip-path=\"url(#plot)\">\n");
     for (size_t i = 0; i < ns; i++) draw_series(f, &a, pts, &s[i]);
     fprintf(f, "</g>\n");
     draw_legend(f);
