@@ -241,7 +241,7 @@ static int load_layers(nnb_options *o, layer_list *ll)
  * Returns 0 or an exit code. */
 static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, int *status)
 {
-    if (o->model_name && !o->analytic_only) return nnb_run_model(o, ll->v, ll->n, obs, out, status);
+    if (o->model_name && !o->analytic_only) return nnb_run_model(o, ll->v, ll->n, obs, out, NULL, status);
     char err[1024] = "";
     int rc = 0;
     nnb_progress pr; /* a batch or a sweep: one bar over its layers */

@@ -202,17 +202,16 @@ static void free_run(model_run *m)
 }
 
 /* The layers' records (JSON, CSV) or the network table, then the summary. */
-static void report(const model_run *m, FILE *out)
+static void report(const model_run *m, FILE *out, nnb_format fmt)
 {
-    const nnb_options *o = m->o;
-    nnb_report_begin(out, o->format, false);
-    if (o->format != NNB_FMT_TABLE)
-        for (size_t e = 0; e < m->plan.n; e++) nnb_report_layer(out, o->format, &m->reps[e], false);
-    nnb_net_report(out, o->format, o->model_name, m->reps, m->plan.n, m->sums, m->plan.nlayers);
+    nnb_report_begin(out, fmt, false);
+    if (fmt != NNB_FMT_TABLE)
+        for (size_t e = 0; e < m->plan.n; e++) nnb_report_layer(out, fmt, &m->reps[e], false);
+    nnb_net_report(out, fmt, m->o->model_name, m->reps, m->plan.n, m->sums, m->plan.nlayers);
 }
 
 int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_observer *obs, FILE *out,
-                  int *status)
+                  FILE *store, int *status)
 {
     char err[1024] = "";
     model_run m = {.o = o, .run = o->run};
@@ -230,7 +229,8 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
     if (!rc) rc = time_layers(&m, obs, status, err, sizeof err);
     if (!rc && counting) rc = count_best(&m, obs, err, sizeof err);
     if (!rc) nnb_blas_warn_if_weaker();
-    if (!rc) report(&m, out);
+    if (!rc) report(&m, out, o->format);
+    if (!rc && store) report(&m, store, NNB_FMT_JSON);
     if (!rc && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = NNB_EXIT_BAD_INPUT;
     if (rc == NNB_EXIT_BAD_INPUT) fprintf(stderr, "nnbench: %s\n", err);

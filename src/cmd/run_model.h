@@ -12,9 +12,10 @@
 enum { NNB_MODEL_MIN_REPS = 3 };
 #define NNB_MODEL_MIN_TIME_S 0.05
 
-/* layers[0..n) of o->model_name. Returns 0 or an exit code (*status: 1
- * when a check failed). */
+/* layers[0..n) of o->model_name: the report in o->format on out and, when
+ * store is not NULL (a results file), the same records as JSON there.
+ * Returns 0 or an exit code (*status: 1 when a check failed). */
 int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_observer *obs, FILE *out,
-                  int *status);
+                  FILE *store, int *status);
 
 #endif
