@@ -272,6 +272,8 @@ def collect(env, tmp, counted):
     recs += counted or []
     recs += records(["--model", "mnist_cnn", "--counters", "none", "--kernels", "fast"] + RUN_OPTS, env,
                     "mnist_cnn run")
+    recs += records(["--model", "mobilenet_block", "--counters", "none"] + RUN_OPTS, env,
+                    "mobilenet_block run (a repeated layer no kernel runs: an analytic record with index, repeat)")
     listing = run(["--list"], env).stdout.split("network presets")
     names = [[ln.split()[0] for ln in part.splitlines() if ln.startswith("  ")] for part in listing]
     if len(names) != 2 or not names[0] or not names[1]:

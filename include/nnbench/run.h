@@ -16,6 +16,7 @@ typedef struct nnb_run_opts {
     const char *dump_dir;     /* write inputs, outputs and layer.json here (NULL: no dump) */
     bool check;               /* compare every kernel with the reference first */
     bool time_prepare;        /* a kernel's prepare inside every timed run */
+    bool quiet;               /* no per-kernel lines on stderr (a progress bar shows the run) */
     int threads;              /* OpenMP threads the kernels run with (>= 1) */
     nnb_measure_opts measure;
 } nnb_run_opts;

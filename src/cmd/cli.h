@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "harness/observe.h"
+#include "net/sweep.h"
 #include "nnbench/run.h"
 #include "report/report.h"
 #include "spec/spec.h"
@@ -28,6 +29,9 @@ typedef struct nnb_options {
     int shard_i, shard_n;     /* --shard I/N; 0/0: the whole run */
     int argc;                 /* the command line, for the results header */
     char **argv;
+    bool timing_set;          /* --reps or --min-time given (else a model run uses its own short budget) */
+    nnb_sweep sweep;          /* --sweep KEY=FROM:TO[:xSTEP|:+STEP] axes, and the points once expanded */
+    long max_points;          /* --max-points (default NNB_SWEEP_DEFAULT_MAX_POINTS) */
 } nnb_options;
 
 /* Runs `nnbench [options]`; returns the process exit code. */

@@ -11,7 +11,10 @@
 
 #include <cblas.h>
 
+#include "cmd/run_model.h"
+#include "cmd/run_sweep.h"
 #include "harness/harness.h"
+#include "harness/progress.h"
 #include "machine/blas.h"
 #include "ops/op.h"
 #include "harness/observe.h"
@@ -49,7 +52,11 @@ static void usage(FILE *f)
           "                        that reorders weights per call); default: prepared once, untimed\n"
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
-          "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
+          "  --plot FILE.svg       draw the kernels on this machine's roofline (a sweep: GFLOP/s against\n"
+          "                        the swept key per kernel, and their trajectories on the roofline)\n"
+          "  --sweep KEY=FROM:TO[:xSTEP|:+STEP]  with --layer: the layer with KEY (any key=value key:\n"
+          "                        c, h, k, g, r, pad, ...) from FROM to TO; repeat for a grid\n"
+          "  --max-points N        refuse a sweep of more than N points (default 256)\n"
           "  --no-roofline         no roofline placement (ceilings are otherwise measured once per\n"
           "                        machine and thread count, cached in $XDG_CACHE_HOME/nnbench)\n"
           "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
@@ -130,11 +137,62 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 
 /* Options -> o. Returns -1 to go on, or the exit code (help, version, or 2
  * with one line on stderr). */
+enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
+       O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
+       O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS };
+
+/* The options whose value needs more than a store: timing, benchdnn's knobs,
+ * shards and sweeps. -1 when accepted, else the exit code. */
+static int parse_value_option(int c, nnb_options *o)
+{
+    nnb_measure_opts *m = &o->run.measure;
+    long v;
+    switch (c) {
+        case O_REPS:
+            if (parse_int(optarg, 1, 1000000, &v)) return bad("--reps needs an integer in 1..1000000, got '%s'", optarg);
+            m->min_reps = (int)v;
+            if (m->max_reps < v) m->max_reps = (int)v;
+            if (v == 1) m->min_time_s = 0;
+            o->timing_set = true;
+            break;
+        case O_MIN_TIME: {
+            char *end;
+            errno = 0;
+            double s = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
+                return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
+            m->min_time_s = s;
+            o->timing_set = true;
+            break;
+        }
+        case O_SHARD:
+            if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
+                return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
+            break;
+        case O_SWEEP:
+            if ((v = nnb_cmd_sweep_option(o, optarg)) >= 0) return (int)v;
+            break;
+        case O_MAX_POINTS:
+            if (parse_int(optarg, 1, 1000000, &o->max_points))
+                return bad("--max-points needs an integer in 1..1000000, got '%s'", optarg);
+            break;
+        case O_CONV: case O_DECONV:
+            o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
+            o->driver_given = true;
+            o->knobs_given = true;
+            break;
+        case O_MB: {
+            char e[256];
+            if (!*optarg || nnb_spec_knobs_mb(&o->knobs, optarg, e, sizeof e)) return bad("%s", *optarg ? e : "--mb needs a value");
+            o->knobs_given = true;
+            break;
+        }
+    }
+    return -1;
+}
+
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
-    enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
-           O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
         {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
@@ -151,9 +209,9 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"mb", required_argument, 0, O_MB},
         {"shard", required_argument, 0, O_SHARD},
         {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
+        {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
         {0, 0, 0, 0},
     };
-    nnb_measure_opts *m = &o->run.measure;
     opterr = 0;
     optind = 1;
     int c;
@@ -176,22 +234,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
             o->run.threads = (int)v;
             break;
         case O_COUNTERS: o->observe.counters = optarg; break;
-        case O_REPS:
-            if (parse_int(optarg, 1, 1000000, &v)) return bad("--reps needs an integer in 1..1000000, got '%s'", optarg);
-            m->min_reps = (int)v;
-            if (m->max_reps < v) m->max_reps = (int)v;
-            if (v == 1) m->min_time_s = 0;
-            break;
-        case O_MIN_TIME: {
-            char *end;
-            errno = 0;
-            double s = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
-                return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
-            m->min_time_s = s;
-            break;
-        }
-        case O_COLD: m->cold = true; break;
+        case O_COLD: o->run.measure.cold = true; break;
         case O_TIME_PREPARE: o->run.time_prepare = true; break;
         case O_NO_CHECK: o->run.check = false; break;
         case O_CHECK: o->run.check = true; break;
@@ -199,23 +242,11 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_PLOT: o->observe.plot_file = optarg; break;
         case O_NO_ROOFLINE: o->observe.no_roofline = true; break;
         case O_OUT: o->out_file = optarg; break;
-        case O_SHARD:
-            if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
-                return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
-            break;
         case O_LIST: o->list = true; break;
-        case O_CONV: case O_DECONV:
-            o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
-            o->driver_given = true;
-            o->knobs_given = true;
-            break;
-        case O_MB: {
-            char e[256];
-            if (!*optarg || nnb_spec_knobs_mb(&o->knobs, optarg, e, sizeof e)) return bad("%s", *optarg ? e : "--mb needs a value");
-            o->knobs_given = true;
-            break;
-        }
         case O_LIST_KERNELS: o->list_kernels = true; break;
+        case O_REPS: case O_MIN_TIME: case O_SHARD: case O_SWEEP: case O_MAX_POINTS: case O_CONV: case O_DECONV: case O_MB:
+            if ((v = parse_value_option(c, o)) >= 0) return (int)v;
+            break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
         case '?':
@@ -242,9 +273,10 @@ static void shard_layers(const nnb_options *o, layer_list *ll)
 }
 
 /* The layers of --layer, --batch or --model. 0 or an exit code. */
-static int load_layers(const nnb_options *o, layer_list *ll)
+static int load_layers(nnb_options *o, layer_list *ll)
 {
     char err[1024] = "";
+    if (o->sweep.naxes) return nnb_cmd_sweep_layers(o, push_layer, ll);
     if (o->layer_spec) {
         if (nnb_spec_each(o->layer_spec, &o->knobs, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else if (o->batch_file) {
@@ -280,8 +312,14 @@ static void net_layer_fields(nnb_layer_report *rep, const nnb_net_layer *nl, siz
 static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, FILE *store,
                       int *status)
 {
+    if (o->model_name && !o->analytic_only) return nnb_run_model(o, ll->v, ll->n, obs, out, store, status);
     char err[1024] = "";
     int rc = 0;
+    nnb_progress pr; /* a batch or a sweep: one bar over its layers */
+    nnb_run_opts run = o->run;
+    run.quiet = ll->n > 1 && !o->analytic_only;
+    if (run.quiet) nnb_progress_begin(&pr, stderr, o->sweep.naxes ? "point" : "layer", ll->n, 0);
+    nnb_sweep_plot sp = {0};
     nnb_report_begin(out, o->format, o->analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
     const nnb_net *net = o->model_name ? nnb_net_find(o->model_name) : NULL;
@@ -297,10 +335,13 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
-            int r = nnb_run_layer(&o->run, &rep, nnb_observer_hook, obs, err, sizeof err);
+            if (run.quiet) nnb_progress_step(&pr, rep.layer.name[0] ? rep.layer.name : rep.human, 1);
+            int r = nnb_run_layer(&run, &rep, nnb_observer_hook, obs, err, sizeof err);
             if (r == NNB_EXIT_BAD_INPUT) { rc = bad("%s", err); nnb_layer_report_free(&rep); break; }
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
+            if (o->sweep.naxes && nnb_sweep_plot_add(&sp, &o->sweep, i, &rep)) rc = bad("%s", "out of memory");
+            if (run.quiet) nnb_progress_done(&pr);
         }
         if (net_table) nnb_net_table_layer(out, o->format, &rep, &totals);
         else nnb_report_layer(out, o->format, &rep, o->analytic_only);
@@ -309,14 +350,17 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         nnb_layer_report_free(&rep);
     }
     if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
+    if (run.quiet) nnb_progress_end(&pr);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && net_table) nnb_net_table_end(out, o->format, net->name, &totals);
     else if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && o->model_name && store)
         nnb_report_summary(store, NNB_FMT_JSON, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
-    if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
+    if (!rc && !o->analytic_only && o->observe.plot_file && o->sweep.naxes) rc = nnb_cmd_sweep_plot(o, &sp, obs);
+    else if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = bad("%s", err);
+    nnb_sweep_plot_free(&sp);
     return rc;
 }
 
@@ -385,6 +429,7 @@ int nnb_cli_main(int argc, char **argv)
     o.argv = argv;
     if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
     if (o.model_name && model_batch(&o)) return NNB_EXIT_BAD_INPUT;
+    if (o.sweep.naxes && !o.layer_spec) return bad("%s", "--sweep applies to --layer SPEC");
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -401,5 +446,6 @@ int nnb_cli_main(int argc, char **argv)
     free(ll.line);
     nnb_skipped_free(&ll.skipped);
     nnb_net_list_free(&ll.net);
+    nnb_sweep_free(&o.sweep);
     return rc;
 }

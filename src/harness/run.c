@@ -323,8 +323,9 @@ static bool compare_output(run_state *s, size_t i, bool exact_fail)
  * NNB_EXIT_CHECK_FAILED when a kernel fails. Returns 0 or an exit code. */
 static int check_kernels(run_state *s, int *status, char *err, size_t len)
 {
-    fprintf(stderr, "nnbench: checking %zu kernel%s on %s ...\n", s->nk, s->nk == 1 ? "" : "s",
-            s->l->name[0] ? s->l->name : s->rep->human);
+    if (!s->o->quiet)
+        fprintf(stderr, "nnbench: checking %zu kernel%s on %s ...\n", s->nk, s->nk == 1 ? "" : "s",
+                s->l->name[0] ? s->l->name : s->rep->human);
     bool exact_fail[64] = {false};
     exact_pass(s, exact_fail);
     nnb_tensors_fill(&s->t, s->l, NNB_FILL_REAL, 2);
@@ -350,8 +351,7 @@ static int time_kernel(run_state *s, size_t i, nnb_counter_hook count, void *cou
     nnb_result *x = &s->rep->results[i];
     run_ctx c = {k, s->l, &s->t, s->ws, s->o->time_prepare && k->prepare};
     x->prepare_timed = c.prepare;
-    if (isatty(2)) fprintf(stderr, "nnbench: timing %-18s ...\r", k->name);
-    else fprintf(stderr, "nnbench: timing %s ...\n", k->name);
+    if (!s->o->quiet) fprintf(stderr, isatty(2) ? "nnbench: timing %-18s ...\r" : "nnbench: timing %s ...\n", k->name);
     if (k->prepare) {
         double t0 = nnb_now_s();
         k->prepare(s->l, &s->t, s->ws);
@@ -396,7 +396,7 @@ int nnb_run_kernels(const nnb_run_opts *o, nnb_layer_report *rep, const nnb_kern
     }
     for (size_t i = 0; i < nk; i++)
         if ((rc = time_kernel(&s, i, count, count_ctx, err, len))) goto out;
-    if (isatty(2)) fprintf(stderr, "%60s\r", "");
+    if (isatty(2) && !o->quiet) fprintf(stderr, "%60s\r", "");
     rc = status;
 out:
     free_state(&s);

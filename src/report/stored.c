@@ -1,6 +1,9 @@
 /* Stored runs: report and compare (stored.h). */
 #include "report/stored.h"
 
+#include "net/nets.h"
+#include "report/net_table.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -24,8 +27,24 @@ static void add_summary(nnb_results_summary *sum, const nnb_results_summary *s)
     sum->layers += s->layers;
 }
 
+/* One stored --model --analytic run of a network this build knows: its
+ * network table, as the live run printed it. */
+static bool stored_net_table(FILE *out, nnb_format fmt, const nnb_results_file *f)
+{
+    const nnb_net *net = f->have_summary ? nnb_net_find(f->summary.model) : NULL;
+    if (!net || !f->header.analytic || !f->nlayers) return false;
+    for (size_t j = 0; j < f->nlayers; j++)
+        if (!f->layers[j].in_net) return false;
+    nnb_net_totals t;
+    nnb_net_table_begin(out, fmt, net->name, net->desc, f->layers[0].layer.n, &t);
+    for (size_t j = 0; j < f->nlayers; j++) nnb_net_table_layer(out, fmt, &f->layers[j], &t);
+    nnb_net_table_end(out, fmt, net->name, &t);
+    return true;
+}
+
 void nnb_report_stored(FILE *out, nnb_format fmt, const nnb_results_file *files, const size_t *order, size_t n)
 {
+    if (n == 1 && stored_net_table(out, fmt, &files[order[0]])) return;
     bool analytic = n && files[order[0]].header.analytic;
     bool shards = n > 1 && files[order[0]].header.shard_n;
     nnb_results_summary sum;

@@ -195,6 +195,19 @@ static int read_rf(const nnb_rk_where *w, json_t *a, nnb_layer_report *r)
                : 0;
 }
 
+/* --model records: "index", "module", "repeat" (all three or none) */
+static int read_net_place(const nnb_rk_where *w, json_t *rec, nnb_layer_report *r)
+{
+    if (!json_object_get(rec, "index")) return 0;
+    r->in_net = true;
+    if (nnb_rk_int(&(nnb_rk){w, rec, "", "index", true}, &r->index) ||
+        nnb_rk_str(&(nnb_rk){w, rec, "", "module", true}, r->module, sizeof r->module) ||
+        nnb_rk_int(&(nnb_rk){w, rec, "", "repeat", true}, &r->repeat))
+        return -1;
+    if (r->index < 0 || r->repeat < 1) return nnb_rk_fail(w, "keys index/repeat: out of range");
+    return 0;
+}
+
 int nnb_rk_layer_report(const nnb_rk_where *w, json_t *rec, nnb_layer_report *r)
 {
     memset(r, 0, sizeof *r);
@@ -211,7 +224,7 @@ int nnb_rk_layer_report(const nnb_rk_where *w, json_t *rec, nnb_layer_report *r)
         nums(w, a, "analytic", analytic_nums, COUNT(analytic_nums), &r->analytic) ||
         nums(w, fp, "analytic.footprint_mb", footprint_nums, COUNT(footprint_nums), &r->analytic))
         return -1;
-    return read_rf(w, a, r);
+    return read_rf(w, a, r) || read_net_place(w, rec, r) ? -1 : 0;
 }
 
 /* ---- a kernel's measurement ---- */

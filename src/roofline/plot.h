@@ -33,4 +33,22 @@ void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point
 void nnb_roofline_json_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n);
 void nnb_ceilings_print(FILE *f, const nnb_ceilings *c);  /* table */
 
+/* ---- the roofline as one panel of a larger picture (the sweep plot) ---- */
+enum { NNB_ROOF_PANEL_W = 960, NNB_ROOF_PANEL_H = 680 };
+
+/* A trajectory: pts[first .. first+count), joined in that order (the
+ * caller sorts them by AI), drawn in palette colour `color`. */
+typedef struct nnb_roof_series {
+    const char *label;
+    size_t first, count, color;
+} nnb_roof_series;
+
+/* Axes, roofs, ridges and each series as a polyline (class "trajectory")
+ * with its points, translated down by dy; no document head. */
+void nnb_roofline_svg_panel(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                            const nnb_roof_series *s, size_t ns, int dy);
+/* The picture's primitives, for other pictures in the same style. */
+void nnb_svg_escape(FILE *f, const char *s);  /* XML text and attributes */
+const char *nnb_svg_color(size_t i);          /* the kernels' palette */
+
 #endif

@@ -420,20 +420,68 @@ static void draw_legend(FILE *f)
     fprintf(f, "</g>\n");
 }
 
+/* Axes, roofs and their labels, ridges: everything but the kernels. */
+static void draw_frame(FILE *f, const frame *a, const nnb_ceilings *c)
+{
+    draw_axes(f, a);
+    draw_roofs(f, a, c);
+    fprintf(f, "<g font-size=\"11\">\n");
+    draw_compute_labels(f, a, c);
+    draw_memory_labels(f, a, c);
+    draw_ridges(f, a, c);
+    fprintf(f, "</g>\n");
+}
+
 void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
                             const char *title)
 {
     frame a;
     frame_fit(&a, c, pts, n);
     draw_head(f, c, title);
-    draw_axes(f, &a);
-    draw_roofs(f, &a, c);
-    fprintf(f, "<g font-size=\"11\">\n");
-    draw_compute_labels(f, &a, c);
-    draw_memory_labels(f, &a, c);
-    draw_ridges(f, &a, c);
-    fprintf(f, "</g>\n");
+    draw_frame(f, &a, c);
     draw_points(f, &a, pts, n);
     draw_legend(f);
     fprintf(f, "</svg>\n");
+}
+
+/* ---- the roofline as a panel of a larger picture (plot.h) ---- */
+
+_Static_assert((int)W == (int)NNB_ROOF_PANEL_W && (int)H == (int)NNB_ROOF_PANEL_H, "plot.h states the panel's size");
+
+void nnb_svg_escape(FILE *f, const char *s) { xml_str(f, s); }
+
+const char *nnb_svg_color(size_t i) { return palette[i % (sizeof palette / sizeof palette[0])]; }
+
+static void draw_series(FILE *f, const frame *a, const nnb_roof_point *pts, const nnb_roof_series *s)
+{
+    const char *col = nnb_svg_color(s->color);
+    fprintf(f, "<polyline class=\"trajectory\" data-series=\"");
+    xml_str(f, s->label);
+    fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", col);
+    for (size_t i = s->first; i < s->first + s->count; i++)
+        if (pt_ok(pts[i].ai) && pt_ok(pts[i].gflops)) fprintf(f, " %.1f,%.1f", px(a, pts[i].ai), py(a, pts[i].gflops));
+    fprintf(f, "\"/>\n");
+    for (size_t i = s->first; i < s->first + s->count; i++) {
+        if (!pt_ok(pts[i].ai) || !pt_ok(pts[i].gflops)) continue;
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>", px(a, pts[i].ai),
+                py(a, pts[i].gflops), col);
+        xml_str(f, pts[i].label);
+        fprintf(f, ": AI %.3g, %.3g GFLOP/s</title></circle>\n", pts[i].ai, pts[i].gflops);
+    }
+}
+
+void nnb_roofline_svg_panel(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                            const nnb_roof_series *s, size_t ns, int dy)
+{
+    frame a;
+    frame_fit(&a, c, pts, n);
+    fprintf(f, "<g transform=\"translate(0,%d)\">\n", dy);
+    fprintf(f, "<defs><clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath></defs>\n",
+            X0, Y0, X1 - X0, Y1 - Y0);
+    draw_frame(f, &a, c);
+    fprintf(f, "<g clip-path=\"url(#plot)\">\n");
+    for (size_t i = 0; i < ns; i++) draw_series(f, &a, pts, &s[i]);
+    fprintf(f, "</g>\n");
+    draw_legend(f);
+    fprintf(f, "</g>\n");
 }

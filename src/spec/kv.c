@@ -62,6 +62,12 @@ static const kv_key *find_key(const char *p, size_t n)
     return key;
 }
 
+unsigned nnb_spec_kv_fields(const char *s, size_t n)
+{
+    const kv_key *key = find_key(s, n);
+    return key ? key->fields : 0;
+}
+
 /* Sets the layer fields of one numeric key. */
 static int set_fields(const char *s, nnb_layer *l, const kv_key *key, int64_t v, char *err, size_t len)
 {

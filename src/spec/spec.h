@@ -32,6 +32,10 @@ int nnb_spec_read_benchdnn(const char *s, nnb_op op, int64_t mb, nnb_layer *l, c
 int nnb_spec_parse_benchdnn(const char *s, nnb_op op, nnb_layer *l, char *err, size_t errlen);
 int nnb_spec_parse_kv(const char *s, nnb_layer *l, char *err, size_t errlen);
 
+/* The layer fields (ops/op.h NNB_F_*) that key [s, s+n) of the key=value
+ * syntax sets; 0 when it is no key. --sweep names fields as descriptors do. */
+unsigned nnb_spec_kv_fields(const char *s, size_t n);
+
 /* Canonical strings. nnb_spec_format_kv round-trips through nnb_spec_parse.
  * nnb_spec_format_benchdnn returns -1 (and writes "-") for ops benchdnn's
  * conv driver cannot express (pooling, fc, bn, lstm, embed); what it writes

@@ -1,0 +1,209 @@
+/* The sweep picture (see sweep_plot.h): the top panel drawn here in the
+ * roofline picture's style (its escaping and palette), the roofline panel
+ * by the roofline module itself. */
+#include "report/sweep_plot.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roofline/plot.h"
+#include "util/appendf.h"
+#include "util/atomic_file.h"
+#include "util/util.h"
+
+enum { TOP_H = 440, X0 = 90, X1 = 720, Y0 = 70, Y1 = 380 };
+
+int nnb_sweep_plot_add(nnb_sweep_plot *sp, const nnb_sweep *sw, size_t point, const nnb_layer_report *rep)
+{
+    for (size_t i = 0; i < rep->nresults; i++) {
+        if (sp->n == sp->cap) {
+            size_t cap = sp->cap ? 2 * sp->cap : 32;
+            nnb_sweep_sample *v = realloc(sp->v, cap * sizeof *v);
+            if (!v) return -1;
+            sp->v = v;
+            sp->cap = cap;
+        }
+        nnb_sweep_sample *s = &sp->v[sp->n++];
+        size_t o = 0;
+        nnb_appendf(s->series, sizeof s->series, &o, "%s", rep->results[i].kernel);
+        for (size_t a = 1; a < sw->naxes; a++)
+            nnb_appendf(s->series, sizeof s->series, &o, " %s=%lld", sw->axis[a].key, (long long)sw->pts[point].value[a]);
+        s->x = (double)sw->pts[point].value[0];
+        s->gflops = rep->results[i].gflops;
+        s->ai = rep->analytic.ai;
+    }
+    return 0;
+}
+
+void nnb_sweep_plot_free(nnb_sweep_plot *sp)
+{
+    free(sp->v);
+    memset(sp, 0, sizeof *sp);
+}
+
+/* Samples grouped by series (first appearance order), then by key. */
+static const nnb_sweep_plot *sort_plot;
+static bool sort_by_ai;
+static size_t series_rank(const char *s)
+{
+    size_t r = 0;
+    while (r < sort_plot->n && strcmp(sort_plot->v[r].series, s) != 0) r++;
+    return r;
+}
+static int cmp_sample(const void *pa, const void *pb)
+{
+    const nnb_sweep_sample *a = pa, *b = pb;
+    size_t ra = series_rank(a->series), rb = series_rank(b->series);
+    if (ra != rb) return ra < rb ? -1 : 1;
+    double ka = sort_by_ai ? a->ai : a->x, kb = sort_by_ai ? b->ai : b->x;
+    return (ka > kb) - (ka < kb);
+}
+static void sort_samples(const nnb_sweep_plot *orig, nnb_sweep_sample *v, size_t n, bool by_ai)
+{
+    sort_plot = orig;
+    sort_by_ai = by_ai;
+    qsort(v, n, sizeof *v, cmp_sample);
+}
+
+typedef struct axes {
+    double x0, x1, ymax;
+    bool logx;
+} axes;
+
+static double ax_x(const axes *a, double x)
+{
+    double t = a->logx ? (log10(x) - log10(a->x0)) / (log10(a->x1) - log10(a->x0)) : (x - a->x0) / (a->x1 - a->x0);
+    return a->x1 > a->x0 ? X0 + 20 + t * (X1 - X0 - 40) : (X0 + X1) / 2.0;
+}
+static double ax_y(const axes *a, double g) { return Y1 - g / a->ymax * (Y1 - Y0); }
+
+/* Frame, ticks at the swept values (every k-th when many) and at a round
+ * GFLOP/s step, axis titles. */
+static void top_axes(FILE *f, const axes *a, const nnb_sweep_sample *v, size_t n, const char *key)
+{
+    fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"black\"/>\n", X0, Y0,
+            X1 - X0, Y1 - Y0);
+    double step = pow(10, floor(log10(a->ymax / 5)));
+    if (a->ymax / step > 10) step *= a->ymax / step > 25 ? 5 : 2;
+    fprintf(f, "<g font-size=\"11\" text-anchor=\"end\">\n");
+    for (double g = 0; g <= a->ymax * 1.0001; g += step)
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/><text x=\"%d\" y=\"%.1f\">%g</text>\n",
+                X0, ax_y(a, g), X1, ax_y(a, g), X0 - 8, ax_y(a, g) + 4, g);
+    fprintf(f, "</g>\n<g font-size=\"11\" text-anchor=\"middle\">\n");
+    size_t nx = 0;
+    for (size_t i = 0; i < n; i++) nx += i == 0 || v[i].x != v[i - 1].x;
+    size_t every = nx > 12 ? (nx + 11) / 12 : 1, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && v[i].x == v[i - 1].x) continue;
+        if (k++ % every) continue;
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%g</text>\n", ax_x(a, v[i].x), Y1 + 18, v[i].x);
+    }
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\">", (X0 + X1) / 2, Y1 + 40);
+    nnb_svg_escape(f, key);
+    fprintf(f, "%s</text>\n</g>\n", a->logx ? " (log scale)" : "");
+    fprintf(f, "<text transform=\"translate(%d,%d) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">"
+               "attained GFLOP/s (fp32)</text>\n", X0 - 55, (Y0 + Y1) / 2);
+}
+
+/* One polyline (class "gflops") per series through its points in key
+ * order, a dot per point, and the legend entry right of the plot. */
+static void top_series(FILE *f, const axes *a, const nnb_sweep_sample *v, size_t first, size_t count, size_t color)
+{
+    const char *col = nnb_svg_color(color);
+    fprintf(f, "<polyline class=\"gflops\" data-series=\"");
+    nnb_svg_escape(f, v[first].series);
+    fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+    for (size_t i = first; i < first + count; i++) fprintf(f, " %.1f,%.1f", ax_x(a, v[i].x), ax_y(a, v[i].gflops));
+    fprintf(f, "\"/>\n");
+    for (size_t i = first; i < first + count; i++) {
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>", ax_x(a, v[i].x),
+                ax_y(a, v[i].gflops), col);
+        nnb_svg_escape(f, v[i].series);
+        fprintf(f, " at %g: %.3g GFLOP/s, AI %.3g</title></circle>\n", v[i].x, v[i].gflops, v[i].ai);
+    }
+    double ly = Y0 + 14 + 16.0 * (double)color;
+    fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
+               "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">", X1 + 12, ly - 4, X1 + 32, ly - 4, col, X1 + 38, ly);
+    nnb_svg_escape(f, v[first].series);
+    fprintf(f, "</text>\n");
+}
+
+/* Series as runs of the sorted samples: calls draw for each run. */
+static size_t next_run(const nnb_sweep_sample *v, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && strcmp(v[j].series, v[i].series) == 0) j++;
+    return j;
+}
+
+static void top_panel(FILE *f, const nnb_sweep_plot *sp, nnb_sweep_sample *v, const nnb_sweep *sw)
+{
+    axes a = {.x0 = v[0].x, .x1 = v[0].x, .ymax = 0, .logx = sw->axis[0].mul};
+    for (size_t i = 0; i < sp->n; i++) {
+        a.x0 = fmin(a.x0, v[i].x);
+        a.x1 = fmax(a.x1, v[i].x);
+        if (isfinite(v[i].gflops)) a.ymax = fmax(a.ymax, v[i].gflops);
+    }
+    a.ymax = a.ymax > 0 ? a.ymax * 1.1 : 1;
+    sort_samples(sp, v, sp->n, false);
+    top_axes(f, &a, v, sp->n, sw->axis[0].key);
+    size_t color = 0;
+    for (size_t i = 0; i < sp->n; i = next_run(v, sp->n, i)) top_series(f, &a, v, i, next_run(v, sp->n, i) - i, color++);
+}
+
+/* The same samples on the roofline, one trajectory per series in AI order. */
+static int roof_panel(FILE *f, const nnb_sweep_plot *sp, nnb_sweep_sample *v, const nnb_ceilings *c)
+{
+    sort_samples(sp, v, sp->n, true);
+    nnb_roof_point *pts = calloc(sp->n, sizeof *pts);
+    nnb_roof_series *ser = calloc(sp->n, sizeof *ser);
+    if (!pts || !ser) {
+        free(pts);
+        free(ser);
+        return -1;
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < sp->n; i++) pts[i] = (nnb_roof_point){.label = v[i].series, .ai = v[i].ai, .gflops = v[i].gflops};
+    for (size_t i = 0; i < sp->n; i = next_run(v, sp->n, i), ns++)
+        ser[ns] = (nnb_roof_series){v[i].series, i, next_run(v, sp->n, i) - i, ns};
+    nnb_roofline_svg_panel(f, c, pts, sp->n, ser, ns, TOP_H);
+    free(pts);
+    free(ser);
+    return 0;
+}
+
+int nnb_sweep_plot_write(const char *path, nnb_sweep_plot *sp, const nnb_sweep *sw, const nnb_ceilings *c,
+                         const char *title, char *err, size_t len)
+{
+    if (sp->n == 0) return nnb_errf(err, len, "--plot %s: no kernel ran at any sweep point", path);
+    nnb_sweep_sample *v = malloc(sp->n * sizeof *v);
+    if (!v) return nnb_errf(err, len, "--plot %s: out of memory", path);
+    memcpy(v, sp->v, sp->n * sizeof *v);
+    nnb_atomic_file af;
+    FILE *f = nnb_atomic_open(&af, path, err, len);
+    if (!f) {
+        free(v);
+        return -1;
+    }
+    int w = NNB_ROOF_PANEL_W, h = TOP_H + NNB_ROOF_PANEL_H;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+               "version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, "
+               "sans-serif\" font-size=\"12\">\n<title>", w, h, w, h);
+    nnb_svg_escape(f, title);
+    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n"
+               "<text x=\"%d\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", w, h, X0);
+    nnb_svg_escape(f, title);
+    fprintf(f, "</text>\n<text x=\"%d\" y=\"48\" font-size=\"11\" fill=\"#555\">", X0);
+    nnb_svg_escape(f, c->key);
+    fprintf(f, "</text>\n");
+    top_panel(f, sp, v, sw);
+    int rc = roof_panel(f, sp, v, c);
+    fprintf(f, "</svg>\n");
+    free(v);
+    if (rc) {
+        nnb_atomic_abort(&af);
+        return nnb_errf(err, len, "--plot %s: out of memory", path);
+    }
+    return nnb_atomic_commit(&af, err, len);
+}
