@@ -2,6 +2,7 @@
  * Results go to stdout (or --out FILE, written whole or not at all);
  * progress and errors go to stderr; exit 0 / 1 (check failed) / 2 (bad input). */
 #include "cmd/cli.h"
+#include "cmd/options.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <cblas.h>
 
 #include "harness/harness.h"
+#include "harness/memory.h"
 #include "machine/blas.h"
 #include "ops/op.h"
 #include "harness/observe.h"
@@ -19,6 +21,7 @@
 #include "report/report.h"
 #include "spec/spec.h"
 #include "util/atomic_file.h"
+#include "util/signals.h"
 
 static void usage(FILE *f)
 {
@@ -44,29 +47,26 @@ static void usage(FILE *f)
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
           "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
+          "  --max-mem BYTES       refuse a layer that needs more memory (K, M, G suffixes;\n"
+          "                        default: what the machine has available)\n"
           "  --list                list layer presets and network presets\n"
           "  --list-kernels        list kernels\n"
           "  --help, --version\n"
-          "\nExit status: 0 ok, 1 a check failed, 2 bad input or unavailable backend.\n",
+          "\nExit status: 0 ok, 1 a check failed, 2 bad input or unavailable backend,\n"
+          "130/143 stopped by SIGINT/SIGTERM (the records complete so far on stdout; no --out file).\n",
           f);
 }
 
+/* One line on stderr: a control character in what the user gave (a
+ * newline in a file name) is shown as '?'. Returns the bad-input code. */
 static int bad(const char *fmt, const char *arg)
 {
-    fputs("nnbench: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
+    char line[1200];
+    snprintf(line, sizeof line, fmt, arg);
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    fprintf(stderr, "nnbench: %s\n", line);
     return NNB_EXIT_BAD_INPUT;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) return -1;
-    *out = v;
-    return 0;
 }
 
 static void list_presets(FILE *f)
@@ -114,81 +114,51 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 }
 
 /* Options -> o. Returns -1 to go on, or the exit code (help, version, or 2
- * with one line on stderr). */
+ * with one line on stderr). Options with a value are read (and refused)
+ * by nnb_cli_option_value (cmd/options.c). */
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
-    enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-           O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE };
+    enum { O_VALUE = 256, O_ANALYTIC, O_COLD, O_NO_CHECK, O_CHECK, O_LIST, O_LIST_KERNELS, O_VERSION,
+           O_TIME_PREPARE };
     static const struct option longopts[] = {
-        {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
-        {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
-        {"format", required_argument, 0, O_FORMAT},   {"kernels", required_argument, 0, O_KERNELS},
-        {"threads", required_argument, 0, O_THREADS}, {"counters", required_argument, 0, O_COUNTERS},
-        {"reps", required_argument, 0, O_REPS},       {"min-time", required_argument, 0, O_MIN_TIME},
-        {"cold", no_argument, 0, O_COLD},             {"no-check", no_argument, 0, O_NO_CHECK},
-        {"check", no_argument, 0, O_CHECK},           {"dump", required_argument, 0, O_DUMP},
-        {"plot", required_argument, 0, O_PLOT},       {"out", required_argument, 0, O_OUT},
-        {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
-        {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
-        {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"layer", required_argument, 0, O_VALUE},   {"batch", required_argument, 0, O_VALUE},
+        {"model", required_argument, 0, O_VALUE},   {"analytic", no_argument, 0, O_ANALYTIC},
+        {"format", required_argument, 0, O_VALUE},  {"kernels", required_argument, 0, O_VALUE},
+        {"threads", required_argument, 0, O_VALUE}, {"counters", required_argument, 0, O_VALUE},
+        {"reps", required_argument, 0, O_VALUE},    {"min-time", required_argument, 0, O_VALUE},
+        {"cold", no_argument, 0, O_COLD},           {"no-check", no_argument, 0, O_NO_CHECK},
+        {"check", no_argument, 0, O_CHECK},         {"dump", required_argument, 0, O_VALUE},
+        {"plot", required_argument, 0, O_VALUE},    {"out", required_argument, 0, O_VALUE},
+        {"max-mem", required_argument, 0, O_VALUE}, {"list", no_argument, 0, O_LIST},
+        {"list-kernels", no_argument, 0, O_LIST_KERNELS}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},     {"time-prepare", no_argument, 0, O_TIME_PREPARE},
         {0, 0, 0, 0},
     };
-    nnb_measure_opts *m = &o->run.measure;
     opterr = 0;
     optind = 1;
-    int c;
-    long v;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    int c, at = -1;
+    char err[512];
+    while ((c = getopt_long(argc, argv, "h", longopts, &at)) != -1) {
         switch (c) {
-        case O_LAYER: o->layer_spec = optarg; break;
-        case O_BATCH: o->batch_file = optarg; break;
-        case O_MODEL: o->model_name = optarg; break;
+        case O_VALUE:
+            if (nnb_cli_option_value(o, longopts[at].name, optarg, err, sizeof err)) return bad("%s", err);
+            break;
         case O_ANALYTIC: o->analytic_only = true; break;
-        case O_FORMAT:
-            if (!strcmp(optarg, "table")) o->format = NNB_FMT_TABLE;
-            else if (!strcmp(optarg, "csv")) o->format = NNB_FMT_CSV;
-            else if (!strcmp(optarg, "json")) o->format = NNB_FMT_JSON;
-            else return bad("unknown --format '%s' (table, csv, json)", optarg);
-            break;
-        case O_KERNELS: o->run.kernels = optarg; break;
-        case O_THREADS:
-            if (parse_int(optarg, 1, 4096, &v)) return bad("--threads needs an integer in 1..4096, got '%s'", optarg);
-            o->run.threads = (int)v;
-            break;
-        case O_COUNTERS: o->observe.counters = optarg; break;
-        case O_REPS:
-            if (parse_int(optarg, 1, 1000000, &v)) return bad("--reps needs an integer in 1..1000000, got '%s'", optarg);
-            m->min_reps = (int)v;
-            if (m->max_reps < v) m->max_reps = (int)v;
-            if (v == 1) m->min_time_s = 0;
-            break;
-        case O_MIN_TIME: {
-            char *end;
-            errno = 0;
-            double s = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
-                return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
-            m->min_time_s = s;
-            break;
-        }
-        case O_COLD: m->cold = true; break;
+        case O_COLD: o->run.measure.cold = true; break;
         case O_TIME_PREPARE: o->run.time_prepare = true; break;
         case O_NO_CHECK: o->run.check = false; break;
         case O_CHECK: o->run.check = true; break;
-        case O_DUMP: o->run.dump_dir = optarg; break;
-        case O_PLOT: o->observe.plot_file = optarg; break;
-        case O_OUT: o->out_file = optarg; break;
         case O_LIST: o->list = true; break;
         case O_LIST_KERNELS: o->list_kernels = true; break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
-        case '?':
-        default:
-            if (optopt) {
+        default: /* '?': unknown, ambiguous, or a value missing */
+            if (optopt == O_VALUE) return bad("%s needs a value (see --help)", argv[optind - 1]);
+            if (optopt && optopt < 128) {
                 char s[2] = {(char)optopt, 0};
-                return bad("option '-%s' is unknown or needs a value (see --help)", s);
+                return bad("option '-%s' is unknown (see --help)", s);
             }
-            return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+            return bad("unknown or ambiguous option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (optind < argc) return bad("unexpected argument '%s' (see --help)", argv[optind]);
@@ -202,7 +172,7 @@ static int load_layers(const nnb_options *o, layer_list *ll)
     if (o->layer_spec) {
         nnb_layer l;
         if (nnb_spec_parse(o->layer_spec, &l, err, sizeof err)) return bad("%s", err);
-        push_layer(&l, o->layer_spec, ll);
+        if (push_layer(&l, o->layer_spec, ll)) return bad("%s", "out of memory for the layer list");
     } else if (o->batch_file) {
         if (nnb_spec_read_batch(o->batch_file, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else {
@@ -211,10 +181,22 @@ static int load_layers(const nnb_options *o, layer_list *ll)
         for (const char *const *s = net->layers; *s; s++) {
             nnb_layer l;
             if (nnb_spec_parse(*s, &l, err, sizeof err)) return bad("%s", err);
-            push_layer(&l, *s, ll);
+            if (push_layer(&l, *s, ll)) return bad("%s", "out of memory for the layer list");
         }
     }
     return 0;
+}
+
+/* A run stopped by SIGINT/SIGTERM (util/signals.h): one line on what was
+ * reported; the exit code shells give a process the signal ended. */
+static int interrupted(const nnb_options *o, size_t nlayers, size_t total, size_t nrecords)
+{
+    int sig = nnb_stop_signal();
+    fprintf(stderr, "nnbench: stopped by %s after %zu of %zu layer%s (%zu complete kernel record%s reported)%s%s%s\n",
+            nnb_signal_name(sig), nlayers, total, total == 1 ? "" : "s", nrecords, nrecords == 1 ? "" : "s",
+            o->out_file ? "; --out " : "", o->out_file ? o->out_file : "",
+            o->out_file ? " not written, the records are on stdout" : "");
+    return NNB_EXIT_SIGNAL_BASE + sig;
 }
 
 /* Analyses, runs (unless --analytic) and reports every layer, then the
@@ -230,7 +212,8 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     nnb_rf rf;
     nnb_rf_init(&rf);
     bool rf_ok = net && net->chain;
-    for (size_t i = 0; i < ll->n; i++) {
+    size_t nlayers = 0, nrecords = 0; /* reported so far */
+    for (size_t i = 0; i < ll->n && !nnb_stop_signal(); i++) {
         nnb_layer_report rep;
         if (nnb_layer_report_init(&rep, &ll->v[i], err, sizeof err)) { rc = bad("%s", err); break; }
         sum_params += rep.analytic.params;
@@ -244,15 +227,24 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
-            int r = nnb_run_layer(&o->run, &rep, nnb_observer_hook, obs, err, sizeof err);
-            if (r == NNB_EXIT_BAD_INPUT) { rc = bad("%s", err); nnb_layer_report_free(&rep); break; }
+            nnb_run_opts ro = o->run; /* a counting child's memory is part of this layer's need */
+            ro.count_child = nnb_mem_counts_in_child(o->observe.counters, &rep.layer);
+            int r = nnb_run_layer(&ro, &rep, nnb_observer_hook, obs, err, sizeof err);
+            if (r == NNB_EXIT_BAD_INPUT) { /* a signal's victim (a killed child) is no error */
+                if (!nnb_stop_signal()) rc = bad("%s", err);
+                nnb_layer_report_free(&rep);
+                break;
+            }
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
         }
         nnb_report_layer(out, o->format, &rep, o->analytic_only);
         fflush(out);
+        nlayers++;
+        nrecords += rep.nresults;
         nnb_layer_report_free(&rep);
     }
+    if (!rc && nnb_stop_signal()) return interrupted(o, nlayers, ll->n, nrecords);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
@@ -270,6 +262,7 @@ static int write_results(const nnb_options *o, const layer_list *ll, nnb_observe
     FILE *out = nnb_atomic_open(&af, o->out_file, err, sizeof err);
     if (!out) return bad("--out: cannot write %s", o->out_file);
     int rc = run_layers(o, ll, obs, out, status);
+    if (rc > NNB_EXIT_SIGNAL_BASE) nnb_atomic_copy_out(&af, stdout); /* a stopped run: no file claims to be whole */
     if (rc) nnb_atomic_abort(&af);
     else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
     return rc;
@@ -301,6 +294,9 @@ int nnb_cli_main(int argc, char **argv)
         if (o.list_kernels) { fputs("kernels (--kernels NAME,...):\n", stdout); list_kernels(stdout); }
         return 0;
     }
+    char err[512];
+    if (nnb_env_check(err, sizeof err)) return bad("%s", err);
+    nnb_signals_install();
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
