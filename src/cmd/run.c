@@ -57,14 +57,18 @@ static void usage(FILE *f)
           f);
 }
 
-/* One line on stderr: a control character in what the user gave (a
- * newline in a file name) is shown as '?'. Returns the bad-input code. */
+/* One line on stderr: a control character or a byte that is not UTF-8 in
+ * what the user gave (a newline in a file name, a binary batch file) is
+ * shown as '?'. Returns the bad-input code. */
 static int bad(const char *fmt, const char *arg)
 {
     char line[1200];
     snprintf(line, sizeof line, fmt, arg);
-    for (char *p = line; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    for (unsigned char *p = (unsigned char *)line; *p;) {
+        size_t n = *p < 0x20 || *p == 0x7f ? 0 : nnb_utf8_len(p);
+        if (n == 0) *p = '?', n = 1;
+        p += n;
+    }
     fprintf(stderr, "nnbench: %s\n", line);
     return NNB_EXIT_BAD_INPUT;
 }
