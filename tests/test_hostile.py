@@ -12,8 +12,10 @@ prints its own complaint about a malformed OMP_NUM_THREADS before main()
 runs; those lines are the library's, not nnbench's, and are not counted.
 
 Then the environment faults that are not one-line refusals: valgrind missing
-(forced: refused; auto: falls back to none and says why), PAPI unable to
-count, and an unwritable ceilings cache (one warning, the run goes on)."""
+(forced: refused; auto: falls back to none and says why), TMPDIR missing
+(valgrind's files: auto times and notes why, forced refuses), PAPI unable to
+count, and an unwritable ceilings cache (one warning, the run goes on; slow:
+NNB_SKIP_SLOW=1 leaves it out while developing)."""
 import json
 import os
 import shutil
@@ -118,7 +120,9 @@ CASES = [
     ("kv op only", ["--layer", "conv:", "--analytic"], {}, 2, "empty descriptor"),
     # --- --batch files
     ("batch missing", ["--batch", "{tmp}/nosuch.txt", "--analytic"], {}, 2, "nosuch.txt"),
-    ("batch directory", ["--batch", "{tmp}", "--analytic"], {}, 2, "{tmp}"),
+    ("batch directory", ["--batch", "{tmp}", "--analytic"], {}, 2, "not a regular file (a directory)"),
+    ("batch FIFO", ["--batch", "{tmp}/fifo", "--analytic"], {}, 2, "not a regular file (a FIFO)"),
+    ("batch device", ["--batch", "/dev/zero", "--analytic"], {}, 2, "not a regular file (a device or socket)"),
     ("batch empty", ["--batch", "{tmp}/empty.txt", "--analytic"], {}, 2, "empty.txt"),
     ("batch comments only", ["--batch", "{tmp}/comments.txt", "--analytic"], {}, 2, "comments.txt"),
     ("batch malformed line", ["--batch", "{tmp}/malformed.txt", "--analytic"], {}, 2, "malformed.txt:2"),
@@ -191,6 +195,7 @@ def make_files(tmp):
     write("malformed.txt", b"conv3x3\nconv:c=64,h=56,k=64,r=3,zz=1\n")
     write("binary.txt", b"\x00\xff\xfe\x01conv\x00\n\x7f\x80")
     os.mkdir(os.path.join(tmp, "nobin"))
+    os.mkfifo(os.path.join(tmp, "fifo"))  # opening it for reading would block: refused before
 
 
 def subst(s, tmp):
@@ -248,6 +253,17 @@ def check_env_faults(tmp):
             fails.append(f"valgrind missing, auto: rc={r.returncode} counters={rec['counters']}")
     except (ValueError, KeyError, IndexError) as e:
         fails.append(f"valgrind missing, auto: no JSON record ({e}): {r.stderr.decode()[-300:]}")
+    # TMPDIR missing: valgrind's count files cannot be made; auto times and says why, forced refuses
+    r = run(["--layer", SMALL, "--kernels", "reference", "--format", "json"] + RUN[2:],
+            {"TMPDIR": "{tmp}/no/such"}, tmp)
+    notes = r.stdout.decode()
+    if shutil.which("valgrind") and (r.returncode != 0 or "cannot create a temporary directory" not in notes):
+        fails.append(f"TMPDIR missing, auto: rc={r.returncode} stdout={notes[:300]}")
+    r = run(["--layer", SMALL, "--kernels", "reference", "--counters", "valgrind"] + RUN[2:],
+            {"TMPDIR": "{tmp}/no/such"}, tmp)
+    last = own_lines(r.stderr)[-1:] or [b""]
+    if shutil.which("valgrind") and (r.returncode != 2 or b"cannot create a temporary directory" not in last[0]):
+        fails.append(f"TMPDIR missing, forced: rc={r.returncode} stderr={r.stderr.decode()[-300:]}")
     # PAPI that cannot count (a VM without a PMU): forced is one line naming why
     r = run(["--layer", SMALL, "--counters", "papi"] + RUN[2:], {}, tmp)
     if r.returncode == 2:
@@ -286,7 +302,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     for f in fails:
         print("FAIL: " + f, file=sys.stderr)
-    print(f"test_hostile: {len(CASES)} hostile inputs + 3 environment faults, {len(fails)} failed")
+    print(f"test_hostile: {len(CASES)} hostile inputs + 5 environment faults, {len(fails)} failed")
     return 1 if fails else 0
 
 

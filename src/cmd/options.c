@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cmd/cli.h"
 #include "counters/counters.h"
@@ -131,7 +132,14 @@ static int set_number(nnb_options *o, const char *name, const char *v, char *err
 int nnb_cli_option_value(nnb_options *o, const char *name, const char *v, char *err, size_t len)
 {
     if (!strcmp(name, "layer")) return set_source(&o->layer_spec, name, v, err, len);
-    if (!strcmp(name, "batch")) return set_source(&o->batch_file, name, v, err, len);
+    if (!strcmp(name, "batch")) {
+        /* a directory reads as an error, a FIFO or terminal blocks: only files */
+        struct stat st;
+        if (*v && stat(v, &st) == 0 && !S_ISREG(st.st_mode))
+            return nnb_errf(err, len, "--batch " SHOW ": not a regular file (%s)", v,
+                            S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or socket");
+        return set_source(&o->batch_file, name, v, err, len);
+    }
     if (!strcmp(name, "model")) return set_source(&o->model_name, name, v, err, len);
     if (!strcmp(name, "format")) return set_format(&o->format, v, err, len);
     if (!strcmp(name, "kernels")) {
