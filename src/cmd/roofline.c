@@ -14,6 +14,7 @@
 #include "roofline/cache.h"
 #include "roofline/measure.h"
 #include "roofline/plot.h"
+#include "util/signals.h"
 
 typedef struct roofline_args {
     int threads;             /* 0: 1 thread and all cores */
@@ -147,6 +148,7 @@ int nnb_roofline_main(int argc, char **argv)
         fprintf(stderr, "nnbench roofline: %s\n", eerr);
         return 2;
     }
+    nnb_signals_install(false); /* a stopped measurement leaves no partial cache, SVG or CSV */
     int counts[2], nc = 0;
     if (r.threads) counts[nc++] = r.threads;
     else {

@@ -300,7 +300,7 @@ int nnb_cli_main(int argc, char **argv)
     }
     char err[512];
     if (nnb_env_check(err, sizeof err)) return bad("%s", err);
-    nnb_signals_install();
+    nnb_signals_install(true);
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");

@@ -6,11 +6,11 @@
 
 #include "util/atomic_file.h"
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop, g_at_once;
 
 static void on_stop(int sig)
 {
-    if (g_stop) { /* second signal: stop now */
+    if (g_stop || g_at_once) { /* a second signal, or no graceful stop: now */
         nnb_atomic_remove_all();
         signal(sig, SIG_DFL);
         raise(sig);
@@ -22,8 +22,9 @@ static void on_stop(int sig)
     (void)w;
 }
 
-void nnb_signals_install(void)
+void nnb_signals_install(bool graceful)
 {
+    g_at_once = !graceful;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;

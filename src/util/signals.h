@@ -8,12 +8,17 @@
 #ifndef NNBENCH_UTIL_SIGNALS_H
 #define NNBENCH_UTIL_SIGNALS_H
 
+#include <stdbool.h>
+
 /* A stopped run exits with this + the signal number. */
 #define NNB_EXIT_SIGNAL_BASE 128
 
 /* Installs the handlers for SIGINT and SIGTERM (SA_RESTART: system calls in
- * progress go on). Call once, before anything long starts. */
-void nnb_signals_install(void);
+ * progress go on). Call once, before anything long starts. graceful: the
+ * first signal sets the flag (the caller polls nnb_stop_signal); else every
+ * signal removes the temporary files and ends the process at once (for
+ * commands with nothing to report early, e.g. a ceilings measurement). */
+void nnb_signals_install(bool graceful);
 /* 0, or the number of the first stop signal received. */
 int nnb_stop_signal(void);
 /* "SIGINT", "SIGTERM" or "signal" */
