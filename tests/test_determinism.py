@@ -69,9 +69,6 @@ def is_sanitized():
 
 
 def memcheck(tmp):
-    if is_sanitized():
-        skipped.append("memcheck (AddressSanitizer build)")
-        return
     log = os.path.join(tmp, "memcheck.txt")
     r = run(["valgrind", "--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
              "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite", f"--log-file={log}", NNB,
@@ -91,11 +88,13 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nnb_det_")
     try:
         dump_twice(tmp)
-        if shutil.which("valgrind"):
+        if not shutil.which("valgrind"):
+            skipped.append("valgrind counts and memcheck (valgrind not installed)")
+        elif is_sanitized():
+            skipped.append("valgrind counts and memcheck (valgrind cannot run an AddressSanitizer build)")
+        else:
             valgrind_counts_twice()
             memcheck(tmp)
-        else:
-            skipped.append("valgrind counts and memcheck (valgrind not installed)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for f in fails:
