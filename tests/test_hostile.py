@@ -204,13 +204,13 @@ def subst(s, tmp):
     return s.replace("{tmp}", tmp)
 
 
-def run(argv, env_extra, tmp):
+def run(argv, env_extra, tmp, timeout_s=TIMEOUT_S):
     env = dict(os.environ)
     env.pop("OMP_NUM_THREADS", None)  # ctest sets it; rows set their own
     env["NNB_RESULTS_DIR"] = os.path.join(tmp, "results")  # never the source tree's cache
     env.update({k: subst(v, tmp) for k, v in env_extra.items()})
     return subprocess.run([NNB] + [subst(a, tmp) for a in argv], env=env, capture_output=True,
-                          timeout=TIMEOUT_S, cwd=tmp)
+                          timeout=timeout_s, cwd=tmp)
 
 
 def own_lines(stderr):
@@ -280,8 +280,11 @@ def check_env_faults(tmp):
     if os.environ.get("NNB_SKIP_SLOW"):
         return fails
     unwritable = "/proc/nnbench-unwritable"
-    r = run(["roofline", "--threads", "1"], {"NNB_RESULTS_DIR": unwritable, "XDG_CACHE_HOME": unwritable,
-                                            "HOME": unwritable}, tmp)
+    try:  # a full ceilings measurement: ~20 s on an idle machine, minutes on a loaded one
+        r = run(["roofline", "--threads", "1"], {"NNB_RESULTS_DIR": unwritable, "XDG_CACHE_HOME": unwritable,
+                                                "HOME": unwritable}, tmp, timeout_s=600)
+    except subprocess.TimeoutExpired:
+        return fails + ["unwritable cache: roofline did not finish within 600 s"]
     warn = [l for l in own_lines(r.stderr) if b"not cached" in l or b"cannot save" in l]
     if r.returncode != 0 or len(warn) != 1 or b"peak" not in r.stdout.lower():
         fails.append(f"unwritable cache: rc={r.returncode} warnings={warn} stderr={r.stderr.decode()[-300:]}")
