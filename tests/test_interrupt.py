@@ -118,7 +118,7 @@ def test_table_to_stdout(tmp):
 
 
 def test_second_signal(tmp):
-    p, out, err = start(tmp, ["--format", "json", "--out", "two.jsonl", "--min-time", "2"])
+    p, out, err = start(tmp, ["--format", "json", "--out", "two.jsonl", "--min-time", "10"])
     check(wait_for_timing(tmp, p, 1), "second signal: the run never started timing")
     p.send_signal(signal.SIGINT)
     time.sleep(0.2)
@@ -126,7 +126,7 @@ def test_second_signal(tmp):
     t0 = time.time()
     rc, o, e = finish(p, out, err, tmp)
     check(rc == -signal.SIGINT, f"second signal: exit {rc}, expected death by SIGINT")
-    check(time.time() - t0 < 1.5, "second signal: the process did not stop at once")
+    check(time.time() - t0 < 5, "second signal: the process did not stop at once")
     check(not os.path.exists(os.path.join(tmp, "two.jsonl")), "second signal: two.jsonl written")
     check(not leftovers(tmp), f"second signal: temporary files left: {leftovers(tmp)}")
 
