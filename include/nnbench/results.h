@@ -31,7 +31,7 @@ typedef struct nnb_result {
     bool prepare_timed;          /* --time-prepare: prepare ran inside every timed repetition */
     /* counters */
     char backend[16];
-    char backend_why[256];
+    char backend_why[1024];
     bool have_flops, have_dram, have_l1, have_core_bytes, have_insn;
     double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
     char count_note[256];

@@ -89,7 +89,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
     snprintf(x->cores, sizeof x->cores, "%s", ob->cores);
 
     const nnb_counter_backend *b;
-    char why[512];
+    char why[1024]; /* auto: papi's reason and valgrind's, whole */
     if (nnb_counter_select(o->counters, &rep->layer, &b, why, sizeof why))
         return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
