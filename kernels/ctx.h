@@ -15,6 +15,10 @@
 typedef struct nnb_tile_ukr {
     int lanes, kb_max, vw_max;
     void (*run)(const nnb_tile *t);
+    /* columns run computes per (channel, tap, output channel) for a tile of
+     * ncols columns (lanes past ncols included): the work models' count,
+     * defined next to run (ukr/tile_*.c) so the two change together */
+    int (*cols)(int ncols, bool exact);
 } nnb_tile_ukr;
 
 /* direct_oc's tile: kv_max vectors of lanes channels x np_max positions */
@@ -23,13 +27,14 @@ typedef struct nnb_oc_ukr {
     void (*run)(const nnb_oc_tile *t);
 } nnb_oc_ukr;
 
-/* depthwise: lanes sets the packed row length, cols the columns per call
- * (up to NNB_DW_ROWS rows); plane3s1 is the whole-plane 3x3 stride-1 path,
+/* depthwise: lanes sets the packed row length (and a tile computes whole
+ * vectors of lanes), cols the columns per call (up to NNB_DW_ROWS rows); plane3s1 is the whole-plane 3x3 stride-1 path,
  * NULL where the ISA has none */
 typedef struct nnb_dw_ukr {
     int lanes, cols;
     void (*run)(const nnb_dw_tile *t);
     void (*plane3s1)(const nnb_dw_plane *p);
+    int64_t (*plane3s1_lanes)(const nnb_dw_plane *p); /* FMA lanes plane3s1 executes */
 } nnb_dw_ukr;
 
 typedef struct nnb_kernel_ctx {
@@ -54,9 +59,21 @@ static inline void nnb_tile_row(const nnb_tile_ukr *u, nnb_tile *t, const float 
     }
 }
 
+/* Columns nnb_tile_row computes over a row of ow columns (t->exact as given) */
+static inline int64_t nnb_tile_row_cols(const nnb_tile_ukr *u, int64_t ow, bool exact)
+{
+    const int64_t cols = (int64_t)u->lanes * u->vw_max;
+    int64_t sum = 0;
+    for (int64_t x0 = 0; x0 < ow; x0 += cols) sum += u->cols((int)(ow - x0 < cols ? ow - x0 : cols), exact);
+    return sum;
+}
+
 /* The context for nnb_isa_kernels() (SSE and scalar run the C context),
  * built once per level: nnb_isa_set_cap() still switches paths. */
 const nnb_kernel_ctx *nnb_kernel_ctx_get(void);
+/* The context of one level (a work model describes the run of that level:
+ * a count under valgrind runs the AVX2 paths on an AVX-512 machine) */
+const nnb_kernel_ctx *nnb_kernel_ctx_at(nnb_isa isa);
 
 /* Fill *c for one ISA; each SIMD one starts from nnb_kernel_ctx_init_ref. */
 void nnb_kernel_ctx_init_ref(nnb_kernel_ctx *c);

@@ -9,9 +9,9 @@ void nnb_kernel_ctx_init_ref(nnb_kernel_ctx *c)
     *c = (nnb_kernel_ctx){
         .isa = NNB_ISA_SCALAR,
         .name = "c",
-        .tile = {NNB_TILEC_COLS, NNB_TILEC_KB, 1, nnb_tile_ref},
+        .tile = {NNB_TILEC_COLS, NNB_TILEC_KB, 1, nnb_tile_ref, nnb_tile_ref_cols},
         .oc = {8, NNB_OC256_KV, NNB_OC256_NP, nnb_oc_tile_ref}, /* AVX2's blocking */
-        .dw = {1, 16, nnb_dw_tile_ref, NULL},
+        .dw = {1, 16, nnb_dw_tile_ref, NULL, NULL},
         .gemv_rows = nnb_gemv_rows_ref,
     };
 }
@@ -29,8 +29,13 @@ static void init_all(void)
     nnb_kernel_ctx_init_avx512(&g_ctx[NNB_ISA_AVX512]);
 }
 
-const nnb_kernel_ctx *nnb_kernel_ctx_get(void)
+const nnb_kernel_ctx *nnb_kernel_ctx_at(nnb_isa isa)
 {
     pthread_once(&g_once, init_all);
-    return &g_ctx[nnb_isa_kernels()];
+    return &g_ctx[(int)isa >= 0 && isa < NNB_ISA_COUNT ? isa : NNB_ISA_SCALAR];
+}
+
+const nnb_kernel_ctx *nnb_kernel_ctx_get(void)
+{
+    return nnb_kernel_ctx_at(nnb_isa_kernels());
 }

@@ -10,6 +10,7 @@
 #include "nnbench/kernel.h"
 #include "ctx.h"
 #include "im2col.h"
+#include "kernels.h"
 
 #include <omp.h>
 
@@ -19,9 +20,9 @@ typedef struct plan {
     int64_t mult, taps, rows, wq, plane, off_floats;
 } plan;
 
-static void make_plan(const nnb_layer *l, plan *p)
+static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
-    p->ukr = &nnb_kernel_ctx_get()->dw;
+    p->ukr = &ctx->dw;
     p->win = nnb_win_of(l);
     p->mult = l->k / l->c;
     p->taps = l->kh * l->kw;
@@ -46,14 +47,53 @@ static bool supports(const nnb_layer *l)
 static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 {
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     return (p.off_floats + (int64_t)nthreads * p.plane) * (int64_t)sizeof(float);
+}
+
+/* the whole-plane path's view of output plane 0 (every plane has its geometry) */
+static nnb_dw_plane plane_geometry(const nnb_layer *l)
+{
+    return (nnb_dw_plane){.h = l->h, .w = l->w, .pt = l->pt, .pl = l->pl, .oh = l->oh, .ow = l->ow};
+}
+
+/* What run executes per output plane: the whole-plane path's FMAs where it
+ * runs, else per tap one FMA per lane of each tile's whole vectors; the bias
+ * is the accumulators' start value either way. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    plan p;
+    make_plan(l, nnb_kernel_ctx_at((nnb_isa)isa), &p);
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    const int64_t lanes = p.ukr->lanes, planes = l->n * l->k;
+    int64_t per_plane = 0; /* FMA lanes */
+    bool whole_plane = p.ukr->plane3s1 && is_3x3s1(l);
+    if (whole_plane) {
+        nnb_dw_plane g = plane_geometry(l);
+        per_plane = p.ukr->plane3s1_lanes(&g);
+    } else {
+        int64_t row_lanes = 0;
+        for (int64_t x0 = 0; x0 < l->ow; x0 += p.ukr->cols) {
+            int64_t nc = l->ow - x0 < p.ukr->cols ? l->ow - x0 : p.ukr->cols;
+            row_lanes += (nc + lanes - 1) / lanes * lanes;
+        }
+        per_plane = p.taps * l->oh * row_lanes;
+    }
+    w->flops = 2.0 * (double)planes * (double)per_plane;
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
+    if (whole_plane && l->pt + l->pb > 0)
+        nnb_work_cause(w->why, sizeof w->why, "padding rows skipped (whole-plane 3x3 path)");
+    if ((l->ow % p.ukr->cols) % lanes)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the row end (%lld-wide %s vectors over %lld-wide rows)",
+                       (long long)lanes, nnb_isa_name((nnb_isa)isa), (long long)l->ow);
+    if (!whole_plane)
+        nnb_work_workspace(w, (int64_t)threads * p.plane * (int64_t)sizeof(float), "packed planes (one per thread)");
 }
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     int64_t *off = ws;
     for (int64_t r = 0; r < l->kh; r++)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = nnb_pack_tap_off(&p.win, p.wq, r, s);
@@ -107,4 +147,5 @@ const nnb_kernel nnb_kernel_depthwise = {
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,
+    .work = work,
 };

@@ -8,6 +8,7 @@
  * OpenMP over (image, group, channel block, output row). */
 #include "nnbench/kernel.h"
 #include "ctx.h"
+#include "kernels.h"
 #include "gemv.h"
 #include "im2col.h"
 
@@ -40,9 +41,9 @@ typedef struct plan {
     int64_t in_floats, wei_floats, off_floats;
 } plan;
 
-static void make_plan(const nnb_layer *l, plan *p)
+static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
-    p->ukr = &nnb_kernel_ctx_get()->tile;
+    p->ukr = &ctx->tile;
     p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
@@ -108,13 +109,21 @@ static void make_plan(const nnb_layer *l, plan *p)
     p->off_floats = (p->taps * 2 + 15) / 16 * 16; /* int64 offsets, in float units */
 }
 
+/* flat walk: the columns of tile pos (do_item's q0, q1) */
+static int flat_tile_cols(const plan *p, int64_t pos)
+{
+    int64_t q0 = pos * p->qvecs / p->qtiles * p->ukr->lanes;
+    int64_t q1 = (pos + 1) * p->qvecs / p->qtiles * p->ukr->lanes;
+    return (int)((q1 < p->qlen ? q1 : p->qlen) - q0);
+}
+
 static bool supports(const nnb_layer *l) { return l->op == NNB_OP_CONV; }
 
 static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 {
     (void)nthreads;
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     return (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
@@ -213,9 +222,8 @@ static inline void do_item(const nnb_layer *l, const plan *p, const nnb_tensors 
     float *oplane = t->dst + (n * l->k + oc) * ohw;
     if (p->flat) {
         int64_t q0 = pos * p->qvecs / p->qtiles * p->ukr->lanes;
-        int64_t q1 = (pos + 1) * p->qvecs / p->qtiles * p->ukr->lanes;
         tile.in = iplane + q0;
-        tile.ncols = (int)((q1 < p->qlen ? q1 : p->qlen) - q0);
+        tile.ncols = flat_tile_cols(p, pos);
         tile.exact = true; /* only the plane's last tile has a tail */
         if (p->P == l->ow) {
             tile.out = oplane + q0;
@@ -231,10 +239,39 @@ static inline void do_item(const nnb_layer *l, const plan *p, const nnb_tensors 
     nnb_tile_row(p->ukr, &tile, iplane + pos * l->sh * rp, oplane + pos * l->ow, l->ow);
 }
 
+/* What run executes: per output channel, input channel of its group and
+ * tap, one FMA per column the tiles compute (the bias is their start value);
+ * the 1x1 tail positions as dot products (bias added after). */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)threads;
+    plan p;
+    make_plan(l, nnb_kernel_ctx_at((nnb_isa)isa), &p);
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    int64_t cols = 0; /* columns computed per (image, output channel) */
+    if (p.flat)
+        for (int64_t pos = 0; pos < p.qtiles; pos++) cols += p.ukr->cols(flat_tile_cols(&p, pos), true);
+    else cols = l->oh * nnb_tile_row_cols(p.ukr, l->ow, false);
+    const double fma_per_col = 2.0 * (double)l->n * l->k * p.cg * p.taps;
+    w->flops = fma_per_col * (double)cols + (double)l->n * l->k * p.qtail * (2.0 * p.cg + (l->bias ? 1 : 0));
+    const int64_t useful = l->oh * l->ow - p.qtail;
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
+    if (p.flat && p.P > l->ow)
+        nnb_work_cause(w->why, sizeof w->why, "flattened plane: %lld padding columns per %lld-wide row computed (pitch %lld)",
+                       (long long)(p.P - l->ow), (long long)l->ow, (long long)p.P);
+    if (p.flat && cols > p.qlen)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the plane's end (%d-wide vectors)", p.ukr->lanes);
+    if (!p.flat && cols > useful)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the row end (%d-wide %s vectors over %lld-wide rows)",
+                       p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)l->ow);
+    nnb_work_workspace(w, (p.in_floats + p.wei_floats) * (int64_t)sizeof(float),
+                       p.packw ? "packed input and weights" : "packed input");
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     float *in = ws, *wp = in + p.in_floats;
     int64_t *off = (int64_t *)(wp + p.wei_floats);
     for (int64_t r = 0; r < l->kh; r++)
@@ -303,4 +340,5 @@ const nnb_kernel nnb_kernel_direct = {
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,
+    .work = work,
 };

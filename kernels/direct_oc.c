@@ -24,6 +24,7 @@
 #include "nnbench/kernel.h"
 #include "ctx.h"
 #include "im2col.h"
+#include "kernels.h"
 
 #include <omp.h>
 
@@ -39,9 +40,9 @@ typedef struct plan {
     int64_t wei_floats, in_floats, off_floats;
 } plan;
 
-static void make_plan(const nnb_layer *l, plan *p)
+static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
-    p->ukr = &nnb_kernel_ctx_get()->oc;
+    p->ukr = &ctx->oc;
     p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
@@ -80,7 +81,7 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 {
     (void)nthreads;
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     return (p.wei_floats + p.in_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
@@ -100,7 +101,7 @@ static void block_range(const plan *p, int64_t b, int64_t *k0, int *nk, int64_t 
 static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     float *wp = ws;
     const int64_t lanes = p.ukr->lanes, ct = p.cg * p.taps;
 #pragma omp parallel for schedule(static)
@@ -125,10 +126,38 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
     }
 }
 
+/* What run executes: per block, input channel, tap and position one FMA per
+ * output-channel lane; the SIMD tiles compute whole vectors of lanes (the
+ * packed weights are zero past nk), the C tile exactly nk; the bias is the
+ * accumulators' start value. Bytes: packed weights and input copies. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)threads;
+    const nnb_kernel_ctx *ctx = nnb_kernel_ctx_at((nnb_isa)isa);
+    plan p;
+    make_plan(l, ctx, &p);
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    const bool whole_vectors = ctx->isa >= NNB_ISA_AVX2;
+    int64_t chans = 0; /* output-channel lanes computed over all blocks */
+    for (int64_t b = 0; b < l->groups * p.kblocks; b++) {
+        int64_t k0, wofs;
+        int nk;
+        block_range(&p, b, &k0, &nk, &wofs);
+        chans += whole_vectors ? (nk + p.ukr->lanes - 1) / p.ukr->lanes * p.ukr->lanes : nk;
+    }
+    w->flops = 2.0 * (double)l->n * chans * p.cg * p.taps * p.rows * p.row_len;
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
+    if (chans > l->k)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
+                       p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.kg);
+    nnb_work_workspace(w, (p.wei_floats + p.in_floats) * (int64_t)sizeof(float),
+                       p.in_place ? "packed weights" : "packed weights and input");
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
-    make_plan(l, &p);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
     const float *wp = ws;
     float *pk = (float *)ws + p.wei_floats;
     int64_t *off = (int64_t *)(pk + p.in_floats);
@@ -183,4 +212,5 @@ const nnb_kernel nnb_kernel_direct_oc = {
     .workspace_bytes = workspace_bytes,
     .prepare = prepare,
     .run = run,
+    .work = work,
 };

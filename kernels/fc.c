@@ -56,6 +56,22 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 len, 1.0f, t->dst, k);
 }
 
+/* batch > 1: one sgemm (beta = 1 onto the bias-filled output). Batch 1:
+ * the context's gemv rows, whose reductions (accumulator sums, horizontal
+ * adds) per ISA are not modelled yet. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)threads;
+    (void)isa;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
+    if (l->n == 1) {
+        nnb_work_none(w, "batch 1 runs the gemv rows: their reduction adds are not modelled");
+        return;
+    }
+    w->flops = nnb_work_sgemm_flops(l->n, l->k, l->c * l->h * l->w, true);
+    nnb_work_cause(w->why, sizeof w->why, "OpenBLAS sgemm: alpha multiply and C add per output; bias as C's start value");
+}
+
 const nnb_kernel nnb_kernel_fc = {
     .name = "fc",
     .desc = "fully connected: own OpenMP gemv, AVX-512/AVX2/C (batch 1), or OpenBLAS sgemm",
@@ -63,4 +79,5 @@ const nnb_kernel nnb_kernel_fc = {
     .supports = supports,
     .workspace_bytes = nnb_kernel_no_workspace,
     .run = run,
+    .work = work,
 };

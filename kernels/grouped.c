@@ -11,6 +11,9 @@
 #include "nnbench/kernel.h"
 #include "ctx.h"
 #include "im2col.h"
+#include "kernels.h"
+
+#include <stdio.h>
 
 #include <omp.h>
 
@@ -22,9 +25,9 @@ typedef struct plan {
     int64_t cstride, wfloats, per_thread, off_floats, items;
 } plan;
 
-static void make_plan(const nnb_layer *l, int nthreads, plan *p)
+static void make_plan_at(const nnb_layer *l, int nthreads, const nnb_kernel_ctx *ctx, plan *p)
 {
-    p->ukr = &nnb_kernel_ctx_get()->tile;
+    p->ukr = &ctx->tile;
     p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
@@ -42,6 +45,28 @@ static void make_plan(const nnb_layer *l, int nthreads, plan *p)
     p->per_thread = p->cg * p->cstride + p->wfloats;
     p->off_floats = (2 * p->taps + 15) / 16 * 16;
     p->items = units * p->bands;
+}
+
+static void make_plan(const nnb_layer *l, int nthreads, plan *p)
+{
+    make_plan_at(l, nthreads, nnb_kernel_ctx_get(), p);
+}
+
+/* What run executes: every output row of every channel through
+ * nnb_tile_row (bias as the accumulators' start). Bytes: the per-thread
+ * packed bands and weights. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    plan p;
+    make_plan_at(l, threads, nnb_kernel_ctx_at((nnb_isa)isa), &p);
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    const double cols = (double)nnb_tile_row_cols(p.ukr, l->ow, false);
+    w->flops = 2.0 * (double)l->n * l->k * p.cg * p.taps * l->oh * cols;
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
+    char over[48];
+    snprintf(over, sizeof over, "%lld-wide rows", (long long)l->ow);
+    nnb_work_lanes_cause(w, cols, (double)l->ow, p.ukr->lanes, isa, over);
+    nnb_work_workspace(w, (int64_t)threads * p.per_thread * (int64_t)sizeof(float), "packed bands and weights per thread");
 }
 
 static bool supports(const nnb_layer *l)
@@ -110,4 +135,5 @@ const nnb_kernel nnb_kernel_grouped = {
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,
+    .work = work,
 };

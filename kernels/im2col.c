@@ -72,6 +72,21 @@ void nnb_col2im(const float *col, int64_t nch, const nnb_win *g, float *img)
     }
 }
 
+int64_t nnb_col2im_adds(const nnb_win *g)
+{
+    int64_t adds = 0;
+    for (int64_t r = 0; r < g->kh; r++) {
+        int64_t ylo, yhi;
+        nnb_valid_out_range(g->ih, g->oh, r, g->sh, g->pt, g->dh, &ylo, &yhi);
+        for (int64_t s = 0; s < g->kw; s++) {
+            int64_t xlo, xhi;
+            nnb_valid_out_range(g->iw, g->ow, s, g->sw, g->pl, g->dw, &xlo, &xhi);
+            if (yhi > ylo && xhi > xlo) adds += (yhi - ylo) * (xhi - xlo);
+        }
+    }
+    return adds;
+}
+
 void nnb_pack_padded(const float *plane, int64_t h, int64_t w, int64_t pt, int64_t pl,
                      int64_t rows, int64_t sw, int64_t wq, float pad, float *dst)
 {

@@ -31,6 +31,8 @@ void nnb_im2col(const float *img, int64_t nch, const nnb_win *g, int64_t j0, int
 /* The adjoint: img[c][iy][ix] += col[(c*kh + r)*kw + s][oy*ow + ox] for every
  * in-image (iy, ix). img is nch x ih x iw; col has oh*ow columns. */
 void nnb_col2im(const float *col, int64_t nch, const nnb_win *g, float *img);
+/* The adds nnb_col2im executes per channel: its in-image (tap, column) pairs. */
+int64_t nnb_col2im_adds(const nnb_win *g);
 
 /* Padded, phase-split copy of one h x w plane. Padded coordinates are
  * (y, x) = (iy + pt, ix + pl); row y of dst holds sw phases of wq floats:

@@ -9,6 +9,7 @@
  * convolutions use the input as the column matrix directly. */
 #include "nnbench/kernel.h"
 #include "im2col.h"
+#include "kernels.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -73,6 +74,28 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
     return copies * p.K * p.nb * (int64_t)sizeof(float);
 }
 
+/* What run executes: per (image, group, chunk) one sgemm (beta = 1 onto
+ * the bias-filled output: no bias adds), nothing else arithmetic (im2col
+ * copies). Bytes: the column chunks (one per thread) written once. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)isa;
+    plan p;
+    make_plan(l, threads, &p);
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
+    w->flops = 0;
+    for (int64_t chunk = 0; chunk < p.chunks; chunk++) {
+        int64_t j0 = chunk * p.nb, j1 = j0 + p.nb < p.N ? j0 + p.nb : p.N;
+        w->flops += (double)l->n * l->groups * nnb_work_sgemm_flops(p.kg, j1 - j0, p.K, true);
+    }
+    nnb_work_cause(w->why, sizeof w->why, "OpenBLAS sgemm: alpha multiply and C add per output (beta = 1)");
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias as C's start value");
+    if (a->macs_valid < a->macs)
+        nnb_work_cause(w->why, sizeof w->why, "padding taps multiplied (zeros in the column matrix)");
+    if (!p.direct_b)
+        nnb_work_workspace(w, workspace_bytes(l, threads), "im2col column chunks");
+}
+
 /* one (image, group, chunk) work item; col is this thread's chunk buffer */
 static void run_item(const nnb_layer *l, const nnb_tensors *t, const plan *p, int64_t item,
                      float *col)
@@ -125,4 +148,5 @@ const nnb_kernel nnb_kernel_im2col_gemm = {
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,
+    .work = work,
 };

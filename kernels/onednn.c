@@ -17,6 +17,7 @@
  * count creates a new primitive. The engine and stream live for the process.
  * Buffers in oneDNN's layouts are allocated by oneDNN (workspace 0). */
 #include "nnbench/kernel.h"
+#include "kernels.h"
 
 #include <omp.h>
 #include <stdio.h>
@@ -333,6 +334,26 @@ static const char *impl(const nnb_layer *l)
     return cur.valid && same_key(&cur.key, l) ? cur.impl : "";
 }
 
+/* What oneDNN's convolutions execute (measured under valgrind: conv3x3
+ * 225.7 M of the dense 231.4 M FLOPs): benchdnn's valid-tap count, padding
+ * taps skipped, the bias added in the accumulators' start or a post-op
+ * (within the tolerance). Layers without taps (pooling): the analytic count. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)threads;
+    (void)isa;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
+    /* measured beyond any count we can derive: grouped (x1.24 of valid taps
+     * on 4 groups), inner product (x1.14), max pooling (no FP max at all) */
+    if ((l->op != NNB_OP_CONV && l->op != NNB_OP_DECONV) || (l->groups > 1 && l->groups < l->c)) {
+        nnb_work_none(w, "oneDNN's implementation of this layer is not modelled");
+        return;
+    }
+    w->flops = 2.0 * (double)a->macs_valid;
+    if (a->macs_valid < a->macs) nnb_work_cause(w->why, sizeof w->why, "padding taps skipped (benchdnn's valid-tap count)");
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators");
+}
+
 const nnb_kernel nnb_kernel_onednn = {
     .name = "onednn",
     .desc = "oneDNN primitives (conv/deconv/fc/pool; its own layouts), timed as benchdnn times them",
@@ -342,5 +363,6 @@ const nnb_kernel nnb_kernel_onednn = {
     .run = run,
     .timed = timed,
     .impl = impl,
+    .work = work,
     .flops_tolerance = 0.05, /* a library: its executed count is checked loosely, as OpenBLAS-based kernels are */
 };

@@ -6,6 +6,7 @@
  * Taps are summed in the reference's order, so results match it bit for bit.
  * OpenMP over the n*c planes. */
 #include "nnbench/kernel.h"
+#include "kernels.h"
 #include "im2col.h"
 
 #include <math.h>
@@ -69,6 +70,19 @@ static void row_div(float *restrict out, const float *restrict acc, const float 
     for (int64_t i = 0; i < n; i++) out[i] = acc[i] / (cy * cx[i]);
 }
 
+/* What run executes: max as the analytic count (one max per tap); avg one
+ * add per tap (zero padding included), then per output its divisor as a
+ * product (cy * cx) and the division: one FLOP more per output. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)threads;
+    (void)isa;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    if (l->op != NNB_OP_POOL_AVG) return;
+    w->flops = (double)l->n * l->c * l->oh * l->ow * (double)(l->kh * l->kw + 2);
+    nnb_work_cause(w->why, sizeof w->why, "every tap added (padding as zeros); divisor formed per output (cy x cx)");
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
@@ -116,4 +130,5 @@ const nnb_kernel nnb_kernel_pool = {
     .supports = supports,
     .workspace_bytes = workspace_bytes,
     .run = run,
+    .work = work,
 };

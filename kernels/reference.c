@@ -3,6 +3,7 @@
  * MaxPool2d/AvgPool2d, generalised to asymmetric padding. Every feature, no
  * tricks, fp32 accumulation in the obvious order. Clarity over speed. */
 #include "nnbench/kernel.h"
+#include "kernels.h"
 
 #include <math.h>
 
@@ -143,4 +144,5 @@ const nnb_kernel nnb_kernel_reference = {
     .supports = ref_supports,
     .workspace_bytes = ref_ws,
     .run = ref_run,
+    .work = nnb_work_reference,
 };

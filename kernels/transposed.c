@@ -11,6 +11,7 @@
 #include "nnbench/kernel.h"
 #include "ctx.h"
 #include "im2col.h"
+#include "kernels.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -77,6 +78,24 @@ static void gemm_item(const nnb_layer *l, const nnb_tensors *t, int64_t item, fl
         nnb_col2im(col + oc * taps * hw, 1, &win, dst + oc * l->oh * l->ow);
 }
 
+/* What gemm_run executes per (image, group): one sgemm (beta = 0) into the
+ * column buffer, then col2im adds every in-image column element into the
+ * bias-filled output. Bytes: the column buffer(s) written once. */
+static void gemm_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)isa;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
+    const int64_t cg = l->c / l->groups, kg = l->k / l->groups, items = l->n * l->groups;
+    const nnb_win win = deconv_win(l);
+    const double gemm = nnb_work_sgemm_flops(kg * l->kh * l->kw, l->h * l->w, cg, false);
+    const double adds = (double)kg * (double)nnb_col2im_adds(&win);
+    w->flops = (double)items * (gemm + adds);
+    nnb_work_cause(w->why, sizeof w->why, "OpenBLAS sgemm: alpha multiply and C add per column element");
+    nnb_work_cause(w->why, sizeof w->why, "col2im: one add per in-image column element (%.0f)", (double)items * adds);
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias as the output's start value");
+    nnb_work_workspace(w, gemm_ws(l, threads), "column buffer");
+}
+
 static void gemm_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     const int64_t items = l->n * l->groups;
@@ -131,10 +150,10 @@ static void phase_cols(const nnb_layer *l, int64_t bx, int64_t *lo, int64_t *hi)
     if (*hi < *lo) *hi = *lo;
 }
 
-static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
+static bool tplan_make_at(const nnb_layer *l, int nthreads, const nnb_kernel_ctx *ctx, tplan *p)
 {
     if (l->sh * l->sw > TD_MAX_PHASES) return false;
-    p->ukr = &nnb_kernel_ctx_get()->tile;
+    p->ukr = &ctx->tile;
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
     p->kblocks = (p->kg + p->ukr->kb_max - 1) / p->ukr->kb_max;
@@ -166,6 +185,39 @@ static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
     p->wei_floats = (l->k * p->cg * l->kh * l->kw + 15) / 16 * 16;
     p->off_floats = (int64_t)nthreads * ((2 * l->kh * l->kw + 15) / 16 * 16);
     return true;
+}
+
+static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
+{
+    return tplan_make_at(l, nthreads, nnb_kernel_ctx_get(), p);
+}
+
+/* What direct_run executes: per output row and column phase, the phase's
+ * taps over its columns in tiles (bias as the accumulators' start); only
+ * the taps of each phase run, so the count is the valid-tap one plus the
+ * tiles' lanes past the phase's columns. Bytes: padded input, weights. */
+static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    tplan p;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    if (!tplan_make_at(l, threads, nnb_kernel_ctx_at((nnb_isa)isa), &p)) return;
+    double fmas = 0, useful = 0; /* per (image, output channel, input channel) */
+    for (int64_t oy = 0; oy < l->oh; oy++)
+        for (int64_t bx = 0; bx < l->sw; bx++) {
+            const int64_t ry = (oy + l->pt) % l->sh;
+            int64_t nt = 0, jlo, jhi;
+            for (int64_t r = 0; r < l->kh; r++)
+                for (int64_t s = 0; s < l->kw; s++) nt += tap_in_phase(l, ry, bx, r, s);
+            phase_cols(l, bx, &jlo, &jhi);
+            for (int64_t j0 = jlo; j0 < jhi; j0 += p.cols)
+                fmas += (double)nt * p.ukr->cols((int)(jhi - j0 < p.cols ? jhi - j0 : p.cols), false);
+            useful += (double)nt * (jhi - jlo);
+        }
+    w->flops = 2.0 * (double)l->n * l->k * p.cg * fmas;
+    nnb_work_cause(w->why, sizeof w->why, "only each stride phase's taps (sub-pixel form), border taps on zero padding");
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
+    nnb_work_lanes_cause(w, fmas, useful, p.ukr->lanes, isa, "each phase's columns");
+    nnb_work_workspace(w, (p.in_floats + p.wei_floats) * (int64_t)sizeof(float), "padded input and packed weights");
 }
 
 static bool direct_supports(const nnb_layer *l)
@@ -263,6 +315,7 @@ const nnb_kernel nnb_kernel_transposed_gemm = {
     .supports = supports,
     .workspace_bytes = gemm_ws,
     .run = gemm_run,
+    .work = gemm_work,
 };
 
 const nnb_kernel nnb_kernel_transposed_direct = {
@@ -272,4 +325,5 @@ const nnb_kernel nnb_kernel_transposed_direct = {
     .supports = direct_supports,
     .workspace_bytes = direct_ws,
     .run = direct_run,
+    .work = direct_work,
 };

@@ -11,12 +11,17 @@ cd "$here"
 packages=(
   build-essential cmake pkg-config
   libopenblas-openmp-dev      # OpenBLAS built with OpenMP, so it shares our thread pool
-  libpapi-dev papi-tools      # hardware counters (PAPI components)
+  libpapi-dev papi-tools      # hardware counters (PAPI components; libsde for tests/test_papi_sde)
   libhwloc-dev hwloc          # topology and thread binding
   libzydis-dev                # x86 decoder for the valgrind counter backend
   libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)
+  libjansson-dev              # strict JSON parser: the stored-results reader (nnbench report, compare)
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/
+  python3-jsonschema          # tests/test_schema.py checks every record against docs/schema.json
+  universal-ctags             # tests/test_code_shape.py: function lengths
+  clang libclang-rt-14-dev    # bench/fuzz.sh: libFuzzer targets
+  python3-venv python3-pandas # scripts/make_venv.sh: the FLOPs tools over Debian's torch (torchstat needs pandas)
 )
 
 export DEBIAN_FRONTEND=noninteractive

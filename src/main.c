@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmd_results.h"
 #include "cmd/cmd_roofline.h"
 #include "cmd/cmd_topo.h"
 #include "cmd/count_child.h"
@@ -15,6 +16,8 @@ static const struct {
     {"topo", nnb_topo_main},
     {"roofline", nnb_roofline_main},
     {"validate", nnb_validate_main},
+    {"report", nnb_report_main},
+    {"compare", nnb_compare_main},
     {NNB_COUNT_CHILD_ARG, nnb_count_child_main},
 };
 

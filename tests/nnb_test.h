@@ -53,6 +53,16 @@ static int nnb_test_checks = 0;
         }                                                                                     \
     } while (0)
 
+/* Runs one named test case; a case with failures names itself on stderr,
+ * so main() reads as the list of cases. */
+static inline void nnb_test_run(const char *name, void (*fn)(void))
+{
+    int before = nnb_test_failures;
+    fn();
+    if (nnb_test_failures != before) fprintf(stderr, "%s: %d failed\n", name, nnb_test_failures - before);
+}
+#define NNB_RUN(fn) nnb_test_run(#fn, fn)
+
 /* Ends main(): prints a summary line and returns the exit code. */
 static inline int nnb_test_done(const char *name)
 {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The CLI contract: exit codes, one clear stderr line for bad input, JSON
-# keys of DESIGN.md, --out written whole or not at all.
+# keys of DESIGN.md, --out written whole or not at all. The keys, types and
+# units of every record are stated in docs/schema.json and checked there by
+# tests/test_schema.py; the key checks below stay as a second, by-hand look.
 set -u
 . "$(dirname "$0")/lib.sh"
 

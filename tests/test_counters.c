@@ -13,6 +13,7 @@
 #include "cmd/validate.h"
 #include "cmd/count_child.h"
 #include "nnb_test.h"
+#include "nnb_valgrind_test.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -176,28 +177,7 @@ static int vg_count(const char *spec, const char *kernel, int threads, nnb_layer
 
 static void test_valgrind_end_to_end(void)
 {
-    char why[256];
-    if (nnb_counter_valgrind.probe(NULL, why, sizeof why) != 0) {
-        printf("valgrind end-to-end: skipped (%s)\n", why);
-        return;
-    }
-    const char *exe = getenv("NNB_COUNT_EXE");
-#if defined(__SANITIZE_ADDRESS__)
-    if (!exe || !*exe) {
-        printf("valgrind end-to-end: skipped (AddressSanitizer build; set NNB_COUNT_EXE to a non-sanitized nnbench)\n");
-        return;
-    }
-#endif
-    if (!exe || !*exe) {
-        const char *cli = getenv("NNBENCH");
-        if (!cli || !*cli) {
-            fprintf(stderr, "valgrind end-to-end: neither NNB_COUNT_EXE nor NNBENCH is set\n");
-            nnb_test_failures++;
-            return;
-        }
-        setenv("NNB_COUNT_EXE", cli, 1);
-    }
-
+    if (!nnb_test_valgrind_ready("valgrind end-to-end")) return;
     nnb_layer l;
     nnb_analytic a;
     nnb_counts c;

@@ -3,6 +3,10 @@
 command, --layer in its three syntaxes, --batch files, --model names and the
 environment variables nnbench (and the OpenMP / OpenBLAS it runs) reads.
 
+Stored results given to `report` / `compare` are here too (one row each
+for a missing, empty, binary and non-JSON file); their reader's own fuzz
+target goes deeper.
+
 Each row of CASES is one input: (name, argv, env, expected exit, message
 fragment). {tmp} in argv or env is a scratch directory holding the files
 made by make_files(). Every row must finish within TIMEOUT_S, end by exit
@@ -108,18 +112,18 @@ CASES = [
     ("kv op unknown", ["--layer", "warp:c=64,h=56", "--analytic"], {}, 2, "unknown op 'warp'"),
     ("deconv outpad", ["--layer", "deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=5", "--analytic"], {}, 2,
      "output padding must be smaller than stride"),
-    ("benchdnn mb0", ["--layer", "mb0ic64ih56oc64oh56kh3ph1", "--analytic"], {}, 2, "sizes must be positive"),
-    ("benchdnn unknown field", ["--layer", "mb1ic64ih56oc64oh56kh3ph1zz5", "--analytic"], {}, 2, "unexpected 'zz5'"),
+    ("benchdnn mb0", ["--layer", "mb0ic64ih56oc64oh56kh3ph1", "--analytic"], {}, 2, "batch n must be positive (got 0)"),
+    ("benchdnn unknown field", ["--layer", "mb1ic64ih56oc64oh56kh3ph1zz5", "--analytic"], {}, 2, "unrecognized pattern at 'zz5'"),
     ("benchdnn negative ic", ["--layer", "mb1ic-64ih56oc64oh56kh3ph1", "--analytic"], {}, 2, "ic must not be negative"),
-    ("benchdnn stride zero", ["--layer", "ic64ih56oc64oh56kh3sh0", "--analytic"], {}, 2, "stride must be positive"),
+    ("benchdnn stride zero", ["--layer", "ic64ih56oc64oh56kh3sh0", "--analytic"], {}, 2, "sh not specified or 0"),
     ("benchdnn dilation negative", ["--layer", "mb1ic64ih56oc64kh3dh-2", "--analytic"], {}, 2, "dh must not be negative"),
     ("benchdnn groups", ["--layer", "g3ic64ih56oc64kh3", "--analytic"], {}, 2, "divisible by groups=3"),
-    ("benchdnn no output", ["--layer", "ic64ih5oc64kh9", "--analytic"], {}, 2, "leaves no output"),
-    ("benchdnn overflow", ["--layer", "mb1ic99999999999999999999ih56oc64kh3", "--analytic"], {}, 2, "bad number after 'ic'"),
-    ("benchdnn required", ["--layer", "ic64", "--analytic"], {}, 2, "ic and oc are required"),
+    ("benchdnn no output", ["--layer", "ic64ih5oc64kh9", "--analytic"], {}, 2, "oh deduced <= 0"),
+    ("benchdnn overflow", ["--layer", "mb1ic99999999999999999999ih56oc64kh3", "--analytic"], {}, 2, "ic exceeds 2^40"),
+    ("benchdnn required", ["--layer", "ic64", "--analytic"], {}, 2, "oc not specified or 0"),
     ("kv repeated key", ["--layer", "conv:c=64,c=32,h=8,k=4,r=3", "--analytic"], {}, 2, "key 'c' repeats"),
     ("kv trailing comma", ["--layer", "conv:c=64,h=8,k=4,r=3,", "--analytic"], {}, 2, "trailing ','"),
-    ("kv op only", ["--layer", "conv:", "--analytic"], {}, 2, "empty descriptor"),
+    ("kv op only", ["--layer", "conv:", "--analytic"], {}, 2, "empty benchdnn descriptor"),
     # --- --batch files
     ("batch missing", ["--batch", "{tmp}/nosuch.txt", "--analytic"], {}, 2, "nosuch.txt"),
     ("batch directory", ["--batch", "{tmp}", "--analytic"], {}, 2, "not a regular file (a directory)"),
@@ -128,7 +132,7 @@ CASES = [
     ("batch empty", ["--batch", "{tmp}/empty.txt", "--analytic"], {}, 2, "empty.txt"),
     ("batch comments only", ["--batch", "{tmp}/comments.txt", "--analytic"], {}, 2, "comments.txt"),
     ("batch malformed line", ["--batch", "{tmp}/malformed.txt", "--analytic"], {}, 2, "malformed.txt:2"),
-    ("batch binary", ["--batch", "{tmp}/binary.txt", "--analytic"], {}, 2, "unknown layer '??'"),
+    ("batch binary", ["--batch", "{tmp}/binary.txt", "--analytic"], {}, 2, "a batch file is text (it holds a NUL byte)"),
     ("batch empty name", ["--batch", ""], {}, 2, "--batch needs a value"),
     # --- --model
     ("model empty", ["--model", ""], {}, 2, "--model needs a value"),
@@ -166,6 +170,24 @@ CASES = [
      "NNB_KERNEL_ISA=avx1024"),
     ("valgrind missing, forced", ["--layer", SMALL] + RUN[2:] + ["--counters", "valgrind"],
      {"PATH": "{tmp}/nobin"}, 2, "valgrind not installed"),
+    # --- --shard, --mb (benchdnn knobs)
+    ("shard zero", ["--batch", "{tmp}/malformed.txt", "--shard", "0/2"], {}, 2, "--shard needs I/N with 1 <= I <= N"),
+    ("shard beyond", ["--batch", "{tmp}/malformed.txt", "--shard", "3/2"], {}, 2, "got '3/2'"),
+    ("shard text", ["--batch", "{tmp}/malformed.txt", "--shard", "a/b"], {}, 2, "got 'a/b'"),
+    ("shard missing", ["--batch", "{tmp}/malformed.txt", "--shard"], {}, 2, "--shard needs a value"),
+    ("shard on --layer", ["--layer", SMALL, "--shard", "1/2", "--analytic"], {}, 2, "--shard slices a --batch"),
+    ("mb text", ["--layer", SMALL, "--mb", "abc", "--analytic"], {}, 2, "'abc' is not a mini-batch"),
+    ("mb empty", ["--layer", SMALL, "--mb=", "--analytic"], {}, 2, "--mb needs a value"),
+    ("mb on --model", ["--model", "resnet18", "--mb", "2", "--analytic"], {}, 2, "not --model"),
+    # --- stored results given to report / compare
+    ("report missing", ["report", "{tmp}/nosuch.jsonl"], {}, 2, "cannot open"),
+    ("report garbage", ["report", "{tmp}/malformed.txt"], {}, 2, "malformed.txt:1: not JSON"),
+    ("report empty", ["report", "{tmp}/empty.txt"], {}, 2, "empty file: no header record"),
+    ("report binary", ["report", "{tmp}/binary.txt"], {}, 2, "binary.txt"),
+    ("report nothing", ["report"], {}, 2, "no results file given"),
+    ("report format", ["report", "--format", "xml", "{tmp}/empty.txt"], {}, 2, "bad --format 'xml'"),
+    ("compare one file", ["compare", "{tmp}/empty.txt"], {}, 2, "give two results files"),
+    ("compare garbage", ["compare", "{tmp}/malformed.txt", "{tmp}/empty.txt"], {}, 2, "not JSON"),
     # --- roofline, topo, validate
     ("roofline threads zero", ["roofline", "--threads", "0"], {}, 2, "--threads needs an integer"),
     ("roofline threads text", ["roofline", "--threads=abc"], {}, 2, "got 'abc'"),

@@ -58,6 +58,44 @@ static void net_totals(const char *name, int64_t *params, int64_t *macs)
     }
 }
 
+/* Other tools' figures as the packages report them (measured with
+ * ptflops 0.7.3, thop 0.1.1.post2209072238, fvcore 0.1.5.post20221221 on
+ * torch 1.13; tests/test_conventions_tools.py reruns them where PyPI is
+ * reachable): ptflops divides by the batch and counts pooling twice. */
+static void tools_as_measured(void)
+{
+    static const struct {
+        const char *tool, *spec;
+        double value;
+    } measured[] = {
+        {"ptflops", "conv:n=3,c=4,h=8,k=6,r=3,pad=1", 14208},
+        {"thop", "conv:n=3,c=4,h=8,k=6,r=3,pad=1", 41472},
+        {"fvcore", "conv:n=3,c=4,h=8,k=6,r=3,pad=1", 41472},
+        {"ptflops", "maxpool:n=1,c=4,h=6,r=2", 288},
+        {"ptflops", "maxpool:n=3,c=4,h=6,r=2", 576},
+        {"thop", "maxpool:n=3,c=4,h=6,r=2", 0},
+        {"fvcore", "maxpool:n=3,c=4,h=6,r=2", 0},
+        {"ptflops", "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1", 784},
+        {"thop", "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1", 192},
+        {"fvcore", "avgpool:n=3,c=4,h=7,r=3,stride=2,pad=1", 0},
+        {"ptflops", "bn:n=3,c=4,h=5", 200},
+        {"thop", "bn:n=3,c=4,h=5", 1200},
+        {"fvcore", "bn:n=3,c=4,h=5", 600},
+        {"ptflops", "lstm:n=3,c=10,k=20,h=3", 8280},
+        {"thop", "lstm:n=3,c=10,k=20,h=3", 24480},
+        {"fvcore", "lstm:n=3,c=10,k=20,h=3", 0},
+    };
+    for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
+        CHECK_NEAR(convention(measured[i].tool, measured[i].spec), measured[i].value, 0);
+    /* each convention names the version it models */
+    size_t n;
+    const nnb_convention *c = nnb_conventions(&n);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(c[i].models != NULL && strlen(c[i].models) > 0);
+        if (strcmp(c[i].name, "ptflops") == 0) CHECK_STR(c[i].models, "ptflops 0.7.3");
+    }
+}
+
 int main(void)
 {
     /* the acceptance numbers: conv3x3 preset */
@@ -201,5 +239,6 @@ int main(void)
     char err[256];
     CHECK(nnb_spec_parse("conv:n=100000,c=100000,h=100000,k=100000,r=3,pad=1", &big, err, sizeof err) == -1);
     CHECK(strstr(err, "overflow") != NULL);
+    tools_as_measured();
     return nnb_test_done("test_model");
 }

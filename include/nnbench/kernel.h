@@ -6,7 +6,27 @@
 #define NNBENCH_KERNEL_H
 
 #include "nnbench/layer.h"
+#include "nnbench/model.h"
 #include "nnbench/tensor.h"
+
+/* The work a kernel executes for one layer, as its plan runs it (LIKWID's
+ * benchmark kernels declare theirs per iteration): the analytic count stays
+ * the useful work; this is what the machine is asked to do. */
+typedef struct nnb_work {
+    double flops;        /* executed FLOPs, FMA = 2 (< 0: the kernel has no model
+                            for this layer; why says so): lanes past a row end, padding
+                            taps computed, col2im adds, GEMM alpha/beta passes */
+    double bytes;        /* the traffic lower bound the kernel should reach:
+                            bytes_min + what its algorithm adds (workspace) */
+    double tolerance;    /* |measured / flops - 1| still "exact": 0.01 for our
+                            kernels, 0.05 for library ones (OpenBLAS, oneDNN) */
+    char why[256];       /* causes of flops != the analytic count, "; "-joined
+                            ("" = the analytic count itself) */
+    char bytes_why[256]; /* what bytes adds to bytes_min ("" = nothing) */
+} nnb_work;
+
+#define NNB_WORK_TOLERANCE_OURS 0.01
+#define NNB_WORK_TOLERANCE_LIBRARY 0.05
 
 typedef struct nnb_kernel {
     const char *name;   /* "reference", "im2col_gemm", "direct", ... */
@@ -38,6 +58,12 @@ typedef struct nnb_kernel {
     /* Optional: the implementation chosen for l after prepare, e.g. oneDNN's
      * "jit:avx512_core" ("" or NULL: the kernel is its own implementation) */
     const char *(*impl)(const nnb_layer *l);
+    /* The kernel's work model (NULL: the analytic count, dense with padding
+     * taps and bias adds, as the reference executes it) for l run with
+     * `threads` threads on ISA level `isa` (an nnb_isa, machine/isa.h: the
+     * level the measured run took, e.g. AVX2 under valgrind), derived from
+     * the same plan run follows. */
+    void (*work)(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w);
 } nnb_kernel;
 
 #define NNB_FLOPS_TOLERANCE_DEFAULT 0.02
@@ -47,6 +73,10 @@ static inline double nnb_kernel_flops_tolerance(const nnb_kernel *k)
 {
     return k && k->flops_tolerance > 0 ? k->flops_tolerance : NNB_FLOPS_TOLERANCE_DEFAULT;
 }
+
+/* k's work model for l (k->work, or the analytic count when it has none) */
+void nnb_kernel_work(const nnb_kernel *k, const nnb_layer *l, const nnb_analytic *a, int threads, int isa,
+                     nnb_work *w);
 
 /* k->prepare(l, t, ws) where the kernel has one */
 void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws);

@@ -38,7 +38,8 @@ int nnb_model_analyze(const nnb_layer *l, nnb_analytic *a, char *err, size_t err
 
 /* ---- named conventions: what other tools and the seeds call FLOPs ---- */
 typedef struct nnb_convention {
-    const char *name;     /* "nnbench", "benchdnn", "ptflops", ... */
+    const char *name;     /* "nnbench", "benchdnn", "ptflops", ...: the JSON key */
+    const char *models;   /* the tool and version whose rules are modelled: "ptflops 0.7.3" */
     const char *what;     /* one line: what it counts */
     /* value the tool reports as its "FLOPs" figure for this layer; -1 when
      * the tool has no rule for the op */

@@ -1,8 +1,8 @@
 /* The result record: one layer, its analytic model and what each kernel
- * measured. Live runs fill it (the harness) and the report renders it; a
- * reader of stored results files is meant to fill the same type, so that a
- * stored run and a live one render through the same code. Fields are only
- * ever added. */
+ * measured. Live runs fill it (the harness), the reader of stored results
+ * files (src/results/reader.h) fills the same type, and the report renders
+ * it: a stored run and a live one render through the same code. Fields are
+ * only ever added. */
 #ifndef NNBENCH_RESULTS_H
 #define NNBENCH_RESULTS_H
 
@@ -39,10 +39,24 @@ typedef struct nnb_result {
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
     double flops_tolerance;      /* allowed |measured/analytic - 1| */
     char verdict_dram[24];       /* "pass" (>= bytes_min), "fail", "" */
+    /* the kernel's work model (nnb_kernel.work) and the verdicts against it */
+    bool have_work;
+    double work_flops, work_bytes, work_tolerance;
+    char work_why[256], work_bytes_why[256];
+    double useful_fraction;      /* analytic flops / executed (measured, else the model's) */
+    char verdict_work_flops[16]; /* "exact", "explained", "unexplained", "" = not counted */
+    char verdict_work_flops_why[384];
+    char verdict_work_bytes[16]; /* the same for DRAM bytes against the model's lower bound */
+    char verdict_work_bytes_why[384];
     /* roofline */
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;
     char bound[32];
+    /* the BLAS the run used (machine/blas.h), kept with the record so that a
+     * stored run renders as it did live, on any machine */
+    char blas_core[64];
+    char blas_config[256];
+    char blas_remedy[96];        /* "" unless that core was weaker than the CPU, e.g. "OPENBLAS_CORETYPE=Haswell" */
 } nnb_result;
 
 /* A layer together with everything the report prints about it. */

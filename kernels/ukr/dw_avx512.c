@@ -85,3 +85,25 @@ __attribute__((target("avx512f"))) void nnb_dw3s1_plane_avx512(const nnb_dw_plan
         }
     }
 }
+
+/* The loops of nnb_dw3s1_plane_avx512 and dw3s1_512, counting FMAs x 16
+ * lanes: padding rows skipped, padding columns computed (masked loads). */
+int64_t nnb_dw3s1_plane_avx512_lanes(const nnb_dw_plane *l)
+{
+    int64_t lanes = 0;
+    for (int64_t oy = 0; oy < l->oh; oy += R_MAX) {
+        const int R = (int)(l->oh - oy < R_MAX ? l->oh - oy : R_MAX);
+        int64_t fmas_per_vector = 0; /* per vector column: valid (input row, output row) pairs x 3 shifts */
+        for (int t = 0; t < R + 2; t++) {
+            int64_t iy = oy + t - l->pt;
+            if (iy < 0 || iy >= l->h) continue;
+            for (int r = 0; r < 3; r++)
+                if (t - r >= 0 && t - r < R) fmas_per_vector += 3;
+        }
+        for (int64_t x0 = 0; x0 < l->ow; x0 += 64) {
+            const int64_t nc = l->ow - x0 < 64 ? l->ow - x0 : 64;
+            lanes += fmas_per_vector * ((nc + 15) / 16 * 16);
+        }
+    }
+    return lanes;
+}

@@ -155,3 +155,14 @@ __attribute__((target("avx2,fma"))) void nnb_tile_avx2(const nnb_tile *t)
 
 /* ---------------- micro-kernel: portable C ---------------- */
 
+
+/* what CASE_VW256 / TILE256_VW run: full 8-wide vectors, then R = ncols % 8
+ * columns as one scalar (R = 1) or one 4-wide vector (R = 4) in the same
+ * tile, exactly (tail256) when the tile asks, else one more 8-wide vector */
+int nnb_tile_avx2_cols(int ncols, bool exact)
+{
+    const int full = ncols / 8, R = ncols & 7;
+    if (full >= VW256 || R == 0) return 8 * (full < VW256 ? full : VW256);
+    if (R == 1 || R == 4 || exact) return ncols;
+    return 8 * (full + 1);
+}

@@ -53,6 +53,10 @@ enum {
 void nnb_tile_ref(const nnb_tile *t);
 void nnb_tile_avx2(const nnb_tile *t);
 void nnb_tile_avx512(const nnb_tile *t);
+/* columns each of those computes for ncols (work models; lanes past ncols count) */
+int nnb_tile_ref_cols(int ncols, bool exact);
+int nnb_tile_avx2_cols(int ncols, bool exact);
+int nnb_tile_avx512_cols(int ncols, bool exact);
 
 /* dst[c][tap][j] = wei[j][c][tap] for j < kb: packs kb filters of one block
  * (filter j starts at wei + j*nc*ntaps, PyTorch layout), the tiles' packed
@@ -120,6 +124,8 @@ typedef struct nnb_dw_plane {
 } nnb_dw_plane;
 
 void nnb_dw3s1_plane_avx512(const nnb_dw_plane *p);
+/* FMA lanes nnb_dw3s1_plane_avx512 executes for p's geometry (work models) */
+int64_t nnb_dw3s1_plane_avx512_lanes(const nnb_dw_plane *p);
 
 /* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
  * each row two independent vector accumulators, x shared by the rows */

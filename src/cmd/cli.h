@@ -7,6 +7,7 @@
 #include "harness/observe.h"
 #include "nnbench/run.h"
 #include "report/report.h"
+#include "spec/spec.h"
 
 /* `nnbench [options]`: the command line's options; the harness and the
  * observer get their own parts of it. */
@@ -20,6 +21,11 @@ typedef struct nnb_options {
     bool list, list_kernels;  /* --list, --list-kernels */
     nnb_run_opts run;         /* --kernels, --check, --time-prepare, --threads (0: all cores), --reps ..., --dump */
     nnb_observe_opts observe; /* --counters, --plot */
+    nnb_spec_knobs knobs;     /* --conv/--deconv, --mb=LIST: benchdnn's knobs for --layer and --batch */
+    bool knobs_given;
+    int shard_i, shard_n;     /* --shard I/N; 0/0: the whole run */
+    int argc;                 /* the command line, for the results header */
+    char **argv;
 } nnb_options;
 
 /* Runs `nnbench [options]`; returns the process exit code. */

@@ -19,7 +19,10 @@
 #include "harness/observe.h"
 #include "net/nets.h"
 #include "report/report.h"
+#include "results/header.h"
+#include "results/shard.h"
 #include "spec/spec.h"
+#include "cmd/skipped.h"
 #include "util/atomic_file.h"
 #include "util/signals.h"
 
@@ -27,11 +30,13 @@ static void usage(FILE *f)
 {
     fputs("usage: nnbench --layer SPEC [options]\n"
           "       nnbench --batch FILE | --model NAME [options]\n"
-          "       nnbench topo | roofline | validate [options]   (each takes --help)\n"
+          "       nnbench topo | roofline | validate | report | compare [options]   (each takes --help)\n"
           "\n"
           "SPEC is a preset (--list), a oneDNN benchdnn string (mb1ic64ih56oc64oh56kh3ph1,\n"
           "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
           "\n"
+          "  --conv, --deconv      the benchdnn driver of unprefixed benchdnn strings (default conv)\n"
+          "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own)\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
@@ -46,7 +51,10 @@ static void usage(FILE *f)
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
-          "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
+          "  --out FILE.jsonl      also store the results as JSON Lines, a header record (machine,\n"
+          "                        software, date, command line) first, whole or not at all;\n"
+          "                        nnbench report / compare read it\n"
+          "  --shard I/N           run only the I-th of N slices of a --batch (merge: nnbench report)\n"
           "  --max-mem BYTES       refuse a layer that needs more memory (K, M, G suffixes;\n"
           "                        default: what the machine has available)\n"
           "  --list                list layer presets and network presets\n"
@@ -96,6 +104,7 @@ typedef struct {
     nnb_layer *v;
     char (*line)[256];
     size_t n, cap;
+    nnb_skipped skipped; /* --batch: unsupported descriptors */
 } layer_list;
 
 static int push_layer(const nnb_layer *l, const char *line, void *ctx)
@@ -123,7 +132,7 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_VALUE = 256, O_ANALYTIC, O_COLD, O_NO_CHECK, O_CHECK, O_LIST, O_LIST_KERNELS, O_VERSION,
-           O_TIME_PREPARE };
+           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_VALUE},   {"batch", required_argument, 0, O_VALUE},
         {"model", required_argument, 0, O_VALUE},   {"analytic", no_argument, 0, O_ANALYTIC},
@@ -136,6 +145,8 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"max-mem", required_argument, 0, O_VALUE}, {"list", no_argument, 0, O_LIST},
         {"list-kernels", no_argument, 0, O_LIST_KERNELS}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},     {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"conv", no_argument, 0, O_CONV},           {"deconv", no_argument, 0, O_DECONV},
+        {"mb", required_argument, 0, O_MB},         {"shard", required_argument, 0, O_SHARD},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -152,12 +163,26 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_TIME_PREPARE: o->run.time_prepare = true; break;
         case O_NO_CHECK: o->run.check = false; break;
         case O_CHECK: o->run.check = true; break;
+        case O_SHARD:
+            if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
+                return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
+            break;
         case O_LIST: o->list = true; break;
+        case O_CONV: case O_DECONV:
+            o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
+            o->knobs_given = true;
+            break;
+        case O_MB: {
+            char e[256];
+            if (!*optarg || nnb_spec_knobs_mb(&o->knobs, optarg, e, sizeof e)) return bad("%s", *optarg ? e : "--mb needs a value");
+            o->knobs_given = true;
+            break;
+        }
         case O_LIST_KERNELS: o->list_kernels = true; break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
         default: /* '?': unknown, ambiguous, or a value missing */
-            if (optopt == O_VALUE) return bad("%s needs a value (see --help)", argv[optind - 1]);
+            if (optopt >= O_VALUE) return bad("%s needs a value (see --help)", argv[optind - 1]);
             if (optopt && optopt < 128) {
                 char s[2] = {(char)optopt, 0};
                 return bad("option '-%s' is unknown (see --help)", s);
@@ -169,17 +194,29 @@ static int parse_options(int argc, char **argv, nnb_options *o)
     return -1;
 }
 
+/* Keeps shard I of N of the layers (results/shard.h). */
+static void shard_layers(const nnb_options *o, layer_list *ll)
+{
+    size_t lo, hi;
+    nnb_shard_range(ll->n, o->shard_i, o->shard_n, &lo, &hi);
+    memmove(ll->v, ll->v + lo, (hi - lo) * sizeof *ll->v);
+    memmove(ll->line, ll->line + lo, (hi - lo) * sizeof *ll->line);
+    ll->n = hi - lo;
+}
+
 /* The layers of --layer, --batch or --model. 0 or an exit code. */
 static int load_layers(const nnb_options *o, layer_list *ll)
 {
     char err[1024] = "";
     if (o->layer_spec) {
-        nnb_layer l;
-        if (nnb_spec_parse(o->layer_spec, &l, err, sizeof err)) return bad("%s", err);
-        if (push_layer(&l, o->layer_spec, ll)) return bad("%s", "out of memory for the layer list");
+        if (nnb_spec_each(o->layer_spec, &o->knobs, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else if (o->batch_file) {
-        if (nnb_spec_read_batch(o->batch_file, push_layer, ll, err, sizeof err)) return bad("%s", err);
+        nnb_batch_sink sink = {push_layer, ll, nnb_skipped_push, &ll->skipped, 0, 0, 0};
+        if (nnb_spec_read_batch(o->batch_file, &o->knobs, &sink, err, sizeof err)) return bad("%s", err);
+        nnb_skipped_summary(&ll->skipped, sink.skipped_3d, sink.layers);
+        if (o->shard_n) shard_layers(o, ll);
     } else {
+        if (o->knobs_given) return bad("%s", "--conv, --deconv and --mb apply to --layer and --batch, not --model");
         const nnb_net *net = nnb_net_find(o->model_name);
         if (!net) return bad("unknown model '%s' (see --list)", o->model_name);
         for (const char *const *s = net->layers; *s; s++) {
@@ -206,7 +243,8 @@ static int interrupted(const nnb_options *o, size_t nlayers, size_t total, size_
 /* Analyses, runs (unless --analytic) and reports every layer, then the
  * model's summary and the picture. *status: 1 when a check failed.
  * Returns 0 or an exit code. */
-static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, int *status)
+static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, FILE *store,
+                      int *status)
 {
     char err[1024] = "";
     int rc = 0;
@@ -243,30 +281,37 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
             nnb_observer_collect(obs, &rep);
         }
         nnb_report_layer(out, o->format, &rep, o->analytic_only);
+        if (store) nnb_report_layer(store, NNB_FMT_JSON, &rep, o->analytic_only);
         fflush(out);
         nlayers++;
         nrecords += rep.nresults;
         nnb_layer_report_free(&rep);
     }
     if (!rc && nnb_stop_signal()) return interrupted(o, nlayers, ll->n, nrecords);
+    if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
     if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
+    if (!rc && o->model_name && store)
+        nnb_report_summary(store, NNB_FMT_JSON, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && !o->analytic_only && o->observe.plot_file && nnb_observer_plot(obs, o->observe.plot_file, err, sizeof err))
         rc = bad("%s", err);
     return rc;
 }
 
-/* Results to stdout, or with --out to a file that appears whole or not at all. */
+/* Results to stdout and, with --out, stored as a results file (a header
+ * record, then the records) that appears whole or not at all. */
 static int write_results(const nnb_options *o, const layer_list *ll, nnb_observer *obs, int *status)
 {
-    if (!o->out_file) return run_layers(o, ll, obs, stdout, status);
+    if (!o->out_file) return run_layers(o, ll, obs, stdout, NULL, status);
     nnb_atomic_file af;
     char err[512];
-    FILE *out = nnb_atomic_open(&af, o->out_file, err, sizeof err);
-    if (!out) return bad("--out: cannot write %s", o->out_file);
-    int rc = run_layers(o, ll, obs, out, status);
-    if (rc > NNB_EXIT_SIGNAL_BASE) nnb_atomic_copy_out(&af, stdout); /* a stopped run: no file claims to be whole */
+    FILE *store = nnb_atomic_open(&af, o->out_file, err, sizeof err);
+    if (!store) return bad("--out: cannot write %s", o->out_file);
+    nnb_header_write(store, &(nnb_header_info){o->argc, o->argv, o->analytic_only ? 0 : o->run.threads,
+                                                o->analytic_only, obs->have_ceil ? &obs->ceil : NULL, o->shard_i,
+                                                o->shard_n});
+    int rc = run_layers(o, ll, obs, stdout, store, status);
     if (rc) nnb_atomic_abort(&af);
     else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
     return rc;
@@ -290,6 +335,7 @@ int nnb_cli_main(int argc, char **argv)
     nnb_options o;
     memset(&o, 0, sizeof o);
     nnb_run_opts_defaults(&o.run);
+    nnb_spec_knobs_init(&o.knobs);
     o.run.threads = 0; /* all cores, unless --threads */
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0) return rc;
@@ -304,6 +350,9 @@ int nnb_cli_main(int argc, char **argv)
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
+    if (o.shard_n && !o.batch_file) return bad("%s", "--shard slices a --batch run (for now)");
+    o.argc = argc;
+    o.argv = argv;
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -318,5 +367,6 @@ int nnb_cli_main(int argc, char **argv)
     nnb_observer_free(&obs);
     free(ll.v);
     free(ll.line);
+    nnb_skipped_free(&ll.skipped);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* Counter backend registry and the auto chooser. */
 #include "counters/counters.h"
+#include "machine/isa.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +101,11 @@ int nnb_counter_select(const char *name, const nnb_layer *l, const nnb_counter_b
     snprintf(why, len, "%s: forced (%s)", name, r);
     *out = b;
     return 0;
+}
+
+int nnb_counter_isa(const nnb_counter_backend *b)
+{
+    nnb_isa isa = nnb_isa_kernels();
+    if (b && b->caps.hides_avx512 && isa > NNB_ISA_AVX2) isa = NNB_ISA_AVX2;
+    return (int)isa;
 }

@@ -66,6 +66,8 @@ typedef struct nnb_counter_caps {
                                   run counts the same work, far faster */
     bool runs_in_child;        /* re-runs the kernel in a child process from
                                   the layer's spec (not on the caller's tensors) */
+    bool hides_avx512;         /* the counted code sees a CPU without AVX-512
+                                  (valgrind's): kernels take their AVX2 paths */
 } nnb_counter_caps;
 
 typedef struct nnb_counter_backend {
@@ -111,6 +113,10 @@ void nnb_counts_init(nnb_counts *c, const char *backend);
 /* Threads a counted run of b should use for a kernel timed with `threads`:
  * 1 where b serialises threads (the same work, counted once). */
 int nnb_counter_threads(const nnb_counter_backend *b, int threads);
+
+/* The ISA level (nnb_isa) the hand-vectorised kernels run at under b: the
+ * one a kernel's work model must describe for b's counts. */
+int nnb_counter_isa(const nnb_counter_backend *b);
 
 /* argv[1] of the valgrind backend's child process (cmd/count_child.h):
  * the backend runs `nnbench __count-child ...` under callgrind. */

@@ -565,7 +565,8 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
 const nnb_counter_backend nnb_counter_valgrind = {
     .name = "valgrind",
     .desc = "callgrind: executed instructions decoded and weighted, simulated D1/LL caches",
-    .caps = {.counts_flops = true, .counts_per_level_bytes = true, .counts_core_bytes = true,
+    .caps = {.hides_avx512 = true, /* valgrind's CPU has no AVX-512 */
+             .counts_flops = true, .counts_per_level_bytes = true, .counts_core_bytes = true,
              .serialises_threads = true, .runs_in_child = true},
     .probe = valgrind_probe,
     .measure = valgrind_measure,

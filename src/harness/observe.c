@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "counters/counters.h"
+#include "harness/verdict.h"
+#include "machine/isa.h"
 #include "machine/topo.h"
 #include "util/util.h"
 
@@ -94,6 +96,13 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
         return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
     nnb_copy_str(x->backend_why, sizeof x->backend_why, why);
+    /* the kernel's work model for the run that is counted (its threads and
+     * ISA: AVX2 under valgrind), or for the timed run when nothing counts */
+    const int model_threads = b->caps.wall_time_only ? o->threads : nnb_counter_threads(b, o->threads);
+    const int model_isa = b->caps.wall_time_only ? (int)nnb_isa_kernels() : nnb_counter_isa(b);
+    nnb_work w;
+    nnb_kernel_work(k, &rep->layer, &rep->analytic, model_threads, model_isa, &w);
+    nnb_work_verdicts(&rep->analytic, &w, x);
     if (!b->caps.wall_time_only) {
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
@@ -124,6 +133,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->instructions = c.instructions;
             nnb_copy_str(x->count_note, sizeof x->count_note, c.note);
             nnb_observer_verdicts(rep, x);
+            nnb_work_verdicts(&rep->analytic, &w, x);
         }
     }
 

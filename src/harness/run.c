@@ -205,6 +205,7 @@ static void init_results(run_state *s)
         x->check = NNB_CHECK_SKIP;
         x->prepare_s = -1;
         snprintf(x->backend, sizeof x->backend, "none");
+        nnb_result_note_blas(x); /* the record carries the BLAS it ran on */
     }
 }
 

@@ -68,16 +68,27 @@ TOOL_FLOPS(flops_seed000, NNB_TOOL_SEED000)
 TOOL_FLOPS(flops_seed001, NNB_TOOL_SEED001)
 TOOL_FLOPS(flops_seed003, NNB_TOOL_SEED003)
 
+/* models: the tool and version whose source the op rules follow (tested
+ * against the packages by tests/test_conventions_tools.py where PyPI has
+ * them; scripts/make_venv.sh pins the same versions). */
 static const nnb_convention conventions[] = {
-    {"nnbench", "2 x dense MACs + bias adds (deconv input-based)", flops_nnbench, true},
-    {"torch", "torch.utils.flop_counter: 2 x dense MACs, no bias", flops_torch, true},
-    {"benchdnn", "2 x MACs over valid (in-bounds) taps only, no bias", flops_benchdnn, true},
-    {"fvcore", "dense MACs reported as flops, no bias", flops_fvcore, false},
-    {"ptflops", "MACs + bias over the output (deconv output-based), reported as FLOPs", flops_ptflops, false},
-    {"thop", "MACs over the output, no bias (deconv output-based)", flops_thop, false},
-    {"seed000", "seed 000: B*O*C*(C-1)*Hout*Wout*(2k^2-1) (wrong C*(C-1) factor)", flops_seed000, true},
-    {"seed001", "seed 001: outputs*Cin*k^2 multiplies + as many adds", flops_seed001, true},
-    {"seed003", "seed 003: MACs + Cout, called FLOPs", flops_seed003, true},
+    {"nnbench", "nnbench", "2 x dense MACs + bias adds (deconv input-based)", flops_nnbench, true},
+    {"torch", "torch >= 2.1 (unchecked)",
+     "torch.utils.flop_counter (absent from Debian's torch 1.13): 2 x dense MACs, no bias (deconv input-based)",
+     flops_torch, true},
+    {"benchdnn", "benchdnn (oneDNN 515bfba)", "2 x MACs over valid (in-bounds) taps only, no bias", flops_benchdnn,
+     true},
+    {"fvcore", "fvcore 0.1.5.post20221221",
+     "one flop per MAC, no bias (deconv input-based); BN 2 per element; ops it has no handle for "
+     "(pooling, LSTM, embedding) 0", flops_fvcore, false},
+    {"ptflops", "ptflops 0.7.3",
+     "pytorch backend, mean per image (total / batch): MACs + bias (deconv output-based); pooling counted twice",
+     flops_ptflops, false},
+    {"thop", "thop 0.1.1.post2209072238", "MACs over the output, no bias (deconv output-based); BN 4 per element",
+     flops_thop, false},
+    {"seed000", "seed 000 section 1.1", "B*O*C*(C-1)*Hout*Wout*(2k^2-1) (wrong C*(C-1) factor)", flops_seed000, true},
+    {"seed001", "seed 001", "outputs*Cin*k^2 multiplies + as many adds", flops_seed001, true},
+    {"seed003", "seed 003", "MACs + Cout, called FLOPs", flops_seed003, true},
 };
 
 const nnb_convention *nnb_conventions(size_t *count)

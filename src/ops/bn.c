@@ -22,6 +22,21 @@ static int bn_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
     return 0;
 }
 
+/* BatchNorm2d with affine (gamma and beta), in eval mode as the tools run it.
+ * ptflops 0.7.3: bn_flops_counter_hook (pytorch_ops.py:49-55) input
+ * elements x 2 with affine, per image (divided by the batch).
+ * thop 0.1.1: count_normalization (vision/basic_hooks.py:60-69) takes
+ * calculate_norm's 2 x elements (vision/calc_func.py:43-45) and doubles it
+ * with affine: 4 x elements.
+ * fvcore 0.1.5: batchnorm_flop_jit (jit_handles.py:251-258), not training:
+ * elements x 2 with affine. */
+static void bn_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, 2.0 * t->src_elems);
+    v[NNB_TOOL_THOP] = 4.0 * t->src_elems;
+    v[NNB_TOOL_FVCORE] = 2.0 * t->src_elems;
+}
+
 static void bn_shapes(const nnb_layer *l, nnb_op_shapes *s)
 {
     s->src = nnb_shape4(l->n, l->c, l->h, l->w);
@@ -42,7 +57,7 @@ const nnb_op_info nnb_op_bn = {
     .kv_fields = NNB_F_COMMON | NNB_F_W,
     .no_bias = "bn has no bias flag",
     .k_is_c = true, .shape = bn_shape,
-    .src_elem_bytes = 4, .count = bn_count,
+    .src_elem_bytes = 4, .count = bn_count, .tools = bn_tools,
     .flops_rule = "scale and shift per element",
     .shapes = bn_shapes, .accum_len = nnb_op_accum_one,
     .rf = NNB_RF_IDENTITY, .describe = bn_describe,

@@ -46,17 +46,25 @@ double nnb_op_tool_flops(const nnb_layer *l, const nnb_tool_terms *t, nnb_tool t
     return v[tool];
 }
 
-/* torch.utils.flop_counter: 2 x dense MACs, no bias (deconv input-based);
- * benchdnn: 2 x MACs over valid taps only, no bias; fvcore: one "flop" per
- * MAC, no bias; ptflops: MACs + bias over the output (deconv output-based);
- * thop: MACs over the output, no bias */
+/* The MAC-counting ops' rules (versions: model.c's table).
+ * torch.utils.flop_counter: 2 x dense MACs, no bias (deconv input-based).
+ * benchdnn: 2 x MACs over valid taps only, no bias (conv_aux.cpp count_ops).
+ * fvcore: one "flop" per MAC, no bias; deconv input-based (jit_handles.py
+ *   conv_flop_count: batch x prod(w) x input spatial when transposed;
+ *   linear_flop_jit: prod(input) x out features).
+ * ptflops 0.7.3: conv_flops_counter_hook (pytorch_ops.py:58-86) counts
+ *   MACs over the output (deconv too) + out_channels per output position
+ *   with bias; linear_flops_counter_hook (33-41) MACs + bias; the total is
+ *   divided by the batch (pytorch_engine.py:195, compute_average_flops_cost).
+ * thop 0.1.1: calculate_conv2d_flops (vision/calc_func.py:28-34) is
+ *   output elements x in_c/g x taps, deconv included, no bias;
+ *   count_linear (vision/basic_hooks.py:140-147) in_features x outputs. */
 void nnb_op_tools_macs(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
 {
-    (void)l;
     v[NNB_TOOL_TORCH] = 2.0 * t->macs;
     v[NNB_TOOL_BENCHDNN] = 2.0 * t->macs_valid;
     v[NNB_TOOL_FVCORE] = t->macs;
-    v[NNB_TOOL_PTFLOPS] = t->macs_deconv_output + t->bias_adds;
+    v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->macs_deconv_output + t->bias_adds);
     v[NNB_TOOL_THOP] = t->macs_deconv_output;
 }
 

@@ -14,10 +14,22 @@ static int groups_divide(const nnb_layer *l, char *err, size_t len)
     return 0;
 }
 
+/* The dilated kernel extents, refused beyond 2^40 (kh and dh may each be
+ * 2^40: their product would overflow). */
+static int extents(const nnb_layer *l, int64_t *eh, int64_t *ew, char *err, size_t len)
+{
+    const __int128 lim = (__int128)1 << 40;
+    __int128 h = (__int128)(l->kh - 1) * l->dh + 1, w = (__int128)(l->kw - 1) * l->dw + 1;
+    if (h > lim || w > lim) return nnb_errf(err, len, "%s: dilated kernel extent exceeds 2^40", nnb_op_name(l->op));
+    *eh = (int64_t)h;
+    *ew = (int64_t)w;
+    return 0;
+}
+
 static int conv_shape(nnb_layer *l, char *err, size_t len)
 {
-    if (groups_divide(l, err, len)) return -1;
-    int64_t eh = nnb_extent(l->kh, l->dh), ew = nnb_extent(l->kw, l->dw);
+    int64_t eh = 0, ew = 0;
+    if (groups_divide(l, err, len) || extents(l, &eh, &ew, err, len)) return -1;
     int64_t sh = l->h + l->pt + l->pb - eh, sw = l->w + l->pl + l->pr - ew;
     if (sh < 0 || sw < 0)
         return nnb_errf(err, len, "conv: kernel extent %lldx%lld is larger than the padded input %lldx%lld: no output",
@@ -30,40 +42,73 @@ static int conv_shape(nnb_layer *l, char *err, size_t len)
 
 static int deconv_shape(nnb_layer *l, char *err, size_t len)
 {
-    if (groups_divide(l, err, len)) return -1;
+    int64_t eh = 0, ew = 0;
+    if (groups_divide(l, err, len) || extents(l, &eh, &ew, err, len)) return -1;
     /* PyTorch: output padding must be smaller than stride or dilation */
     if ((l->oph >= l->sh && l->oph >= l->dh) || (l->opw >= l->sw && l->opw >= l->dw))
         return nnb_errf(err, len, "deconv: output padding must be smaller than stride or dilation");
-    l->oh = (l->h - 1) * l->sh - l->pt - l->pb + nnb_extent(l->kh, l->dh) + l->oph;
-    l->ow = (l->w - 1) * l->sw - l->pl - l->pr + nnb_extent(l->kw, l->dw) + l->opw;
-    if (l->oh <= 0 || l->ow <= 0)
-        return nnb_errf(err, len, "deconv: padding leaves no output (%lldx%lld)", (long long)l->oh, (long long)l->ow);
+    /* (h - 1) * stride may pass int64 for sizes up to 2^40 */
+    __int128 oh = (__int128)(l->h - 1) * l->sh - l->pt - l->pb + eh + l->oph;
+    __int128 ow = (__int128)(l->w - 1) * l->sw - l->pl - l->pr + ew + l->opw;
+    if (oh <= 0 || ow <= 0)
+        return nnb_errf(err, len, "deconv: padding leaves no output (%lldx%lld)", (long long)(oh > 0 ? 1 : oh),
+                        (long long)(ow > 0 ? 1 : ow));
+    if (oh > ((__int128)1 << 40) || ow > ((__int128)1 << 40))
+        return nnb_errf(err, len, "deconv: output size exceeds 2^40");
+    l->oh = (int64_t)oh;
+    l->ow = (int64_t)ow;
     return 0;
 }
 
-/* Number of (output position, tap) pairs along one axis whose input
- * coordinate o*s - p + r*d lies inside [0, in): benchdnn's valid taps. */
-static int64_t valid_taps_conv(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p, int64_t d)
+/* floor(a / b) for b > 0 */
+static __int128 floor_div(__int128 a, __int128 b) { return a / b - (a % b != 0 && a < 0); }
+
+/* sum_{i=0}^{n-1} floor((a*i + b) / m) for n >= 0, m > 0, a, b >= 0: the
+ * Euclid-like floor sum, O(log) steps. Arguments are at most 2^41 and the
+ * sum is at most n*k <= 2^82, so no step overflows 128 bits. */
+static __int128 floor_sum(__int128 n, __int128 m, __int128 a, __int128 b)
 {
-    int64_t total = 0;
-    for (int64_t r = 0; r < k; r++) {
-        int64_t lo, hi;
-        nnb_valid_out_range(in, out, r, s, p, d, &lo, &hi);
-        total += hi - lo;
+    __int128 sum = 0;
+    while (n > 0) {
+        if (a >= m) {
+            sum += n * (n - 1) / 2 * (a / m);
+            a %= m;
+        }
+        if (b >= m) {
+            sum += n * (b / m);
+            b %= m;
+        }
+        __int128 y = a * n + b;
+        if (y < m) break;
+        n = y / m;
+        b = y % m;
+        __int128 t = m;
+        m = a;
+        a = t;
     }
-    return total;
+    return sum;
 }
 
-/* Deconv scatter: input i through tap r writes output i*s - p + r*d. */
-static int64_t valid_taps_deconv(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p, int64_t d)
+/* sum over o in [0, n) of #{r in [0, k) : r*d <= A - o*s}, in closed form:
+ * o below o1 sees all k taps, o in [o1, o2) floor((A - o*s)/d) + 1, o from o2
+ * on none. */
+static __int128 taps_upto(__int128 A, __int128 n, __int128 k, __int128 s, __int128 d)
 {
-    int64_t total = 0;
-    for (int64_t i = 0; i < in; i++)
-        for (int64_t r = 0; r < k; r++) {
-            int64_t o = i * s - p + r * d;
-            total += (o >= 0 && o < out);
-        }
-    return total;
+    __int128 o1 = floor_div(A - (k - 1) * d, s) + 1, o2 = floor_div(A, s) + 1;
+    o1 = o1 < 0 ? 0 : o1 > n ? n : o1;
+    o2 = o2 < o1 ? o1 : o2 > n ? n : o2;
+    /* o = o2-1-i, i in [0, o2-o1): A - o*s = s*i + (A - (o2-1)*s) >= 0 */
+    __int128 mid = o2 > o1 ? floor_sum(o2 - o1, d, s, A - (o2 - 1) * s) + (o2 - o1) : 0;
+    return o1 * k + mid;
+}
+
+/* Pairs (o, r), 0 <= o < n, 0 <= r < k, with 0 <= o*s - p + r*d < bound:
+ * benchdnn's valid taps along one axis (conv: o the output, bound the
+ * input; deconv's scatter: o the input, bound the output). Closed form: no
+ * loop over a kernel or image extent, which a layer may make ~2^40 long. */
+static int64_t valid_pairs(int64_t n, int64_t bound, int64_t k, int64_t s, int64_t p, int64_t d)
+{
+    return (int64_t)(taps_upto((__int128)p + bound - 1, n, k, s, d) - taps_upto((__int128)p - 1, n, k, s, d));
 }
 
 /* conv and deconv share the tensors' shape of the count; de picks the
@@ -83,15 +128,15 @@ static int convlike_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_
     if (de) {
         /* input-based: each input element scattered through k/g*kh*kw taps */
         CHECKED(prod(&a->macs, 4, a->src_elems, l->k / g, l->kh, l->kw));
-        int64_t vh = valid_taps_deconv(l->h, l->oh, l->kh, l->sh, l->pt, l->dh);
-        int64_t vw = valid_taps_deconv(l->w, l->ow, l->kw, l->sw, l->pl, l->dw);
+        int64_t vh = valid_pairs(l->h, l->oh, l->kh, l->sh, l->pt, l->dh);
+        int64_t vw = valid_pairs(l->w, l->ow, l->kw, l->sw, l->pl, l->dw);
         CHECKED(prod(&a->macs_valid, 5, l->n, l->c, l->k / g, vh, vw));
         /* the im2col-like buffer of GEMM + col2im: [k/g*kh*kw][h*w] */
         CHECKED(prod(&a->workspace_bytes, 6, l->k / g, l->kh, l->kw, l->h, l->w, (int64_t)4));
     } else {
         a->macs = macs_out;
-        int64_t vh = valid_taps_conv(l->h, l->oh, l->kh, l->sh, l->pt, l->dh);
-        int64_t vw = valid_taps_conv(l->w, l->ow, l->kw, l->sw, l->pl, l->dw);
+        int64_t vh = valid_pairs(l->oh, l->h, l->kh, l->sh, l->pt, l->dh);
+        int64_t vw = valid_pairs(l->ow, l->w, l->kw, l->sw, l->pl, l->dw);
         CHECKED(prod(&a->macs_valid, 5, l->n, l->k, l->c / g, vh, vw));
         bool pointwise = l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->pt == 0 && l->pl == 0 &&
                          l->pb == 0 && l->pr == 0;

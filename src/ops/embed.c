@@ -15,6 +15,17 @@ static int embed_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t l
     return 0;
 }
 
+/* nn.Embedding has no rule in any of the three: ptflops 0.7.3 (not in
+ * MODULES_MAPPING, pytorch_ops.py:265-315), thop 0.1.1 (not in
+ * register_hooks, profile.py:21-66), fvcore 0.1.5 (aten::embedding
+ * unsupported, flop_count.py:26-44) all report 0. */
+static void embed_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    (void)l;
+    (void)t;
+    v[NNB_TOOL_PTFLOPS] = v[NNB_TOOL_THOP] = v[NNB_TOOL_FVCORE] = 0;
+}
+
 static void embed_shapes(const nnb_layer *l, nnb_op_shapes *s)
 {
     s->src = (nnb_shape){2, {l->n, l->h}};
@@ -35,7 +46,7 @@ const nnb_op_info nnb_op_embed = {
     .kv_fields = NNB_F_COMMON | NNB_F_K,
     .k_required = "embedding dim k=", .no_bias = "embed has no bias flag",
     .shape = nnb_op_shape_sequence,
-    .src_elem_bytes = 8, .count = embed_count,
+    .src_elem_bytes = 8, .count = embed_count, .tools = embed_tools,
     .flops_rule = "no arithmetic",
     .shapes = embed_shapes, .accum_len = nnb_op_accum_one,
     .rf = NNB_RF_NONE, .describe = embed_describe,

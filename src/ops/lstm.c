@@ -27,6 +27,24 @@ static int lstm_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t le
     return 0;
 }
 
+/* nn.LSTM(batch_first=True), nnbench's [n][steps][c] layout. Per step and
+ * sample both tools count the gate GEMMs' MACs (4k x (c+k)) and the bias
+ * adds (8k with bias), and differ in the element-wise work:
+ * ptflops 0.7.3: rnn_flops (pytorch_ops.py:99-121) adds 4k (adding the two
+ *   states) + 3k (cell) + 3k (final) = 10k; rnn_flops_counter_hook (124-154)
+ *   adds the bias vectors and multiplies by the input's first two dims;
+ *   the total is divided by the batch counter, len(input) = N here (with
+ *   batch_first=False it would divide by the steps).
+ * thop 0.1.1: _count_lstm_cell (rnn_hooks.py:56-75) 4 x ((c+k)k + k [+2k])
+ *   + 3k + k = MACs + 8k [+ 8k bias]; count_lstm (161-195) x steps x batch.
+ * fvcore 0.1.5 has no aten::lstm handle (flop_count.py:26-44): 0. */
+static void lstm_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->macs + 10.0 * t->dst_elems + t->bias_adds);
+    v[NNB_TOOL_THOP] = t->macs + 8.0 * t->dst_elems + t->bias_adds;
+    v[NNB_TOOL_FVCORE] = 0;
+}
+
 static void lstm_shapes(const nnb_layer *l, nnb_op_shapes *s)
 {
     s->src = (nnb_shape){3, {l->n, l->h, l->c}};
@@ -50,7 +68,7 @@ const nnb_op_info nnb_op_lstm = {
     .kv_fields = NNB_F_COMMON | NNB_F_K | NNB_F_BIAS,
     .bias_default = true, .k_required = "output channels k=",
     .shape = nnb_op_shape_sequence,
-    .src_elem_bytes = 4, .count = lstm_count,
+    .src_elem_bytes = 4, .count = lstm_count, .tools = lstm_tools,
     .flops_rule = "2 x MACs + bias adds + cell update",
     .macs_in_total = true,
     .shapes = lstm_shapes, .accum_len = lstm_accum_len,

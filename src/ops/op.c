@@ -1,7 +1,7 @@
 /* The op table: one line per op, indexed by nnb_op. A new op adds its enum
  * value in layer.h, its family file (ops/<family>.c defines nnb_op_<name>),
  * and its name in the two lists here. */
-#include "ops/op_impl.h"
+#include "ops/op.h"
 #include "util/appendf.h"
 
 #include <string.h>

@@ -45,8 +45,9 @@ typedef struct nnb_op_counts {
     int64_t bytes_algo_extra;   /* that buffer written and read once per image and group */
 } nnb_op_counts;
 
-/* Other tools' FLOPs conventions (model.c names and describes them). Each op
- * says what each tool reports for it; -1 where the tool has no rule. */
+/* Other tools' FLOPs conventions (model.c names them, with the tool version
+ * each models). Each op says what each tool reports for it, as the tool's
+ * source computes it (cited at each rule); -1 where no rule is modelled. */
 typedef enum {
     NNB_TOOL_NNBENCH = 0, NNB_TOOL_TORCH, NNB_TOOL_BENCHDNN, NNB_TOOL_FVCORE, NNB_TOOL_PTFLOPS,
     NNB_TOOL_THOP, NNB_TOOL_SEED000, NNB_TOOL_SEED001, NNB_TOOL_SEED003, NNB_TOOL_COUNT

@@ -34,6 +34,10 @@ static inline bool prod(int64_t *r, int count, ...)
         }                                                                                               \
     } while (0)
 
+/* ptflops reports a model's mean per image: the module hooks' total divided
+ * by the batch (pytorch_engine.py compute_average_flops_cost) */
+static inline double nnb_per_image(const nnb_layer *l, double total) { return total / (double)l->n; }
+
 /* conv, deconv and fc: the MAC-counting tools' rules (2 x MACs, valid taps,
  * output-based, bias adds) */
 void nnb_op_tools_macs(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT]);

@@ -75,20 +75,34 @@ static int pool_avg_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_
     return 0;
 }
 
-/* ptflops: one op per input element; thop: max pooling 0, average pooling
- * one op per output element */
-static void pool_max_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+/* ptflops 0.7.3 counts pooling twice: pool_flops_counter_hook
+ * (pytorch_ops.py:44-46) adds the input's elements, divided by the batch
+ * with the other module hooks (pytorch_engine.py:195), and the patched
+ * F.max_pool2d / F.avg_pool2d (_numel_functional_flops_hook, 341-342,
+ * patched at pytorch_engine.py:352-363) adds them again, whole batch, after
+ * the division (pytorch_engine.py:66): C*H*W*(N+1) per "image". fvcore
+ * 0.1.5 has no handle for max_pool2d or avg_pool2d (flop_count.py:26-44):
+ * an unsupported op, counted 0. */
+static double pool_ptflops(const nnb_layer *l, const nnb_tool_terms *t)
 {
-    (void)l;
-    v[NNB_TOOL_PTFLOPS] = t->src_elems;
-    v[NNB_TOOL_THOP] = 0;
+    return nnb_per_image(l, t->src_elems) + t->src_elems;
 }
 
+/* thop 0.1.1: MaxPool2d is zero_ops (profile.py:42) */
+static void pool_max_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    v[NNB_TOOL_PTFLOPS] = pool_ptflops(l, t);
+    v[NNB_TOOL_THOP] = 0;
+    v[NNB_TOOL_FVCORE] = 0;
+}
+
+/* thop 0.1.1: count_avgpool (vision/basic_hooks.py:106-111) one op per
+ * output element */
 static void pool_avg_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
 {
-    (void)l;
-    v[NNB_TOOL_PTFLOPS] = t->src_elems;
+    v[NNB_TOOL_PTFLOPS] = pool_ptflops(l, t);
     v[NNB_TOOL_THOP] = t->dst_elems;
+    v[NNB_TOOL_FVCORE] = 0;
 }
 
 static void pool_shapes(const nnb_layer *l, nnb_op_shapes *s)

@@ -3,7 +3,6 @@
 #include "report/report.h"
 
 #include "ops/op.h"
-#include "machine/blas.h"
 #include "results/json.h"
 #include "results/record.h"
 
@@ -91,12 +90,36 @@ static const char *short_verdict(const char *v)
     return v;
 }
 
-/* 1.234 s / 12.345 ms / 4.56 us */
-static void fmt_time(double s, char *buf, size_t len)
+void nnb_fmt_time(double s, char *buf, size_t len)
 {
-    if (s >= 1.0) snprintf(buf, len, "%.3f s", s);
+    if (!isfinite(s)) snprintf(buf, len, "-");
+    else if (s >= 1.0) snprintf(buf, len, "%.3f s", s);
     else if (s >= 1e-3) snprintf(buf, len, "%.3f ms", s * 1e3);
     else snprintf(buf, len, "%.2f us", s * 1e6);
+}
+
+/* Per kernel: executed FLOPs by its work model and measured, the useful
+ * fraction (analytic / executed) and the verdicts against the model. */
+static void table_work(FILE *f, const nnb_layer_report *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->nresults; i++) any |= r->results[i].have_work;
+    if (!any) return;
+    fprintf(f, "work      executed FLOPs per kernel (model / measured), useful = analytic / executed:\n");
+    for (size_t i = 0; i < r->nresults; i++) {
+        const nnb_result *x = &r->results[i];
+        char m[32], c[32];
+        if (!x->have_work) {
+            fprintf(f, "          %-18s no model: %s\n", x->kernel, x->work_why);
+            continue;
+        }
+        fprintf(f, "          %-18s %12s / %-12s useful %.3f", x->kernel, nnb_fmt_si(x->work_flops, "", m, sizeof m),
+                x->have_flops ? nnb_fmt_si(x->flops, "", c, sizeof c) : "-", x->useful_fraction);
+        if (x->verdict_work_flops[0]) fprintf(f, "  FLOPs %s", x->verdict_work_flops);
+        if (x->verdict_work_bytes[0]) fprintf(f, ", bytes %s", x->verdict_work_bytes);
+        const char *why = x->verdict_work_flops[0] ? x->verdict_work_flops_why : x->work_why;
+        fprintf(f, "%s%s\n", why[0] ? ": " : "", why);
+    }
 }
 
 static void table_results(FILE *f, const nnb_layer_report *r)
@@ -105,9 +128,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     const nnb_result *x0 = &r->results[0];
     fprintf(f, "threads   %d (%s); counters: %s%s%s\n", x0->threads, x0->cores[0] ? x0->cores : "unbound",
             x0->backend, x0->backend_why[0] ? " - " : "", x0->backend_why);
-    const nnb_blas_info *blas = nnb_blas_info_get();
-    fprintf(f, "blas      OpenBLAS core %s%s%s (%s)\n", blas->core, blas->weaker ? ", weaker than this CPU: try " : "",
-            blas->remedy, blas->config);
+    fprintf(f, "blas      OpenBLAS core %s%s%s (%s)\n", x0->blas_core, x0->blas_remedy[0] ? ", weaker than this CPU: try " : "",
+            x0->blas_remedy, x0->blas_config);
     bool counted = false, roof = false;
     for (size_t i = 0; i < r->nresults; i++) {
         counted |= r->results[i].have_flops || r->results[i].have_dram;
@@ -120,8 +142,8 @@ static void table_results(FILE *f, const nnb_layer_report *r)
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
         char t1[32], t2[32];
-        fmt_time(x->time.median_s, t1, sizeof t1);
-        fmt_time(x->time.min_s, t2, sizeof t2);
+        nnb_fmt_time(x->time.median_s, t1, sizeof t1);
+        nnb_fmt_time(x->time.min_s, t2, sizeof t2);
         fprintf(f, "%-18s %10s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, t2, x->time.reps, x->gflops, x->gbs,
                 nnb_check_name(x->check));
         if (counted) {
@@ -148,7 +170,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         const nnb_result *x = &r->results[i];
         if (x->prepare_s < 0) continue;
         char t1[32];
-        fmt_time(x->prepare_s, t1, sizeof t1);
+        nnb_fmt_time(x->prepare_s, t1, sizeof t1);
         fprintf(f, "%s %s %s", prepared ? "," : "prepare  ", x->kernel, t1);
         prepared = true;
         timed |= x->prepare_timed;
@@ -165,6 +187,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
                        ";\n          -bf: matches 2 x MACs (bias folded into the accumulator), -vt: benchdnn's valid-tap count; DRAM bytes >= bytes min\n");
             break;
         }
+    table_work(f, r);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].count_note[0]) {
             fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);
@@ -216,6 +239,25 @@ static void csv_row(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     fputc('\n', f);
 }
 
+/* --analytic: what each other tool (at the version modelled) and each seed
+ * reports as FLOPs for the layer; nnbench's own is the FLOPs line above. */
+static void table_conventions(FILE *f, const nnb_layer_report *r)
+{
+    size_t n;
+    const nnb_convention *cv = nnb_conventions(&n);
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(cv[i].name, "nnbench") == 0) continue;
+        double v = cv[i].flops(&r->layer, &r->analytic);
+        if (v < 0) continue;
+        char num[48];
+        if (v == floor(v) && v < 9.2e18) nnb_fmt_count((int64_t)v, num, sizeof num);
+        else snprintf(num, sizeof num, "%.2f", v);
+        fprintf(f, "%-9s %-25s %14s  %s\n", first ? "tools" : "", cv[i].models, num, cv[i].what);
+        first = false;
+    }
+}
+
 void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool analytic_only)
 {
     switch (fmt) {
@@ -229,7 +271,8 @@ void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool a
         break;
     default:
         table_header(f, r);
-        if (!analytic_only) table_results(f, r);
+        if (analytic_only) table_conventions(f, r);
+        else table_results(f, r);
         fputc('\n', f);
         break;
     }

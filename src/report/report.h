@@ -16,6 +16,8 @@ void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t para
 
 /* "115,605,504" */
 char *nnb_fmt_count(int64_t v, char *buf, size_t len);
+/* "1.234 s", "12.345 ms", "4.56 us"; "-" when not finite (a stored null) */
+void nnb_fmt_time(double s, char *buf, size_t len);
 /* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
 char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len);
 

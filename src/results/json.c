@@ -1,6 +1,7 @@
 #include "results/json.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "util/util.h"
 
@@ -35,8 +36,18 @@ void nnb_json_str(FILE *f, const char *s)
 
 void nnb_json_num(FILE *f, double v)
 {
-    if (isfinite(v)) fprintf(f, "%.9g", v);
-    else fputs("null", f);
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
+    /* the shortest of %.9g..%.17g that reads back as the same double: a
+     * stored file renders exactly as the live run did */
+    char buf[40];
+    for (int digits = 9; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    fputs(buf, f);
 }
 
 void nnb_json_bool(FILE *f, int v) { fputs(v ? "true" : "false", f); }

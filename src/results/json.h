@@ -11,8 +11,8 @@
 void nnb_json_str(FILE *f, const char *s);
 /* The same without the quotes. */
 void nnb_json_escape(FILE *f, const char *s);
-/* A number as "%.9g" (round-trips a float, 9 significant digits of a
- * double); null when not finite. */
+/* A number in the fewest digits (9 to 17, "%.*g") that read back as the
+ * same double, so a stored record round-trips exactly; null when not finite. */
 void nnb_json_num(FILE *f, double v);
 /* "true" / "false" */
 void nnb_json_bool(FILE *f, int v);

@@ -3,8 +3,8 @@
 #include "results/record.h"
 
 #include <inttypes.h>
+#include <math.h>
 
-#include "machine/blas.h"
 #include "results/json.h"
 
 const char *nnb_check_name(nnb_check c)
@@ -73,7 +73,9 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
         double v = cv[i].flops(&r->layer, a);
         if (v < 0) continue;
         fprintf(f, "%s\"%s\":", first ? "" : ",", cv[i].name);
-        nnb_json_num(f, v);
+        /* counts are integers: every digit, not %.9g's nine */
+        if (v == floor(v) && v < 9007199254740992.0) fprintf(f, "%.0f", v);
+        else nnb_json_num(f, v);
         first = false;
     }
     fputc('}', f);
@@ -88,6 +90,54 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
     fputc('}', f);
 }
 
+/* "work": the kernel's own model; "useful_fraction": analytic / executed */
+static void json_work(FILE *f, const nnb_result *x)
+{
+    if (!x->have_work) return;
+    fputs(",\"work\":{\"flops\":", f);
+    nnb_json_num(f, x->work_flops);
+    fputs(",\"bytes\":", f);
+    nnb_json_num(f, x->work_bytes);
+    fputs(",\"tolerance\":", f);
+    nnb_json_num(f, x->work_tolerance);
+    fputs(",\"why\":", f);
+    nnb_json_str(f, x->work_why);
+    fputs(",\"bytes_why\":", f);
+    nnb_json_str(f, x->work_bytes_why);
+    fputs("},\"useful_fraction\":", f);
+    nnb_json_num(f, x->useful_fraction);
+}
+
+/* "verdicts": flops / bytes against the kernel's model (exact | explained |
+ * unexplained, with why); flops_analytic and dram_bytes against the
+ * analytic count (pass / fail, as before the work models) */
+static void json_verdicts(FILE *f, const nnb_result *x)
+{
+    if (!x->verdict_flops[0] && !x->verdict_dram[0] && !x->verdict_work_flops[0] && !x->verdict_work_bytes[0])
+        return;
+    fputs(",\"verdicts\":{", f);
+    const char *sep = "";
+    if (x->verdict_work_flops[0]) {
+        fprintf(f, "\"flops\":\"%s\",\"flops_why\":", x->verdict_work_flops);
+        nnb_json_str(f, x->verdict_work_flops_why);
+        fputs(",\"flops_tolerance\":", f);
+        nnb_json_num(f, x->work_tolerance);
+        sep = ",";
+    }
+    if (x->verdict_work_bytes[0]) {
+        fprintf(f, "%s\"bytes\":\"%s\",\"bytes_why\":", sep, x->verdict_work_bytes);
+        nnb_json_str(f, x->verdict_work_bytes_why);
+        sep = ",";
+    }
+    if (x->verdict_flops[0]) {
+        fprintf(f, "%s\"flops_analytic\":\"%s\",\"flops_analytic_tolerance\":", sep, x->verdict_flops);
+        nnb_json_num(f, x->flops_tolerance);
+        sep = ",";
+    }
+    if (x->verdict_dram[0]) fprintf(f, "%s\"dram_bytes\":\"%s\"", sep, x->verdict_dram);
+    fputc('}', f);
+}
+
 static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 {
     const nnb_analytic *a = &r->analytic;
@@ -97,11 +147,14 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         nnb_json_str(f, x->impl);
         fputc(',', f);
     }
-    const nnb_blas_info *blas = nnb_blas_info_get();
     fputs("\"openblas\":{\"core\":", f);
-    nnb_json_str(f, blas->core);
+    nnb_json_str(f, x->blas_core);
     fputs(",\"config\":", f);
-    nnb_json_str(f, blas->config);
+    nnb_json_str(f, x->blas_config);
+    if (x->blas_remedy[0]) {
+        fputs(",\"remedy\":", f);
+        nnb_json_str(f, x->blas_remedy);
+    }
     fputs("},\"cores\":\"", f);
     nnb_json_escape(f, x->cores);
     fputs("\",\"time\":{\"median_s\":", f);
@@ -152,17 +205,8 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         nnb_json_num(f, x->flops / x->dram_bytes);
     }
     fputc('}', f);
-    if (x->verdict_flops[0] || x->verdict_dram[0]) {
-        fputs(",\"verdicts\":{", f);
-        bool vf = false;
-        if (x->verdict_flops[0]) {
-            fprintf(f, "\"flops\":\"%s\",\"flops_tolerance\":", x->verdict_flops);
-            nnb_json_num(f, x->flops_tolerance);
-            vf = true;
-        }
-        if (x->verdict_dram[0]) fprintf(f, "%s\"dram_bytes\":\"%s\"", vf ? "," : "", x->verdict_dram);
-        fputc('}', f);
-    }
+    json_work(f, x);
+    json_verdicts(f, x);
     if (x->have_roof) {
         fputs(",\"roofline\":{\"peak_gflops\":", f);
         nnb_json_num(f, x->peak_gflops);

@@ -9,6 +9,9 @@
 
 #include "nnbench/results.h"
 
+/* Records in x the BLAS this process runs (core, config, remedy). */
+void nnb_result_note_blas(nnb_result *x);
+
 /* The layer as one JSON object (the "layer" value of a record). */
 void nnb_json_layer_object(FILE *f, const nnb_layer_report *r);
 

@@ -1,82 +1,265 @@
-/* benchdnn batch files: one descriptor per token, '#' comments, the driver
- * knobs that change the layer (--conv, --deconv, --mb=N, --reset) honoured
- * and the others (--dir, --cfg, --alg, ...) ignored. */
+/* benchdnn batch files, read as benchdnn's batch() (common.cpp) and its
+ * conv driver's bench() read them: the file becomes whitespace-separated
+ * tokens ('#' at a token's start drops the rest of the line, a token ending
+ * in '\' is joined to the next), then each token is a knob or a descriptor,
+ * in order. Knobs honoured: --conv/--deconv (the driver of unprefixed
+ * descriptors, nnbench's extension: benchdnn picks it on its command line),
+ * --mb=LIST, --dir (FWD_B bias, FWD_D/FWD_I none, backward ones skip the
+ * descriptors), --reset (every knob back to its default but the driver, as
+ * benchdnn's settings_t::reset) and --batch=FILE (relative to the including
+ * file; knobs carry across files, as benchdnn's static settings do). Every
+ * other benchdnn knob is ignored: they choose data types, memory tags,
+ * algorithms, attributes (post-ops, scales, zero points), threading
+ * contexts, matching, perf templates, strides and benchdnn's global modes,
+ * none of which changes the layer's shape or MACs. */
 #include "spec/spec.h"
 #include "spec/syntax.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define BATCH_MAX_BYTES (INT64_C(64) << 20)
+#define BATCH_MAX_DEPTH 16
 
 typedef struct {
-    const nnb_op_info *driver; /* the driver unprefixed benchdnn strings follow */
-    int64_t mb_override;       /* --mb=N; 0: none */
-} batch_state;
+    char *text;
+    int line;
+} batch_token;
 
-/* One "--knob" token: 0 handled (or ignored), -1 refused. */
-static int knob(const char *tok, batch_state *st, const char *path, int lineno, char *err, size_t len)
+typedef struct {
+    batch_token *v;
+    size_t n, cap;
+} token_list;
+
+typedef struct {
+    nnb_spec_knobs k;
+    nnb_batch_sink *sink;
+    int depth;
+    char *err;
+    size_t len;
+} batch_run;
+
+static void tokens_free(token_list *t)
 {
-    const nnb_op_info *drv = nnb_op_by_driver(tok + 2);
-    if (drv) st->driver = drv;
-    else if (strcmp(tok, "--reset") == 0) {
-        st->driver = nnb_op_by_driver(NNB_SPEC_DEFAULT_DRIVER);
-        st->mb_override = 0;
-    } else if (strncmp(tok, "--mb=", 5) == 0) {
-        if (nnb_spec_parse_i64(tok + 5, strlen(tok + 5), &st->mb_override) || st->mb_override < 0)
-            return nnb_errf(err, len, "%s:%d: bad --mb value '%s'", path, lineno, tok + 5);
-    } else if (strncmp(tok, "--batch", 7) == 0) {
-        return nnb_errf(err, len, "%s:%d: nested --batch is not supported", path, lineno);
-    } /* other knobs (--dir, --cfg, --alg, ...) do not change the layer */
+    for (size_t i = 0; i < t->n; i++) free(t->v[i].text);
+    free(t->v);
+}
+
+static int tokens_push(token_list *t, char *text, int line)
+{
+    if (!text) return -1;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        batch_token *v = realloc(t->v, cap * sizeof *v);
+        if (!v) {
+            free(text);
+            return -1;
+        }
+        t->v = v;
+        t->cap = cap;
+    }
+    t->v[t->n++] = (batch_token){text, line};
     return 0;
 }
 
-/* One descriptor token: parsed, --mb applied, handed to fn. */
-static int layer_token(const char *tok, const batch_state *st, const char *path, int lineno, nnb_layer_fn fn,
-                       void *ctx, char *err, size_t len)
+/* The whole file (at most BATCH_MAX_BYTES), NUL-terminated. A nested file
+ * must be a regular file: no device or pipe can hang the read. */
+static char *read_whole(const char *path, bool nested, size_t *size, char *err, size_t len)
 {
-    nnb_layer l;
-    char e[512];
-    const nnb_op_info *def = nnb_op_by_driver(NNB_SPEC_DEFAULT_DRIVER);
-    /* an unprefixed benchdnn string follows the current driver (--conv/--deconv) */
-    int r = (!nnb_spec_prefix_op(tok) && st->driver != def) ? nnb_spec_parse_benchdnn(tok, st->driver->op, &l, e, sizeof e)
-                                                            : nnb_spec_parse(tok, &l, e, sizeof e);
-    if (r) return nnb_errf(err, len, "%s:%d: %s", path, lineno, e);
-    if (st->mb_override > 0) {
-        l.n = st->mb_override;
-        if (nnb_layer_finalize(&l, e, sizeof e)) return nnb_errf(err, len, "%s:%d: %s", path, lineno, e);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        nnb_errf(err, len, "%s: cannot open batch file: %s", path, strerror(errno));
+        return NULL;
     }
-    return fn(&l, tok, ctx) ? -1 : 0;
-}
-
-int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return nnb_errf(err, len, "%s: cannot open batch file: %s", path, strerror(errno));
-    char line[4096];
-    int lineno = 0, count = 0;
-    batch_state st = {nnb_op_by_driver(NNB_SPEC_DEFAULT_DRIVER), 0};
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t n = strlen(line);
-        if (n == sizeof line - 1 && line[n - 1] != '\n') {
-            rc = nnb_errf(err, len, "%s:%d: line too long", path, lineno);
+    struct stat st;
+    if (nested && (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))) {
+        fclose(f);
+        nnb_errf(err, len, "%s: a nested batch file must be a regular file", path);
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap || (int64_t)cap > BATCH_MAX_BYTES) break;
+        char *b = realloc(buf, 2 * cap + 1);
+        if (!b) {
+            free(buf);
+            buf = NULL;
             break;
         }
-        char *hash = strchr(line, '#');
-        if (hash) *hash = 0;
-        char *save = NULL;
-        for (char *tok = strtok_r(line, " \t\r\n", &save); tok && rc == 0; tok = strtok_r(NULL, " \t\r\n", &save)) {
-            if (strncmp(tok, "--", 2) == 0) {
-                rc = knob(tok, &st, path, lineno, err, len);
+        buf = b;
+        cap *= 2;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (!buf) nnb_errf(err, len, "%s: out of memory reading the batch file", path);
+    else if (bad) nnb_errf(err, len, "%s: read error", path);
+    else if ((int64_t)n > BATCH_MAX_BYTES) nnb_errf(err, len, "%s: batch file larger than 64 MiB", path);
+    else if (memchr(buf, 0, n)) nnb_errf(err, len, "%s: a batch file is text (it holds a NUL byte)", path);
+    else {
+        buf[n] = 0;
+        *size = n;
+        return buf;
+    }
+    free(buf);
+    return NULL;
+}
+
+static bool batch_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+/* benchdnn's batch(): `ifs >> str` tokens, '#' comments, '\' joins. */
+static int tokenize(const char *path, const char *s, token_list *t, char *err, size_t len)
+{
+    int line = 1;
+    bool continued = false;
+    for (;;) {
+        for (; batch_space(*s); s++) line += *s == '\n';
+        if (!*s) break;
+        const char *e = s;
+        while (*e && !batch_space(*e)) e++;
+        size_t n = (size_t)(e - s);
+        const char *start = s;
+        s = e;
+        if (*start == '#') { /* the rest of the line goes with it */
+            while (*s && *s != '\n') s++;
+            continue;
+        }
+        char *str;
+        int at = line;
+        if (continued) {
+            if (!t->n) return nnb_errf(err, len, "%s:%d: a line continuation '\\' with nothing before it", path, line);
+            batch_token *prev = &t->v[--t->n];
+            size_t pn = strlen(prev->text);
+            str = realloc(prev->text, pn + n + 1);
+            if (!str) return nnb_errf(err, len, "%s: out of memory", path);
+            memcpy(str + pn, start, n);
+            str[pn + n] = 0;
+            at = prev->line;
+            n += pn;
+        } else {
+            str = strndup(start, n);
+        }
+        continued = n && str && str[n - 1] == '\\';
+        if (continued) {
+            if (n == 1) { /* a lone '\' joins the previous token to the next */
+                free(str);
                 continue;
             }
-            rc = layer_token(tok, &st, path, lineno, fn, ctx, err, len);
-            if (rc == 0) count++;
+            str[n - 1] = 0;
         }
+        if (tokens_push(t, str, at)) return nnb_errf(err, len, "%s: out of memory", path);
     }
-    if (rc == 0 && ferror(f)) rc = nnb_errf(err, len, "%s: read error", path);
-    if (rc == 0 && count == 0) rc = nnb_errf(err, len, "%s: no layer descriptors in batch file", path);
-    fclose(f);
+    return 0;
+}
+
+static int run_file(batch_run *b, const char *path, bool nested);
+
+/* --batch=FILE: relative to the including file's directory. */
+static int nested_batch(batch_run *b, const char *path, int line, const char *file)
+{
+    if (!*file) return nnb_errf(b->err, b->len, "%s:%d: --batch= names no file", path, line);
+    if (b->depth >= BATCH_MAX_DEPTH)
+        return nnb_errf(b->err, b->len, "%s:%d: --batch nested deeper than %d files", path, line, BATCH_MAX_DEPTH);
+    char full[4096];
+    const char *slash = strrchr(path, '/');
+    int w = file[0] == '/' || !slash ? snprintf(full, sizeof full, "%s", file)
+                                     : snprintf(full, sizeof full, "%.*s/%s", (int)(slash - path), path, file);
+    if (w < 0 || (size_t)w >= sizeof full) return nnb_errf(b->err, b->len, "%s:%d: --batch path too long", path, line);
+    b->depth++;
+    int r = run_file(b, full, true);
+    b->depth--;
+    return r;
+}
+
+/* benchdnn's --dir: one direction */
+static int dir_knob(batch_run *b, const char *path, int line, const char *v)
+{
+    if (!*v || !strcmp(v, "FWD_B")) b->k.bias = true, b->k.backward = false;
+    else if (!strcmp(v, "FWD_D") || !strcmp(v, "FWD_I")) b->k.bias = false, b->k.backward = false;
+    else if (!strcmp(v, "BWD_D") || !strcmp(v, "BWD_W") || !strcmp(v, "BWD_WB")) b->k.backward = true;
+    else
+        return nnb_errf(b->err, b->len, "%s:%d: --dir='%s': give one of FWD_B, FWD_D, FWD_I, BWD_D, BWD_W, BWD_WB",
+                        path, line, v);
+    return 0;
+}
+
+static int knob(batch_run *b, const char *path, int line, const char *tok)
+{
+    const nnb_op_info *drv = nnb_op_by_driver(tok + 2);
+    char e[512];
+    if (drv && drv->benchdnn_driver) b->k.driver = drv->op;
+    else if (!strcmp(tok, "--reset")) {
+        nnb_op driver = b->k.driver;
+        nnb_spec_knobs_init(&b->k);
+        b->k.driver = driver;
+    } else if (!strncmp(tok, "--mb=", 5)) {
+        if (nnb_spec_knobs_mb(&b->k, tok + 5, e, sizeof e)) return nnb_errf(b->err, b->len, "%s:%d: %s", path, line, e);
+    } else if (!strncmp(tok, "--dir=", 6)) {
+        return dir_knob(b, path, line, tok + 6);
+    } else if (!strncmp(tok, "--batch=", 8)) {
+        return nested_batch(b, path, line, tok + 8);
+    } else if (!strcmp(tok, "--mb") || !strcmp(tok, "--batch") || !strcmp(tok, "--dir")) {
+        return nnb_errf(b->err, b->len, "%s:%d: %s needs '=VALUE' in a batch file", path, line, tok);
+    } /* every other benchdnn knob: see the top of this file */
+    return 0;
+}
+
+static int count_layer(const nnb_layer *l, const char *spec, void *ctx)
+{
+    nnb_batch_sink *sink = ctx;
+    if (sink->layer(l, spec, sink->layer_ctx)) return -1;
+    sink->layers++;
+    return 0;
+}
+
+static int descriptor(batch_run *b, const char *path, int line, const char *tok)
+{
+    if (tok[0] == '-')
+        return nnb_errf(b->err, b->len, "%s:%d: '%s': benchdnn options start with '--'", path, line, tok);
+    char e[1024];
+    int r = nnb_spec_each(tok, &b->k, count_layer, b->sink, e, sizeof e);
+    if (r == NNB_SPEC_UNSUPPORTED) {
+        char where[4200];
+        snprintf(where, sizeof where, "%s:%d", path, line);
+        b->sink->skipped++;
+        if (strstr(e, NNB_SPEC_3D_REASON)) b->sink->skipped_3d++;
+        if (b->sink->skip && b->sink->skip(tok, where, e, b->sink->skip_ctx))
+            return nnb_errf(b->err, b->len, "%s: could not record the skipped descriptor", where);
+        return 0;
+    }
+    if (r) return nnb_errf(b->err, b->len, "%s:%d: %s", path, line, e);
+    return 0;
+}
+
+static int run_file(batch_run *b, const char *path, bool nested)
+{
+    size_t size;
+    char *data = read_whole(path, nested, &size, b->err, b->len);
+    if (!data) return -1;
+    token_list t = {0};
+    int rc = tokenize(path, data, &t, b->err, b->len);
+    free(data);
+    for (size_t i = 0; rc == 0 && i < t.n; i++) {
+        const char *tok = t.v[i].text;
+        rc = strncmp(tok, "--", 2) == 0 ? knob(b, path, t.v[i].line, tok) : descriptor(b, path, t.v[i].line, tok);
+    }
+    tokens_free(&t);
     return rc;
+}
+
+int nnb_spec_read_batch(const char *path, const nnb_spec_knobs *k, nnb_batch_sink *sink, char *err, size_t len)
+{
+    batch_run b = {.sink = sink, .err = err, .len = len};
+    if (k) b.k = *k;
+    else nnb_spec_knobs_init(&b.k);
+    sink->layers = sink->skipped = sink->skipped_3d = 0;
+    if (run_file(&b, path, false)) return -1;
+    /* only skipped descriptors is not an error: the caller reports them */
+    if (sink->layers == 0 && sink->skipped == 0) return nnb_errf(err, len, "%s: no layer descriptors in batch file", path);
+    return 0;
 }

@@ -1,5 +1,11 @@
-/* oneDNN benchdnn conv/deconv descriptors: "mb1ic64ih56oc64oh56kh3ph1n\"name\"".
- * Same fields, defaults and derivation rules as benchdnn's str2desc. */
+/* oneDNN benchdnn conv/deconv descriptors ("mb1ic64ih56oc64oh56kh3ph1n\"x\""),
+ * read exactly as benchdnn reads them: str2desc (conv_aux.cpp,
+ * deconv_aux.cpp), sanitize_desc (common.cpp) and init_pad_r (conv.hpp,
+ * deconv.hpp) of oneDNN 515bfba6, whose copies are in
+ * shared/reference/benchdnn/src; tests/benchdnn_desc.py is the same rules in
+ * Python, the oracle of the corpus test. What benchdnn reads but nnbench
+ * cannot run as that exact layer (a real 3-D problem, negative padding that
+ * nnbench's layer cannot hold) is refused with NNB_SPEC_UNSUPPORTED. */
 #include "spec/spec.h"
 #include "ops/op.h"
 #include "util/util.h"
@@ -9,26 +15,207 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fields[] = {"mb", "g", "ic", "id", "ih", "iw", "oc", "od", "oh", "ow", "kd",
-                                     "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw"};
-enum { MB, G, IC, ID, IH, IW, OC, OD, OH, OW, KD, KH, KW, SD, SH, SW, PD, PH, PW, DD, DH, DW, NF };
+/* str2desc's CASE_N order: within one pass each field may match once, in
+ * this order; the loop makes passes until the string ends, so fields come
+ * in any order and a repeated field keeps its last value. */
+enum { G, MB, IC, ID, IH, IW, OC, OD, OH, OW, KD, KH, KW, SD, SH, SW, PD, PH, PW, DD, DH, DW, NF };
+static const char *const field_names[NF] = {"g",  "mb", "ic", "id", "ih", "iw", "oc", "od", "oh", "ow", "kd",
+                                            "kh", "kw", "sd", "sh", "sw", "pd", "ph", "pw", "dd", "dh", "dw"};
+/* axis a (0 d, 1 h, 2 w) of a spatial field family */
+#define AX(first, a) ((first) + (a))
+
+typedef __int128 wide; /* derivations of values up to 2^40 cannot overflow */
 
 typedef struct {
     int64_t v[NF];
-    bool set[NF];
-} bd_fields;
+    int64_t p_far[3]; /* init_pad_r, per axis d h w */
+    int ndims;        /* 3 (1-D), 4 (2-D), 5 (3-D) */
+    const char *name; /* after 'n', or NULL */
+} bd_desc;
 
-/* The field at s (a name followed by a digit or '-'), or -1. */
-static int field_at(const char *s)
+#define BD_LIMIT (INT64_C(1) << 40)
+
+/* strtol as str2desc calls it (leading space and a sign accepted), refusing
+ * what benchdnn would silently saturate. */
+static int take_value(const char *str, const char **s, int f, int64_t *out, char *err, size_t len)
 {
-    for (int i = 0; i < NF; i++) {
-        size_t fl = strlen(fields[i]);
-        if (strncmp(s, fields[i], fl) == 0 && (isdigit((unsigned char)s[fl]) || s[fl] == '-')) return i;
-    }
-    return -1;
+    char *end;
+    errno = 0;
+    long long x = strtoll(*s, &end, 10);
+    if (end == *s) return nnb_errf(err, len, "benchdnn descriptor '%s': no value for '%s'", str, field_names[f]);
+    if (errno == ERANGE || x > BD_LIMIT)
+        return nnb_errf(err, len, "benchdnn descriptor '%s': %s exceeds 2^40", str, field_names[f]);
+    if (x < 0) return nnb_errf(err, len, "benchdnn descriptor '%s': %s must not be negative", str, field_names[f]);
+    *out = x;
+    *s = end;
+    return 0;
 }
 
-/* name: the rest of the string, quotes stripped */
+/* The str2desc loop, pass by pass. */
+static int tokenize(const char *str, bd_desc *d, char *err, size_t len)
+{
+    const char *s = str;
+    if (!*s) return nnb_errf(err, len, "empty benchdnn descriptor");
+    while (*s) {
+        bool ok = false;
+        for (int f = 0; f < NF; f++) {
+            size_t n = strlen(field_names[f]);
+            if (strncmp(field_names[f], s, n) != 0) continue;
+            ok = true;
+            s += n;
+            if (take_value(str, &s, f, &d->v[f], err, len)) return -1;
+        }
+        if (*s == 'n') {
+            d->name = s + 1;
+            break;
+        }
+        if (*s == '_') ++s;
+        if (!ok) return nnb_errf(err, len, "benchdnn descriptor '%s': unrecognized pattern at '%.16s'", str, s);
+    }
+    return 0;
+}
+
+/* compute_out / compute_pad of str2desc (conv_aux.cpp; deconv_aux.cpp for deconv) */
+static wide bd_ext(const int64_t *v, int a) { return (wide)(v[AX(KD, a)] - 1) * (v[AX(DD, a)] + 1) + 1; }
+
+/* One axis of str2desc: required sizes, then the output from the padding or
+ * the padding from the output. */
+static int derive_axis(const char *str, bd_desc *d, int a, bool deconv, char *err, size_t len)
+{
+    int64_t *v = d->v;
+    const int I = AX(ID, a), K = AX(KD, a), O = AX(OD, a), S = AX(SD, a), P = AX(PD, a), D = AX(DD, a);
+    bool none = (v[I] | v[K] | v[O] | v[D]) == 0 && v[S] == 1 && v[P] < 1;
+    if (none) return 0;
+    if (v[I] <= 0 || v[K] <= 0)
+        return nnb_errf(err, len, "benchdnn descriptor '%s': %s not specified or 0", str,
+                        field_names[v[I] <= 0 ? I : K]);
+    wide i = v[I], s = v[S], ext = bd_ext(v, a);
+    if (!v[O]) {
+        if (v[P] < 0) v[P] = 0;
+        wide p = v[P];
+        wide o = deconv ? (i - 1) * s + ext - 2 * p : (i - ext + 2 * p) / s + 1;
+        if (o <= 0) return nnb_errf(err, len, "benchdnn descriptor '%s': %s deduced <= 0", str, field_names[O]);
+        if (o > BD_LIMIT) return nnb_errf(err, len, "benchdnn descriptor '%s': %s exceeds 2^40", str, field_names[O]);
+        v[O] = (int64_t)o;
+    } else if (v[P] < 0) {
+        wide o = v[O];
+        wide p = (deconv ? (i - 1) * s - o + ext : (o - 1) * s - i + ext) / 2; /* truncating, as C++ */
+        if (p > BD_LIMIT || p < -BD_LIMIT)
+            return nnb_errf(err, len, "benchdnn descriptor '%s': %s deduced beyond 2^40", str, field_names[P]);
+        v[P] = (int64_t)p;
+    }
+    return 0;
+}
+
+/* sanitize_desc: the number of spatial dimensions from the outputs given or
+ * derived; 2-D copies h to w only when no w field was given at all, 3-D
+ * without h and w copies d to both; absent dimensions take o=i=k=s=1, p=d=0. */
+static int sanitize(const char *str, bd_desc *d, char *err, size_t len)
+{
+    int64_t *v = d->v;
+    bool no_d = v[OD] == 0, no_h = v[OH] == 0, no_w = v[OW] == 0;
+    int nd = 5 - no_d - (no_d && no_h) - (no_d && no_h && no_w);
+    if (nd <= 2) return nnb_errf(err, len, "benchdnn descriptor '%s': no spatial dimension given", str);
+    static const int fam[6] = {OD, ID, KD, SD, PD, DD};
+    static const int64_t def[6] = {1, 1, 1, 1, 0, 0};
+    if (nd == 5 && no_h != no_w)
+        return nnb_errf(err, len, "benchdnn descriptor '%s': give all h and w dimensions or none", str);
+    for (int f = 0; f < 6; f++) {
+        if (nd == 5 && no_h) v[fam[f] + 1] = v[fam[f] + 2] = v[fam[f]];
+        else if (nd == 4 && no_w) v[fam[f] + 2] = v[fam[f] + 1];
+        if (nd < 5) v[fam[f]] = def[f];
+        if (nd < 4) v[fam[f] + 1] = def[f];
+    }
+    d->ndims = nd;
+    return 0;
+}
+
+/* str2desc from the defaults to init_pad_r: 0, or -1 with the reason. */
+static int read_desc(const char *str, bool deconv, bd_desc *d, char *err, size_t len)
+{
+    memset(d, 0, sizeof *d);
+    int64_t *v = d->v;
+    v[G] = -1;
+    v[MB] = 2;
+    v[SD] = v[SH] = v[SW] = 1;
+    v[PD] = v[PH] = v[PW] = -1;
+    if (tokenize(str, d, err, len)) return -1;
+    if (v[G] == 0) return nnb_errf(err, len, "benchdnn descriptor '%s': g set to 0", str);
+    if (v[G] < 0) v[G] = 1;
+    static const int needed[] = {IC, OC, SD, SH, SW};
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (v[needed[i]] <= 0)
+            return nnb_errf(err, len, "benchdnn descriptor '%s': %s not specified or 0", str, field_names[needed[i]]);
+    for (int a = 0; a < 3; a++)
+        if (derive_axis(str, d, a, deconv, err, len)) return -1;
+    if (sanitize(str, d, err, len)) return -1;
+    for (int a = 0; a < 3; a++) {
+        wide i = v[AX(ID, a)], o = v[AX(OD, a)], s = v[AX(SD, a)], p = v[AX(PD, a)], ext = bd_ext(v, a);
+        wide far = deconv ? (i - 1) * s - o + ext - p : (o - 1) * s - i + ext - p;
+        if (far > BD_LIMIT || far < -BD_LIMIT)
+            return nnb_errf(err, len, "benchdnn descriptor '%s': far-side padding exceeds 2^40", str);
+        d->p_far[a] = (int64_t)far;
+    }
+    return 0;
+}
+
+/* The far-side padding of one axis in nnbench's layer. conv: benchdnn's
+ * exactly, or 0 where benchdnn's is negative by less than the stride (the
+ * input rows past the last window are read by neither: same computation);
+ * deconv: benchdnn's exactly, a negative one as output padding (the same
+ * output rows, PyTorch's output_padding < max(stride, dilation)). */
+static int far_pad(const char *str, const bd_desc *d, int a, bool deconv, int64_t *pad, int64_t *outpad, char *err,
+                   size_t len)
+{
+    const int64_t far = d->p_far[a], s = d->v[AX(SD, a)], dil = d->v[AX(DD, a)] + 1;
+    const char *ax = a == 1 ? "h" : "w";
+    *pad = far > 0 ? far : 0;
+    *outpad = 0;
+    if (far >= 0) return 0;
+    if (!deconv && -far < s) return 0;
+    if (deconv && -far < (s > dil ? s : dil)) {
+        *outpad = -far;
+        return 0;
+    }
+    nnb_errf(err, len, "benchdnn descriptor '%s': negative far-side padding %lld on %s is not supported (%s)", str,
+             (long long)far, ax, deconv ? "beyond what output padding can express" : "input rows no window reads");
+    return NNB_SPEC_UNSUPPORTED;
+}
+
+/* benchdnn's problem as nnbench's layer, or NNB_SPEC_UNSUPPORTED. */
+static int to_layer(const char *str, const bd_desc *d, bool deconv, nnb_layer *l, char *err, size_t len)
+{
+    const int64_t *v = d->v;
+    if (d->ndims == 5 && !(v[ID] == 1 && v[OD] == 1 && v[KD] == 1 && v[PD] == 0 && d->p_far[0] == 0)) {
+        nnb_errf(err, len, "benchdnn descriptor '%s': " NNB_SPEC_3D_REASON, str);
+        return NNB_SPEC_UNSUPPORTED;
+    }
+    /* a unit depth (id1 od1 kd1, no depth padding) is the 2-D problem */
+    if (v[PH] < 0 || v[PW] < 0) {
+        nnb_errf(err, len, "benchdnn descriptor '%s': negative padding (ph %lld, pw %lld) is not supported", str,
+                 (long long)v[PH], (long long)v[PW]);
+        return NNB_SPEC_UNSUPPORTED;
+    }
+    l->n = v[MB];
+    l->groups = v[G];
+    l->c = v[IC];
+    l->k = v[OC];
+    l->h = v[IH];
+    l->w = v[IW];
+    l->kh = v[KH];
+    l->kw = v[KW];
+    l->sh = v[SH];
+    l->sw = v[SW];
+    l->pt = v[PH];
+    l->pl = v[PW];
+    l->dh = v[DH] + 1; /* benchdnn's dilation is zero-based */
+    l->dw = v[DW] + 1;
+    l->bias = true; /* benchdnn's default direction FWD_B has bias */
+    int r = far_pad(str, d, 1, deconv, &l->pb, &l->oph, err, len);
+    if (!r) r = far_pad(str, d, 2, deconv, &l->pr, &l->opw, err, len);
+    return r;
+}
+
 static void take_name(const char *nm, nnb_layer *l)
 {
     size_t n = strlen(nm);
@@ -41,146 +228,38 @@ static void take_name(const char *nm, nnb_layer *l)
     l->name[n] = 0;
 }
 
-/* Fields in any order, '_' ignored, n<name> ends the descriptor. */
-static int tokenize(const char *str, bd_fields *f, nnb_layer *l, char *err, size_t len)
-{
-    const char *s = str;
-    if (!*s) return nnb_errf(err, len, "empty descriptor");
-    while (*s) {
-        if (*s == '_') {
-            s++;
-            continue;
-        }
-        int i = field_at(s);
-        if (i < 0) {
-            if (*s == 'n') {
-                take_name(s + 1, l);
-                break;
-            }
-            return nnb_errf(err, len, "benchdnn descriptor '%s': unexpected '%.12s'", str, s);
-        }
-        s += strlen(fields[i]);
-        char *end;
-        errno = 0;
-        long long x = strtoll(s, &end, 10);
-        if (errno || end == s) return nnb_errf(err, len, "benchdnn descriptor '%s': bad number after '%s'", str, fields[i]);
-        if (f->set[i]) return nnb_errf(err, len, "benchdnn descriptor '%s': field '%s' repeats", str, fields[i]);
-        f->set[i] = true;
-        f->v[i] = x;
-        s = end;
-    }
-    return 0;
-}
-
-/* Required fields, defaults (mb=2 g=1 s=1), a missing w dimension copying h
- * (and vice versa), and the size bounds. */
-static int complete(const char *str, bd_fields *f, char *err, size_t len)
-{
-    int64_t *v = f->v;
-    bool *set = f->set;
-    if (set[ID] || set[OD] || set[KD] || set[SD] || set[PD] || set[DD])
-        return nnb_errf(err, len, "benchdnn descriptor '%s': 3-D (id/od/kd) convolutions are not supported", str);
-    if (!set[IC] || !set[OC]) return nnb_errf(err, len, "benchdnn descriptor '%s': ic and oc are required", str);
-    if (!set[IH] && !set[IW]) return nnb_errf(err, len, "benchdnn descriptor '%s': ih (input height) is required", str);
-    if (!set[KH] && !set[KW]) return nnb_errf(err, len, "benchdnn descriptor '%s': kh (kernel height) is required", str);
-    for (int i = 0; i < NF; i++)
-        if (set[i] && v[i] < 0) return nnb_errf(err, len, "benchdnn descriptor '%s': %s must not be negative", str, fields[i]);
-    if (!set[MB]) v[MB] = 2;
-    if (!set[G]) v[G] = 1;
-    /* spatial promotion: a missing w dimension copies h (and vice versa) */
-    const int hw[][2] = {{IH, IW}, {OH, OW}, {KH, KW}, {SH, SW}, {PH, PW}, {DH, DW}};
-    for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++) {
-        if (set[hw[i][0]] && !set[hw[i][1]]) { v[hw[i][1]] = v[hw[i][0]]; set[hw[i][1]] = true; }
-        else if (!set[hw[i][0]] && set[hw[i][1]]) { v[hw[i][0]] = v[hw[i][1]]; set[hw[i][0]] = true; }
-    }
-    if (!set[SH]) v[SH] = v[SW] = 1;
-    if (v[SH] <= 0 || v[SW] <= 0) return nnb_errf(err, len, "benchdnn descriptor '%s': stride must be positive", str);
-    if (v[IH] <= 0 || v[KH] <= 0 || v[IW] <= 0 || v[KW] <= 0 || v[IC] <= 0 || v[OC] <= 0 || v[MB] <= 0 || v[G] <= 0)
-        return nnb_errf(err, len, "benchdnn descriptor '%s': sizes must be positive", str);
-    if (v[KH] > (INT64_C(1) << 40) || v[KW] > (INT64_C(1) << 40) || v[DH] > (INT64_C(1) << 40) ||
-        v[DW] > (INT64_C(1) << 40) || v[IH] > (INT64_C(1) << 40) || v[IW] > (INT64_C(1) << 40) ||
-        v[OH] > (INT64_C(1) << 40) || v[OW] > (INT64_C(1) << 40) || v[SH] > (INT64_C(1) << 40) ||
-        v[SW] > (INT64_C(1) << 40) || v[PH] > (INT64_C(1) << 40) || v[PW] > (INT64_C(1) << 40))
-        return nnb_errf(err, len, "benchdnn descriptor '%s': a size exceeds 2^40", str);
-    return 0;
-}
-
-/* One axis (ax 0 = h, 1 = w): derive the output from the padding or the
- * padding from the output, then the far-side padding (and, for deconv, the
- * output padding PyTorch needs). */
-static int derive_axis(const char *str, bool transposed, int ax, bd_fields *f, nnb_layer *l, char *err, size_t len)
-{
-    int64_t *v = f->v;
-    int64_t in = ax ? v[IW] : v[IH], k = ax ? v[KW] : v[KH], st = ax ? v[SW] : v[SH];
-    int64_t dil = ax ? l->dw : l->dh, ext = nnb_extent(k, dil);
-    bool have_out = f->set[ax ? OW : OH], have_pad = f->set[ax ? PW : PH];
-    int64_t out = ax ? v[OW] : v[OH], p = have_pad ? (ax ? v[PW] : v[PH]) : 0;
-    int64_t p_far, oph = 0;
-    if (!transposed) {
-        if (!have_out) {
-            out = (in - ext + 2 * p) / st + 1;
-            if (in - ext + 2 * p < 0 || out <= 0)
-                return nnb_errf(err, len, "benchdnn descriptor '%s': padding leaves no output", str);
-        } else if (!have_pad) {
-            p = ((out - 1) * st - in + ext) / 2;
-            if (p < 0) p = 0;
-        }
-        p_far = (out - 1) * st - in + ext - p;
-        /* keep PyTorch's symmetric padding when it gives the same output */
-        if (p_far != p && in + 2 * p - ext >= 0 && (in + 2 * p - ext) / st + 1 == out) p_far = p;
-        if (p_far < 0) p_far = 0;
-    } else {
-        if (!have_out) {
-            out = (in - 1) * st - 2 * p + ext;
-            if (out <= 0) return nnb_errf(err, len, "benchdnn descriptor '%s': padding leaves no output", str);
-        } else if (!have_pad) {
-            p = ((in - 1) * st - out + ext) / 2;
-            if (p < 0) p = 0;
-        }
-        p_far = (in - 1) * st - out + ext - p;
-        /* PyTorch expresses a smaller far-side padding as output padding */
-        if (p_far < p && p - p_far < (st > dil ? st : dil)) {
-            oph = p - p_far;
-            p_far = p;
-        }
-        if (p_far < 0) return nnb_errf(err, len, "benchdnn descriptor '%s': output larger than the input allows", str);
-    }
-    if (ax) { l->pl = p; l->pr = p_far; l->opw = oph; }
-    else { l->pt = p; l->pb = p_far; l->oph = oph; }
-    if (ax) v[OW] = out; else v[OH] = out;
-    return 0;
-}
-
-/* benchdnn str2desc: fields g mb ic ih iw oc oh ow kh kw sh sw ph pw dh dw,
- * defaults mb=2 g=1 s=1, '_' ignored, n<name> ends the descriptor; missing w
- * dims copy h; missing output derived from padding and padding from output;
- * dilation is zero-based. */
-int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err, size_t len)
+int nnb_spec_read_benchdnn(const char *str, nnb_op op, int64_t mb, nnb_layer *l, char *err, size_t len)
 {
     const nnb_op_info *info = nnb_op_get(op);
     if (!info || !info->benchdnn_driver) return nnb_errf(err, len, "benchdnn descriptors describe conv or deconv only");
+    bd_desc d;
+    if (read_desc(str, info->transposed, &d, err, len)) return -1;
+    if (mb > 0) d.v[MB] = mb; /* --mb overrides the descriptor's mb (benchdnn's prb_t) */
     nnb_layer_init(l, op);
-    bd_fields f = {{0}, {false}};
-    if (tokenize(str, &f, l, err, len) || complete(str, &f, err, len)) return -1;
-    const int64_t *v = f.v;
-    l->n = v[MB];
-    l->groups = v[G];
-    l->c = v[IC];
-    l->k = v[OC];
-    l->h = v[IH];
-    l->w = v[IW];
-    l->kh = v[KH];
-    l->kw = v[KW];
-    l->sh = v[SH];
-    l->sw = v[SW];
-    l->dh = v[DH] + 1; /* zero-based -> one-based */
-    l->dw = v[DW] + 1;
-    l->bias = true; /* benchdnn's default direction FWD_B has bias */
-    for (int ax = 0; ax < 2; ax++)
-        if (derive_axis(str, info->transposed, ax, &f, l, err, len)) return -1;
+    if (d.name) take_name(d.name, l);
+    int r = to_layer(str, &d, info->transposed, l, err, len);
+    if (r) return r;
     if (nnb_layer_finalize(l, err, len)) return -1;
-    if (l->oh != v[OH] || l->ow != v[OW])
-        return nnb_errf(err, len, "benchdnn descriptor '%s': oh/ow %lldx%lld inconsistent with input, kernel, stride and padding (gives %lldx%lld)",
-                        str, (long long)v[OH], (long long)v[OW], (long long)l->oh, (long long)l->ow);
+    /* the layer nnbench runs has benchdnn's output: anything else is a misread */
+    if (l->oh != d.v[OH] || l->ow != d.v[OW])
+        return nnb_errf(err, len, "benchdnn descriptor '%s': reads as output %lldx%lld, benchdnn's is %lldx%lld", str,
+                        (long long)l->oh, (long long)l->ow, (long long)d.v[OH], (long long)d.v[OW]);
     return 0;
+}
+
+int nnb_spec_parse_benchdnn(const char *str, nnb_op op, nnb_layer *l, char *err, size_t len)
+{
+    return nnb_spec_read_benchdnn(str, op, 0, l, err, len);
+}
+
+/* a field name and what strtol would read as its value */
+bool nnb_spec_looks_benchdnn(const char *s)
+{
+    for (int f = 0; f < NF; f++) {
+        size_t n = strlen(field_names[f]);
+        if (strncmp(s, field_names[f], n) == 0 &&
+            (isdigit((unsigned char)s[n]) || isspace((unsigned char)s[n]) || s[n] == '+' || s[n] == '-'))
+            return true;
+    }
+    return false;
 }

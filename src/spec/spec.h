@@ -15,26 +15,71 @@ typedef struct nnb_preset {
 
 const nnb_preset *nnb_presets(size_t *count);
 
+/* What a parse returns for a descriptor that is valid (benchdnn reads it)
+ * but that nnbench cannot run as that exact layer: a real 3-D problem, or
+ * padding nnbench's layer cannot hold. err says why; a batch skips it. */
+#define NNB_SPEC_UNSUPPORTED (-2)
+#define NNB_SPEC_3D_REASON "3-D convolution is not supported"
+
 /* Any descriptor: preset name, benchdnn string ("mb1ic64ih56..." or with a
- * "conv:"/"deconv:" driver prefix... see README), or "op:key=value,...". */
+ * "conv:"/"deconv:" driver prefix... see README), or "op:key=value,...".
+ * Returns 0, -1 (malformed) or NNB_SPEC_UNSUPPORTED. */
 int nnb_spec_parse(const char *s, nnb_layer *l, char *err, size_t errlen);
 
+/* A benchdnn string read as benchdnn's driver op (conv or deconv) reads it;
+ * mb > 0 overrides the descriptor's mini-batch (benchdnn's --mb). */
+int nnb_spec_read_benchdnn(const char *s, nnb_op op, int64_t mb, nnb_layer *l, char *err, size_t errlen);
 int nnb_spec_parse_benchdnn(const char *s, nnb_op op, nnb_layer *l, char *err, size_t errlen);
 int nnb_spec_parse_kv(const char *s, nnb_layer *l, char *err, size_t errlen);
 
 /* Canonical strings. nnb_spec_format_kv round-trips through nnb_spec_parse.
  * nnb_spec_format_benchdnn returns -1 (and writes "-") for ops benchdnn's
- * conv driver cannot express (pooling, fc, bn, lstm, embed). */
+ * conv driver cannot express (pooling, fc, bn, lstm, embed); what it writes
+ * reads back as the same computation (far padding no window reaches is
+ * dropped, a deconv's output padding becomes far padding). */
 int nnb_spec_format_kv(const nnb_layer *l, char *buf, size_t len);
 int nnb_spec_format_benchdnn(const nnb_layer *l, char *buf, size_t len);
 /* Human form: "conv 1x64x56x56 -> 1x64x56x56, 3x3 s1 p1 d1 g1 +bias". */
 int nnb_spec_format_human(const nnb_layer *l, char *buf, size_t len);
 
-/* Reads a benchdnn batch file: one descriptor per line, '#' comments,
- * benchdnn driver knobs (--conv, --deconv, --mb=N, --dir=...) honoured where
- * they change the layer and ignored otherwise. Calls fn for each layer; stops
- * at the first bad line (returns -1 with "FILE:LINE: reason" in err). */
-typedef int (*nnb_layer_fn)(const nnb_layer *l, const char *line, void *ctx);
-int nnb_spec_read_batch(const char *path, nnb_layer_fn fn, void *ctx, char *err, size_t errlen);
+/* benchdnn's knobs that change the layer: the driver unprefixed benchdnn
+ * strings follow (--conv, --deconv) and --mb's list (each descriptor runs
+ * once per entry; 0 keeps the descriptor's own mb). */
+#define NNB_SPEC_MB_MAX 64
+typedef struct nnb_spec_knobs {
+    nnb_op driver;
+    size_t nmb;
+    int64_t mb[NNB_SPEC_MB_MAX];
+    bool backward; /* --dir other than FWD_*: descriptors are skipped */
+    bool bias;     /* --dir=FWD_B (benchdnn's default) */
+} nnb_spec_knobs;
+void nnb_spec_knobs_init(nnb_spec_knobs *k);
+/* "--mb=" value: "N" or "N,M,...", each >= 0 ("" resets to no override). */
+int nnb_spec_knobs_mb(nnb_spec_knobs *k, const char *list, char *err, size_t errlen);
+
+/* Each layer a descriptor gives under the knobs, with the spec text that
+ * reproduces it (the descriptor itself, or its canonical form where a knob
+ * changed it). */
+typedef int (*nnb_layer_fn)(const nnb_layer *l, const char *spec, void *ctx);
+int nnb_spec_each(const char *s, const nnb_spec_knobs *k, nnb_layer_fn fn, void *ctx, char *err, size_t errlen);
+
+/* Reads a benchdnn batch file as benchdnn's batch() does: whitespace
+ * separated tokens, '#' at a token's start comments out the rest of the
+ * line, a trailing '\' joins a token to the next; knobs (--conv, --deconv,
+ * --mb=LIST, --dir, --reset, nested --batch=FILE relative to the including
+ * file) apply to the descriptors after them, other benchdnn knobs are
+ * ignored (batch.c lists them). layer gets every layer; skip (may be NULL)
+ * every descriptor that is valid but unsupported (NNB_SPEC_UNSUPPORTED),
+ * named "FILE:LINE". The counts include nested files. Returns 0, or -1 with
+ * "FILE:LINE: reason" in err at the first malformed descriptor or knob. */
+typedef int (*nnb_skip_fn)(const char *spec, const char *where, const char *reason, void *ctx);
+typedef struct nnb_batch_sink {
+    nnb_layer_fn layer;
+    void *layer_ctx;
+    nnb_skip_fn skip;
+    void *skip_ctx;
+    size_t layers, skipped, skipped_3d;
+} nnb_batch_sink;
+int nnb_spec_read_batch(const char *path, const nnb_spec_knobs *k, nnb_batch_sink *sink, char *err, size_t errlen);
 
 #endif

@@ -4,6 +4,7 @@
 #define NNBENCH_SPEC_SYNTAX_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ops/op.h"
@@ -19,5 +20,8 @@ const nnb_op_info *nnb_spec_prefix_op(const char *s);
 
 /* The driver an unprefixed benchdnn string belongs to (benchdnn's default). */
 #define NNB_SPEC_DEFAULT_DRIVER "conv"
+
+/* Starts with a benchdnn field and its value (g2, mb1, ic 3, ...): read as benchdnn. */
+bool nnb_spec_looks_benchdnn(const char *s);
 
 #endif

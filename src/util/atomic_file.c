@@ -103,16 +103,3 @@ void nnb_atomic_abort(nnb_atomic_file *af)
         untrack(af->tmp);
     }
 }
-
-void nnb_atomic_copy_out(nnb_atomic_file *af, FILE *out)
-{
-    if (!af->f || fflush(af->f) != 0) return;
-    FILE *in = fopen(af->tmp, "r");
-    if (!in) return;
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) break;
-    fclose(in);
-    fflush(out);
-}

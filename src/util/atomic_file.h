@@ -25,9 +25,6 @@ FILE *nnb_atomic_open(nnb_atomic_file *af, const char *path, char *err, size_t l
 int nnb_atomic_commit(nnb_atomic_file *af, char *err, size_t len);
 /* Closes and removes the temporary file; the target is left as it was. */
 void nnb_atomic_abort(nnb_atomic_file *af);
-/* Copies what was written so far to out (before nnb_atomic_abort, when a
- * stopped run shows its partial results without leaving a file). */
-void nnb_atomic_copy_out(nnb_atomic_file *af, FILE *out);
 /* Async-signal-safe: unlinks every temporary file still open. */
 void nnb_atomic_remove_all(void);
 

@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (write(fd, data, size) == (ssize_t)size) {
         char path[64], err[1024];
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        (void)nnb_spec_read_batch(path, each_layer, NULL, err, sizeof err);
+        nnb_batch_sink sink = {.layer = each_layer};
+        (void)nnb_spec_read_batch(path, NULL, &sink, err, sizeof err);
     }
     close(fd);
     return 0;

@@ -1,0 +1,48 @@
+/* Stored runs: report and compare (stored.h). */
+#include "report/stored.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void nnb_report_file_line(FILE *out, const char *tag, const nnb_results_file *f)
+{
+    const nnb_results_header *h = &f->header;
+    fprintf(out, "%s%s: %s, %d cores, host %s, %s; nnbench %s (%s), OpenBLAS core %s; %s", tag, f->path, h->cpu,
+            h->cores, h->hostname, h->os, h->nnbench, h->git, h->blas_core, h->date);
+    if (h->analytic) fputs("; --analytic", out);
+    else fprintf(out, "; threads %d", h->threads);
+    if (h->shard_n) fprintf(out, "; shard %d/%d", h->shard_i, h->shard_n);
+    fputc('\n', out);
+}
+
+static void add_summary(nnb_results_summary *sum, const nnb_results_summary *s)
+{
+    if (!sum->model[0]) snprintf(sum->model, sizeof sum->model, "%s", s->model);
+    sum->params += s->params;
+    sum->macs += s->macs;
+    sum->flops += s->flops;
+    sum->layers += s->layers;
+}
+
+void nnb_report_stored(FILE *out, nnb_format fmt, const nnb_results_file *files, const size_t *order, size_t n)
+{
+    bool analytic = n && files[order[0]].header.analytic;
+    bool shards = n > 1 && files[order[0]].header.shard_n;
+    nnb_results_summary sum;
+    memset(&sum, 0, sizeof sum);
+    bool have_sum = false;
+    nnb_report_begin(out, fmt, analytic);
+    for (size_t i = 0; i < n; i++) {
+        const nnb_results_file *f = &files[order[i]];
+        for (size_t j = 0; j < f->nlayers; j++) nnb_report_layer(out, fmt, &f->layers[j], analytic);
+        if (!f->have_summary) continue;
+        if (shards) {
+            add_summary(&sum, &f->summary);
+            have_sum = true;
+        } else {
+            const nnb_results_summary *s = &f->summary;
+            nnb_report_summary(out, fmt, s->model, s->params, s->macs, s->flops, (size_t)s->layers);
+        }
+    }
+    if (have_sum) nnb_report_summary(out, fmt, sum.model, sum.params, sum.macs, sum.flops, (size_t)sum.layers);
+}

@@ -1,0 +1,27 @@
+/* Stored runs rendered: the files' records through the same renderers as
+ * a live run (report.h), and two runs side by side (nnbench compare). */
+#ifndef NNBENCH_REPORT_STORED_H
+#define NNBENCH_REPORT_STORED_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report/report.h"
+#include "results/reader.h"
+
+/* The files in the order given (order[i]: index into files), as one run:
+ * the format's preamble, every layer, then the model summaries (shards of
+ * one run: summed into one, since the shards partition its layers). */
+void nnb_report_stored(FILE *out, nnb_format fmt, const nnb_results_file *files, const size_t *order, size_t n);
+
+/* One line about where and with what a file was made. */
+void nnb_report_file_line(FILE *out, const char *tag, const nnb_results_file *f);
+
+/* Per layer and kernel (pairs by layer spec, kernel, threads; the k-th
+ * occurrence in a with the k-th in b): median time of both with the
+ * min..max of their repetitions, the ratio b/a, and a change marked only
+ * where the two ranges do not overlap. Returns the number of pairs marked
+ * slower. */
+size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_results_file *b);
+
+#endif

@@ -1,0 +1,323 @@
+/* A layer record's keys back into nnb_layer_report / nnb_result: the
+ * inverse of record.c, key for key (record_keys.h). Derived keys (ratios,
+ * conventions) are not read: the renderers derive them again. */
+#include "results/record_keys.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nnbench/model.h"
+#include "spec/spec.h"
+
+int nnb_rk_fail(const nnb_rk_where *w, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* the message quotes the file (a key's value, the parser's token): its
+     * control bytes would break the one line */
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    if (w->err && w->len) snprintf(w->err, w->len, "%s:%ld: %s", w->name, w->line, msg);
+    return -1;
+}
+
+const char *nnb_rk_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a real number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+int nnb_rk_wrong_type(const nnb_rk_where *w, const char *obj, const char *key, const char *want, const json_t *v)
+{
+    return nnb_rk_fail(w, "key %s%s%s: expected %s, got %s", obj, obj[0] ? "." : "", key, want, nnb_rk_type_name(v));
+}
+
+/* k's value; NULL when missing (-1 in *rc if it was required). */
+static json_t *member(const nnb_rk *k, int *rc)
+{
+    json_t *v = json_object_get(k->o, k->key);
+    if (!v && k->required) *rc = nnb_rk_fail(k->w, "key %s%s%s missing", k->obj, k->obj[0] ? "." : "", k->key);
+    return v;
+}
+
+int nnb_rk_int(const nnb_rk *k, int64_t *out)
+{
+    int rc = 0;
+    json_t *v = member(k, &rc);
+    if (!v) return rc;
+    if (!json_is_integer(v)) return nnb_rk_wrong_type(k->w, k->obj, k->key, "an integer", v);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+int nnb_rk_num(const nnb_rk *k, double *out)
+{
+    int rc = 0;
+    json_t *v = member(k, &rc);
+    if (!v) return rc;
+    if (json_is_null(v)) *out = NAN;
+    else if (json_is_number(v)) *out = json_number_value(v);
+    else return nnb_rk_wrong_type(k->w, k->obj, k->key, "a number", v);
+    return 0;
+}
+
+int nnb_rk_bool(const nnb_rk *k, bool *out)
+{
+    int rc = 0;
+    json_t *v = member(k, &rc);
+    if (!v) return rc;
+    if (!json_is_boolean(v)) return nnb_rk_wrong_type(k->w, k->obj, k->key, "true or false", v);
+    *out = json_is_true(v);
+    return 0;
+}
+
+int nnb_rk_str(const nnb_rk *k, char *buf, size_t size)
+{
+    int rc = 0;
+    json_t *v = member(k, &rc);
+    if (!v) return rc;
+    if (!json_is_string(v)) return nnb_rk_wrong_type(k->w, k->obj, k->key, "a string", v);
+    if (json_string_length(v) >= size)
+        return nnb_rk_fail(k->w, "key %s%s%s: longer than %zu bytes", k->obj, k->obj[0] ? "." : "", k->key, size - 1);
+    memcpy(buf, json_string_value(v), json_string_length(v) + 1);
+    return 0;
+}
+
+json_t *nnb_rk_obj(const nnb_rk *k, int *rc)
+{
+    json_t *v = member(k, rc);
+    if (v && !json_is_object(v)) {
+        *rc = nnb_rk_wrong_type(k->w, k->obj, k->key, "an object", v);
+        return NULL;
+    }
+    return v;
+}
+
+/* ---- layer ---- */
+
+typedef struct {
+    const char *key;
+    size_t off;
+} field;
+
+#define LF(k, m) {k, offsetof(nnb_layer, m)}
+static const field layer_ints[] = {
+    LF("n", n),   LF("c", c),   LF("h", h),   LF("w", w),   LF("k", k),           LF("kh", kh),     LF("kw", kw),
+    LF("sh", sh), LF("sw", sw), LF("pt", pt), LF("pl", pl), LF("pb", pb),         LF("pr", pr),     LF("dh", dh),
+    LF("dw", dw), LF("oph", oph), LF("opw", opw), LF("groups", groups), LF("oh", oh), LF("ow", ow),
+};
+#define AF(k, m) {k, offsetof(nnb_analytic, m)}
+static const field analytic_ints[] = {
+    AF("params", params),       AF("macs", macs),         AF("flops", flops),
+    AF("bytes_min", bytes_min), AF("macs_valid", macs_valid), AF("macs_deconv_output", macs_deconv_output),
+    AF("bias_adds", bias_adds), AF("src_bytes", src_bytes), AF("wei_bytes", wei_bytes),
+    AF("bias_bytes", bias_bytes), AF("dst_bytes", dst_bytes), AF("bytes_write_allocate", bytes_write_allocate),
+    AF("workspace_bytes", workspace_bytes), AF("bytes_algo_extra", bytes_algo_extra),
+};
+static const field analytic_nums[] = {AF("ai", ai), AF("ai_write_allocate", ai_write_allocate)};
+static const field footprint_nums[] = {AF("input", input_mb), AF("pass", pass_mb), AF("params", params_mb),
+                                       AF("total", total_mb)};
+
+static int ints(const nnb_rk_where *w, json_t *o, const char *obj, const field *fs, size_t n, void *base)
+{
+    for (size_t i = 0; i < n; i++)
+        if (nnb_rk_int(&(nnb_rk){w, o, obj, fs[i].key, true}, (int64_t *)((char *)base + fs[i].off))) return -1;
+    return 0;
+}
+
+static int nums(const nnb_rk_where *w, json_t *o, const char *obj, const field *fs, size_t n, void *base)
+{
+    for (size_t i = 0; i < n; i++)
+        if (nnb_rk_num(&(nnb_rk){w, o, obj, fs[i].key, true}, (double *)((char *)base + fs[i].off))) return -1;
+    return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The layer object into r->layer, r->spec, r->benchdnn (and r->human, derived). */
+static int read_layer(const nnb_rk_where *w, json_t *o, nnb_layer_report *r)
+{
+    nnb_layer *l = &r->layer;
+    char op[32], e[256];
+    int64_t ph = 0, pw = 0;
+    if (nnb_rk_str(&(nnb_rk){w, o, "layer", "op", true}, op, sizeof op)) return -1;
+    nnb_op opv;
+    if (nnb_op_from_name(op, &opv)) return nnb_rk_fail(w, "key layer.op: unknown op '%s'", op);
+    nnb_layer_init(l, opv);
+    if (nnb_rk_str(&(nnb_rk){w, o, "layer", "name", true}, l->name, sizeof l->name) ||
+        nnb_rk_str(&(nnb_rk){w, o, "layer", "spec", true}, r->spec, sizeof r->spec) ||
+        nnb_rk_str(&(nnb_rk){w, o, "layer", "benchdnn", true}, r->benchdnn, sizeof r->benchdnn) ||
+        ints(w, o, "layer", layer_ints, COUNT(layer_ints), l) ||
+        nnb_rk_int(&(nnb_rk){w, o, "layer", "ph", true}, &ph) || nnb_rk_int(&(nnb_rk){w, o, "layer", "pw", true}, &pw) ||
+        nnb_rk_bool(&(nnb_rk){w, o, "layer", "bias", true}, &l->bias) ||
+        nnb_rk_bool(&(nnb_rk){w, o, "layer", "ceil_mode", true}, &l->ceil_mode) ||
+        nnb_rk_bool(&(nnb_rk){w, o, "layer", "count_include_pad", true}, &l->count_include_pad))
+        return -1;
+    if (ph != l->pt || pw != l->pl) return nnb_rk_fail(w, "key layer.ph/pw: differ from pt/pl");
+    /* the stored layer must be one this build accepts, with the same output */
+    nnb_layer derived = *l;
+    if (nnb_layer_finalize(&derived, e, sizeof e)) return nnb_rk_fail(w, "layer: %s", e);
+    if (derived.oh != l->oh || derived.ow != l->ow)
+        return nnb_rk_fail(w, "layer: stored output %lldx%lld, but the layer gives %lldx%lld", (long long)l->oh,
+                           (long long)l->ow, (long long)derived.oh, (long long)derived.ow);
+    nnb_spec_format_human(l, r->human, sizeof r->human);
+    return 0;
+}
+
+static int read_rf(const nnb_rk_where *w, json_t *a, nnb_layer_report *r)
+{
+    int rc = 0;
+    json_t *o = nnb_rk_obj(&(nnb_rk){w, a, "analytic", "receptive_field", false}, &rc);
+    if (!o) return rc;
+    r->have_rf = true;
+    const char *obj = "analytic.receptive_field";
+    return nnb_rk_int(&(nnb_rk){w, o, obj, "rf_h", true}, &r->rf.rf_h) ||
+                   nnb_rk_int(&(nnb_rk){w, o, obj, "rf_w", true}, &r->rf.rf_w) ||
+                   nnb_rk_int(&(nnb_rk){w, o, obj, "jump_h", true}, &r->rf.jump_h) ||
+                   nnb_rk_int(&(nnb_rk){w, o, obj, "jump_w", true}, &r->rf.jump_w) ||
+                   nnb_rk_num(&(nnb_rk){w, o, obj, "start_h", true}, &r->rf.start_h) ||
+                   nnb_rk_num(&(nnb_rk){w, o, obj, "start_w", true}, &r->rf.start_w)
+               ? -1
+               : 0;
+}
+
+int nnb_rk_layer_report(const nnb_rk_where *w, json_t *rec, nnb_layer_report *r)
+{
+    memset(r, 0, sizeof *r);
+    int rc = 0;
+    json_t *lo = nnb_rk_obj(&(nnb_rk){w, rec, "", "layer", true}, &rc);
+    json_t *a = lo ? nnb_rk_obj(&(nnb_rk){w, rec, "", "analytic", true}, &rc) : NULL;
+    json_t *fp = a ? nnb_rk_obj(&(nnb_rk){w, a, "analytic", "footprint_mb", true}, &rc) : NULL;
+    if (!fp || read_layer(w, lo, r)) return -1;
+    /* tensor sizes are not stored: the model gives them from the layer; the
+     * stored counts then stand as they were written, whatever this build's model says */
+    char e[256];
+    if (nnb_model_analyze(&r->layer, &r->analytic, e, sizeof e)) return nnb_rk_fail(w, "layer: %s", e);
+    if (ints(w, a, "analytic", analytic_ints, COUNT(analytic_ints), &r->analytic) ||
+        nums(w, a, "analytic", analytic_nums, COUNT(analytic_nums), &r->analytic) ||
+        nums(w, fp, "analytic.footprint_mb", footprint_nums, COUNT(footprint_nums), &r->analytic))
+        return -1;
+    return read_rf(w, a, r);
+}
+
+/* ---- a kernel's measurement ---- */
+
+static int read_check(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    char check[8];
+    if (nnb_rk_str(&(nnb_rk){w, rec, "", "check", true}, check, sizeof check)) return -1;
+    for (int c = NNB_CHECK_SKIP; c <= NNB_CHECK_FAIL; c++)
+        if (strcmp(check, nnb_check_name((nnb_check)c)) == 0) {
+            x->check = (nnb_check)c;
+            return 0;
+        }
+    return nnb_rk_fail(w, "key check: '%s' is not pass, fail or skip", check);
+}
+
+static int read_time(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    int rc = 0;
+    json_t *t = nnb_rk_obj(&(nnb_rk){w, rec, "", "time", true}, &rc);
+    int64_t reps = 0;
+    if (!t || nnb_rk_num(&(nnb_rk){w, t, "time", "median_s", true}, &x->time.median_s) ||
+        nnb_rk_num(&(nnb_rk){w, t, "time", "min_s", true}, &x->time.min_s) ||
+        nnb_rk_num(&(nnb_rk){w, t, "time", "max_s", true}, &x->time.max_s) ||
+        nnb_rk_int(&(nnb_rk){w, t, "time", "reps", true}, &reps))
+        return -1;
+    if (reps < 0 || reps > 1000000000) return nnb_rk_fail(w, "key time.reps: %lld out of range", (long long)reps);
+    x->time.reps = (int)reps;
+    x->prepare_s = -1;
+    bool has_prep = json_object_get(t, "prepare_s") != NULL;
+    return has_prep && (nnb_rk_num(&(nnb_rk){w, t, "time", "prepare_s", true}, &x->prepare_s) ||
+                        nnb_rk_bool(&(nnb_rk){w, t, "time", "prepare_timed", true}, &x->prepare_timed))
+               ? -1
+               : 0;
+}
+
+/* An optional counter: present -> *have and the value. */
+static int counter(const nnb_rk_where *w, json_t *c, const char *key, bool *have, double *v)
+{
+    if (!json_object_get(c, key)) return 0;
+    *have = true;
+    return nnb_rk_num(&(nnb_rk){w, c, "counters", key, true}, v);
+}
+
+static int read_counters(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    int rc = 0;
+    json_t *c = nnb_rk_obj(&(nnb_rk){w, rec, "", "counters", true}, &rc);
+    bool load = false, store = false;
+    if (!c || nnb_rk_str(&(nnb_rk){w, c, "counters", "backend", true}, x->backend, sizeof x->backend) ||
+        nnb_rk_str(&(nnb_rk){w, c, "counters", "why", true}, x->backend_why, sizeof x->backend_why) ||
+        nnb_rk_str(&(nnb_rk){w, c, "counters", "note", false}, x->count_note, sizeof x->count_note) ||
+        counter(w, c, "flops", &x->have_flops, &x->flops) || counter(w, c, "dram_bytes", &x->have_dram, &x->dram_bytes) ||
+        counter(w, c, "l1_bytes", &x->have_l1, &x->l1_bytes) || counter(w, c, "load_bytes", &load, &x->load_bytes) ||
+        counter(w, c, "store_bytes", &store, &x->store_bytes) ||
+        counter(w, c, "instructions", &x->have_insn, &x->instructions))
+        return -1;
+    if (load != store) return nnb_rk_fail(w, "key counters: load_bytes and store_bytes come together");
+    x->have_core_bytes = load;
+    return 0;
+}
+
+static int read_verdicts_roofline(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    int rc = 0;
+    json_t *v = nnb_rk_obj(&(nnb_rk){w, rec, "", "verdicts", false}, &rc);
+    if (rc) return -1;
+    if (v && (nnb_rk_str(&(nnb_rk){w, v, "verdicts", "flops", false}, x->verdict_flops, sizeof x->verdict_flops) ||
+              nnb_rk_str(&(nnb_rk){w, v, "verdicts", "dram_bytes", false}, x->verdict_dram, sizeof x->verdict_dram) ||
+              nnb_rk_num(&(nnb_rk){w, v, "verdicts", "flops_tolerance", x->verdict_flops[0] != 0}, &x->flops_tolerance)))
+        return -1;
+    json_t *r = nnb_rk_obj(&(nnb_rk){w, rec, "", "roofline", false}, &rc);
+    if (rc || !r) return rc;
+    x->have_roof = true;
+    return nnb_rk_num(&(nnb_rk){w, r, "roofline", "peak_gflops", true}, &x->peak_gflops) ||
+                   nnb_rk_num(&(nnb_rk){w, r, "roofline", "bw_gbs", true}, &x->bw_gbs) ||
+                   nnb_rk_str(&(nnb_rk){w, r, "roofline", "bound", true}, x->bound, sizeof x->bound) ||
+                   nnb_rk_num(&(nnb_rk){w, r, "roofline", "attainable_gflops", true}, &x->attainable_gflops) ||
+                   nnb_rk_num(&(nnb_rk){w, r, "roofline", "efficiency", true}, &x->efficiency)
+               ? -1
+               : 0;
+}
+
+int nnb_rk_result(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    memset(x, 0, sizeof *x);
+    int rc = 0;
+    int64_t threads = 0;
+    json_t *kernel = json_object_get(rec, "kernel");
+    json_t *blas = nnb_rk_obj(&(nnb_rk){w, rec, "", "openblas", true}, &rc);
+    if (!json_is_string(kernel) || !json_string_length(kernel) || json_string_length(kernel) > 64)
+        return nnb_rk_fail(w, "key kernel: expected a kernel's name, got %s", nnb_rk_type_name(kernel));
+    x->kernel = json_string_value(kernel);
+    if (!blas || nnb_rk_int(&(nnb_rk){w, rec, "", "threads", true}, &threads) ||
+        nnb_rk_str(&(nnb_rk){w, rec, "", "impl", false}, x->impl, sizeof x->impl) ||
+        nnb_rk_str(&(nnb_rk){w, blas, "openblas", "core", true}, x->blas_core, sizeof x->blas_core) ||
+        nnb_rk_str(&(nnb_rk){w, blas, "openblas", "config", true}, x->blas_config, sizeof x->blas_config) ||
+        nnb_rk_str(&(nnb_rk){w, blas, "openblas", "remedy", false}, x->blas_remedy, sizeof x->blas_remedy) ||
+        nnb_rk_str(&(nnb_rk){w, rec, "", "cores", true}, x->cores, sizeof x->cores) || read_time(w, rec, x) ||
+        nnb_rk_num(&(nnb_rk){w, rec, "", "gflops", true}, &x->gflops) ||
+        nnb_rk_num(&(nnb_rk){w, rec, "", "gbs", true}, &x->gbs) || read_check(w, rec, x) ||
+        nnb_rk_num(&(nnb_rk){w, rec, "", "max_err", true}, &x->max_err) ||
+        nnb_rk_int(&(nnb_rk){w, rec, "", "workspace_bytes", true}, &x->workspace_bytes) ||
+        read_counters(w, rec, x) || read_verdicts_roofline(w, rec, x))
+        return -1;
+    if (threads < 1 || threads > 1 << 20) return nnb_rk_fail(w, "key threads: %lld out of range", (long long)threads);
+    x->threads = (int)threads;
+    return 0;
+}

@@ -1,0 +1,152 @@
+/* Kernel work models (nnb_kernel.work): exact values derived by hand from
+ * the kernels' plans, the verdicts (exact / explained / unexplained), and,
+ * under valgrind, a real count held against the right model and against a
+ * deliberately wrong one (a kernel registered only here, its model 10% off),
+ * which must come out unexplained. */
+#include "counters/counters.h"
+#include "harness/verdict.h"
+#include "machine/isa.h"
+#include "nnbench/kernel.h"
+#include "nnbench/model.h"
+#include "spec/spec.h"
+#include "nnb_test.h"
+#include "nnb_valgrind_test.h"
+
+#include <string.h>
+
+static int parse(const char *spec, nnb_layer *l, nnb_analytic *a)
+{
+    char err[256];
+    if (nnb_spec_parse(spec, l, err, sizeof err) != 0 || nnb_model_analyze(l, a, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", spec, err);
+        nnb_test_failures++;
+        return -1;
+    }
+    return 0;
+}
+
+static double model_flops(const char *kernel, const nnb_layer *l, const nnb_analytic *a, int isa, nnb_work *w)
+{
+    nnb_kernel_work(nnb_kernel_find(kernel), l, a, 1, isa, w);
+    return w->flops;
+}
+
+/* direct and depthwise: the layers, by hand from their plans */
+static void test_plan_models(void)
+{
+    nnb_layer l;
+    nnb_analytic a;
+    nnb_work w;
+    if (parse("conv:c=16,h=20,k=24,r=3,pad=1", &l, &a) != 0) return;
+    /* AVX2: flat walk, pitch 22 = 20 + 2: 20 x 22 = 440 columns (55 whole
+     * 8-wide vectors) per output channel, bias folded: 2 x 24 x 16 x 9 x 440 */
+    CHECK_NEAR(model_flops("direct", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 16 * 9 * 440, 0);
+    CHECK(strstr(w.why, "pitch 22") && strstr(w.why, "bias folded"));
+    /* the reference: the analytic count itself */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX2, &w), (double)a.flops, 0);
+    CHECK_STR(w.why, "");
+    /* OpenBLAS: 2 m n k + 2 m n (alpha, C add) with m 24, n 400, k 144 */
+    CHECK_NEAR(model_flops("im2col_gemm", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 400 * 144 + 2.0 * 24 * 400, 0);
+
+    if (parse("conv:c=16,h=14,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* AVX2 rows: 14 columns in two 8-wide vectors, 9 taps, 14 rows, 16 planes */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 16 * 9 * 14 * 16, 0);
+    CHECK(strstr(w.why, "8-wide avx2 vectors over 14-wide rows") != NULL);
+    /* AVX-512 whole-plane 3x3 path: 16 lanes; (input row, output row) pairs
+     * per row tile of 4, 4, 4, 2 rows: 11, 12, 12, 5 (padding rows skipped),
+     * x 3 column shifts */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (11 + 12 + 12 + 5), 0);
+    CHECK(strstr(w.why, "padding rows skipped") != NULL);
+    /* the C context computes no lane past the row */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 16 * 9 * 14 * 14, 0);
+
+    if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;
+    /* sgemm 72 x 36 x 8 per image, then col2im's in-image adds: per tap
+     * (r, s) the inputs whose output lands inside 12 x 12 (r = 0 loses
+     * input row 0: 5 x 6 ... ), summed: 289 per channel, 8 channels */
+    CHECK_NEAR(model_flops("transposed_gemm", &l, &a, NNB_ISA_AVX2, &w),
+               2.0 * 72 * 36 * 8 + 2.0 * 72 * 36 + 8.0 * 289, 0);
+    CHECK(strstr(w.why, "col2im") != NULL);
+}
+
+/* verdicts from given counts: exact, explained (cause named), unexplained */
+static void test_verdicts(void)
+{
+    nnb_layer l;
+    nnb_analytic a;
+    if (parse("conv:c=16,h=20,k=24,r=3,pad=1", &l, &a) != 0) return;
+    nnb_work w;
+    nnb_kernel_work(nnb_kernel_find("direct"), &l, &a, 1, NNB_ISA_AVX2, &w);
+    nnb_result x;
+    memset(&x, 0, sizeof x);
+    x.have_flops = x.have_dram = true;
+    x.flops = w.flops * 1.005;
+    x.dram_bytes = w.bytes;
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK_STR(x.verdict_work_flops, "explained");
+    CHECK(strstr(x.verdict_work_flops_why, "+9.6% vs the analytic count") != NULL);
+    CHECK_STR(x.verdict_work_bytes, "exact");
+    CHECK_NEAR(x.useful_fraction, (double)a.flops / x.flops, 1e-12);
+    x.flops = w.flops * 1.011; /* past our kernels' 1% */
+    x.dram_bytes = 0.9 * w.bytes;  /* below the lower bound */
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK_STR(x.verdict_work_flops, "unexplained");
+    CHECK_STR(x.verdict_work_bytes, "unexplained");
+    x.dram_bytes = w.bytes + (double)a.dst_bytes; /* a cold write-allocate cache */
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK_STR(x.verdict_work_bytes, "explained");
+    nnb_kernel_work(nnb_kernel_find("reference"), &l, &a, 1, NNB_ISA_AVX2, &w);
+    x.flops = (double)a.flops;
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK_STR(x.verdict_work_flops, "exact");
+    x.have_flops = x.have_dram = false; /* nothing counted: the model only */
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK(x.have_work && !x.verdict_work_flops[0] && !x.verdict_work_bytes[0]);
+}
+
+/* the direct kernel with a model 10% off: only this binary registers it */
+static void wrong_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    nnb_kernel_work(nnb_kernel_find("direct"), l, a, threads, isa, w);
+    w->flops *= 1.10;
+}
+
+static void test_wrong_model_caught(void)
+{
+    if (!nnb_test_valgrind_ready("valgrind count")) return;
+    nnb_layer l;
+    nnb_analytic a;
+    if (parse("conv:c=16,h=20,k=24,r=3,pad=1", &l, &a) != 0) return;
+    const nnb_kernel *direct = nnb_kernel_find("direct");
+    nnb_kernel wrong = *direct;
+    wrong.name = "direct_wrong_model";
+    wrong.work = wrong_work;
+    nnb_count_request rq = {.layer = &l, .kernel = direct, .threads = 1, .quiet = true};
+    nnb_counts c;
+    char err[512];
+    CHECK(nnb_counter_valgrind.measure(&rq, &c, err, sizeof err) == 0 && c.have_flops);
+    if (!c.have_flops) return;
+    const int isa = nnb_counter_isa(&nnb_counter_valgrind);
+    nnb_result x;
+    memset(&x, 0, sizeof x);
+    x.have_flops = true;
+    x.flops = c.flops;
+    nnb_work w;
+    nnb_kernel_work(direct, &l, &a, 1, isa, &w);
+    nnb_work_verdicts(&a, &w, &x);
+    printf("direct counted %.0f, model %.0f: %s (%s)\n", c.flops, w.flops, x.verdict_work_flops,
+           x.verdict_work_flops_why);
+    CHECK(strcmp(x.verdict_work_flops, "unexplained") != 0);
+    nnb_kernel_work(&wrong, &l, &a, 1, isa, &w);
+    nnb_work_verdicts(&a, &w, &x);
+    printf("same count, model 10%% off: %s (%s)\n", x.verdict_work_flops, x.verdict_work_flops_why);
+    CHECK_STR(x.verdict_work_flops, "unexplained");
+}
+
+int main(void)
+{
+    test_plan_models();
+    test_verdicts();
+    test_wrong_model_caught();
+    return nnb_test_done("test_work_models");
+}
