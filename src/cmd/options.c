@@ -133,11 +133,10 @@ int nnb_cli_option_value(nnb_options *o, const char *name, const char *v, char *
 {
     if (!strcmp(name, "layer")) return set_source(&o->layer_spec, name, v, err, len);
     if (!strcmp(name, "batch")) {
-        /* a directory reads as an error, a FIFO or terminal blocks: only files */
+        /* a directory would read as a bare "read error"; a pipe (/dev/stdin) is fine */
         struct stat st;
-        if (*v && stat(v, &st) == 0 && !S_ISREG(st.st_mode))
-            return nnb_errf(err, len, "--batch " SHOW ": not a regular file (%s)", v,
-                            S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or socket");
+        if (*v && stat(v, &st) == 0 && S_ISDIR(st.st_mode))
+            return nnb_errf(err, len, "--batch " SHOW ": is a directory, not a batch file", v);
         return set_source(&o->batch_file, name, v, err, len);
     }
     if (!strcmp(name, "model")) return set_source(&o->model_name, name, v, err, len);
