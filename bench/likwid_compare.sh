@@ -35,7 +35,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "== nnbench roofline --threads $T --refresh ($nnb)"
-if ! NNB_RESULTS_DIR="$tmp" "$nnb" roofline --threads "$T" --refresh --format json >"$tmp/nnb.json" 2>"$tmp/nnb.err"; then
+if ! XDG_CACHE_HOME="$tmp" "$nnb" roofline --threads "$T" --refresh --format json >"$tmp/nnb.json" 2>"$tmp/nnb.err"; then
     echo "likwid_compare: nnbench roofline failed: $(tail -1 "$tmp/nnb.err")" >&2
     exit 1
 fi

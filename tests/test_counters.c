@@ -7,6 +7,7 @@
  * skipped unless NNB_COUNT_EXE names a non-sanitized nnbench: valgrind
  * cannot run ASan binaries. */
 #include "counters/counters.h"
+#include "machine/topo.h"
 #include "nnbench/kernel.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
@@ -193,6 +194,14 @@ static void test_valgrind_end_to_end(void)
         CHECK(c.l1_miss_bytes >= (double)a.bytes_min);
         CHECK(c.instructions > c.flops / 2);
         CHECK(contains(c.note, "AVX-512"));
+        /* three levels: the L2 pass (hwloc's L2 as the last level) sees every
+         * line DRAM sees (a cold run whose data fits the LL), and L1 more */
+        nnb_cache_geom g2;
+        if (nnb_topo_l2_geom(&g2) == 0) {
+            CHECK(c.have_l2 && c.l2_miss_bytes >= 0.99 * c.dram_bytes);
+            CHECK(c.l1_miss_bytes >= c.l2_miss_bytes);
+            CHECK(contains(c.note, "second pass with the L2 as the last level"));
+        }
     }
     /* padding, stride 2: the executed count is the dense one or the
      * valid-taps one (a kernel may skip padded taps); nothing else */

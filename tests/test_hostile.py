@@ -31,7 +31,7 @@ import tempfile
 NNB = os.environ.get("NNBENCH", "build/nnbench")
 TIMEOUT_S = 60
 SMALL = "conv:c=4,h=8,k=4,r=3,pad=1"   # runs in milliseconds
-RUN = ["--counters", "none", "--reps", "1", "--min-time", "0"]  # a run with nothing slow
+RUN = ["--counters", "none", "--reps", "1", "--min-time", "0", "--no-roofline"]  # a run with nothing slow
 
 # (name, argv, env overrides, expected exit code, stderr fragment)
 CASES = [

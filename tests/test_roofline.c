@@ -12,6 +12,7 @@
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/roofline.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -275,21 +276,51 @@ static void test_cache(void)
     CHECK_EQ_I64(nnb_ceil_save(p3, &c, err, sizeof err), -1);
     CHECK(strstr(err, "cannot write") != NULL);
 
-    /* nnb_ceilings_get reuses a cached file whose key matches (no measuring:
-     * the synthetic timestamp comes back) */
-    setenv("NNB_RESULTS_DIR", g_tmp, 1);
-    CHECK_STR(nnb_results_dir(), g_tmp);
-    char cp[600];
-    CHECK_EQ_I64(nnb_ceil_cache_path(nnb_results_dir(), 1, cp, sizeof cp), 0);
-    CHECK(strncmp(cp, g_tmp, strlen(g_tmp)) == 0);
-    CHECK(strstr(cp, "-1t.txt") != NULL);
+    /* the cache lives under $XDG_CACHE_HOME/nnbench (else ~/.cache/nnbench),
+     * one file per machine identity (hash in the name, key inside) and
+     * thread count; nnb_ceilings_get reuses a file whose key matches (no
+     * measuring: the synthetic timestamp comes back) */
+    char dir[600], expect[700], cp[900], home[600];
+    nnb_copy_str(home, sizeof home, getenv("HOME") ? getenv("HOME") : "");
+    setenv("XDG_CACHE_HOME", "relative/dir", 1); /* not absolute: ignored (XDG spec) */
+    setenv("HOME", g_tmp, 1);
+    CHECK_EQ_I64(nnb_ceil_cache_dir(dir, sizeof dir), 0);
+    snprintf(expect, sizeof expect, "%s/.cache/nnbench", g_tmp);
+    CHECK_STR(dir, expect);
+    setenv("XDG_CACHE_HOME", g_tmp, 1);
+    CHECK_EQ_I64(nnb_ceil_cache_dir(dir, sizeof dir), 0);
+    snprintf(expect, sizeof expect, "%s/nnbench", g_tmp);
+    CHECK_STR(dir, expect);
+    CHECK_EQ_I64(nnb_ceil_cache_path(1, cp, sizeof cp), 0);
+    CHECK(strncmp(cp, expect, strlen(expect)) == 0);
+    CHECK(strstr(cp, "/ceilings-") != NULL && strstr(cp, "-1t.txt") != NULL);
+    CHECK_EQ_I64(strlen(cp), strlen(expect) + strlen("/ceilings-") + 16 + strlen("-1t.txt")); /* 16 hex digits */
+    /* the whole identity is in the key: host, CPU, caches, memory, OS */
+    CHECK(strstr(c.key, "|caches L1") != NULL && strstr(c.key, "|memory ") != NULL && strstr(c.key, "|os ") != NULL);
+    CHECK_EQ_I64(nnb_ceilings_cached(1, &d, err, sizeof err), 1); /* nothing cached yet */
+    mkdir(expect, 0700);
     CHECK_EQ_I64(nnb_ceil_save(cp, &c, err, sizeof err), 0);
     memset(&d, 0, sizeof d);
     CHECK_EQ_I64(nnb_ceilings_get(1, false, &d, err, sizeof err), 0);
     CHECK_EQ_I64(d.measured_unix, 1234567890);
     CHECK_NEAR(nnb_ceil_peak(&d), 100, 1e-9);
     CHECK_EQ_I64(nnb_ceilings_get(0, false, &d, err, sizeof err), -1);
-    unsetenv("NNB_RESULTS_DIR");
+    /* a file at this name whose key is another machine's is not ours */
+    nnb_ceilings other = c;
+    snprintf(other.key, sizeof other.key, "another|machine");
+    CHECK_EQ_I64(nnb_ceil_save(cp, &other, err, sizeof err), 0);
+    CHECK_EQ_I64(nnb_ceilings_cached(1, &d, err, sizeof err), 1);
+    /* import: another machine's file stored as this machine's */
+    char imp[700];
+    snprintf(imp, sizeof imp, "%s/import.txt", g_tmp);
+    other.measured_unix = 42;
+    CHECK_EQ_I64(nnb_ceil_save(imp, &other, err, sizeof err), 0);
+    CHECK_EQ_I64(nnb_ceilings_import(imp, &d, err, sizeof err), 0);
+    CHECK_EQ_I64(nnb_ceilings_cached(1, &d, err, sizeof err), 0);
+    CHECK_EQ_I64(d.measured_unix, 42);
+    CHECK_STR(d.key, c.key);
+    unsetenv("XDG_CACHE_HOME");
+    setenv("HOME", home, 1);
 }
 
 /* Minimal XML well-formedness: balanced tags, quoted attributes, entities
@@ -368,11 +399,11 @@ static int xml_check(const char *s, char *why, size_t wl)
 }
 
 static const nnb_roof_point PTS[] = {
-    {"direct <conv3x3> & \"friends\" 'q'", 12.5, 9.0, 60.0},
-    {"im2col_gemm", 3.2, 0, 30.0},
-    {"bad\x01label \xff\xfe", 0.8, 1.1, 5.0},
-    {"-- comment breaker --", 0.0, 0, 5.0},   /* not drawn: ai 0 */
-    {"reference", 0.25, 0, NAN},              /* not drawn: gflops NaN */
+    {"direct <conv3x3> & \"friends\" 'q'", 12.5, 9.0, 60.0, 3.0, 6.0}, /* AI at L1, L2 too */
+    {"im2col_gemm", 3.2, 0, 30.0, 0, 0},
+    {"bad\x01label \xff\xfe", 0.8, 1.1, 5.0, 0, 0},
+    {"-- comment breaker --", 0.0, 0, 5.0, 0, 0},   /* not drawn: ai 0 */
+    {"reference", 0.25, 0, NAN, 0, 0},              /* not drawn: gflops NaN */
 };
 #define NPTS (sizeof PTS / sizeof PTS[0])
 

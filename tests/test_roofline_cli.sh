@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# End to end: measure ceilings for one thread into a temporary results dir,
-# then place a layer's kernels on them: JSON roofline keys, table columns,
-# and a well-formed SVG/CSV/JSON with every kernel as a point.
+# End to end: a run with no ceilings cached measures them once (into a
+# temporary $XDG_CACHE_HOME) and places the layer's kernels on them: JSON
+# roofline keys, table columns, and a well-formed SVG/CSV/JSON with every
+# kernel as a point; --no-roofline skips the roofline.
 set -u
 . "$(dirname "$0")/lib.sh"
-export NNB_RESULTS_DIR=$tmp
+export XDG_CACHE_HOME=$tmp
 L="conv:c=16,h=20,k=16,r=3,pad=1"
 
-# no ceilings yet: the run still works and says why there is no placement
-"$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 2 --format json >"$tmp/a.json" 2>/dev/null && ok || bad "run without ceilings"
-grep -q '"roofline"' "$tmp/a.json" && bad "roofline keys without ceilings" || ok
+# --no-roofline: nothing measured, no roofline keys
+"$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 2 --format json --no-roofline >"$tmp/a.json" 2>"$tmp/a.err" && ok || bad "run with --no-roofline"
+grep -q '"roofline"' "$tmp/a.json" && bad "roofline keys with --no-roofline" || ok
+ls "$tmp"/nnbench/ceilings-*-1t.txt >/dev/null 2>&1 && bad "--no-roofline measured ceilings" || ok
+"$NNB" --layer "$L" --no-roofline --plot "$tmp/x.svg" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--no-roofline with --plot not refused"
 
-"$NNB" roofline --threads 1 >"$tmp/ceil.txt" 2>"$tmp/ceil.err" && ok || bad "roofline measure: $(cat "$tmp/ceil.err")"
-ls "$tmp"/ceilings-*-1t.txt >/dev/null 2>&1 && ok || bad "ceilings not cached"
+# no ceilings cached: the run measures them once, says so, and places its kernels
+"$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 2 --format json >"$tmp/m.json" 2>"$tmp/m.err" && ok || bad "run without ceilings: $(cat "$tmp/m.err")"
+grep -q "measuring them once" "$tmp/m.err" && ok || bad "no line saying the ceilings are measured: $(cat "$tmp/m.err")"
+grep -q '"roofline"' "$tmp/m.json" && ok || bad "no roofline keys after measuring the ceilings"
+ls "$tmp"/nnbench/ceilings-*-1t.txt >/dev/null 2>&1 && ok || bad "ceilings not cached under \$XDG_CACHE_HOME/nnbench"
+grep -q "^key .*|caches .*|memory .*|os " "$tmp"/nnbench/ceilings-*-1t.txt && ok || bad "cache key is not the whole machine identity"
+"$NNB" roofline --threads 1 >"$tmp/ceil.txt" 2>"$tmp/ceil.err" && ok || bad "roofline from the cache: $(cat "$tmp/ceil.err")"
+grep -q "measuring\|sweep" "$tmp/ceil.err" && bad "ceilings measured twice" || ok
+"$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 1 >/dev/null 2>"$tmp/m2.err"
+grep -q "measuring them once" "$tmp/m2.err" && bad "second run measured the ceilings again" || ok
 
 "$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 2 --format json --plot "$tmp/roof.svg" \
   >"$tmp/b.json" 2>"$tmp/b.err" && ok || bad "run with --plot: $(cat "$tmp/b.err")"

@@ -52,6 +52,16 @@ def check_svg(path, synthetic):
         titles = ["".join(t.itertext()) for t in root.iter(SVG + "title")]
         if not any(t.startswith("conv3x3 <test> & co") for t in titles):
             fail("title did not round-trip")
+        # the machine, readably: "<title> on MODEL, cores N, ISA (host H)"
+        if not any(t.startswith("conv3x3 <test> & co on ") and ", cores " in t and "(host " in t for t in titles):
+            fail("title does not name the machine: " + repr(titles[:1]))
+        # hierarchical roofline: a marker per level (L1 square, L2 triangle,
+        # DRAM diamond) for a kernel with those AIs, plus one of each in the legend
+        ds = [p.get("d", "") for p in root.iter(SVG + "path")]
+        squares = sum("h 10 v 10 h -10 z" in d for d in ds)
+        triangles = sum("l 6 10 h -12 z" in d for d in ds)
+        if squares != 1 + 1 or triangles != 1 + 1:
+            fail(f"expected 2 L1 squares and 2 L2 triangles (kernel + legend), got {squares}, {triangles}")
         # 3 drawable kernels; 4 ridge points; 1 legend circle + 1 legend ridge
         kernel_dots = [c for c in circles if c.get("r") == "5"]
         if len(kernel_dots) != 3 + 1:

@@ -31,10 +31,12 @@ typedef struct nnb_result {
     bool prepare_timed;          /* --time-prepare: prepare ran inside every timed repetition */
     /* counters */
     char backend[16];
-    char backend_why[1024];
+    char backend_why[512];       /* as long as the why the observer asks for (observe.c) */
     bool have_flops, have_dram, have_l1, have_core_bytes, have_insn;
     double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
-    char count_note[256];
+    bool have_l2;
+    double l2_bytes;             /* L2 <-> next level (valgrind: second pass, L2 as the last level) */
+    char count_note[1100];       /* the backend's note (up to 1023 bytes) or "counting failed: " + why */
     /* verdicts: measured vs analytic, with the tolerance that applied */
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
     double flops_tolerance;      /* allowed |measured/analytic - 1| */

@@ -20,16 +20,21 @@ typedef struct roofline_args {
     int threads;             /* 0: 1 thread and all cores */
     bool refresh, json, quick, help;
     const char *plot, *csv;  /* NULL: none */
+    const char *import;      /* --import FILE: a ceilings file stored as this machine's */
 } roofline_args;
 
 static void roofline_usage(FILE *f)
 {
+    char dir[4096];
+    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(no cache directory: set HOME)");
     fprintf(f, "usage: nnbench roofline [--threads N] [--refresh] [--plot FILE.svg] [--csv FILE]\n"
-               "                        [--format table|json] [--quick]\n"
-               "  Measures (or loads from %s) peak FLOP/s and bandwidth per memory level.\n"
-               "  Without --threads: 1 thread and all cores. --refresh measures again;\n"
-               "  --quick: reduced sweep, not cached (a smoke test, not a ceiling).\n",
-            nnb_results_dir());
+               "                        [--format table|json] [--quick] [--import FILE]\n"
+               "  Measures (or loads from %s, keyed by this machine's identity) peak FLOP/s\n"
+               "  and bandwidth per memory level. Without --threads: 1 thread and all cores.\n"
+               "  --refresh measures again; --quick: reduced sweep, not cached (a smoke test,\n"
+               "  not a ceiling); --import FILE: store a ceilings file (e.g. results/ceilings-*.txt)\n"
+               "  as this machine's, for its thread count.\n",
+            dir);
 }
 
 /* If argv[*i] is one of the options that take a value ("--opt V" or
@@ -38,7 +43,7 @@ static void roofline_usage(FILE *f)
  * empty (said on stderr). */
 static const char *option_value(int argc, char **argv, int *i, const char **val)
 {
-    static const char *const with_value[] = {"--threads", "--plot", "--csv", "--format"};
+    static const char *const with_value[] = {"--threads", "--plot", "--csv", "--format", "--import"};
     const char *a = argv[*i];
     *val = NULL;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
@@ -83,6 +88,12 @@ static int parse_args(int argc, char **argv, roofline_args *r)
                 return 2;
             }
             *(plot ? &r->plot : &r->csv) = val;
+        } else if (strcmp(a, "--import") == 0) {
+            if (nnb_opt_path(a, val, err, sizeof err)) {
+                fprintf(stderr, "nnbench roofline: %s\n", err);
+                return 2;
+            }
+            r->import = val;
         } else if (strcmp(a, "--format") == 0) {
             if (strcmp(val, "json") != 0 && strcmp(val, "table") != 0) {
                 fprintf(stderr, "nnbench roofline: bad --format '%s' (table or json)\n", val);
@@ -149,6 +160,17 @@ int nnb_roofline_main(int argc, char **argv)
         return 2;
     }
     nnb_signals_install(false); /* a stopped measurement leaves no partial cache, SVG or CSV */
+    if (r.import) {
+        nnb_ceilings *c = malloc(sizeof *c);
+        char err[512];
+        if (!c || nnb_ceilings_import(r.import, c, err, sizeof err) != 0) {
+            fprintf(stderr, "nnbench %s\n", c ? err : "roofline: out of memory");
+            free(c);
+            return 2;
+        }
+        free(c);
+        return 0;
+    }
     int counts[2], nc = 0;
     if (r.threads) counts[nc++] = r.threads;
     else {

@@ -51,6 +51,9 @@ static void usage(FILE *f)
           "  --no-check            skip the comparison with the reference kernel\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline\n"
+          "  --no-roofline         no roofline placement (ceilings are otherwise measured once per\n"
+          "                        machine and thread count, cached in $XDG_CACHE_HOME/nnbench)\n"
+          "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
           "  --out FILE.jsonl      also store the results as JSON Lines, a header record (machine,\n"
           "                        software, date, command line) first, whole or not at all;\n"
           "                        nnbench report / compare read it\n"
@@ -132,7 +135,7 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_VALUE = 256, O_ANALYTIC, O_COLD, O_NO_CHECK, O_CHECK, O_LIST, O_LIST_KERNELS, O_VERSION,
-           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD };
+           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_VALUE},   {"batch", required_argument, 0, O_VALUE},
         {"model", required_argument, 0, O_VALUE},   {"analytic", no_argument, 0, O_ANALYTIC},
@@ -147,6 +150,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"version", no_argument, 0, O_VERSION},     {"time-prepare", no_argument, 0, O_TIME_PREPARE},
         {"conv", no_argument, 0, O_CONV},           {"deconv", no_argument, 0, O_DECONV},
         {"mb", required_argument, 0, O_MB},         {"shard", required_argument, 0, O_SHARD},
+        {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -163,6 +167,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_TIME_PREPARE: o->run.time_prepare = true; break;
         case O_NO_CHECK: o->run.check = false; break;
         case O_CHECK: o->run.check = true; break;
+        case O_NO_ROOFLINE: o->observe.no_roofline = true; break;
         case O_SHARD:
             if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
                 return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
@@ -324,6 +329,7 @@ static int start_observer(nnb_options *o, size_t nlayers, nnb_observer *obs)
     omp_set_num_threads(o->run.threads);
     openblas_set_num_threads(o->run.threads);
     o->observe.threads = o->run.threads;
+    o->observe.kernels = o->run.kernels;
     o->observe.plot_what = o->model_name ? o->model_name : o->batch_file ? "batch" : NULL;
     char err[1024] = "";
     if (nnb_observer_init(obs, &o->observe, nlayers > 1, err, sizeof err)) return bad("%s", err);
@@ -353,6 +359,7 @@ int nnb_cli_main(int argc, char **argv)
     if (o.shard_n && !o.batch_file) return bad("%s", "--shard slices a --batch run (for now)");
     o.argc = argc;
     o.argv = argv;
+    if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 

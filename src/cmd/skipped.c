@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/json.h"
+#include "util/json.h"
 
 struct nnb_skip_entry {
     char *spec, *where, *reason;

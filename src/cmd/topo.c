@@ -8,7 +8,7 @@
 
 #include "machine/isa.h"
 #include "machine/topo.h"
-#include "results/json.h"
+#include "util/json.h"
 
 static void fmt_bytes(char *b, size_t n, int64_t v)
 {

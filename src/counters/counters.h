@@ -34,14 +34,15 @@ typedef struct nnb_counts {
     bool have_core_bytes;
     double load_bytes, store_bytes;     /* core-side, from operand sizes */
     bool have_l1;
-    double l1_miss_bytes;      /* D1 misses x line = L1 <-> next level */
+    double l1_miss_bytes;      /* (D1 + I1 misses) x line = L1 <-> L2 */
     bool have_l2;
-    double l2_miss_bytes;      /* L2 misses x line (papi only; callgrind has no L2) */
+    double l2_miss_bytes;      /* L2 <-> next level (valgrind: a second pass with the L2 as LL) */
     bool have_dram;
     double dram_bytes;         /* LL misses x line + dirty write-backs x line */
     bool multiplexed;          /* papi: events were time-multiplexed (scaled estimates) */
     int threads;               /* threads the counted run used */
-    char note[512];            /* known limits of these numbers, one line */
+    char note[1024];           /* known limits of these numbers, one line (producers
+                                  bound their parts so it is never cut short) */
 } nnb_counts;
 
 typedef struct nnb_count_request {

@@ -39,7 +39,9 @@
 #include "nnbench/model.h"
 #include "spec/spec.h"
 #include "machine/topo.h"
+#include "util/appendf.h"
 #include "util/clock.h"
+#include "util/util.h"
 
 /* ---------------------------------------------------------------- probe */
 
@@ -285,10 +287,10 @@ static int make_count_files(count_files *cf, char *err, size_t len)
         return -1;
     }
     cf->keep = getenv("NNB_KEEP_COUNT_FILES") != NULL;
-    snprintf(cf->profile, sizeof cf->profile, "%s/callgrind.out", cf->dir);
-    snprintf(cf->maps, sizeof cf->maps, "%s/maps", cf->dir);
-    snprintf(cf->maps_jit, sizeof cf->maps_jit, "%s.jit", cf->maps); /* the child's NNB_JIT_SUFFIX copy */
-    snprintf(cf->log, sizeof cf->log, "%s/valgrind.log", cf->dir);
+    snprintf(cf->profile, sizeof cf->profile, "%.4000s/callgrind.out", cf->dir);
+    snprintf(cf->maps, sizeof cf->maps, "%.4000s/maps", cf->dir);
+    snprintf(cf->maps_jit, sizeof cf->maps_jit, "%.4020s.jit", cf->maps); /* the child's NNB_JIT_SUFFIX copy */
+    snprintf(cf->log, sizeof cf->log, "%.4000s/valgrind.log", cf->dir);
     return 0;
 }
 
@@ -332,7 +334,7 @@ typedef struct child_cmdline {
 } child_cmdline;
 
 static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, const char *spec,
-                          const char *kernel, int threads, const count_files *cf)
+                          const char *kernel, int threads, const count_files *cf, const nnb_cache_geom *last)
 {
     memset(cl, 0, sizeof *cl);
     snprintf(cl->out_arg, sizeof cl->out_arg, "--callgrind-out-file=%s", cf->profile);
@@ -341,7 +343,7 @@ static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, co
     nnb_cache_geom g;
     const nnb_topo *topo = nnb_topo_get();
     bool have_d1 = nnb_topo_l1d_geom(&g) == 0 && geom_arg(cl->d1, sizeof cl->d1, "D1", g) == 0;
-    bool have_ll = nnb_topo_ll_geom(&g) == 0 && geom_arg(cl->ll, sizeof cl->ll, "LL", g) == 0;
+    bool have_ll = last && geom_arg(cl->ll, sizeof cl->ll, "LL", *last) == 0;
     for (int c = 0; c < topo->ncaches; c++)
         if (topo->caches[c].level == 1 && topo->caches[c].type == 'i')
             geom_arg(cl->i1, sizeof cl->i1, "I1", topo->caches[c].geom);
@@ -373,17 +375,17 @@ static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, co
     a[na] = NULL;
 }
 
-/* fork + exec valgrind with output to the log; waits. 0 when the child
- * exited 0, else -1 with the child's last line in err. */
-static int run_child(const child_cmdline *cl, const count_files *cf, char *err, size_t len)
+/* fork + exec valgrind with output to the log. 0 with *pid set, or -1 with err. */
+static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pid, char *err, size_t len)
 {
     fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
+    fflush(stderr);
+    *pid = fork();
+    if (*pid < 0) {
         snprintf(err, len, "valgrind: fork failed: %s", strerror(errno));
         return -1;
     }
-    if (pid == 0) {
+    if (*pid == 0) {
         int fd = open(cf->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd >= 0) {
             dup2(fd, 1);
@@ -399,6 +401,13 @@ static int run_child(const child_cmdline *cl, const count_files *cf, char *err, 
         fprintf(stderr, "cannot execute %s: %s\n", cl->args[0], strerror(errno));
         _exit(127);
     }
+    return 0;
+}
+
+/* Waits for a spawned child. 0 when it exited 0, else -1 with the child's
+ * last line in err. */
+static int wait_child(pid_t pid, const count_files *cf, char *err, size_t len)
+{
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
@@ -423,13 +432,13 @@ static int read_profile(const count_files *cf, const char *exe, nnb_cg_profile *
     /* the child writes the maps file only after the counted run */
     if (access(cf->maps, R_OK) != 0) {
         snprintf(err, len,
-                 "valgrind: %s exited without running the counted kernel (no maps file); does its "
+                 "valgrind: %.300s exited without running the counted kernel (no maps file); does its "
                  "main() pass '%s' to nnb_count_child_main()?", exe, NNB_COUNT_CHILD_ARG);
         return -1;
     }
     char perr[512];
     if (nnb_cg_parse_file(cf->profile, prof, perr, sizeof perr) != 0) {
-        snprintf(err, len, "valgrind: cannot read the callgrind profile: %s", perr);
+        snprintf(err, len, "valgrind: cannot read the callgrind profile: %.400s", perr);
         return -1;
     }
     if (nnb_cg_event(prof, "Ir") < 0 || !prof->has_instr || nnb_cg_total(prof, "Ir", NULL) == 0) {
@@ -440,8 +449,60 @@ static int read_profile(const count_files *cf, const char *exe, nnb_cg_profile *
     return 0;
 }
 
-/* Counts from the weighed instructions and the simulated caches. */
-static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const tally *t, int threads)
+/* Bytes between the simulated last level and memory: LL misses plus dirty
+ * write-backs (where simulated), times the line. found: the profile has them. */
+static double ll_traffic_bytes(const nnb_cg_profile *prof, bool *found)
+{
+    bool wb;
+    double dlmr = (double)nnb_cg_total(prof, "DLmr", found);
+    double dirty = (double)nnb_cg_total(prof, "DLdmr", &wb) + (double)nnb_cg_total(prof, "DLdmw", NULL) +
+                   (double)nnb_cg_total(prof, "ILdmr", NULL);
+    int line = prof->ll.line > 0 ? prof->ll.line : 64;
+    return (dlmr + (double)nnb_cg_total(prof, "DLmw", NULL) + (double)nnb_cg_total(prof, "ILmr", NULL) +
+            (wb ? dirty : 0)) * line;
+}
+
+/* "48K/12w/64B" for a simulated cache; "?" when the profile does not say. */
+static const char *cache_str(const nnb_cg_cache_desc *c, char *buf, size_t len)
+{
+    if (c->size <= 0) return "?";
+    if (c->size >= (1 << 20) && c->size % (1 << 20) == 0)
+        snprintf(buf, len, "%lldM/%dw/%dB", (long long)(c->size >> 20), c->assoc, c->line);
+    else snprintf(buf, len, "%lldK/%dw/%dB", (long long)(c->size >> 10), c->assoc, c->line);
+    return buf;
+}
+
+/* The note: what these numbers are and are not. Every part has a bounded
+ * length (object names at most 127 bytes), so it fits nnb_counts.note whole. */
+static void counts_note(nnb_counts *out, const nnb_cg_profile *prof, const nnb_cg_profile *prof_l2, const tally *t)
+{
+    char d1[48], l2[48], ll[48];
+    size_t off = 0, len = sizeof out->note;
+    int threads = out->threads;
+    nnb_appendf(out->note, len, &off,
+                "callgrind: AVX2/SSE code paths (valgrind has no AVX-512); %d thread%s serialised, one shared "
+                "simulated cache per level; cold caches, taken as inclusive; D1 %s",
+                threads, threads > 1 ? "s" : "", cache_str(&prof->d1, d1, sizeof d1));
+    if (prof_l2)
+        nnb_appendf(out->note, len, &off, "; L2 %s (a second pass with the L2 as the last level)",
+                    cache_str(&prof_l2->ll, l2, sizeof l2));
+    else nnb_appendf(out->note, len, &off, "; no L2 pass (hwloc shows no L2 before the last level)");
+    nnb_appendf(out->note, len, &off,
+                "; LL %s; L2 and DRAM bytes = misses + dirty write-backs (dirty lines left at the end are "
+                "not written back)", cache_str(&prof->ll, ll, sizeof ll));
+    if (t->unresolved_ir > 0)
+        nnb_appendf(out->note, len, &off, "; %.3g executed instructions (%.2f%%) not decodable (e.g. in %s)%s",
+                    t->unresolved_ir, 100 * t->unresolved_ir / out->instructions, t->unresolved_obj,
+                    out->have_flops ? "" : ": FLOPs withheld");
+    if (t->masked_ir > 0)
+        nnb_appendf(out->note, len, &off, "; %.3g masked FLOP instructions counted at full width", t->masked_ir);
+}
+
+/* Counts from the weighed instructions and the simulated caches: prof is
+ * the pass with the machine's last level, prof_l2 (NULL: none) the pass
+ * with the L2 as the last level. */
+static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const nnb_cg_profile *prof_l2, const tally *t,
+                        int threads)
 {
     bool f;
     double ir = (double)nnb_cg_total(prof, "Ir", NULL);
@@ -460,37 +521,16 @@ static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const tally
         out->store_bytes = t->store;
     }
     int d1line = prof->d1.line > 0 ? prof->d1.line : 64;
-    int llline = prof->ll.line > 0 ? prof->ll.line : 64;
     double d1mr = (double)nnb_cg_total(prof, "D1mr", &f);
     if (f) {
         out->have_l1 = true;
-        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(prof, "D1mw", NULL)) * d1line;
+        /* instruction fetches that miss L1i cross to L2 too (and count in the LL's ILmr) */
+        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(prof, "D1mw", NULL) + (double)nnb_cg_total(prof, "I1mr", NULL)) *
+                             d1line;
     }
-    double dlmr = (double)nnb_cg_total(prof, "DLmr", &f);
-    bool wb;
-    double dirty = (double)nnb_cg_total(prof, "DLdmr", &wb) + (double)nnb_cg_total(prof, "DLdmw", NULL) +
-                   (double)nnb_cg_total(prof, "ILdmr", NULL);
-    if (f) {
-        out->have_dram = true;
-        out->dram_bytes = (dlmr + (double)nnb_cg_total(prof, "DLmw", NULL) +
-                           (double)nnb_cg_total(prof, "ILmr", NULL) + (wb ? dirty : 0)) * llline;
-    }
-    char extra[400] = "";
-    if (t->unresolved_ir > 0)
-        snprintf(extra, sizeof extra, "; %.3g executed instructions (%.2f%%) not decodable (e.g. in %.120s)%s",
-                 t->unresolved_ir, 100 * unresolved_frac, t->unresolved_obj,
-                 out->have_flops ? "" : ": FLOPs withheld");
-    if (t->masked_ir > 0) {
-        size_t n = strlen(extra);
-        snprintf(extra + n, sizeof extra - n, "; %.3g masked FLOP instructions counted at full width",
-                 t->masked_ir);
-    }
-    snprintf(out->note, sizeof out->note,
-             "callgrind: AVX2/SSE code paths (valgrind has no AVX-512); %d thread%s serialised, one "
-             "shared simulated cache; cold D1 %lldK/%dw/%dB + LL %lldM/%dw/%dB, no L2; DRAM = LL misses + "
-             "dirty write-backs (dirty lines left at the end are not written back)%.200s",
-             threads, threads > 1 ? "s" : "", (long long)(prof->d1.size >> 10), prof->d1.assoc, d1line,
-             (long long)(prof->ll.size >> 20), prof->ll.assoc, llline, extra);
+    out->dram_bytes = ll_traffic_bytes(prof, &out->have_dram);
+    if (prof_l2) out->l2_miss_bytes = ll_traffic_bytes(prof_l2, &out->have_l2);
+    counts_note(out, prof, prof_l2, t);
 }
 
 /* The spec the child parses: the request's, or formatted from its layer. */
@@ -508,6 +548,61 @@ static int child_spec(const nnb_count_request *rq, char *spec, size_t size, char
     return 0;
 }
 
+/* One callgrind pass over the kernel: its files, command line, child and profile. */
+typedef struct cg_pass {
+    count_files cf;
+    child_cmdline cl;
+    pid_t pid;
+    bool spawned, have_prof;
+    nnb_cg_profile prof;
+} cg_pass;
+
+/* Starts the passes (one per cache geometry given) side by side: they are
+ * independent, so on a machine with free cores the second costs no wall
+ * time. 0, or -1 with err (passes already started are still waited for). */
+static int start_passes(cg_pass *p, int npass, const nnb_cache_geom *last, const char *vg, const char *exe,
+                        const char *spec, const nnb_count_request *rq, int threads, char *err, size_t len)
+{
+    for (int i = 0; i < npass; i++) {
+        if (make_count_files(&p[i].cf, err, len)) return -1;
+        build_cmdline(&p[i].cl, vg, exe, spec, rq->kernel->name, threads, &p[i].cf, &last[i]);
+        if (spawn_child(&p[i].cl, &p[i].cf, &p[i].pid, err, len)) return -1;
+        p[i].spawned = true;
+    }
+    return 0;
+}
+
+/* Waits for every started pass and reads its profile. 0, or -1 with the first error. */
+static int finish_passes(cg_pass *p, int npass, const char *exe, char *err, size_t len)
+{
+    int rc = 0;
+    for (int i = 0; i < npass; i++) {
+        char e[512];
+        if (!p[i].spawned) continue;
+        if (wait_child(p[i].pid, &p[i].cf, e, sizeof e) == 0 && read_profile(&p[i].cf, exe, &p[i].prof, e, sizeof e) == 0)
+            p[i].have_prof = true;
+        else if (rc == 0) {
+            nnb_copy_str(err, len, e);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* Weighs the last-level pass's instructions and fills out. */
+static void count_from_passes(const cg_pass *ll, const cg_pass *l2, int threads, nnb_counts *out)
+{
+    size_t nmaps = 0;
+    map_ent *maps = read_maps(ll->cf.maps, &nmaps);
+    nnb_jit_code jit;
+    nnb_jit_code_load(&jit, ll->cf.maps_jit);
+    tally t;
+    weigh_profile(&ll->prof, maps, nmaps, &jit, &t);
+    nnb_jit_code_free(&jit);
+    free(maps);
+    fill_counts(out, &ll->prof, l2 ? &l2->prof : NULL, &t, threads);
+}
+
 static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *err, size_t len)
 {
     nnb_counts_init(out, "valgrind");
@@ -518,53 +613,53 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
     }
     if (find_exe(exe, sizeof exe, err, len) || child_spec(rq, spec, sizeof spec, err, len)) return -1;
     int threads = rq->threads > 0 ? rq->threads : 1;
-    count_files cf;
-    if (make_count_files(&cf, err, len)) return -1;
-    child_cmdline cl;
-    build_cmdline(&cl, vg, exe, spec, rq->kernel->name, threads, &cf);
+    /* pass 0: the machine's last level (L1, DRAM, FLOPs); pass 1: the L2 as the last level */
+    nnb_cache_geom last[2];
+    memset(last, 0, sizeof last);
+    nnb_topo_ll_geom(&last[0]); /* unknown (left zero): valgrind picks its own LL */
+    int npass = 1 + (nnb_topo_l2_geom(&last[1]) == 0);
 
     nnb_analytic an;
     char aerr[128];
     double aflops = nnb_model_analyze(rq->layer, &an, aerr, sizeof aerr) == 0 ? (double)an.flops : 0;
     const char *lname = rq->layer->name[0] ? rq->layer->name : spec;
     if (!rq->quiet) {
-        fprintf(stderr, "valgrind: counting %s on %s (%d thread%s, %.3g FLOPs) under callgrind, ~50-100x native time...\n",
-                rq->kernel->name, lname, threads, threads > 1 ? "s" : "", aflops);
+        fprintf(stderr, "valgrind: counting %s on %s (%d thread%s, %.3g FLOPs) under callgrind, %d cache pass%s side "
+                "by side, ~50-100x native time...\n", rq->kernel->name, lname, threads, threads > 1 ? "s" : "", aflops,
+                npass, npass > 1 ? "es" : "");
         fflush(stderr);
     }
     double t0 = nnb_now_s();
-    int rc = run_child(&cl, &cf, err, len);
+    cg_pass p[2];
+    memset(p, 0, sizeof p);
+    char serr[512] = "";
+    int rc = start_passes(p, npass, last, vg, exe, spec, rq, threads, serr, sizeof serr);
+    if (finish_passes(p, npass, exe, err, len) && rc == 0) rc = -1;
+    else if (rc) nnb_copy_str(err, len, serr);
     double elapsed = nnb_now_s() - t0;
-    nnb_cg_profile prof;
-    if (rc || read_profile(&cf, exe, &prof, err, len)) {
-        remove_count_files(&cf, cf.keep);
-        return -1;
+    if (rc == 0) count_from_passes(&p[0], npass > 1 ? &p[1] : NULL, threads, out);
+    for (int i = 0; i < npass; i++) {
+        if (p[i].have_prof) nnb_cg_free(&p[i].prof);
+        if (p[i].cf.dir[0]) {
+            if (!rq->quiet && p[i].cf.keep) fprintf(stderr, "valgrind: profile kept in %s\n", p[i].cf.dir);
+            remove_count_files(&p[i].cf, p[i].cf.keep);
+        }
     }
-    size_t nmaps = 0;
-    map_ent *maps = read_maps(cf.maps, &nmaps);
-    nnb_jit_code jit;
-    nnb_jit_code_load(&jit, cf.maps_jit);
-    tally t;
-    weigh_profile(&prof, maps, nmaps, &jit, &t);
-    nnb_jit_code_free(&jit);
-    free(maps);
-    fill_counts(out, &prof, &t, threads);
+    if (rc) return -1;
     if (!rq->quiet) {
-        double ir = out->instructions;
         if (out->have_flops)
-            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions, %.3g FLOPs)\n", elapsed, ir, out->flops);
+            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions, %.3g FLOPs)\n", elapsed, out->instructions,
+                    out->flops);
         else
-            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions; FLOPs withheld)\n", elapsed, ir);
-        if (cf.keep) fprintf(stderr, "valgrind: profile kept in %s\n", cf.dir);
+            fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions; FLOPs withheld)\n", elapsed,
+                    out->instructions);
     }
-    nnb_cg_free(&prof);
-    remove_count_files(&cf, cf.keep);
     return 0;
 }
 
 const nnb_counter_backend nnb_counter_valgrind = {
     .name = "valgrind",
-    .desc = "callgrind: executed instructions decoded and weighted, simulated D1/LL caches",
+    .desc = "callgrind: executed instructions decoded and weighted, simulated D1, L2 and LL caches",
     .caps = {.hides_avx512 = true, /* valgrind's CPU has no AVX-512 */
              .counts_flops = true, .counts_per_level_bytes = true, .counts_core_bytes = true,
              .serialises_threads = true, .runs_in_child = true},

@@ -19,14 +19,17 @@ static int64_t sat_add(int64_t a, int64_t b)
 }
 
 void nnb_mem_plan(const nnb_run_opts *o, const nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
-                  bool check, nnb_mem_need *need)
+                  const nnb_kernel *check_ref, nnb_mem_need *need)
 {
     const nnb_analytic *a = &rep->analytic;
     memset(need, 0, sizeof *need);
     int64_t inputs = sat_add(sat_add(a->src_bytes, a->wei_bytes), a->bias_bytes);
     need->tensors_bytes = sat_add(inputs, a->dst_bytes);
     need->check_bytes = sat_add(a->dst_bytes, a->dst_bytes);
-    if (check) need->check_bytes = sat_add(need->check_bytes, inputs);
+    if (check_ref) {
+        need->check_bytes = sat_add(need->check_bytes, inputs);
+        if (check_ref->workspace_bytes) need->workspace_bytes = check_ref->workspace_bytes(&rep->layer, 1);
+    }
     for (size_t i = 0; i < nk; i++) {
         int64_t w = ks[i]->workspace_bytes ? ks[i]->workspace_bytes(&rep->layer, o->threads) : 0;
         if (w > need->workspace_bytes) need->workspace_bytes = w;
@@ -88,7 +91,7 @@ int nnb_mem_check(const nnb_mem_need *need, int64_t max_bytes, char *err, size_t
     char list[256] = "";
     size_t off = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0] && off < sizeof list; i++)
-        if (parts[i].bytes > 0)
+        if ((double)parts[i].bytes / div >= 0.05) /* parts that show in the message's unit */
             off += (size_t)snprintf(list + off, sizeof list - off, "%s%s %.1f", off ? ", " : "", parts[i].name,
                                     (double)parts[i].bytes / div);
     return nnb_bad_input(err, len, "layer needs %.1f %s (%s), %.1f %s %s", (double)need->total_bytes / div, unit,

@@ -13,18 +13,19 @@
 typedef struct nnb_mem_need {
     int64_t tensors_bytes;   /* src, weights, bias, dst */
     int64_t check_bytes;     /* reference output and error bound; with the check, |src|, |wei|, |bias| */
-    int64_t workspace_bytes; /* the largest selected kernel's at the thread count (one shared buffer,
-                                per-thread parts included) */
+    int64_t workspace_bytes; /* the largest selected kernel's at the thread count, or the checking
+                                reference's (one shared buffer, per-thread parts included) */
     int64_t evict_bytes;     /* --cold: the cache-flush buffer */
     int64_t child_bytes;     /* a counter that re-runs the kernel in a child (valgrind): its own tensors
                                 and workspace, plus valgrind's own ~256 MiB */
     int64_t total_bytes;     /* the sum (saturates at INT64_MAX) */
 } nnb_mem_need;
 
-/* The need of running ks[0..nk) on rep's layer with o (check: whether the
- * reference check runs). */
+/* The need of running ks[0..nk) on rep's layer with o; check_ref: the
+ * reference kernel when the check runs (it runs, on one thread, even when
+ * it is not one of ks), else NULL. */
 void nnb_mem_plan(const nnb_run_opts *o, const nnb_layer_report *rep, const nnb_kernel *const *ks, size_t nk,
-                  bool check, nnb_mem_need *need);
+                  const nnb_kernel *check_ref, nnb_mem_need *need);
 
 /* Memory free for a new run: /proc/meminfo's MemAvailable, else physical
  * memory; *source names which. 0 when neither is known. */

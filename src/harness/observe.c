@@ -27,23 +27,14 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
         char why[512];
         if (nnb_counter_select(o->counters, NULL, &b, why, sizeof why)) return nnb_bad_input(err, len, "--counters %s: %s", o->counters, why);
     }
-    /* roofline: cached ceilings for this thread count, measured when a plot is asked for */
-    char path[4096], e[512] = "";
-    if (o->plot_file) {
-        if (nnb_ceilings_get(o->threads, false, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
-        else return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
-    } else if (nnb_ceil_cache_path(nnb_results_dir(), o->threads, path, sizeof path) == 0) {
-        int r = nnb_ceil_load(path, &ob->ceil, e, sizeof e);
-        char key[sizeof ob->ceil.key];
-        nnb_ceil_machine_key(key, sizeof key);
-        if (r == 0 && strcmp(key, ob->ceil.key) == 0) ob->have_ceil = true;
-        else if (r == 0)
-            snprintf(ob->ceil_why, sizeof ob->ceil_why, "cached ceilings are for another machine: run 'nnbench roofline --refresh'");
-        else if (r == 1)
-            snprintf(ob->ceil_why, sizeof ob->ceil_why,
-                     "no ceilings cached for %d thread(s): run 'nnbench roofline --threads %d' or use --plot",
-                     o->threads, o->threads);
-        else nnb_copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
+    /* roofline: this machine's ceilings for this thread count, measured once when missing */
+    char e[512] = "";
+    if (o->no_roofline) snprintf(ob->ceil_why, sizeof ob->ceil_why, "--no-roofline");
+    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
+    else if (o->plot_file) return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
+    else {
+        fprintf(stderr, "nnbench: no roofline placement: %s\n", e);
+        nnb_copy_str(ob->ceil_why, sizeof ob->ceil_why, e);
     }
     return 0;
 }
@@ -83,6 +74,18 @@ void nnb_observer_verdicts(const nnb_layer_report *rep, nnb_result *x)
                      x->dram_bytes >= 0.99 * (double)a->bytes_min ? "pass" : "fail");
 }
 
+/* Whether LIST (comma-separated kernel names) names the kernel `name`. */
+static bool list_names(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, name, n) == 0) return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
 int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,
                       nnb_result *x, char *err, size_t len)
 {
@@ -91,7 +94,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
     snprintf(x->cores, sizeof x->cores, "%s", ob->cores);
 
     const nnb_counter_backend *b;
-    char why[1024]; /* auto: papi's reason and valgrind's, whole */
+    char why[512];
     if (nnb_counter_select(o->counters, &rep->layer, &b, why, sizeof why))
         return nnb_bad_input(err, len, "--counters %s: %s", o->counters ? o->counters : "auto", why);
     snprintf(x->backend, sizeof x->backend, "%s", b->name);
@@ -103,7 +106,14 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
     nnb_work w;
     nnb_kernel_work(k, &rep->layer, &rep->analytic, model_threads, model_isa, &w);
     nnb_work_verdicts(&rep->analytic, &w, x);
-    if (!b->caps.wall_time_only) {
+    /* the oracle checks the others; counting it (the slowest under valgrind)
+     * is validate's job, or asked for by naming it in --kernels */
+    bool oracle = k == nnb_kernel_find("reference") && !list_names(o->kernels, k->name);
+    if (oracle && !b->caps.wall_time_only)
+        nnb_copy_str(x->count_note, sizeof x->count_note,
+                     "not counted (the oracle, not a contender; 'nnbench validate' or "
+                     "--kernels reference counts it)");
+    else if (!b->caps.wall_time_only) {
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
             .threads = nnb_counter_threads(b, o->threads),
@@ -116,9 +126,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             if (o->counters && strcmp(o->counters, "auto") != 0)
                 return nnb_bad_input(err, len, "--counters %s: %s", b->name, e);
             fprintf(stderr, "nnbench: counting %s failed (%s); reporting time only\n", k->name, e);
-            char note[600];
-            snprintf(note, sizeof note, "counting failed: %s", e);
-            nnb_copy_str(x->count_note, sizeof x->count_note, note);
+            snprintf(x->count_note, sizeof x->count_note, "counting failed: %s", e); /* e < 512: fits */
         } else {
             x->have_flops = c.have_flops;
             x->flops = c.flops;
@@ -126,6 +134,8 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->dram_bytes = c.dram_bytes;
             x->have_l1 = c.have_l1;
             x->l1_bytes = c.l1_miss_bytes;
+            x->have_l2 = c.have_l2;
+            x->l2_bytes = c.l2_miss_bytes;
             x->have_core_bytes = c.have_core_bytes;
             x->load_bytes = c.load_bytes;
             x->store_bytes = c.store_bytes;
@@ -172,6 +182,8 @@ void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
         nnb_roof_point *p = &ob->pts[ob->npts];
         p->ai = rep->analytic.ai;
         p->ai_measured = (x->have_flops && x->have_dram && x->dram_bytes > 0) ? x->flops / x->dram_bytes : 0;
+        p->ai_l1 = (x->have_flops && x->have_l1 && x->l1_bytes > 0) ? x->flops / x->l1_bytes : 0;
+        p->ai_l2 = (x->have_flops && x->have_l2 && x->l2_bytes > 0) ? x->flops / x->l2_bytes : 0;
         p->gflops = x->gflops;
         ob->npts++;
     }

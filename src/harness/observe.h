@@ -14,6 +14,8 @@ typedef struct nnb_observe_opts {
     const char *plot_file;       /* FILE.svg | .csv | .json (NULL: no picture) */
     const char *plot_what;       /* the picture's title: model name, "batch"; NULL: the first layer */
     int threads;                 /* the kernels' thread count (>= 1) */
+    bool no_roofline;            /* --no-roofline: neither load nor measure ceilings */
+    const char *kernels;         /* --kernels LIST: the oracle is counted only when LIST names it */
 } nnb_observe_opts;
 
 typedef struct nnb_observer {
@@ -21,7 +23,7 @@ typedef struct nnb_observer {
     char cores[64];
     bool have_ceil;
     nnb_ceilings ceil;
-    char ceil_why[256];          /* why there is no roofline placement */
+    char ceil_why[512];          /* why there is no roofline placement */
     nnb_roof_point *pts;
     char (*labels)[128];
     size_t npts, cap;
@@ -30,8 +32,9 @@ typedef struct nnb_observer {
 } nnb_observer;
 
 /* Binds threads, validates --counters (a forced backend that cannot count
- * here fails with one line: exit 2), loads (or with --plot, measures) the
- * roofline ceilings for this thread count. */
+ * here fails with one line: exit 2), loads the roofline ceilings for this
+ * thread count, measuring them once when none are cached (unless
+ * --no-roofline). */
 int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_layer, char *err, size_t len);
 /* nnb_counter_hook: counts one kernel and places it on the roofline. */
 int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *k, const nnb_tensors *t, void *ws,

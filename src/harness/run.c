@@ -166,7 +166,8 @@ typedef struct run_state {
 static int alloc_state(run_state *s, char *err, size_t len)
 {
     nnb_mem_need need;
-    nnb_mem_plan(s->o, s->rep, s->ks, s->nk, s->o->check && s->refk && s->refk->supports(s->l), &need);
+    bool check = s->o->check && s->refk && s->refk->supports(s->l);
+    nnb_mem_plan(s->o, s->rep, s->ks, s->nk, check ? s->refk : NULL, &need);
     if (nnb_mem_check(&need, s->o->max_mem_bytes, err, len)) return NNB_EXIT_BAD_INPUT;
     int64_t ws_max = need.workspace_bytes;
 

@@ -134,6 +134,14 @@ static int geom_ok(const nnb_cache_level *c, nnb_cache_geom *g)
 int nnb_topo_l1d_geom(nnb_cache_geom *g) { return geom_ok(nnb_topo_cache(nnb_topo_get(), 1), g); }
 int nnb_topo_ll_geom(nnb_cache_geom *g) { return geom_ok(nnb_topo_llc(nnb_topo_get()), g); }
 
+int nnb_topo_l2_geom(nnb_cache_geom *g)
+{
+    const nnb_topo *t = nnb_topo_get();
+    const nnb_cache_level *l2 = nnb_topo_cache(t, 2), *llc = nnb_topo_llc(t);
+    if (!l2 || l2 == llc) return -1; /* no L2, or the L2 is the last level */
+    return geom_ok(l2, g);
+}
+
 static bool is_pow2(int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
 
 nnb_cache_geom nnb_cache_geom_valgrind(nnb_cache_geom g)

@@ -54,6 +54,9 @@ const nnb_cache_level *nnb_topo_llc(const nnb_topo *t);
  * or size rounded down when that fails). */
 int nnb_topo_l1d_geom(nnb_cache_geom *g);
 int nnb_topo_ll_geom(nnb_cache_geom *g);
+/* The L2 geometry when a deeper cache level follows it (valgrind's second
+ * pass simulates it as the last level); -1 when there is no such L2. */
+int nnb_topo_l2_geom(nnb_cache_geom *g);
 nnb_cache_geom nnb_cache_geom_valgrind(nnb_cache_geom g);
 
 /* Binds each thread of an OpenMP team of nthreads to its own core

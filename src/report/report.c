@@ -1,9 +1,10 @@
 /* Report writers. JSON keys and meanings are the contract in DESIGN.md;
  * more keys may be added, none renamed. */
 #include "report/report.h"
+#include "report/levels.h"
 
 #include "ops/op.h"
-#include "results/json.h"
+#include "util/json.h"
 #include "results/record.h"
 
 #include <inttypes.h>
@@ -165,6 +166,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         }
         fputc('\n', f);
     }
+    nnb_report_levels(f, r);
     bool prepared = false, timed = false;
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
@@ -183,16 +185,17 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         if (r->results[i].impl[0]) fprintf(f, "impl      %s: %s\n", r->results[i].kernel, r->results[i].impl);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].verdict_flops[0]) {
-            fprintf(f, "verdicts  FLOPs within 2%% of the model for our kernels, 5%% for OpenBLAS-based ones"
+            fprintf(f, "verdicts  x analytic: FLOPs within 2%% of the analytic count for our kernels, 5%% for OpenBLAS-based ones"
                        ";\n          -bf: matches 2 x MACs (bias folded into the accumulator), -vt: benchdnn's valid-tap count; DRAM bytes >= bytes min\n");
             break;
         }
     table_work(f, r);
-    for (size_t i = 0; i < r->nresults; i++)
-        if (r->results[i].count_note[0]) {
-            fprintf(f, "note      %s: %s\n", r->results[i].kernel, r->results[i].count_note);
-            break;
-        }
+    for (size_t i = 0; i < r->nresults; i++) { /* each different note once */
+        const char *note = r->results[i].count_note;
+        bool seen = !note[0];
+        for (size_t j = 0; j < i && !seen; j++) seen = strcmp(r->results[j].count_note, note) == 0;
+        if (!seen) fprintf(f, "note      %s: %s\n", r->results[i].kernel, note);
+    }
 }
 
 /* ---- CSV ---- */

@@ -18,7 +18,7 @@
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "nnb_build_info.h"
-#include "results/json.h"
+#include "util/json.h"
 #include "roofline/place.h"
 
 static void key_str(FILE *f, const char *key, const char *val)

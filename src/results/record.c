@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 
-#include "results/json.h"
+#include "util/json.h"
 
 const char *nnb_check_name(nnb_check c)
 {
@@ -90,10 +90,18 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
     fputc('}', f);
 }
 
-/* "work": the kernel's own model; "useful_fraction": analytic / executed */
+/* "work": the kernel's own model; "useful_fraction": analytic / executed.
+ * A kernel without a model for this layer says why ("work":{"why":..}). */
 static void json_work(FILE *f, const nnb_result *x)
 {
-    if (!x->have_work) return;
+    if (!x->have_work) {
+        if (x->work_why[0]) {
+            fputs(",\"work\":{\"why\":", f);
+            nnb_json_str(f, x->work_why);
+            fputc('}', f);
+        }
+        return;
+    }
     fputs(",\"work\":{\"flops\":", f);
     nnb_json_num(f, x->work_flops);
     fputs(",\"bytes\":", f);
@@ -182,6 +190,7 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     if (x->have_flops) { fputs(",\"flops\":", f); nnb_json_num(f, x->flops); }
     if (x->have_dram) { fputs(",\"dram_bytes\":", f); nnb_json_num(f, x->dram_bytes); }
     if (x->have_l1) { fputs(",\"l1_bytes\":", f); nnb_json_num(f, x->l1_bytes); }
+    if (x->have_l2) { fputs(",\"l2_bytes\":", f); nnb_json_num(f, x->l2_bytes); }
     if (x->have_core_bytes) {
         fputs(",\"load_bytes\":", f); nnb_json_num(f, x->load_bytes);
         fputs(",\"store_bytes\":", f); nnb_json_num(f, x->store_bytes);

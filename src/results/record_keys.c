@@ -274,15 +274,50 @@ static int read_counters(const nnb_rk_where *w, json_t *rec, nnb_result *x)
     return 0;
 }
 
-static int read_verdicts_roofline(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+/* "work" and "useful_fraction": the kernel's own model (absent for kernels
+ * without one) */
+static int read_work(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    int rc = 0;
+    json_t *k = nnb_rk_obj(&(nnb_rk){w, rec, "", "work", false}, &rc);
+    if (rc || !k) return rc;
+    if (!json_object_get(k, "flops")) /* no model for this layer: only why */
+        return nnb_rk_str(&(nnb_rk){w, k, "work", "why", true}, x->work_why, sizeof x->work_why);
+    x->have_work = true;
+    return nnb_rk_num(&(nnb_rk){w, k, "work", "flops", true}, &x->work_flops) ||
+                   nnb_rk_num(&(nnb_rk){w, k, "work", "bytes", true}, &x->work_bytes) ||
+                   nnb_rk_num(&(nnb_rk){w, k, "work", "tolerance", true}, &x->work_tolerance) ||
+                   nnb_rk_str(&(nnb_rk){w, k, "work", "why", true}, x->work_why, sizeof x->work_why) ||
+                   nnb_rk_str(&(nnb_rk){w, k, "work", "bytes_why", true}, x->work_bytes_why, sizeof x->work_bytes_why) ||
+                   nnb_rk_num(&(nnb_rk){w, rec, "", "useful_fraction", true}, &x->useful_fraction)
+               ? -1
+               : 0;
+}
+
+/* "verdicts": against the kernel's model (flops, bytes) and against the
+ * analytic count (flops_analytic, dram_bytes); the record writer's inverse */
+static int read_verdicts(const nnb_rk_where *w, json_t *rec, nnb_result *x)
 {
     int rc = 0;
     json_t *v = nnb_rk_obj(&(nnb_rk){w, rec, "", "verdicts", false}, &rc);
-    if (rc) return -1;
-    if (v && (nnb_rk_str(&(nnb_rk){w, v, "verdicts", "flops", false}, x->verdict_flops, sizeof x->verdict_flops) ||
-              nnb_rk_str(&(nnb_rk){w, v, "verdicts", "dram_bytes", false}, x->verdict_dram, sizeof x->verdict_dram) ||
-              nnb_rk_num(&(nnb_rk){w, v, "verdicts", "flops_tolerance", x->verdict_flops[0] != 0}, &x->flops_tolerance)))
+    if (rc || !v) return rc;
+    if (nnb_rk_str(&(nnb_rk){w, v, "verdicts", "flops", false}, x->verdict_work_flops, sizeof x->verdict_work_flops) ||
+        nnb_rk_str(&(nnb_rk){w, v, "verdicts", "flops_why", x->verdict_work_flops[0] != 0}, x->verdict_work_flops_why,
+                   sizeof x->verdict_work_flops_why) ||
+        nnb_rk_str(&(nnb_rk){w, v, "verdicts", "bytes", false}, x->verdict_work_bytes, sizeof x->verdict_work_bytes) ||
+        nnb_rk_str(&(nnb_rk){w, v, "verdicts", "bytes_why", x->verdict_work_bytes[0] != 0}, x->verdict_work_bytes_why,
+                   sizeof x->verdict_work_bytes_why) ||
+        nnb_rk_str(&(nnb_rk){w, v, "verdicts", "flops_analytic", false}, x->verdict_flops, sizeof x->verdict_flops) ||
+        nnb_rk_num(&(nnb_rk){w, v, "verdicts", "flops_analytic_tolerance", x->verdict_flops[0] != 0},
+                   &x->flops_tolerance) ||
+        nnb_rk_str(&(nnb_rk){w, v, "verdicts", "dram_bytes", false}, x->verdict_dram, sizeof x->verdict_dram))
         return -1;
+    return 0;
+}
+
+static int read_roofline(const nnb_rk_where *w, json_t *rec, nnb_result *x)
+{
+    int rc = 0;
     json_t *r = nnb_rk_obj(&(nnb_rk){w, rec, "", "roofline", false}, &rc);
     if (rc || !r) return rc;
     x->have_roof = true;
@@ -315,7 +350,8 @@ int nnb_rk_result(const nnb_rk_where *w, json_t *rec, nnb_result *x)
         nnb_rk_num(&(nnb_rk){w, rec, "", "gbs", true}, &x->gbs) || read_check(w, rec, x) ||
         nnb_rk_num(&(nnb_rk){w, rec, "", "max_err", true}, &x->max_err) ||
         nnb_rk_int(&(nnb_rk){w, rec, "", "workspace_bytes", true}, &x->workspace_bytes) ||
-        read_counters(w, rec, x) || read_verdicts_roofline(w, rec, x))
+        read_counters(w, rec, x) || read_work(w, rec, x) || read_verdicts(w, rec, x) ||
+        read_roofline(w, rec, x))
         return -1;
     if (threads < 1 || threads > 1 << 20) return nnb_rk_fail(w, "key threads: %lld out of range", (long long)threads);
     x->threads = (int)threads;

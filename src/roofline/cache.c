@@ -21,36 +21,31 @@
 #include "roofline/measure.h"
 #include "util/util.h"
 
-const char *nnb_results_dir(void)
+int nnb_ceil_cache_dir(char *buf, size_t len)
 {
-    const char *e = getenv("NNB_RESULTS_DIR");
-    if (e && *e) return e;
-#ifdef NNB_RESULTS_DIR_DEFAULT
-    return NNB_RESULTS_DIR_DEFAULT;
-#else
-    /* CMake compiles with absolute paths: <src>/src/roofline/cache.c -> <src>/results */
-    static char dir[4096];
-    if (!dir[0]) {
-        const char *f = __FILE__;
-        const char *tail = strstr(f, "/src/roofline/");
-        if (f[0] == '/' && tail && (size_t)(tail - f) + 9 < sizeof dir)
-            snprintf(dir, sizeof dir, "%.*s/results", (int)(tail - f), f);
-        else
-            snprintf(dir, sizeof dir, "results");
-    }
-    return dir;
-#endif
+    /* XDG Base Directory: a relative $XDG_CACHE_HOME is invalid and ignored */
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int w;
+    if (xdg && xdg[0] == '/') w = snprintf(buf, len, "%s/nnbench", xdg);
+    else if (home && home[0] == '/') w = snprintf(buf, len, "%s/.cache/nnbench", home);
+    else return -1;
+    return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }
 
-int nnb_ceil_cache_path(const char *dir, int threads, char *buf, size_t len)
+/* FNV-1a, 64 bits: a stable file name for a key of any length. */
+static uint64_t key_hash(const char *key)
 {
-    const nnb_topo *t = nnb_topo_get();
-    char host[64];
-    size_t k = 0;
-    for (const char *p = t->hostname; *p && k < sizeof host - 1; p++)
-        host[k++] = (isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_') ? *p : '_';
-    host[k] = '\0';
-    int w = snprintf(buf, len, "%s/ceilings-%s-%dt.txt", dir, k ? host : "host", threads);
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = (h ^ *p) * 1099511628211ull;
+    return h;
+}
+
+int nnb_ceil_cache_path(int threads, char *buf, size_t len)
+{
+    char dir[4096], key[sizeof((nnb_ceilings *)0)->key];
+    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0) return -1;
+    nnb_ceil_machine_key(key, sizeof key);
+    int w = snprintf(buf, len, "%s/ceilings-%016llx-%dt.txt", dir, (unsigned long long)key_hash(key), threads);
     return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }
 
@@ -168,7 +163,7 @@ int nnb_ceil_load(const char *path, nnb_ceilings *c, char *err, size_t errlen)
         return nnb_errf(err, errlen, "roofline: cannot read %s: %s", path, strerror(errno));
     }
     memset(c, 0, sizeof *c);
-    char line[1024];
+    char line[2048];
     int lineno = 0;
     load_state st = {0};
     while (!st.got_end && fgets(line, sizeof line, f)) {
@@ -200,27 +195,80 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
+/* The cache file for threads, created with its directory. 0 or -1 with err. */
+static int cache_file(int threads, bool create_dir, char *path, size_t len, char *err, size_t errlen)
+{
+    char dir[4096];
+    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0 || nnb_ceil_cache_path(threads, path, len) != 0)
+        return nnb_errf(err, errlen, "roofline: no cache directory (set XDG_CACHE_HOME or HOME to an absolute path)");
+    if (create_dir && mkdir_p(dir) != 0)
+        return nnb_errf(err, errlen, "roofline: cannot create %s: %s", dir, strerror(errno));
+    return 0;
+}
+
+int nnb_ceilings_cached(int threads, nnb_ceilings *c, char *err, size_t errlen)
+{
+    char path[4096], key[sizeof c->key];
+    if (cache_file(threads, false, path, sizeof path, err, errlen) != 0) return -1;
+    int r = nnb_ceil_load(path, c, err, errlen);
+    if (r != 0) return r;
+    nnb_ceil_machine_key(key, sizeof key);
+    if (strcmp(c->key, key) != 0 || c->threads != threads) return 1; /* a hash collision: not ours */
+    return 0;
+}
+
+/* Writes c to the cache (warning on stderr when it cannot). */
+static void cache_store(const nnb_ceilings *c)
+{
+    char path[4096], werr[512];
+    if (cache_file(c->threads, true, path, sizeof path, werr, sizeof werr) != 0 ||
+        nnb_ceil_save(path, c, werr, sizeof werr) != 0)
+        fprintf(stderr, "nnbench: warning: %s (ceilings not cached)\n", werr);
+}
+
 int nnb_ceilings_get(int threads, bool refresh, nnb_ceilings *c, char *err, size_t errlen)
 {
     if (threads < 1 || threads > 4096) return nnb_errf(err, errlen, "roofline: bad thread count %d (1..4096)", threads);
-    const char *dir = nnb_results_dir();
-    char path[4096];
-    if (nnb_ceil_cache_path(dir, threads, path, sizeof path) != 0)
-        return nnb_errf(err, errlen, "roofline: results directory path too long");
     if (!refresh) {
-        char key[sizeof c->key], lerr[256];
-        nnb_ceil_machine_key(key, sizeof key);
-        int r = nnb_ceil_load(path, c, lerr, sizeof lerr);
-        if (r == 0 && strcmp(c->key, key) == 0 && c->threads == threads) return 0;
+        char lerr[512];
+        int r = nnb_ceilings_cached(threads, c, lerr, sizeof lerr);
+        if (r == 0) return 0;
         if (r < 0) fprintf(stderr, "nnbench: %s; measuring again\n", lerr);
     }
     nnb_ceil_opts o;
     nnb_ceil_opts_default(&o);
     if (nnb_ceilings_measure(threads, &o, c, err, errlen) != 0) return -1;
-    char werr[512];
-    if (mkdir_p(dir) != 0) fprintf(stderr, "nnbench: warning: cannot create %s: %s (ceilings not cached)\n", dir,
-                                   strerror(errno));
-    else if (nnb_ceil_save(path, c, werr, sizeof werr) != 0)
-        fprintf(stderr, "nnbench: warning: %s (ceilings not cached)\n", werr);
+    cache_store(c);
+    return 0;
+}
+
+int nnb_ceilings_for_run(int threads, nnb_ceilings *c, char *err, size_t errlen)
+{
+    char lerr[512];
+    int r = nnb_ceilings_cached(threads, c, lerr, sizeof lerr);
+    if (r == 0) return 0;
+    if (r < 0) fprintf(stderr, "nnbench: %s\n", lerr);
+    char dir[4096];
+    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(none)");
+    fprintf(stderr, "nnbench: no roofline ceilings cached for %d thread%s on this machine: measuring them once "
+                    "(10-30 s) into %s; --no-roofline skips this\n", threads, threads == 1 ? "" : "s", dir);
+    return nnb_ceilings_get(threads, true, c, err, errlen);
+}
+
+int nnb_ceilings_import(const char *file, nnb_ceilings *c, char *err, size_t errlen)
+{
+    int r = nnb_ceil_load(file, c, err, errlen);
+    if (r == 1) return nnb_errf(err, errlen, "roofline: %s: no such file", file);
+    if (r != 0) return -1;
+    char key[sizeof c->key];
+    nnb_ceil_machine_key(key, sizeof key);
+    if (strcmp(c->key, key) != 0) {
+        fprintf(stderr, "nnbench: importing ceilings measured on \"%s\" as this machine's\n", c->key);
+        nnb_copy_str(c->key, sizeof c->key, key);
+    }
+    char path[4096];
+    if (cache_file(c->threads, true, path, sizeof path, err, errlen) != 0) return -1;
+    if (nnb_ceil_save(path, c, err, errlen) != 0) return -1;
+    fprintf(stderr, "nnbench: ceilings for %d thread%s cached in %s\n", c->threads, c->threads == 1 ? "" : "s", path);
     return 0;
 }

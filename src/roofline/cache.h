@@ -8,20 +8,31 @@
 
 #include "roofline/ceilings.h"
 
-/* Results directory: $NNB_RESULTS_DIR, else the compile definition
- * NNB_RESULTS_DIR_DEFAULT, else <source tree>/results (from __FILE__),
- * else "results". */
-const char *nnb_results_dir(void);
-/* File path for a thread count: DIR/ceilings-<host>-<N>t.txt. */
-int nnb_ceil_cache_path(const char *dir, int threads, char *buf, size_t len);
+/* The per-user cache directory: $XDG_CACHE_HOME/nnbench, else
+ * $HOME/.cache/nnbench (never the source tree: results/ there holds
+ * committed reference results). 0, or -1 when neither is an absolute path. */
+int nnb_ceil_cache_dir(char *buf, size_t len);
+/* The cache file of this machine for a thread count:
+ * DIR/ceilings-<FNV-1a 64 of the machine key, hex>-<N>t.txt (the key
+ * itself is inside the file and checked on load). 0 or -1. */
+int nnb_ceil_cache_path(int threads, char *buf, size_t len);
 /* Whole-or-nothing write (util/atomic_file); 0 or -1 with err. */
 int nnb_ceil_save(const char *path, const nnb_ceilings *c, char *err, size_t errlen);
 /* 0 loaded; 1 file absent; -1 unreadable / malformed (err says where). */
 int nnb_ceil_load(const char *path, nnb_ceilings *c, char *err, size_t errlen);
 
-/* The harness's entry point: ceilings for `threads` from the cache under
- * the results directory when its key matches this machine, else measured
- * and cached (refresh: always measure). Progress on stderr while measuring.
+/* Cached ceilings for `threads` of this machine: 0 loaded, 1 none cached
+ * (or cached for another machine), -1 unreadable (err says why). */
+int nnb_ceilings_cached(int threads, nnb_ceilings *c, char *err, size_t errlen);
+/* A run's ceilings: cached, else measured once now with a line saying so
+ * (and progress) on stderr, and cached. 0, or -1 with err. */
+int nnb_ceilings_for_run(int threads, nnb_ceilings *c, char *err, size_t errlen);
+/* `nnbench roofline --import FILE`: a ceilings file (e.g. a committed
+ * reference) stored as this machine's for its thread count; says so on stderr. */
+int nnb_ceilings_import(const char *file, nnb_ceilings *c, char *err, size_t errlen);
+/* The harness's entry point: ceilings for `threads` from the per-user cache
+ * when its key matches this machine, else measured and cached (refresh:
+ * always measure). Progress on stderr while measuring.
  * Returns 0, or -1 with one line in err (a failure to write the cache only
  * warns on stderr). */
 int nnb_ceilings_get(int threads, bool refresh, nnb_ceilings *c, char *err, size_t errlen);

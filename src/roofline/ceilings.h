@@ -47,7 +47,7 @@ typedef struct nnb_sweep_pt {
 } nnb_sweep_pt;
 
 typedef struct nnb_ceilings {
-    char key[320];           /* machine key: host|model|cores|isa */
+    char key[1024];          /* machine identity: host|model|cores|pus|isa|caches|memory|os */
     int threads;
     long long measured_unix; /* time(NULL) when measured */
     double measure_s;        /* how long measuring took */

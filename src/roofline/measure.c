@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/sweep.h"
+#include "util/appendf.h"
 #include "util/clock.h"
 #include "util/util.h"
 
@@ -26,9 +28,20 @@ void nnb_ceil_opts_default(nnb_ceil_opts *o)
 void nnb_ceil_machine_key(char *buf, size_t len)
 {
     const nnb_topo *t = nnb_topo_get();
-    if (snprintf(buf, len, "%s|%s|cores %d|%s", t->hostname, t->cpu_model, t->cores, nnb_isa_features_str()) >=
-        (int)len)
-        buf[len - 1] = '\0'; /* a truncated key is still a key */
+    struct utsname u;
+    if (uname(&u) != 0) memset(&u, 0, sizeof u);
+    size_t off = 0;
+    /* everything that moves a ceiling: the host, the CPU and its ISA, the
+     * caches, the memory, and the OS kernel (mitigations, scheduler) */
+    nnb_appendf(buf, len, &off, "%s|%s|cores %d|pus %d|%s|caches", t->hostname, t->cpu_model, t->cores, t->pus,
+                nnb_isa_features_str());
+    for (int i = 0; i < t->ncaches; i++) {
+        const nnb_cache_level *c = &t->caches[i];
+        nnb_appendf(buf, len, &off, " L%d%c %lld/%dw/%dB x%d", c->level, c->type, (long long)c->geom.size,
+                    c->geom.assoc, c->geom.line, c->count);
+    }
+    nnb_appendf(buf, len, &off, "|memory %lld|os %s %s %s", (long long)t->system_memory_bytes, u.sysname, u.release,
+                u.machine);
     /* the key is one line of the cache file */
     for (char *p = buf; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
@@ -92,12 +105,18 @@ typedef struct run_info {
     bool progress;
     const char *what;        /* "roofline 2 threads (pass 1)" */
     double t0;               /* nnb_now_s() at the start */
+    double pass_t0;          /* nnb_now_s() when this sweep pass started */
+    int passes_after;        /* sweep passes still to come after this one */
 } run_info;
 
 static void sweep_point_done(void *ctx, int done, int total)
 {
     const run_info *ri = ctx;
-    progress(ri->progress, "%s: bandwidth sweep %d/%d (%.1f s)", ri->what, done, total, nnb_now_s() - ri->t0);
+    double now = nnb_now_s(), el = now - ri->t0;
+    /* this pass's rate so far, for the rest of it and the passes after it */
+    double per_point_s = done > 0 ? (now - ri->pass_t0) / done : 0;
+    double left_s = per_point_s * ((total - done) + (double)ri->passes_after * total);
+    progress(ri->progress, "%s: bandwidth sweep %d/%d (%.1f s, ~%.0f s left)", ri->what, done, total, el, left_s);
 }
 
 /* Ceilings measured on a loaded machine come out low: say so. */
@@ -173,7 +192,7 @@ static int measure_sweep(int threads, const nnb_ceil_opts *o, const run_info *ri
     for (int pass = 0; pass < passes; pass++) {
         char what[48];
         snprintf(what, sizeof what, "%s%s", ri->what, passes > 1 ? (pass ? " (pass 2)" : " (pass 1)") : "");
-        run_info pi = {ri->progress, what, ri->t0};
+        run_info pi = {ri->progress, what, ri->t0, nnb_now_s(), passes - 1 - pass};
         nnb_bw_sweep s = {.sizes = sizes, .n = n, .min_time_s = o->quick ? 0.002 : 0.005,
                           .samples = o->quick ? 2 : 5, .do_read = true, .do_triad = true,
                           .read_gbs = pass ? rd2 : rdv, .triad_gbs = pass ? tr2 : trv,
@@ -207,7 +226,7 @@ int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, c
     c->measured_unix = (long long)time(NULL);
     char what[32];
     snprintf(what, sizeof what, "roofline %d thread%s", threads, threads > 1 ? "s" : "");
-    run_info ri = {o->progress, what, nnb_now_s()};
+    run_info ri = {o->progress, what, nnb_now_s(), 0, 0};
     if (o->progress) warn_if_loaded();
     nnb_topo_bind_omp(threads, c->binding, sizeof c->binding);
     measure_peaks(threads, o, &ri, c);

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "results/json.h"
+#include "util/json.h"
 #include "roofline/file.h"
 #include "roofline/place.h"
 #include "util/util.h"
@@ -222,6 +222,8 @@ static void json_points(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pt
         json_key_num(f, "ai", "", p->ai);
         /* no measured AI: null, not a number */
         json_key_num(f, "ai_measured", "", p->ai_measured > 0 ? p->ai_measured : NAN);
+        json_key_num(f, "ai_l1", "", p->ai_l1 > 0 ? p->ai_l1 : NAN);
+        json_key_num(f, "ai_l2", "", p->ai_l2 > 0 ? p->ai_l2 : NAN);
         json_key_num(f, "gflops", "", p->gflops);
         nnb_roof_place pl;
         if (nnb_roofline_place(c, p->ai, p->gflops, &pl) == 0) {

@@ -11,8 +11,11 @@
 typedef struct nnb_roof_point {
     const char *label;       /* kernel (and layer) name; escaped on output */
     double ai;               /* analytic AI, flop/byte */
-    double ai_measured;      /* <= 0: none */
+    double ai_measured;      /* DRAM: measured FLOPs / DRAM bytes; <= 0: none */
     double gflops;           /* attained */
+    double ai_l1, ai_l2;     /* measured FLOPs / L1<->L2 and L2<->LL bytes; <= 0: none.
+                                With ai_measured: the kernel's points of a cache-aware
+                                (hierarchical) roofline, one per level at the same FLOP/s */
 } nnb_roof_point;
 
 /* Files are written whole or not at all (util/atomic_file); path "-" =

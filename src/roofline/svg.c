@@ -93,10 +93,12 @@ static void frame_fit(frame *a, const nnb_ceilings *c, const nnb_roof_point *pts
         if (!pt_ok(pts[i].ai) || !pt_ok(pts[i].gflops)) continue;
         xlo = fmin(xlo, pts[i].ai / 2);
         xhi = fmax(xhi, pts[i].ai * 2);
-        if (pt_ok(pts[i].ai_measured)) {
-            xlo = fmin(xlo, pts[i].ai_measured / 2);
-            xhi = fmax(xhi, pts[i].ai_measured * 2);
-        }
+        const double lv[3] = {pts[i].ai_measured, pts[i].ai_l1, pts[i].ai_l2};
+        for (int k = 0; k < 3; k++)
+            if (pt_ok(lv[k])) {
+                xlo = fmin(xlo, lv[k] / 2);
+                xhi = fmax(xhi, lv[k] * 2);
+            }
         gmin = fmin(gmin, pts[i].gflops / 2);
         yhi = fmax(yhi, pts[i].gflops * 1.6);
     }
@@ -117,9 +119,32 @@ static void frame_fit(frame *a, const nnb_ceilings *c, const nnb_roof_point *pts
 
 /* ---- layers ---- */
 
+/* The machine, readably, from the ceilings' key ("host|model|cores N|...|isa
+ * features|..."): "AMD EPYC, 2 cores, sse2 avx fma avx2 avx512f (host vm)". */
+static void machine_name(const char *key, char *buf, size_t len)
+{
+    char k[sizeof((nnb_ceilings *)0)->key], *field[12];
+    int n = 0;
+    snprintf(k, sizeof k, "%s", key);
+    for (char *p = k, *q; n < 12 && p; p = q) {
+        q = strchr(p, '|');
+        if (q) *q++ = '\0';
+        field[n++] = p;
+    }
+    const char *cores = "", *isa = "";
+    for (int i = 2; i < n; i++) {
+        if (strncmp(field[i], "cores ", 6) == 0) cores = field[i];
+        else if (!isa[0] && (strstr(field[i], "sse") || strstr(field[i], "avx"))) isa = field[i];
+    }
+    if (n < 2) snprintf(buf, len, "%s", key);
+    else snprintf(buf, len, "%s, %s, %s (host %s)", field[1], cores, isa, field[0]);
+}
+
 static void draw_head(FILE *f, const nnb_ceilings *c, const char *title)
 {
     if (!title || !*title) title = "nnbench roofline";
+    char machine[sizeof c->key + 32];
+    machine_name(c->key, machine, sizeof machine);
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
                "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n",
@@ -129,6 +154,8 @@ static void draw_head(FILE *f, const nnb_ceilings *c, const char *title)
     fprintf(f, "; threads %d -->\n", c->threads);
     fprintf(f, "<title>");
     xml_str(f, title);
+    fprintf(f, " on ");
+    xml_str(f, machine);
     fprintf(f, "</title>\n");
     fprintf(f, "<defs><clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath></defs>\n",
             X0, Y0, X1 - X0, Y1 - Y0);
@@ -136,7 +163,7 @@ static void draw_head(FILE *f, const nnb_ceilings *c, const char *title)
     fprintf(f, "<text x=\"%d\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", X0);
     xml_str(f, title);
     fprintf(f, "</text>\n<text x=\"%d\" y=\"48\" font-size=\"11\" fill=\"#555\">", X0);
-    xml_str(f, c->key);
+    xml_str(f, machine);
     fprintf(f, " | %d thread%s", c->threads, c->threads == 1 ? "" : "s");
     if (c->binding[0]) {
         fprintf(f, ", ");
@@ -308,23 +335,41 @@ static double label_place(label_set *ls, double x0, double x1, double y)
     return y;
 }
 
-/* One kernel: a dot at its analytic AI, a diamond at its measured AI
- * joined by a dashed line, and its label; a tooltip with the numbers. */
+/* A level's marker (as Intel Advisor's cache-aware roofline): L1 square,
+ * L2 triangle, DRAM diamond, outlined in the kernel's colour. */
+static void level_marker(FILE *f, double X, double Y, int level, const char *col)
+{
+    static const char *const shape[] = {"m -5 -5 h 10 v 10 h -10 z", "m 0 -6 l 6 10 h -12 z", "m 0 -6 l 6 6 l -6 6 l -6 -6 z"};
+    fprintf(f, "<path d=\"M %.1f %.1f %s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>\n", X, Y, shape[level],
+            col);
+}
+
+/* One kernel: a dot at its analytic AI; at the same FLOP/s a marker per
+ * memory level at its measured AI there (L1, L2, DRAM), joined to the dot by
+ * a dashed line; its label; a tooltip with the numbers. */
 static void draw_point(FILE *f, const frame *a, const nnb_roof_point *p, const char *col, label_set *ls)
 {
     const char *label = p->label ? p->label : "";
     double X = px(a, p->ai), Y = py(a, p->gflops);
+    const double lv[3] = {p->ai_l1, p->ai_l2, p->ai_measured};
     fprintf(f, "<g><title>");
     xml_str(f, label);
-    fprintf(f, ": AI %.3g, %.3g GFLOP/s</title>\n", p->ai, p->gflops);
-    if (pt_ok(p->ai_measured)) {
-        double Xm = px(a, p->ai_measured);
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"3,3\"/>\n", X,
-                Y, Xm, Y, col);
-        fprintf(f, "<path d=\"M %.1f %.1f l 6 6 l -6 6 l -6 -6 z\" transform=\"translate(0,-6)\" fill=\"none\" "
-                   "stroke=\"%s\" stroke-width=\"1.5\"/>\n",
-                Xm, Y, col);
-    }
+    fprintf(f, ": AI %.3g, %.3g GFLOP/s", p->ai, p->gflops);
+    static const char *const lname[] = {"L1", "L2", "DRAM"};
+    for (int k = 0; k < 3; k++)
+        if (pt_ok(lv[k])) fprintf(f, "; measured AI %s %.3g", lname[k], lv[k]);
+    fprintf(f, "</title>\n");
+    double xlo = X, xhi = X;
+    for (int k = 0; k < 3; k++)
+        if (pt_ok(lv[k])) {
+            xlo = fmin(xlo, px(a, lv[k]));
+            xhi = fmax(xhi, px(a, lv[k]));
+        }
+    if (xhi > xlo)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"3,3\"/>\n",
+                xlo, Y, xhi, Y, col);
+    for (int k = 0; k < 3; k++)
+        if (pt_ok(lv[k])) level_marker(f, px(a, lv[k]), Y, k, col);
     fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n", X, Y, col);
     char gf[48];
     snprintf(gf, sizeof gf, " (%.3g GFLOP/s)", p->gflops);
@@ -363,12 +408,12 @@ static void draw_legend(FILE *f)
     fprintf(f, "<g font-size=\"11\">\n");
     fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"#444\"/><text x=\"%d\" y=\"%d\">kernel at analytic AI</text>\n",
             lx + 5, ly, lx + 14, ly + 4);
-    fprintf(f, "<path d=\"M %d %d l 6 6 l -6 6 l -6 -6 z\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.5\"/>"
-               "<text x=\"%d\" y=\"%d\">same kernel at measured AI</text>\n",
-            lx + 175, ly - 6, lx + 186, ly + 4);
+    for (int k = 0; k < 3; k++) /* the same kernel at its measured AI per level, same FLOP/s */
+        level_marker(f, lx + 175 + 40 * k, ly, k, "#444");
+    fprintf(f, "<text x=\"%d\" y=\"%d\">measured AI at L1, L2, DRAM</text>\n", lx + 284, ly + 4);
     fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"white\" stroke=\"#444\"/><text x=\"%d\" y=\"%d\">ridge point "
                "(its AI is labelled)</text>\n",
-            lx + 375, ly, lx + 384, ly + 4);
+            lx + 470, ly, lx + 479, ly + 4);
     fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#555\">memory roof per level = max(read-only, triad), triad counted "
                "without write-allocate (12 B/elem); dashed: FMA+ADD mix (separate adders)</text>\n",
             lx, ly + 22);

@@ -1,4 +1,4 @@
-#include "results/json.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* The one JSON writer: strings (UTF-8 safe) and numbers in one format,
  * used by every record nnbench prints or stores. */
-#ifndef NNBENCH_RESULTS_JSON_H
-#define NNBENCH_RESULTS_JSON_H
+#ifndef NNBENCH_UTIL_JSON_H
+#define NNBENCH_UTIL_JSON_H
 
 #include <stddef.h>
 #include <stdio.h>
