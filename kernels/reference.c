@@ -1,14 +1,18 @@
 /* The oracle: naive loops written straight from PyTorch's definitions of
  * Conv2d, ConvTranspose2d, Linear (over the flattened c*h*w input) and
- * MaxPool2d/AvgPool2d, generalised to asymmetric padding. Every feature, no
- * tricks, fp32 accumulation in the obvious order. Clarity over speed; the
- * convolution's loops put the output column innermost, which the compiler
- * vectorises without changing any sum. */
+ * MaxPool2d/AvgPool2d, generalised to asymmetric padding, and the ops
+ * around them in networks (ReLU, ReLU6, add, concat, flatten, dropout,
+ * adaptive pooling). Every feature, no tricks, fp32 accumulation in the
+ * obvious order. Clarity over speed; the convolution's loops put the output
+ * column innermost, which the compiler vectorises without changing any sum. */
 #include "nnbench/kernel.h"
 #include "kernels.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "ops/adaptive_pool.h"
 
 #define IDX4(a, b, c, d, B, C, D) ((((a) * (B) + (b)) * (C) + (c)) * (D) + (d))
 
@@ -130,6 +134,56 @@ static void ref_pool(const nnb_layer *l, const nnb_tensors *t)
                 }
 }
 
+/* Element-wise network ops over every element: relu, relu6, the identity of
+ * inference dropout, flatten (a reshape: the bytes are the same). */
+static void ref_relu(const nnb_layer *l, const nnb_tensors *t)
+{
+    (void)l;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = t->src[i] > 0.0f ? t->src[i] : 0.0f;
+}
+
+static void ref_relu6(const nnb_layer *l, const nnb_tensors *t)
+{
+    (void)l;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = fminf(fmaxf(t->src[i], 0.0f), 6.0f);
+}
+
+static void ref_copy(const nnb_layer *l, const nnb_tensors *t)
+{
+    (void)l;
+    memcpy(t->dst, t->src, (size_t)t->dst_elems * sizeof *t->dst);
+}
+
+/* the two summands stacked along the batch (src 2n x c x h x w) */
+static void ref_add(const nnb_layer *l, const nnb_tensors *t)
+{
+    (void)l;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = t->src[i] + t->src[t->dst_elems + i];
+}
+
+/* PyTorch's adaptive windows (ops/adaptive_pool.h); avg divides by the
+ * window's size, max starts from -inf */
+static void ref_adaptive_pool(const nnb_layer *l, const nnb_tensors *t)
+{
+    const bool is_max = l->op == NNB_OP_POOL_ADAPTIVE_MAX;
+    for (int64_t n = 0; n < l->n; n++)
+        for (int64_t c = 0; c < l->c; c++)
+            for (int64_t oy = 0; oy < l->oh; oy++)
+                for (int64_t ox = 0; ox < l->ow; ox++) {
+                    int64_t y0 = nnb_adaptive_start(oy, l->h, l->oh), y1 = nnb_adaptive_end(oy, l->h, l->oh);
+                    int64_t x0 = nnb_adaptive_start(ox, l->w, l->ow), x1 = nnb_adaptive_end(ox, l->w, l->ow);
+                    float acc = is_max ? -INFINITY : 0.0f;
+                    for (int64_t iy = y0; iy < y1; iy++)
+                        for (int64_t ix = x0; ix < x1; ix++) {
+                            float v = t->src[IDX4(n, c, iy, ix, l->c, l->h, l->w)];
+                            if (is_max) acc = v > acc ? v : acc;
+                            else acc += v;
+                        }
+                    if (!is_max) acc /= (float)((y1 - y0) * (x1 - x0));
+                    t->dst[IDX4(n, c, oy, ox, l->c, l->oh, l->ow)] = acc;
+                }
+}
+
 /* One line per op the oracle implements; an op without a line is not supported. */
 /* ws as declared by ref_ws; a caller that gives none gets the row allocated
  * here, and an output of NaN (a failed check, never a silent wrong answer)
@@ -145,6 +199,15 @@ static void ref_conv_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 static void ref_deconv_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_deconv(l, t); }
 static void ref_fc_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_fc(l, t); }
 static void ref_pool_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_pool(l, t); }
+static void ref_relu_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_relu(l, t); }
+static void ref_relu6_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_relu6(l, t); }
+static void ref_add_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_add(l, t); }
+static void ref_copy_run(const nnb_layer *l, const nnb_tensors *t, void *ws) { (void)ws; ref_copy(l, t); }
+static void ref_adaptive_pool_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)ws;
+    ref_adaptive_pool(l, t);
+}
 
 static void (*const ref_ops[NNB_OP_COUNT])(const nnb_layer *, const nnb_tensors *, void *) = {
     [NNB_OP_CONV] = ref_conv_run,
@@ -152,6 +215,14 @@ static void (*const ref_ops[NNB_OP_COUNT])(const nnb_layer *, const nnb_tensors 
     [NNB_OP_FC] = ref_fc_run,
     [NNB_OP_POOL_MAX] = ref_pool_run,
     [NNB_OP_POOL_AVG] = ref_pool_run,
+    [NNB_OP_RELU] = ref_relu_run,
+    [NNB_OP_RELU6] = ref_relu6_run,
+    [NNB_OP_ADD] = ref_add_run,
+    [NNB_OP_CONCAT] = ref_copy_run, /* the layer holds the inputs' channel total only: one input, copied */
+    [NNB_OP_FLATTEN] = ref_copy_run,
+    [NNB_OP_DROPOUT] = ref_copy_run,
+    [NNB_OP_POOL_ADAPTIVE_AVG] = ref_adaptive_pool_run,
+    [NNB_OP_POOL_ADAPTIVE_MAX] = ref_adaptive_pool_run,
 };
 
 static bool ref_supports(const nnb_layer *l)

@@ -51,14 +51,15 @@ for p in conv3x3 conv1x1 conv7x7s2 conv5x5 dilated3x3 dwconv3x3 groupconv3x3 dec
 done
 
 # model summary: AlexNet (seed 003): params and MACs (thop)
-"$NNB" --model alexnet --analytic --format json >"$tmp/m.json" 2>/dev/null && ok || bad "--model rc"
-tail -n 1 "$tmp/m.json" | grep -q '"model":"alexnet","summary":{"params":61264904,"macs":861301280' && ok || bad "alexnet summary: $(tail -n1 "$tmp/m.json")"
+"$NNB" --model alexnet-seed --analytic --format json >"$tmp/m.json" 2>/dev/null && ok || bad "--model rc"
+tail -n 1 "$tmp/m.json" | grep -q '"model":"alexnet-seed","summary":{"params":61264904,"macs":861301280' && ok || bad "alexnet-seed summary: $(tail -n1 "$tmp/m.json")"
 
 # receptive field along AlexNet: conv5 sees 163x163 pixels, pool5 195x195 (jump 32)
 $PY - "$tmp/m.json" <<'PY' && ok || bad "alexnet receptive field"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])][:-1]
-rf = [r["analytic"]["receptive_field"] for r in rows if "receptive_field" in r["analytic"]]
+rf = [r["analytic"]["receptive_field"] for r in rows
+      if "receptive_field" in r["analytic"] and r["layer"]["op"] in ("conv", "pool_max")]
 assert [x["rf_h"] for x in rf[:8]] == [11, 19, 51, 67, 99, 131, 163, 195], rf
 assert rf[7]["jump_h"] == 32
 PY
@@ -79,7 +80,7 @@ expect_bad "unknown option" --layer conv3x3 --frobnicate
 expect_bad "bad format" --layer conv3x3 --format xml
 expect_bad "bad threads" --layer conv3x3 --threads 0
 expect_bad "no layer" --analytic
-expect_bad "two sources" --layer conv3x3 --model alexnet
+expect_bad "two sources" --layer conv3x3 --model alexnet-seed
 expect_bad "unknown model" --model resnet9000
 expect_bad "missing batch" --batch /nonexistent/file
 expect_bad "stray argument" --layer conv3x3 extra

@@ -177,7 +177,9 @@ CASES = [
     ("shard on --layer", ["--layer", SMALL, "--shard", "1/2", "--analytic"], {}, 2, "--shard slices a --batch"),
     ("mb text", ["--layer", SMALL, "--mb", "abc", "--analytic"], {}, 2, "'abc' is not a mini-batch"),
     ("mb empty", ["--layer", SMALL, "--mb=", "--analytic"], {}, 2, "--mb needs a value"),
-    ("mb on --model", ["--model", "resnet18", "--mb", "2", "--analytic"], {}, 2, "not --model"),
+    ("mb list on --model", ["--model", "resnet18", "--mb", "4,8", "--analytic"], {}, 2,
+     "--mb with --model takes one batch size"),
+    ("conv on --model", ["--model", "resnet18", "--conv", "--analytic"], {}, 2, "not --model"),
     # --- stored results given to report / compare
     ("report missing", ["report", "{tmp}/nosuch.jsonl"], {}, 2, "cannot open"),
     ("report garbage", ["report", "{tmp}/malformed.txt"], {}, 2, "malformed.txt:1: not JSON"),

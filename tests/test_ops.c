@@ -89,9 +89,11 @@ static void names_round_trip(void)
     CHECK(nnb_op_find("conv", 3) == NULL);
     CHECK(nnb_op_find("residual", 8) == NULL);
     CHECK(nnb_op_by_driver("ip") == NULL);
-    char buf[128];
+    char buf[256];
     CHECK_STR(nnb_op_list(NNB_F_G, false, " and ", buf, sizeof buf), "conv and deconv");
-    CHECK_STR(nnb_op_list(0, true, ", ", buf, sizeof buf), "conv, deconv, fc, maxpool, avgpool, bn, lstm, embed");
+    CHECK_STR(nnb_op_list(0, true, ", ", buf, sizeof buf), "conv, deconv, fc, maxpool, avgpool, bn, lstm, embed, relu, "
+                                                          "relu6, add, concat, flatten, dropout, adaptive_avgpool, "
+                                                          "adaptive_maxpool");
 }
 
 static void out_of_range_ops_are_refused(void)

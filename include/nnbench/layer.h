@@ -18,6 +18,7 @@ typedef enum {
     NNB_OP_BN,        /* batch norm, inference form */
     NNB_OP_LSTM,      /* one LSTM layer: c = input size, k = hidden, h = time steps */
     NNB_OP_EMBED,     /* embedding: c = vocabulary, k = dim, h = tokens per sample */
+    NNB_OP_RELU, NNB_OP_RELU6, NNB_OP_ADD, NNB_OP_CONCAT, NNB_OP_FLATTEN, NNB_OP_DROPOUT, NNB_OP_POOL_ADAPTIVE_AVG, NNB_OP_POOL_ADAPTIVE_MAX, /* networks (ops/act.c ...) */
     NNB_OP_COUNT
 } nnb_op;
 

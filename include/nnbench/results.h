@@ -72,6 +72,11 @@ typedef struct nnb_layer_report {
     size_t nresults;
     bool have_rf;                /* layer is part of a chain (--model): field so far */
     nnb_rf rf;
+    /* --model: the layer's place in the network */
+    bool in_net;
+    int64_t index;               /* position in the network, from 0 */
+    char module[96];             /* torchvision's module name; "name()": a function, no module */
+    int64_t repeat;              /* network layers this record stands for (1: itself) */
 } nnb_layer_report;
 
 /* "pass", "fail", "skip" */

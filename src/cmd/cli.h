@@ -15,6 +15,7 @@ typedef struct nnb_options {
     const char *layer_spec;   /* --layer */
     const char *batch_file;   /* --batch */
     const char *model_name;   /* --model */
+    long mb;                  /* --mb N: the network's batch (0: 1) */
     const char *out_file;     /* --out FILE: written whole or not at all */
     nnb_format format;
     bool analytic_only;
@@ -23,6 +24,7 @@ typedef struct nnb_options {
     nnb_observe_opts observe; /* --counters, --plot */
     nnb_spec_knobs knobs;     /* --conv/--deconv, --mb=LIST: benchdnn's knobs for --layer and --batch */
     bool knobs_given;
+    bool driver_given;        /* --conv or --deconv was given */
     int shard_i, shard_n;     /* --shard I/N; 0/0: the whole run */
     int argc;                 /* the command line, for the results header */
     char **argv;

@@ -18,6 +18,7 @@
 #include "ops/op.h"
 #include "harness/observe.h"
 #include "net/nets.h"
+#include "report/net_table.h"
 #include "report/report.h"
 #include "results/header.h"
 #include "results/shard.h"
@@ -36,7 +37,8 @@ static void usage(FILE *f)
           "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
           "\n"
           "  --conv, --deconv      the benchdnn driver of unprefixed benchdnn strings (default conv)\n"
-          "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own)\n"
+          "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own);\n"
+          "                        with --model: the network's batch (one value, default 1)\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
@@ -108,6 +110,7 @@ typedef struct {
     char (*line)[256];
     size_t n, cap;
     nnb_skipped skipped; /* --batch: unsupported descriptors */
+    nnb_net_list net; /* --model: the same layers with module names and fields */
 } layer_list;
 
 static int push_layer(const nnb_layer *l, const char *line, void *ctx)
@@ -175,6 +178,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_LIST: o->list = true; break;
         case O_CONV: case O_DECONV:
             o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
+            o->driver_given = true;
             o->knobs_given = true;
             break;
         case O_MB: {
@@ -221,14 +225,11 @@ static int load_layers(const nnb_options *o, layer_list *ll)
         nnb_skipped_summary(&ll->skipped, sink.skipped_3d, sink.layers);
         if (o->shard_n) shard_layers(o, ll);
     } else {
-        if (o->knobs_given) return bad("%s", "--conv, --deconv and --mb apply to --layer and --batch, not --model");
         const nnb_net *net = nnb_net_find(o->model_name);
         if (!net) return bad("unknown model '%s' (see --list)", o->model_name);
-        for (const char *const *s = net->layers; *s; s++) {
-            nnb_layer l;
-            if (nnb_spec_parse(*s, &l, err, sizeof err)) return bad("%s", err);
-            if (push_layer(&l, *s, ll)) return bad("%s", "out of memory for the layer list");
-        }
+        if (nnb_net_build(net, o->mb ? o->mb : 1, &ll->net, err, sizeof err)) return bad("%s", err);
+        for (size_t i = 0; i < ll->net.n; i++)
+            if (push_layer(&ll->net.v[i].layer, ll->net.v[i].module, ll)) return bad("%s", "out of memory");
     }
     return 0;
 }
@@ -245,6 +246,18 @@ static int interrupted(const nnb_options *o, size_t nlayers, size_t total, size_
     return NNB_EXIT_SIGNAL_BASE + sig;
 }
 
+/* A network layer's place: index, torchvision's module name, its receptive
+ * field as the network builder followed it (joins included). */
+static void net_layer_fields(nnb_layer_report *rep, const nnb_net_layer *nl, size_t index)
+{
+    rep->in_net = true;
+    rep->index = (int64_t)index;
+    rep->repeat = 1;
+    snprintf(rep->module, sizeof rep->module, "%s", nl->module);
+    rep->have_rf = nl->have_rf;
+    rep->rf = nl->rf;
+}
+
 /* Analyses, runs (unless --analytic) and reports every layer, then the
  * model's summary and the picture. *status: 1 when a check failed.
  * Returns 0 or an exit code. */
@@ -256,21 +269,16 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     nnb_report_begin(out, o->format, o->analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
     const nnb_net *net = o->model_name ? nnb_net_find(o->model_name) : NULL;
-    nnb_rf rf;
-    nnb_rf_init(&rf);
-    bool rf_ok = net && net->chain;
+    /* --model --analytic: the network table (report/net_table.c) */
+    const bool net_table = net && o->analytic_only && o->format != NNB_FMT_CSV;
+    nnb_net_totals totals;
+    if (net_table) nnb_net_table_begin(out, o->format, net->name, net->desc, o->mb ? o->mb : 1, &totals);
     size_t nlayers = 0, nrecords = 0; /* reported so far */
     for (size_t i = 0; i < ll->n && !nnb_stop_signal(); i++) {
         nnb_layer_report rep;
         if (nnb_layer_report_init(&rep, &ll->v[i], err, sizeof err)) { rc = bad("%s", err); break; }
         sum_params += rep.analytic.params;
-        /* receptive field along a chain of conv/pool layers (seed 001) */
-        if (rf_ok && nnb_rf_apply(&rf, &rep.layer) == 0) {
-            rep.have_rf = true;
-            rep.rf = rf;
-        } else {
-            rf_ok = false;
-        }
+        if (i < ll->net.n) net_layer_fields(&rep, &ll->net.v[i], i);
         if (nnb_op_get(rep.layer.op)->macs_in_total) sum_macs += rep.analytic.macs;
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
@@ -285,7 +293,8 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
         }
-        nnb_report_layer(out, o->format, &rep, o->analytic_only);
+        if (net_table) nnb_net_table_layer(out, o->format, &rep, &totals);
+        else nnb_report_layer(out, o->format, &rep, o->analytic_only);
         if (store) nnb_report_layer(store, NNB_FMT_JSON, &rep, o->analytic_only);
         fflush(out);
         nlayers++;
@@ -295,7 +304,8 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     if (!rc && nnb_stop_signal()) return interrupted(o, nlayers, ll->n, nrecords);
     if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
-    if (!rc && o->model_name)
+    if (!rc && net_table) nnb_net_table_end(out, o->format, net->name, &totals);
+    else if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && o->model_name && store)
         nnb_report_summary(store, NNB_FMT_JSON, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
@@ -336,6 +346,17 @@ static int start_observer(nnb_options *o, size_t nlayers, nnb_observer *obs)
     return 0;
 }
 
+/* --model takes its batch from --mb (one value); --conv/--deconv are
+ * benchdnn's and mean nothing for a network */
+static int model_batch(nnb_options *o)
+{
+    if (!o->knobs_given) return 0;
+    if (o->driver_given) return bad("%s", "--conv and --deconv apply to --layer and --batch, not --model");
+    if (o->knobs.nmb > 1) return bad("%s", "--mb with --model takes one batch size");
+    if (o->knobs.nmb == 1 && o->knobs.mb[0] > 0) o->mb = o->knobs.mb[0];
+    return 0;
+}
+
 int nnb_cli_main(int argc, char **argv)
 {
     nnb_options o;
@@ -360,6 +381,7 @@ int nnb_cli_main(int argc, char **argv)
     o.argc = argc;
     o.argv = argv;
     if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
+    if (o.model_name && model_batch(&o)) return NNB_EXIT_BAD_INPUT;
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -375,5 +397,6 @@ int nnb_cli_main(int argc, char **argv)
     free(ll.v);
     free(ll.line);
     nnb_skipped_free(&ll.skipped);
+    nnb_net_list_free(&ll.net);
     return rc;
 }

@@ -8,11 +8,13 @@
 
 extern const nnb_op_info nnb_op_conv, nnb_op_deconv, nnb_op_fc, nnb_op_pool_max, nnb_op_pool_avg, nnb_op_bn,
     nnb_op_lstm, nnb_op_embed;
+extern const nnb_op_info nnb_op_relu, nnb_op_relu6, nnb_op_add, nnb_op_concat, nnb_op_flatten, nnb_op_dropout, nnb_op_pool_adaptive_avg, nnb_op_pool_adaptive_max;
 
 static const nnb_op_info *const ops[NNB_OP_COUNT] = {
     [NNB_OP_CONV] = &nnb_op_conv,         [NNB_OP_DECONV] = &nnb_op_deconv,     [NNB_OP_FC] = &nnb_op_fc,
     [NNB_OP_POOL_MAX] = &nnb_op_pool_max, [NNB_OP_POOL_AVG] = &nnb_op_pool_avg, [NNB_OP_BN] = &nnb_op_bn,
     [NNB_OP_LSTM] = &nnb_op_lstm,         [NNB_OP_EMBED] = &nnb_op_embed,
+    [NNB_OP_RELU] = &nnb_op_relu, [NNB_OP_RELU6] = &nnb_op_relu6, [NNB_OP_ADD] = &nnb_op_add, [NNB_OP_CONCAT] = &nnb_op_concat, [NNB_OP_FLATTEN] = &nnb_op_flatten, [NNB_OP_DROPOUT] = &nnb_op_dropout, [NNB_OP_POOL_ADAPTIVE_AVG] = &nnb_op_pool_adaptive_avg, [NNB_OP_POOL_ADAPTIVE_MAX] = &nnb_op_pool_adaptive_max,
 };
 
 const nnb_op_info *nnb_op_get(nnb_op op)

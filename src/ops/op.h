@@ -21,6 +21,7 @@ enum {
     NNB_F_PB = 1u << 10, NNB_F_PL = 1u << 11, NNB_F_PR = 1u << 12, NNB_F_DH = 1u << 13, NNB_F_DW = 1u << 14,
     NNB_F_G = 1u << 15, NNB_F_BIAS = 1u << 16, NNB_F_OPH = 1u << 17, NNB_F_OPW = 1u << 18,
     NNB_F_CEIL = 1u << 19, NNB_F_INCL = 1u << 20, NNB_F_NAME = 1u << 21,
+    NNB_F_OH = 1u << 22, NNB_F_OW = 1u << 23, /* a given output size (adaptive pooling) */
     /* every op: batch, input channels, height, name */
     NNB_F_COMMON = NNB_F_N | NNB_F_C | NNB_F_H | NNB_F_NAME,
     /* a sliding window: kernel, stride, padding, dilation */

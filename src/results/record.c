@@ -232,6 +232,11 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 void nnb_record_json_line(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 {
     fputs("{\"schema\":\"nnbench/1\",", f);
+    if (r->in_net) {
+        fprintf(f, "\"index\":%lld,\"module\":", (long long)r->index);
+        nnb_json_str(f, r->module);
+        fprintf(f, ",\"repeat\":%lld,", (long long)r->repeat);
+    }
     json_layer(f, r);
     fputc(',', f);
     json_analytic(f, r);

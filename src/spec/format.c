@@ -40,6 +40,7 @@ int nnb_spec_format_kv(const nnb_layer *l, char *buf, size_t len)
         if (l->oph == l->opw) nnb_appendf(buf, len, &o, ",outpad=%lld", (long long)l->oph);
         else nnb_appendf(buf, len, &o, ",oph=%lld,opw=%lld", (long long)l->oph, (long long)l->opw);
     }
+    if (f & NNB_F_OH) nnb_appendf(buf, len, &o, ",oh=%lld,ow=%lld", (long long)l->oh, (long long)l->ow);
     if (f & NNB_F_CEIL) nnb_appendf(buf, len, &o, ",ceil=%d", l->ceil_mode ? 1 : 0);
     if (f & NNB_F_INCL) nnb_appendf(buf, len, &o, ",include_pad=%d", l->count_include_pad ? 1 : 0);
     if (f & NNB_F_BIAS) nnb_appendf(buf, len, &o, ",bias=%d", l->bias ? 1 : 0);

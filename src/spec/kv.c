@@ -48,6 +48,7 @@ static const kv_key kv_keys[] = {
     {"g", NNB_F_G}, {"groups", NNB_F_G}, {"bias", NNB_F_BIAS},
     {"outpad", NNB_F_OPH | NNB_F_OPW}, {"oph", NNB_F_OPH}, {"opw", NNB_F_OPW},
     {"ceil", NNB_F_CEIL}, {"ceil_mode", NNB_F_CEIL}, {"include_pad", NNB_F_INCL}, {"name", NNB_F_NAME},
+    {"out", NNB_F_OH | NNB_F_OW}, {"oh", NNB_F_OH}, {"ow", NNB_F_OW},
 };
 
 enum { PAD_GIVEN = 0, PAD_SAME, PAD_VALID };
@@ -83,6 +84,8 @@ static int set_fields(const char *s, nnb_layer *l, const kv_key *key, int64_t v,
     if (f & NNB_F_G) l->groups = v;
     if (f & NNB_F_OPH) l->oph = v;
     if (f & NNB_F_OPW) l->opw = v;
+    if (f & NNB_F_OH) l->oh = v;
+    if (f & NNB_F_OW) l->ow = v;
     if (f & (NNB_F_BIAS | NNB_F_CEIL | NNB_F_INCL)) {
         if (v != 0 && v != 1)
             return nnb_errf(err, len, "descriptor '%s': key '%s' is 0 or 1, got %lld", s, key->key, (long long)v);
@@ -143,6 +146,10 @@ static int apply_op_rules(const char *s, const nnb_op_info *op, nnb_layer *l, un
     }
     if (!(op->kv_fields & NNB_F_CEIL) && (seen & (NNB_F_CEIL | NNB_F_INCL)))
         return nnb_errf(err, len, "descriptor '%s': ceil/include_pad apply to pooling only", s);
+    if ((seen & (NNB_F_OH | NNB_F_OW)) && !(op->kv_fields & NNB_F_OH))
+        return nnb_errf(err, len, "descriptor '%s': the output size oh=/ow= is derived for %s, not given", s, op->name);
+    if ((op->kv_fields & NNB_F_OH) && !(seen & NNB_F_OH)) return nnb_errf(err, len, "descriptor '%s': output size out= (or oh=, ow=) is required", s);
+    if ((seen & NNB_F_OH) && !(seen & NNB_F_OW)) l->ow = l->oh;
     if (op->k_required && !(seen & NNB_F_K)) return nnb_errf(err, len, "descriptor '%s': %s is required", s, op->k_required);
     if (op->no_bias && (seen & NNB_F_BIAS)) return nnb_errf(err, len, "descriptor '%s': %s", s, op->no_bias);
     return 0;

@@ -16,6 +16,14 @@ static const nnb_preset presets[] = {
     {"bn", "bn:c=64,h=56", "batch norm (inference): 64x56x56"},
     {"lstm", "lstm:c=256,k=512,h=32", "LSTM layer: input 256, hidden 512, 32 steps"},
     {"embed", "embed:c=30000,k=512,h=128", "embedding: vocabulary 30000, dim 512, 128 tokens"},
+    {"relu", "relu:c=64,h=112", "ReLU after the ResNet-50 stem: 64x112x112"},
+    {"relu6", "relu6:c=144,h=56", "MobileNetV2 ReLU6: 144x56x56"},
+    {"add", "add:c=256,h=56", "ResNet-50 residual add: 2 x 256x56x56"},
+    {"concat", "concat:c=256,h=28", "GoogLeNet inception3a concatenation: 64+128+32+32 channels, 28x28"},
+    {"flatten", "flatten:c=256,h=6,k=9216", "AlexNet flatten: 256x6x6 -> 9216"},
+    {"dropout", "dropout:c=4096,h=1", "AlexNet classifier dropout (inference: identity), 4096"},
+    {"adaptive_avgpool", "adaptive_avgpool:c=2048,h=7,out=1", "ResNet-50 AdaptiveAvgPool2d((1, 1)): 2048x7x7"},
+    {"adaptive_maxpool", "adaptive_maxpool:c=64,h=10,out=3", "adaptive max pool with uneven windows: 64x10x10 -> 3x3"},
 };
 
 const nnb_preset *nnb_presets(size_t *count)

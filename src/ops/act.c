@@ -1,0 +1,43 @@
+/* ReLU and ReLU6 (PyTorch nn.ReLU, nn.ReLU6), element-wise. By nnbench's
+ * convention they cost zero FLOPs: a compare and a select, no arithmetic
+ * (ptflops counts one per element, thop and fvcore none). */
+#include "ops/eltwise.h"
+
+/* ptflops 0.7.3: relu_flops_counter_hook (pytorch_ops.py:28-30) adds the
+ * output's elements per module, divided by the batch with the other module
+ * hooks (pytorch_engine.py:195); nn.ReLU.forward calls F.relu, which
+ * ptflops patches (_numel_functional_flops_hook, pytorch_ops.py:342, 414;
+ * patch_functional, pytorch_engine.py:346) and counts again, whole batch,
+ * after the division (pytorch_engine.py:66): the pooling rule's C*H*W*(N+1)
+ * per "image". A functional F.relu alone (GoogLeNet's BasicConv2d) counts
+ * only the second term. thop 0.1.1: nn.ReLU is zero_ops (profile.py:38).
+ * fvcore 0.1.5: aten::relu and aten::relu_ are ignored ops
+ * (jit_analysis.py:65-66): 0. */
+static void relu_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    nnb_eltwise_tools_zero(l, t, v);
+    v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->dst_elems) + t->dst_elems;
+}
+
+/* ptflops 0.7.3: the same module hook (pytorch_ops.py:275), but
+ * nn.ReLU6.forward is Hardtanh's F.hardtanh, which ptflops does not patch:
+ * counted once, per image. thop 0.1.1: zero_ops (profile.py:39). fvcore
+ * 0.1.5: aten::hardtanh has no handle: unsupported, 0. */
+static void relu6_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT])
+{
+    nnb_eltwise_tools_zero(l, t, v);
+    v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->dst_elems);
+}
+
+#define ACT_OP(op_, name_, tools_)                                                               \
+    {                                                                                            \
+        .op = op_, .name = name_, .kv_name = name_, .kv_fields = NNB_F_COMMON | NNB_F_W,          \
+        .no_bias = "activations have no bias", .k_is_c = true, .shape = nnb_eltwise_shape,       \
+        .src_elem_bytes = 4, .count = nnb_eltwise_count, .tools = tools_,                        \
+        .flops_rule = "0 by nnbench's convention: a compare and select per element, no arithmetic", \
+        .shapes = nnb_eltwise_shapes, .accum_len = nnb_op_accum_one, .selects = true,            \
+        .rf = NNB_RF_IDENTITY, .describe = nnb_eltwise_describe,                                 \
+    }
+
+const nnb_op_info nnb_op_relu = ACT_OP(NNB_OP_RELU, "relu", relu_tools);
+const nnb_op_info nnb_op_relu6 = ACT_OP(NNB_OP_RELU6, "relu6", relu6_tools);
