@@ -19,6 +19,8 @@ typedef struct nnb_run_opts {
     bool quiet;               /* no per-kernel lines on stderr (a progress bar shows the run) */
     int threads;              /* OpenMP threads the kernels run with (>= 1) */
     nnb_measure_opts measure;
+    int64_t max_mem_bytes;    /* refuse a layer that needs more (--max-mem; 0: available memory only) */
+    bool count_child;         /* counting re-runs each kernel in a child process: its memory counts too */
 } nnb_run_opts;
 
 /* check on, all kernels, one thread, default timing */

@@ -2,6 +2,7 @@
  * one thread and for all cores, prints them as a table or JSON, and draws
  * the last of them. */
 #include "cmd/cmd_roofline.h"
+#include "cmd/options.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include "roofline/cache.h"
 #include "roofline/measure.h"
 #include "roofline/plot.h"
+#include "util/signals.h"
 
 typedef struct roofline_args {
     int threads;             /* 0: 1 thread and all cores */
@@ -70,21 +72,28 @@ static int parse_args(int argc, char **argv, roofline_args *r)
         const char *val;
         const char *a = option_value(argc, argv, &i, &val);
         if (!a) return 2;
+        char err[256] = "";
+        long t;
         if (strcmp(a, "--threads") == 0) {
-            char *end;
-            errno = 0;
-            long t = strtol(val, &end, 10);
-            if (errno || *end || t < 1 || t > 4096) {
-                fprintf(stderr, "nnbench roofline: bad --threads '%s' (an integer 1..4096)\n", val);
+            if (nnb_opt_int("--threads", val, 1, 4096, &t, err, sizeof err)) {
+                fprintf(stderr, "nnbench roofline: %s\n", err);
                 return 2;
             }
             r->threads = (int)t;
-        } else if (strcmp(a, "--plot") == 0) {
-            r->plot = val;
+        } else if (strcmp(a, "--plot") == 0 || strcmp(a, "--csv") == 0) {
+            bool plot = a[2] == 'p';
+            if (nnb_opt_path(a, val, err, sizeof err) || !nnb_opt_ends_with(val, plot ? ".svg" : ".csv")) {
+                fprintf(stderr, "nnbench roofline: %s\n", err[0] ? err : plot ? "--plot needs a FILE.svg"
+                                                                              : "--csv needs a FILE.csv");
+                return 2;
+            }
+            *(plot ? &r->plot : &r->csv) = val;
         } else if (strcmp(a, "--import") == 0) {
+            if (nnb_opt_path(a, val, err, sizeof err)) {
+                fprintf(stderr, "nnbench roofline: %s\n", err);
+                return 2;
+            }
             r->import = val;
-        } else if (strcmp(a, "--csv") == 0) {
-            r->csv = val;
         } else if (strcmp(a, "--format") == 0) {
             if (strcmp(val, "json") != 0 && strcmp(val, "table") != 0) {
                 fprintf(stderr, "nnbench roofline: bad --format '%s' (table or json)\n", val);
@@ -145,6 +154,12 @@ int nnb_roofline_main(int argc, char **argv)
         roofline_usage(stdout);
         return 0;
     }
+    char eerr[512];
+    if (nnb_env_check(eerr, sizeof eerr)) {
+        fprintf(stderr, "nnbench roofline: %s\n", eerr);
+        return 2;
+    }
+    nnb_signals_install(false); /* a stopped measurement leaves no partial cache, SVG or CSV */
     if (r.import) {
         nnb_ceilings *c = malloc(sizeof *c);
         char err[512];

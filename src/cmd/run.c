@@ -2,6 +2,7 @@
  * Results go to stdout (or --out FILE, written whole or not at all);
  * progress and errors go to stderr; exit 0 / 1 (check failed) / 2 (bad input). */
 #include "cmd/cli.h"
+#include "cmd/options.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 #include "cmd/run_sweep.h"
 #include "harness/harness.h"
 #include "harness/progress.h"
+#include "harness/memory.h"
 #include "machine/blas.h"
 #include "ops/op.h"
 #include "harness/observe.h"
@@ -26,6 +28,7 @@
 #include "spec/spec.h"
 #include "cmd/skipped.h"
 #include "util/atomic_file.h"
+#include "util/signals.h"
 
 static void usage(FILE *f)
 {
@@ -64,29 +67,30 @@ static void usage(FILE *f)
           "                        software, date, command line) first, whole or not at all;\n"
           "                        nnbench report / compare read it\n"
           "  --shard I/N           run only the I-th of N slices of a --batch (merge: nnbench report)\n"
+          "  --max-mem BYTES       refuse a layer that needs more memory (K, M, G suffixes;\n"
+          "                        default: what the machine has available)\n"
           "  --list                list layer presets and network presets\n"
           "  --list-kernels        list kernels\n"
           "  --help, --version\n"
-          "\nExit status: 0 ok, 1 a check failed, 2 bad input or unavailable backend.\n",
+          "\nExit status: 0 ok, 1 a check failed, 2 bad input or unavailable backend,\n"
+          "130/143 stopped by SIGINT/SIGTERM (the records complete so far on stdout; no --out file).\n",
           f);
 }
 
+/* One line on stderr: a control character or a byte that is not UTF-8 in
+ * what the user gave (a newline in a file name, a binary batch file) is
+ * shown as '?'. Returns the bad-input code. */
 static int bad(const char *fmt, const char *arg)
 {
-    fputs("nnbench: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
+    char line[1200];
+    snprintf(line, sizeof line, fmt, arg);
+    for (unsigned char *p = (unsigned char *)line; *p;) {
+        size_t n = *p < 0x20 || *p == 0x7f ? 0 : nnb_utf8_len(p);
+        if (n == 0) *p = '?', n = 1;
+        p += n;
+    }
+    fprintf(stderr, "nnbench: %s\n", line);
     return NNB_EXIT_BAD_INPUT;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) return -1;
-    *out = v;
-    return 0;
 }
 
 static void list_presets(FILE *f)
@@ -136,126 +140,78 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 }
 
 /* Options -> o. Returns -1 to go on, or the exit code (help, version, or 2
- * with one line on stderr). */
-enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
-       O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
-       O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS };
-
-/* The options whose value needs more than a store: timing, benchdnn's knobs,
- * shards and sweeps. -1 when accepted, else the exit code. */
-static int parse_value_option(int c, nnb_options *o)
-{
-    nnb_measure_opts *m = &o->run.measure;
-    long v;
-    switch (c) {
-        case O_REPS:
-            if (parse_int(optarg, 1, 1000000, &v)) return bad("--reps needs an integer in 1..1000000, got '%s'", optarg);
-            m->min_reps = (int)v;
-            if (m->max_reps < v) m->max_reps = (int)v;
-            if (v == 1) m->min_time_s = 0;
-            o->timing_set = true;
-            break;
-        case O_MIN_TIME: {
-            char *end;
-            errno = 0;
-            double s = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(s >= 0 && s <= 3600))
-                return bad("--min-time needs seconds in 0..3600, got '%s'", optarg);
-            m->min_time_s = s;
-            o->timing_set = true;
-            break;
-        }
-        case O_SHARD:
-            if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
-                return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
-            break;
-        case O_SWEEP:
-            if ((v = nnb_cmd_sweep_option(o, optarg)) >= 0) return (int)v;
-            break;
-        case O_MAX_POINTS:
-            if (parse_int(optarg, 1, 1000000, &o->max_points))
-                return bad("--max-points needs an integer in 1..1000000, got '%s'", optarg);
-            break;
-        case O_CONV: case O_DECONV:
-            o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
-            o->driver_given = true;
-            o->knobs_given = true;
-            break;
-        case O_MB: {
-            char e[256];
-            if (!*optarg || nnb_spec_knobs_mb(&o->knobs, optarg, e, sizeof e)) return bad("%s", *optarg ? e : "--mb needs a value");
-            o->knobs_given = true;
-            break;
-        }
-    }
-    return -1;
-}
-
+ * with one line on stderr). Options with a value are read (and refused)
+ * by nnb_cli_option_value (cmd/options.c). */
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
+    enum { O_VALUE = 256, O_ANALYTIC, O_COLD, O_NO_CHECK, O_CHECK, O_LIST, O_LIST_KERNELS, O_VERSION,
+           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS };
     static const struct option longopts[] = {
-        {"layer", required_argument, 0, O_LAYER},     {"batch", required_argument, 0, O_BATCH},
-        {"model", required_argument, 0, O_MODEL},     {"analytic", no_argument, 0, O_ANALYTIC},
-        {"format", required_argument, 0, O_FORMAT},   {"kernels", required_argument, 0, O_KERNELS},
-        {"threads", required_argument, 0, O_THREADS}, {"counters", required_argument, 0, O_COUNTERS},
-        {"reps", required_argument, 0, O_REPS},       {"min-time", required_argument, 0, O_MIN_TIME},
-        {"cold", no_argument, 0, O_COLD},             {"no-check", no_argument, 0, O_NO_CHECK},
-        {"check", no_argument, 0, O_CHECK},           {"dump", required_argument, 0, O_DUMP},
-        {"plot", required_argument, 0, O_PLOT},       {"out", required_argument, 0, O_OUT},
-        {"list", no_argument, 0, O_LIST},             {"list-kernels", no_argument, 0, O_LIST_KERNELS},
-        {"help", no_argument, 0, 'h'},                {"version", no_argument, 0, O_VERSION},
-        {"time-prepare", no_argument, 0, O_TIME_PREPARE},
-        {"conv", no_argument, 0, O_CONV},             {"deconv", no_argument, 0, O_DECONV},
-        {"mb", required_argument, 0, O_MB},
-        {"shard", required_argument, 0, O_SHARD},
+        {"layer", required_argument, 0, O_VALUE},   {"batch", required_argument, 0, O_VALUE},
+        {"model", required_argument, 0, O_VALUE},   {"analytic", no_argument, 0, O_ANALYTIC},
+        {"format", required_argument, 0, O_VALUE},  {"kernels", required_argument, 0, O_VALUE},
+        {"threads", required_argument, 0, O_VALUE}, {"counters", required_argument, 0, O_VALUE},
+        {"reps", required_argument, 0, O_VALUE},    {"min-time", required_argument, 0, O_VALUE},
+        {"cold", no_argument, 0, O_COLD},           {"no-check", no_argument, 0, O_NO_CHECK},
+        {"check", no_argument, 0, O_CHECK},         {"dump", required_argument, 0, O_VALUE},
+        {"plot", required_argument, 0, O_VALUE},    {"out", required_argument, 0, O_VALUE},
+        {"max-mem", required_argument, 0, O_VALUE}, {"list", no_argument, 0, O_LIST},
+        {"list-kernels", no_argument, 0, O_LIST_KERNELS}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},     {"time-prepare", no_argument, 0, O_TIME_PREPARE},
+        {"conv", no_argument, 0, O_CONV},           {"deconv", no_argument, 0, O_DECONV},
+        {"mb", required_argument, 0, O_MB},         {"shard", required_argument, 0, O_SHARD},
         {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
         {0, 0, 0, 0},
     };
     opterr = 0;
     optind = 1;
-    int c;
-    long v;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    int c, at = -1;
+    char err[512];
+    while ((c = getopt_long(argc, argv, "h", longopts, &at)) != -1) {
         switch (c) {
-        case O_LAYER: o->layer_spec = optarg; break;
-        case O_BATCH: o->batch_file = optarg; break;
-        case O_MODEL: o->model_name = optarg; break;
+        case O_VALUE:
+            if (nnb_cli_option_value(o, longopts[at].name, optarg, err, sizeof err)) return bad("%s", err);
+            break;
         case O_ANALYTIC: o->analytic_only = true; break;
-        case O_FORMAT:
-            if (!strcmp(optarg, "table")) o->format = NNB_FMT_TABLE;
-            else if (!strcmp(optarg, "csv")) o->format = NNB_FMT_CSV;
-            else if (!strcmp(optarg, "json")) o->format = NNB_FMT_JSON;
-            else return bad("unknown --format '%s' (table, csv, json)", optarg);
-            break;
-        case O_KERNELS: o->run.kernels = optarg; break;
-        case O_THREADS:
-            if (parse_int(optarg, 1, 4096, &v)) return bad("--threads needs an integer in 1..4096, got '%s'", optarg);
-            o->run.threads = (int)v;
-            break;
-        case O_COUNTERS: o->observe.counters = optarg; break;
         case O_COLD: o->run.measure.cold = true; break;
         case O_TIME_PREPARE: o->run.time_prepare = true; break;
         case O_NO_CHECK: o->run.check = false; break;
         case O_CHECK: o->run.check = true; break;
-        case O_DUMP: o->run.dump_dir = optarg; break;
-        case O_PLOT: o->observe.plot_file = optarg; break;
         case O_NO_ROOFLINE: o->observe.no_roofline = true; break;
-        case O_OUT: o->out_file = optarg; break;
+        case O_SHARD:
+            if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
+                return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);
+            break;
+        case O_SWEEP: {
+            int r = nnb_cmd_sweep_option(o, optarg);
+            if (r >= 0) return r;
+            break;
+        }
+        case O_MAX_POINTS:
+            if (nnb_opt_int("--max-points", optarg, 1, 1000000, &o->max_points, err, sizeof err)) return bad("%s", err);
+            break;
+        case O_CONV: case O_DECONV:
+            o->knobs.driver = c == O_CONV ? NNB_OP_CONV : NNB_OP_DECONV;
+            o->driver_given = true;
+            o->knobs_given = true;
+            break;
+        case O_MB:
+            if (!*optarg || nnb_spec_knobs_mb(&o->knobs, optarg, err, sizeof err))
+                return bad("%s", *optarg ? err : "--mb needs a value");
+            o->knobs_given = true;
+            break;
         case O_LIST: o->list = true; break;
         case O_LIST_KERNELS: o->list_kernels = true; break;
-        case O_REPS: case O_MIN_TIME: case O_SHARD: case O_SWEEP: case O_MAX_POINTS: case O_CONV: case O_DECONV: case O_MB:
-            if ((v = parse_value_option(c, o)) >= 0) return (int)v;
-            break;
         case 'h': usage(stdout); return 0;
         case O_VERSION: printf("nnbench %s\n", NNB_VERSION); return 0;
-        case '?':
-        default:
-            if (optopt) {
+        default: /* '?': unknown, ambiguous, or a value missing */
+            if (optopt >= O_VALUE) return bad("%s needs a value (see --help)", argv[optind - 1]);
+            if (optopt && optopt < 128) {
                 char s[2] = {(char)optopt, 0};
-                return bad("option '-%s' is unknown or needs a value (see --help)", s);
+                return bad("option '-%s' is unknown (see --help)", s);
             }
-            return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+            return bad("unknown or ambiguous option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (optind < argc) return bad("unexpected argument '%s' (see --help)", argv[optind]);
@@ -294,6 +250,18 @@ static int load_layers(nnb_options *o, layer_list *ll)
     return 0;
 }
 
+/* A run stopped by SIGINT/SIGTERM (util/signals.h): one line on what was
+ * reported; the exit code shells give a process the signal ended. */
+static int interrupted(const nnb_options *o, size_t nlayers, size_t total, size_t nrecords)
+{
+    int sig = nnb_stop_signal();
+    fprintf(stderr, "nnbench: stopped by %s after %zu of %zu layer%s (%zu complete kernel record%s reported)%s%s%s\n",
+            nnb_signal_name(sig), nlayers, total, total == 1 ? "" : "s", nrecords, nrecords == 1 ? "" : "s",
+            o->out_file ? "; --out " : "", o->out_file ? o->out_file : "",
+            o->out_file ? " not written, the records are on stdout" : "");
+    return NNB_EXIT_SIGNAL_BASE + sig;
+}
+
 /* A network layer's place: index, torchvision's module name, its receptive
  * field as the network builder followed it (joins included). */
 static void net_layer_fields(nnb_layer_report *rep, const nnb_net_layer *nl, size_t index)
@@ -327,7 +295,8 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     const bool net_table = net && o->analytic_only && o->format != NNB_FMT_CSV;
     nnb_net_totals totals;
     if (net_table) nnb_net_table_begin(out, o->format, net->name, net->desc, o->mb ? o->mb : 1, &totals);
-    for (size_t i = 0; i < ll->n; i++) {
+    size_t nlayers = 0, nrecords = 0; /* reported so far */
+    for (size_t i = 0; i < ll->n && !nnb_stop_signal(); i++) {
         nnb_layer_report rep;
         if (nnb_layer_report_init(&rep, &ll->v[i], err, sizeof err)) { rc = bad("%s", err); break; }
         sum_params += rep.analytic.params;
@@ -336,8 +305,14 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         sum_flops += rep.analytic.flops;
         if (!o->analytic_only) {
             if (run.quiet) nnb_progress_step(&pr, rep.layer.name[0] ? rep.layer.name : rep.human, 1);
-            int r = nnb_run_layer(&run, &rep, nnb_observer_hook, obs, err, sizeof err);
-            if (r == NNB_EXIT_BAD_INPUT) { rc = bad("%s", err); nnb_layer_report_free(&rep); break; }
+            nnb_run_opts ro = run; /* a counting child's memory is part of this layer's need */
+            ro.count_child = nnb_mem_counts_in_child(o->observe.counters, &rep.layer);
+            int r = nnb_run_layer(&ro, &rep, nnb_observer_hook, obs, err, sizeof err);
+            if (r == NNB_EXIT_BAD_INPUT) { /* a signal's victim (a killed child) is no error */
+                if (!nnb_stop_signal()) rc = bad("%s", err);
+                nnb_layer_report_free(&rep);
+                break;
+            }
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
             if (o->sweep.naxes && nnb_sweep_plot_add(&sp, &o->sweep, i, &rep)) rc = bad("%s", "out of memory");
@@ -347,8 +322,11 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         else nnb_report_layer(out, o->format, &rep, o->analytic_only);
         if (store) nnb_report_layer(store, NNB_FMT_JSON, &rep, o->analytic_only);
         fflush(out);
+        nlayers++;
+        nrecords += rep.nresults;
         nnb_layer_report_free(&rep);
     }
+    if (!rc && nnb_stop_signal()) return interrupted(o, nlayers, ll->n, nrecords);
     if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
     if (run.quiet) nnb_progress_end(&pr);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
@@ -421,6 +399,9 @@ int nnb_cli_main(int argc, char **argv)
         if (o.list_kernels) { fputs("kernels (--kernels NAME,...):\n", stdout); list_kernels(stdout); }
         return 0;
     }
+    char err[512];
+    if (nnb_env_check(err, sizeof err)) return bad("%s", err);
+    nnb_signals_install(true);
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");

@@ -1,6 +1,7 @@
 /* `nnbench validate`: executed FLOPs (valgrind backend) against every named
  * FLOP convention. See include/nnbench/validate.h. */
 #include "cmd/validate.h"
+#include "cmd/options.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -77,6 +78,10 @@ static int check_kernel_list(const char *list, char *err, size_t len)
 {
     if (!list || strcmp(list, "none") == 0) return 0;
     char buf[256];
+    if (strlen(list) >= sizeof buf || strspn(list, ",") == strlen(list)) {
+        snprintf(err, len, "--kernels needs a comma list of kernels or 'none' (at most %zu bytes)", sizeof buf - 1);
+        return -1;
+    }
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
         if (!nnb_kernel_find(tok)) {
@@ -253,7 +258,7 @@ int nnb_validate_main(int argc, char **argv)
         }
     }
     char err[512];
-    if (check_kernel_list(klist, err, sizeof err) != 0) {
+    if (nnb_env_check(err, sizeof err) != 0 || check_kernel_list(klist, err, sizeof err) != 0) {
         fprintf(stderr, "nnbench validate: %s\n", err);
         return 2;
     }

@@ -12,12 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/memory.h"
 #include "harness/npy.h"
 #include "ops/op.h"
 #include "results/record.h"
 #include "spec/spec.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
+#include "util/signals.h"
 
 
 int nnb_layer_report_init(nnb_layer_report *r, const nnb_layer *l, char *err, size_t len)
@@ -104,12 +106,6 @@ static void run_once(void *p)
     c->k->run(c->l, c->t, c->ws);
 }
 
-static int64_t phys_bytes(void) /* unknown: no limit */
-{
-    int64_t b = nnb_phys_memory_bytes();
-    return b > 0 ? b : INT64_MAX;
-}
-
 static int dump_tensor(const char *dir, const char *name, const float *data, const int64_t *shape, int ndim,
                        char *err, size_t len)
 {
@@ -164,23 +160,16 @@ typedef struct run_state {
     size_t dst_sz;
 } run_state;
 
-/* Memory plan (tensors + two reference copies + abs-sum + workspace), then
- * the buffers. Returns 0 or NNB_EXIT_BAD_INPUT with err set. */
+/* Memory plan (harness/memory.h: refused beyond available memory or
+ * --max-mem, naming the need), then the buffers. Returns 0 or
+ * NNB_EXIT_BAD_INPUT with err set. */
 static int alloc_state(run_state *s, char *err, size_t len)
 {
-    const nnb_analytic *a = &s->rep->analytic;
-    /* the reference runs (to check) even when it is not one of the kernels */
-    int64_t ws_max = s->refk && s->refk->workspace_bytes ? s->refk->workspace_bytes(s->l, 1) : 0;
-    for (size_t i = 0; i < s->nk; i++) {
-        int64_t w = s->ks[i]->workspace_bytes ? s->ks[i]->workspace_bytes(s->l, s->o->threads) : 0;
-        if (w > ws_max) ws_max = w;
-    }
-    double need = (double)a->src_bytes + (double)a->wei_bytes + (double)a->bias_bytes + 4.0 * (double)a->dst_bytes +
-                  (double)ws_max;
-    if (s->o->dump_dir) need += (double)a->src_bytes + (double)a->wei_bytes;
-    if (need > 0.8 * (double)phys_bytes())
-        return nnb_bad_input(err, len, "layer needs %.1f GiB of buffers; this machine has %.1f GiB of memory",
-                    need / (1 << 30), (double)phys_bytes() / (1 << 30));
+    nnb_mem_need need;
+    bool check = s->o->check && s->refk && s->refk->supports(s->l);
+    nnb_mem_plan(s->o, s->rep, s->ks, s->nk, check ? s->refk : NULL, &need);
+    if (nnb_mem_check(&need, s->o->max_mem_bytes, err, len)) return NNB_EXIT_BAD_INPUT;
+    int64_t ws_max = need.workspace_bytes;
 
     if (nnb_tensors_alloc(&s->t, s->l, err, len)) return NNB_EXIT_BAD_INPUT;
     s->dst_sz = (size_t)s->t.dst_elems * sizeof(float);
@@ -192,7 +181,8 @@ static int alloc_state(run_state *s, char *err, size_t len)
         nnb_free(s->ref); nnb_free(s->bound); nnb_free(s->ws); nnb_tensors_free(&s->t);
         s->ref = s->bound = NULL;
         s->ws = NULL;
-        return nnb_bad_input(err, len, "out of memory allocating %.1f MiB for the layer", need / (1 << 20));
+        return nnb_bad_input(err, len, "out of memory allocating %.1f MiB for the layer",
+                            (double)need.total_bytes / (1 << 20));
     }
     s->rep->nresults = s->nk;
     return 0;
@@ -394,8 +384,13 @@ int nnb_run_kernels(const nnb_run_opts *o, nnb_layer_report *rep, const nnb_kern
     } else {
         nnb_tensors_fill(&s.t, s.l, NNB_FILL_REAL, 2);
     }
-    for (size_t i = 0; i < nk; i++)
-        if ((rc = time_kernel(&s, i, count, count_ctx, err, len))) goto out;
+    for (size_t i = 0; i < nk; i++) {
+        /* SIGINT/SIGTERM (util/signals.h): keep only the kernels already complete */
+        if (nnb_stop_signal()) { rep->nresults = i; break; }
+        rc = time_kernel(&s, i, count, count_ctx, err, len);
+        if (rc && nnb_stop_signal()) { rep->nresults = i; break; } /* a child killed by the same signal */
+        if (rc) goto out;
+    }
     if (isatty(2) && !o->quiet) fprintf(stderr, "%60s\r", "");
     rc = status;
 out:

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Hostile inputs on every input path of nnbench: option values of every
+command, --layer in its three syntaxes, --batch files, --model names and the
+environment variables nnbench (and the OpenMP / OpenBLAS it runs) reads.
+
+Stored results given to `report` / `compare` are here too (one row each
+for a missing, empty, binary and non-JSON file); their reader's own fuzz
+target goes deeper.
+
+Each row of CASES is one input: (name, argv, env, expected exit, message
+fragment). {tmp} in argv or env is a scratch directory holding the files
+made by make_files(). Every row must finish within TIMEOUT_S, end by exit
+(no signal, no core dump); an exit 2 row must print exactly one line on
+stderr naming the bad part (the fragment) and nothing on stdout. libgomp
+prints its own complaint about a malformed OMP_NUM_THREADS before main()
+runs; those lines are the library's, not nnbench's, and are not counted.
+
+Then the environment faults that are not one-line refusals: valgrind missing
+(forced: refused; auto: falls back to none and says why), TMPDIR missing
+(valgrind's files: auto times and notes why, forced refuses), PAPI unable to
+count, and an unwritable ceilings cache (one warning, the run goes on; slow:
+NNB_SKIP_SLOW=1 leaves it out while developing)."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+NNB = os.environ.get("NNBENCH", "build/nnbench")
+TIMEOUT_S = 60
+SMALL = "conv:c=4,h=8,k=4,r=3,pad=1"   # runs in milliseconds
+RUN = ["--counters", "none", "--reps", "1", "--min-time", "0", "--no-roofline"]  # a run with nothing slow
+
+# (name, argv, env overrides, expected exit code, stderr fragment)
+CASES = [
+    # --- run command: option values
+    ("threads zero", ["--layer", SMALL, "--threads", "0"], {}, 2, "--threads needs an integer in 1..4096"),
+    ("threads negative", ["--layer", SMALL, "--threads", "-1"], {}, 2, "--threads needs an integer"),
+    ("threads text", ["--layer", SMALL, "--threads", "abc"], {}, 2, "got 'abc'"),
+    ("threads overflow", ["--layer", SMALL, "--threads", "99999999999999999999"], {}, 2, "--threads"),
+    ("threads absurd", ["--layer", SMALL, "--threads", "4097"], {}, 2, "1..4096"),
+    ("threads empty", ["--layer", SMALL, "--threads", ""], {}, 2, "--threads needs an integer"),
+    ("threads blank", ["--layer", SMALL, "--threads", " 2"], {}, 2, "--threads needs an integer"),
+    ("threads plus", ["--layer", SMALL, "--threads", "+2"], {}, 2, "--threads needs an integer"),
+    ("threads missing", ["--layer", SMALL, "--threads"], {}, 2, "--threads needs a value"),
+    ("reps zero", ["--layer", SMALL, "--reps", "0"], {}, 2, "--reps needs an integer in 1..1000000"),
+    ("reps float", ["--layer", SMALL, "--reps", "1e3"], {}, 2, "--reps"),
+    ("reps absurd", ["--layer", SMALL, "--reps", "1000001"], {}, 2, "--reps"),
+    ("min-time negative", ["--layer", SMALL, "--min-time", "-1"], {}, 2, "--min-time needs seconds"),
+    ("min-time nan", ["--layer", SMALL, "--min-time", "nan"], {}, 2, "--min-time"),
+    ("min-time inf", ["--layer", SMALL, "--min-time", "inf"], {}, 2, "--min-time"),
+    ("min-time hex", ["--layer", SMALL, "--min-time", "0x10"], {}, 2, "--min-time"),
+    ("min-time overflow", ["--layer", SMALL, "--min-time", "1e999"], {}, 2, "--min-time"),
+    ("min-time absurd", ["--layer", SMALL, "--min-time", "3601"], {}, 2, "0..3600"),
+    ("format unknown", ["--layer", SMALL, "--format", "xml"], {}, 2, "unknown --format 'xml'"),
+    ("format empty", ["--layer", SMALL, "--format="], {}, 2, "unknown --format ''"),
+    ("counters unknown", ["--layer", SMALL, "--counters", "perf"], {}, 2, "unknown --counters 'perf'"),
+    ("counters empty", ["--layer", SMALL, "--counters", ""], {}, 2, "unknown --counters ''"),
+    ("counters with --analytic", ["--layer", SMALL, "--analytic", "--counters", "x"], {}, 2, "--counters"),
+    ("kernels empty", ["--layer", SMALL, "--kernels", ""], {}, 2, "--kernels needs a kernel list"),
+    ("kernels commas", ["--layer", SMALL] + RUN + ["--kernels", ",,"], {}, 2, "--kernels: empty list"),
+    ("kernels unknown", ["--layer", SMALL] + RUN + ["--kernels", "nosuch"], {}, 2, "unknown kernel 'nosuch'"),
+    ("kernels twice", ["--layer", SMALL] + RUN + ["--kernels", "reference,reference"], {}, 2, "listed twice"),
+    ("kernel unsupported", ["--layer", SMALL] + RUN + ["--kernels", "depthwise"], {}, 2, "does not support"),
+    ("out empty", ["--layer", SMALL, "--out", ""], {}, 2, "--out needs a file name"),
+    ("out no dir", ["--layer", SMALL, "--analytic", "--out", "{tmp}/no/such/dir/r.jsonl"], {}, 2,
+     "--out: cannot write"),
+    ("out newline", ["--layer", SMALL, "--out", "a\nb"], {}, 2, "control character"),
+    ("out too long", ["--layer", SMALL, "--out", "x" * 5000], {}, 2, "too long"),
+    ("plot extension", ["--layer", SMALL, "--plot", "r.png"], {}, 2, "must end in .svg, .csv or .json"),
+    ("plot empty", ["--layer", SMALL, "--plot", ""], {}, 2, "--plot needs a file name"),
+    ("dump empty", ["--layer", SMALL, "--dump", ""], {}, 2, "--dump needs a file name"),
+    ("dump no parent", ["--layer", SMALL] + RUN + ["--dump", "{tmp}/no/such/d"], {}, 2,
+     "cannot create directory"),
+    ("max-mem zero", ["--layer", SMALL, "--max-mem", "0"], {}, 2, "--max-mem needs a byte count > 0"),
+    ("max-mem negative", ["--layer", SMALL, "--max-mem", "-5M"], {}, 2, "--max-mem"),
+    ("max-mem suffix", ["--layer", SMALL, "--max-mem", "1X"], {}, 2, "got '1X'"),
+    ("max-mem fraction", ["--layer", SMALL, "--max-mem", "1.5G"], {}, 2, "--max-mem"),
+    ("max-mem overflow", ["--layer", SMALL, "--max-mem", "99999999999999999999"], {}, 2, "--max-mem"),
+    ("max-mem absurd", ["--layer", SMALL, "--max-mem", "2000000T"], {}, 2, "--max-mem"),
+    ("max-mem accepted", ["--layer", SMALL] + RUN + ["--max-mem", "512M"], {}, 0, ""),
+    ("max-mem accepted iB", ["--layer", SMALL] + RUN + ["--max-mem", "1GiB"], {}, 0, ""),
+    ("max-mem below need", ["--layer", "conv3x3", "--threads", "1"] + RUN + ["--max-mem", "1M"], {}, 2,
+     "layer needs 5.1 MiB (tensors 1.7, check 2.4, workspace 1.0), 1.0 MiB allowed by --max-mem"),
+    ("layer beyond memory", ["--layer", "conv:c=4096,h=4096,k=4096,r=3", "--kernels", "reference"] + RUN, {}, 2,
+     "layer needs 1280.4 GiB (tensors 512.3, check 768.1)"),
+    ("unknown option", ["--layer", SMALL, "--bogus"], {}, 2, "unknown or ambiguous option '--bogus'"),
+    ("ambiguous option", ["--layer", SMALL, "--li"], {}, 2, "ambiguous option '--li'"),
+    ("unknown short", ["--layer", SMALL, "-x"], {}, 2, "option '-x' is unknown"),
+    ("stray argument", ["--layer", SMALL, "extra"], {}, 2, "unexpected argument 'extra'"),
+    ("stray newline", ["--layer", SMALL, "a\nb"], {}, 2, "unexpected argument 'a?b'"),
+    ("layer twice", ["--layer", SMALL, "--layer", "conv1x1"], {}, 2, "--layer given twice"),
+    ("two sources", ["--layer", SMALL, "--model", "resnet18"], {}, 2, "give one of --layer, --batch, --model"),
+    ("no source", ["--format", "json"], {}, 2, "no layer given"),
+    # --- --layer: presets, key=value, benchdnn
+    ("layer empty", ["--layer", ""], {}, 2, "--layer needs a value"),
+    ("preset unknown", ["--layer", "conv9x9", "--analytic"], {}, 2, "conv9x9"),
+    ("kv zero channels", ["--layer", "conv:c=0,h=56,k=64,r=3", "--analytic"], {}, 2, "input channels c must be positive (got 0)"),
+    ("kv negative", ["--layer", "conv:c=-1,h=56,k=64,r=3", "--analytic"], {}, 2, "input channels c must be positive (got -1)"),
+    ("kv text", ["--layer", "conv:c=abc,h=56,k=64,r=3", "--analytic"], {}, 2, "key 'c' needs an integer, got 'abc'"),
+    ("kv overflow", ["--layer", "conv:c=99999999999999999999,h=56,k=64,r=3", "--analytic"], {}, 2, "key 'c' needs an integer"),
+    ("kv unknown key", ["--layer", "conv:c=64,h=56,k=64,r=3,zz=1", "--analytic"], {}, 2, "unknown key 'zz'"),
+    ("kv no output", ["--layer", "conv:c=64,h=2,k=64,r=3", "--analytic"], {}, 2, "no output"),
+    ("kv groups", ["--layer", "conv:c=64,h=56,k=64,r=3,g=3", "--analytic"], {}, 2, "divisible by groups=3"),
+    ("kv counts overflow", ["--layer", "conv:n=2147483647,c=2147483647,h=65535,k=2147483647,r=1", "--analytic"],
+     {}, 2, "sizes overflow 64-bit counts"),
+    ("kv stride zero", ["--layer", "conv:c=64,h=56,k=64,r=3,stride=0", "--analytic"], {}, 2, "stride must be positive"),
+    ("kv pad negative", ["--layer", "conv:c=64,h=56,k=64,r=3,pad=-1", "--analytic"], {}, 2, "padding must be >= 0"),
+    ("kv dilation zero", ["--layer", "conv:c=64,h=56,k=64,r=3,dil=0", "--analytic"], {}, 2, "dilation must be >= 1"),
+    ("kv op unknown", ["--layer", "warp:c=64,h=56", "--analytic"], {}, 2, "unknown op 'warp'"),
+    ("deconv outpad", ["--layer", "deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=5", "--analytic"], {}, 2,
+     "output padding must be smaller than stride"),
+    ("benchdnn mb0", ["--layer", "mb0ic64ih56oc64oh56kh3ph1", "--analytic"], {}, 2, "batch n must be positive (got 0)"),
+    ("benchdnn unknown field", ["--layer", "mb1ic64ih56oc64oh56kh3ph1zz5", "--analytic"], {}, 2, "unrecognized pattern at 'zz5'"),
+    ("benchdnn negative ic", ["--layer", "mb1ic-64ih56oc64oh56kh3ph1", "--analytic"], {}, 2, "ic must not be negative"),
+    ("benchdnn stride zero", ["--layer", "ic64ih56oc64oh56kh3sh0", "--analytic"], {}, 2, "sh not specified or 0"),
+    ("benchdnn dilation negative", ["--layer", "mb1ic64ih56oc64kh3dh-2", "--analytic"], {}, 2, "dh must not be negative"),
+    ("benchdnn groups", ["--layer", "g3ic64ih56oc64kh3", "--analytic"], {}, 2, "divisible by groups=3"),
+    ("benchdnn no output", ["--layer", "ic64ih5oc64kh9", "--analytic"], {}, 2, "oh deduced <= 0"),
+    ("benchdnn overflow", ["--layer", "mb1ic99999999999999999999ih56oc64kh3", "--analytic"], {}, 2, "ic exceeds 2^40"),
+    ("benchdnn required", ["--layer", "ic64", "--analytic"], {}, 2, "oc not specified or 0"),
+    ("kv repeated key", ["--layer", "conv:c=64,c=32,h=8,k=4,r=3", "--analytic"], {}, 2, "key 'c' repeats"),
+    ("kv trailing comma", ["--layer", "conv:c=64,h=8,k=4,r=3,", "--analytic"], {}, 2, "trailing ','"),
+    ("kv op only", ["--layer", "conv:", "--analytic"], {}, 2, "empty benchdnn descriptor"),
+    # --- --batch files
+    ("batch missing", ["--batch", "{tmp}/nosuch.txt", "--analytic"], {}, 2, "nosuch.txt"),
+    ("batch directory", ["--batch", "{tmp}", "--analytic"], {}, 2, "is a directory, not a batch file"),
+    ("batch endless device", ["--batch", "/dev/zero", "--analytic"], {}, 2, "batch file larger than 64 MiB"),
+    ("batch empty", ["--batch", "{tmp}/empty.txt", "--analytic"], {}, 2, "empty.txt"),
+    ("batch comments only", ["--batch", "{tmp}/comments.txt", "--analytic"], {}, 2, "comments.txt"),
+    ("batch malformed line", ["--batch", "{tmp}/malformed.txt", "--analytic"], {}, 2, "malformed.txt:2"),
+    ("batch binary", ["--batch", "{tmp}/binary.txt", "--analytic"], {}, 2, "a batch file is text (it holds a NUL byte)"),
+    ("batch empty name", ["--batch", ""], {}, 2, "--batch needs a value"),
+    # --- --model
+    ("model empty", ["--model", ""], {}, 2, "--model needs a value"),
+    ("model unknown", ["--model", "resnet19", "--analytic"], {}, 2, "unknown model 'resnet19'"),
+    # --- environment (refused before anything runs)
+    ("OMP text", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": "abc"}, 2, "OMP_NUM_THREADS='abc'"),
+    ("OMP negative", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": "-3"}, 2, "OMP_NUM_THREADS='-3'"),
+    ("OMP zero", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": "0"}, 2, "OMP_NUM_THREADS='0'"),
+    ("OMP overflow", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": "99999999999"}, 2,
+     "OMP_NUM_THREADS='99999999999' is not a thread count"),
+    ("OMP empty", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": ""}, 2, "OMP_NUM_THREADS=''"),
+    ("OMP bad list", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": "4,,2"}, 2, "OMP_NUM_THREADS='4,,2'"),
+    ("OMP list is fine", ["--layer", SMALL, "--analytic"], {"OMP_NUM_THREADS": "4,2"}, 0, ""),
+    ("OpenBLAS text", ["--layer", SMALL, "--analytic"], {"OPENBLAS_NUM_THREADS": "abc"}, 2,
+     "OPENBLAS_NUM_THREADS='abc'"),
+    ("OpenBLAS negative", ["--layer", SMALL, "--analytic"], {"OPENBLAS_NUM_THREADS": "-3"}, 2,
+     "OPENBLAS_NUM_THREADS='-3'"),
+    ("OpenBLAS zero", ["--layer", SMALL, "--analytic"], {"OPENBLAS_NUM_THREADS": "0"}, 2,
+     "OPENBLAS_NUM_THREADS='0'"),
+    ("OpenBLAS overflow", ["--layer", SMALL, "--analytic"], {"OPENBLAS_NUM_THREADS": "99999999999"}, 2,
+     "OPENBLAS_NUM_THREADS='99999999999'"),
+    ("OpenBLAS list", ["--layer", SMALL, "--analytic"], {"OPENBLAS_NUM_THREADS": "4,2"}, 2,
+     "OPENBLAS_NUM_THREADS='4,2'"),
+    ("OpenBLAS core unknown", ["--layer", SMALL, "--analytic"], {"OPENBLAS_CORETYPE": "Pentium9"}, 2,
+     "OPENBLAS_CORETYPE='Pentium9' is not the core OpenBLAS runs"),
+    ("valgrind budget text", ["--layer", SMALL, "--analytic"], {"NNB_VALGRIND_BUDGET": "abc"}, 2,
+     "NNB_VALGRIND_BUDGET='abc'"),
+    ("valgrind budget negative", ["--layer", SMALL, "--analytic"], {"NNB_VALGRIND_BUDGET": "-1"}, 2,
+     "NNB_VALGRIND_BUDGET='-1'"),
+    ("valgrind budget zero", ["--layer", SMALL, "--analytic"], {"NNB_VALGRIND_BUDGET": "0"}, 2,
+     "NNB_VALGRIND_BUDGET='0'"),
+    ("valgrind budget nan", ["--layer", SMALL, "--analytic"], {"NNB_VALGRIND_BUDGET": "nan"}, 2,
+     "NNB_VALGRIND_BUDGET='nan'"),
+    ("kernel ISA unknown", ["--layer", SMALL, "--analytic"], {"NNB_KERNEL_ISA": "avx1024"}, 2,
+     "NNB_KERNEL_ISA=avx1024"),
+    ("valgrind missing, forced", ["--layer", SMALL] + RUN[2:] + ["--counters", "valgrind"],
+     {"PATH": "{tmp}/nobin"}, 2, "valgrind not installed"),
+    # --- --shard, --mb (benchdnn knobs)
+    ("shard zero", ["--batch", "{tmp}/malformed.txt", "--shard", "0/2"], {}, 2, "--shard needs I/N with 1 <= I <= N"),
+    ("shard beyond", ["--batch", "{tmp}/malformed.txt", "--shard", "3/2"], {}, 2, "got '3/2'"),
+    ("shard text", ["--batch", "{tmp}/malformed.txt", "--shard", "a/b"], {}, 2, "got 'a/b'"),
+    ("shard missing", ["--batch", "{tmp}/malformed.txt", "--shard"], {}, 2, "--shard needs a value"),
+    ("shard on --layer", ["--layer", SMALL, "--shard", "1/2", "--analytic"], {}, 2, "--shard slices a --batch"),
+    ("mb text", ["--layer", SMALL, "--mb", "abc", "--analytic"], {}, 2, "'abc' is not a mini-batch"),
+    ("mb empty", ["--layer", SMALL, "--mb=", "--analytic"], {}, 2, "--mb needs a value"),
+    ("mb list on --model", ["--model", "resnet18", "--mb", "4,8", "--analytic"], {}, 2,
+     "--mb with --model takes one batch size"),
+    ("conv on --model", ["--model", "resnet18", "--conv", "--analytic"], {}, 2, "not --model"),
+    # --- stored results given to report / compare
+    ("report missing", ["report", "{tmp}/nosuch.jsonl"], {}, 2, "cannot open"),
+    ("report garbage", ["report", "{tmp}/malformed.txt"], {}, 2, "malformed.txt:1: not JSON"),
+    ("report empty", ["report", "{tmp}/empty.txt"], {}, 2, "empty file: no header record"),
+    ("report binary", ["report", "{tmp}/binary.txt"], {}, 2, "binary.txt"),
+    ("report nothing", ["report"], {}, 2, "no results file given"),
+    ("report format", ["report", "--format", "xml", "{tmp}/empty.txt"], {}, 2, "bad --format 'xml'"),
+    ("compare one file", ["compare", "{tmp}/empty.txt"], {}, 2, "give two results files"),
+    ("compare garbage", ["compare", "{tmp}/malformed.txt", "{tmp}/empty.txt"], {}, 2, "not JSON"),
+    # --- roofline, topo, validate
+    ("roofline threads zero", ["roofline", "--threads", "0"], {}, 2, "--threads needs an integer"),
+    ("roofline threads text", ["roofline", "--threads=abc"], {}, 2, "got 'abc'"),
+    ("roofline threads missing", ["roofline", "--threads"], {}, 2, "--threads needs a value"),
+    ("roofline format", ["roofline", "--format", "xml"], {}, 2, "bad --format 'xml'"),
+    ("roofline plot extension", ["roofline", "--plot", "r.png"], {}, 2, "--plot needs a FILE.svg"),
+    ("roofline csv empty", ["roofline", "--csv="], {}, 2, "--csv needs a non-empty value"),
+    ("roofline unknown", ["roofline", "--bogus"], {}, 2, "unknown option '--bogus'"),
+    ("roofline bad env", ["roofline", "--threads", "1"], {"OMP_NUM_THREADS": "-3"}, 2, "OMP_NUM_THREADS='-3'"),
+    ("topo format", ["topo", "--format", "xml"], {}, 2, "bad --format 'xml'"),
+    ("topo format missing", ["topo", "--format"], {}, 2, "--format needs a value"),
+    ("topo unknown", ["topo", "--bogus"], {}, 2, "unknown option '--bogus'"),
+    ("validate kernel unknown", ["validate", "--kernels", "nosuch"], {}, 2, "unknown kernel 'nosuch'"),
+    ("validate kernels commas", ["validate", "--kernels", ","], {}, 2, "--kernels needs a comma list"),
+    ("validate layer empty", ["validate", "--layer", ""], {}, 2, "empty layer descriptor"),
+    ("validate layer missing", ["validate", "--layer"], {}, 2, "--layer needs a value"),
+    ("validate layer bad", ["validate", "--layer", "conv:c=0,h=4,k=4,r=3"], {}, 2, "input channels c must be positive"),
+    ("validate unknown", ["validate", "--bogus"], {}, 2, "unknown option '--bogus'"),
+    ("validate bad env", ["validate"], {"NNB_VALGRIND_BUDGET": "1e999"}, 2, "NNB_VALGRIND_BUDGET='1e999'"),
+]
+
+
+def make_files(tmp):
+    def write(name, data):
+        with open(os.path.join(tmp, name), "wb") as f:
+            f.write(data)
+    write("empty.txt", b"")
+    write("comments.txt", b"# nothing here\n\n   \n")
+    write("malformed.txt", b"conv3x3\nconv:c=64,h=56,k=64,r=3,zz=1\n")
+    write("binary.txt", b"\x00\xff\xfe\x01conv\x00\n\x7f\x80")
+    os.mkdir(os.path.join(tmp, "nobin"))
+
+
+def subst(s, tmp):
+    return s.replace("{tmp}", tmp)
+
+
+def run(argv, env_extra, tmp, timeout_s=TIMEOUT_S):
+    env = dict(os.environ)
+    env.pop("OMP_NUM_THREADS", None)  # ctest sets it; rows set their own
+    env["NNB_RESULTS_DIR"] = os.path.join(tmp, "results")  # never the source tree's cache
+    env.update({k: subst(v, tmp) for k, v in env_extra.items()})
+    return subprocess.run([NNB] + [subst(a, tmp) for a in argv], env=env, capture_output=True,
+                          timeout=timeout_s, cwd=tmp)
+
+
+def own_lines(stderr):
+    """stderr lines that are nnbench's: libgomp's complaint (a blank line and
+    'libgomp: ...', printed before main) is the library's."""
+    return [l for l in stderr.splitlines() if l.strip() and not l.startswith(b"libgomp: ")]
+
+
+def check_case(case, tmp):
+    name, argv, env, want_rc, frag = case
+    try:
+        r = run(argv, env, tmp)
+    except subprocess.TimeoutExpired:
+        return f"{name}: no exit within {TIMEOUT_S} s (hang)"
+    err = r.stderr.decode("utf-8", "replace")
+    if r.returncode < 0:
+        return f"{name}: killed by signal {signal.Signals(-r.returncode).name}: {err[-300:]}"
+    if b"core dumped" in r.stderr or b"Sanitizer" in r.stderr or b"runtime error" in r.stderr:
+        return f"{name}: crash or undefined behaviour: {err[-300:]}"
+    if r.returncode != want_rc:
+        return f"{name}: exit {r.returncode}, expected {want_rc}: {err[-300:]}"
+    if frag and subst(frag, tmp) not in err:
+        return f"{name}: stderr lacks {subst(frag, tmp)!r}: {err[-300:]}"
+    if want_rc == 2:
+        lines = own_lines(r.stderr)
+        if len(lines) != 1 or not lines[0].startswith(b"nnbench"):
+            return f"{name}: {len(lines)} stderr lines, expected exactly one 'nnbench...' line: {err[-400:]}"
+        if r.stdout:
+            return f"{name}: exit 2 but printed on stdout: {r.stdout[:200]!r}"
+    return None
+
+
+def check_env_faults(tmp):
+    """Faults with a fallback: each says what happened, and the run goes on."""
+    fails = []
+    # valgrind missing with auto: falls back to none and the record says why
+    r = run(["--layer", SMALL, "--format", "json"] + RUN[2:], {"PATH": "{tmp}/nobin"}, tmp)
+    try:
+        rec = json.loads(r.stdout.decode().splitlines()[0])
+        why = rec["counters"]["why"]
+        if r.returncode != 0 or rec["counters"]["backend"] != "none" or "valgrind not installed" not in why:
+            fails.append(f"valgrind missing, auto: rc={r.returncode} counters={rec['counters']}")
+    except (ValueError, KeyError, IndexError) as e:
+        fails.append(f"valgrind missing, auto: no JSON record ({e}): {r.stderr.decode()[-300:]}")
+    # TMPDIR missing: valgrind's count files cannot be made; auto times and says why, forced refuses
+    with open(NNB, "rb") as f:
+        valgrind_runs = shutil.which("valgrind") and b"__asan_init" not in f.read()  # not a sanitizer build
+    r = run(["--layer", SMALL, "--kernels", "reference", "--format", "json"] + RUN[2:],
+            {"TMPDIR": "{tmp}/no/such"}, tmp)
+    notes = r.stdout.decode()
+    if valgrind_runs and (r.returncode != 0 or "cannot create a temporary directory" not in notes):
+        fails.append(f"TMPDIR missing, auto: rc={r.returncode} stdout={notes[:300]}")
+    r = run(["--layer", SMALL, "--kernels", "reference", "--counters", "valgrind"] + RUN[2:],
+            {"TMPDIR": "{tmp}/no/such"}, tmp)
+    last = own_lines(r.stderr)[-1:] or [b""]
+    if valgrind_runs and (r.returncode != 2 or b"cannot create a temporary directory" not in last[0]):
+        fails.append(f"TMPDIR missing, forced: rc={r.returncode} stderr={r.stderr.decode()[-300:]}")
+    # PAPI that cannot count (a VM without a PMU): forced is one line naming why
+    r = run(["--layer", SMALL, "--counters", "papi"] + RUN[2:], {}, tmp)
+    if r.returncode == 2:
+        lines = own_lines(r.stderr)
+        if len(lines) != 1 or b"papi cannot count here" not in lines[0]:
+            fails.append(f"papi unavailable: stderr {r.stderr.decode()[-300:]}")
+    elif r.returncode != 0:
+        fails.append(f"papi: exit {r.returncode}: {r.stderr.decode()[-300:]}")
+    # an unwritable ceilings cache: one warning, the ceilings are still printed
+    if os.environ.get("NNB_SKIP_SLOW"):
+        return fails
+    unwritable = "/proc/nnbench-unwritable"
+    try:  # a full ceilings measurement: ~20 s on an idle machine, minutes on a loaded one
+        r = run(["roofline", "--threads", "1"], {"NNB_RESULTS_DIR": unwritable, "XDG_CACHE_HOME": unwritable,
+                                                "HOME": unwritable}, tmp, timeout_s=600)
+    except subprocess.TimeoutExpired:
+        return fails + ["unwritable cache: roofline did not finish within 600 s"]
+    warn = [l for l in own_lines(r.stderr) if b"not cached" in l or b"cannot save" in l]
+    if r.returncode != 0 or len(warn) != 1 or b"peak" not in r.stdout.lower():
+        fails.append(f"unwritable cache: rc={r.returncode} warnings={warn} stderr={r.stderr.decode()[-300:]}")
+    return fails
+
+
+def main():
+    if not shutil.which(NNB) and not os.access(NNB, os.X_OK):
+        print(f"test_hostile: {NNB} not found", file=sys.stderr)
+        return 1
+    NNB_abs = os.path.abspath(NNB)
+    globals()["NNB"] = NNB_abs
+    tmp = tempfile.mkdtemp(prefix="nnb_hostile_")
+    try:
+        make_files(tmp)
+        fails = [f for f in (check_case(c, tmp) for c in CASES) if f]
+        fails += check_env_faults(tmp)
+        leftovers = [f for f in os.listdir(tmp) if ".tmp." in f]
+        if leftovers:
+            fails.append(f"temporary files left behind: {leftovers}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for f in fails:
+        print("FAIL: " + f, file=sys.stderr)
+    print(f"test_hostile: {len(CASES)} hostile inputs + 5 environment faults, {len(fails)} failed")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
