@@ -84,7 +84,8 @@ static out_row out_row_of(const nnb_layer *l, int64_t oy)
     o.r1 = l->h - base > 0 ? (l->h - base + l->dh - 1) / l->dh : 0;
     if (o.r1 > l->kh) o.r1 = l->kh;
     if (o.r0 > o.r1) o.r0 = o.r1;
-    o.cy = l->count_include_pad ? axis_count(oy, l->kh, l->sh, l->pt, l->pb, l->dh, l->h, true) : o.r1 - o.r0;
+    if (l->op == NNB_OP_POOL_AVG) /* a max has no divisor */
+        o.cy = l->count_include_pad ? axis_count(oy, l->kh, l->sh, l->pt, l->pb, l->dh, l->h, true) : o.r1 - o.r0;
     return o;
 }
 

@@ -23,26 +23,34 @@ static inline __attribute__((always_inline, target(VEC_TARGET))) V pool_op(V tap
     return MAX ? P_MAX(tap, acc) : P_ADD(acc, tap);
 }
 
-/* One chunk of VL outputs from column x (in outputs) of the row. SW: 1
- * (contiguous), 2 (deinterleaved pairs), 0 (gather, any stride). Under
- * SW 2 with dw 1, taps s and s+1 share one pair of loads; a lone tap reads
- * no float past its last output's (P_LOAD_LESS1), so no load leaves the row. */
+/* One chunk of VL outputs from output x of the row. SW: 1 (contiguous),
+ * 2 (deinterleaved pairs), 0 (gather, any stride). Under SW 2 with dw 1,
+ * taps s and s+1 share one pair of loads; a lone tap takes the odd lanes of
+ * the pair one float earlier (s > 0, so still in the row) or, at s = 0, the
+ * even lanes with the pair's last float not read: no load leaves the row.
+ * KW, NR: kw and nrows where constants (0: read them from p), so the common
+ * 3x3 window unrolls whole. */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-pool_chunk(const nnb_pool_row *p, int64_t x, const bool MAX, const int SW, P_IDX idx)
+pool_chunk(const nnb_pool_row *p, int64_t x, const bool MAX, const int SW, P_IDX idx, const int KW, const int NR)
 {
     V acc = V_SET1(MAX ? -INFINITY : 0.0f);
+    const int64_t kw = KW ? KW : p->kw, nrows = NR ? NR : p->nrows, dw = SW == 2 && KW ? 1 : p->dw;
     const float *row = p->in + x * p->sw;
-    for (int64_t r = 0; r < p->nrows; r++, row += p->rstride) {
+    for (int64_t r = 0; r < nrows; r++, row += p->rstride) {
         int64_t s = 0;
-        if (SW == 2 && p->dw == 1)
-            for (; s + 1 < p->kw; s += 2) {
+        if (SW == 2 && dw == 1)
+            for (; s + 1 < kw; s += 2) {
                 const V lo = V_LOADU(row + s), hi = V_LOADU(row + s + VL);
                 acc = pool_op(P_EVENS(lo, hi), acc, MAX);
                 acc = pool_op(P_ODDS(lo, hi), acc, MAX);
             }
-        for (; s < p->kw; s++) {
-            const float *q = row + s * p->dw;
-            const V tap = SW == 1 ? V_LOADU(q) : SW == 2 ? P_EVENS(V_LOADU(q), P_LOAD_LESS1(q + VL)) : P_GATHER(q, idx);
+        for (; s < kw; s++) {
+            const float *q = row + s * dw;
+            V tap;
+            if (SW == 1) tap = V_LOADU(q);
+            else if (SW == 2 && s > 0) tap = P_ODDS(V_LOADU(q - 1), V_LOADU(q - 1 + VL));
+            else if (SW == 2) tap = P_EVENS(V_LOADU(q), P_LOAD_LESS1(q + VL));
+            else tap = P_GATHER(q, idx);
             acc = pool_op(tap, acc, MAX);
         }
     }
@@ -52,16 +60,25 @@ pool_chunk(const nnb_pool_row *p, int64_t x, const bool MAX, const int SW, P_IDX
 }
 
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-pool_row_impl(const nnb_pool_row *p, const bool MAX, const int SW)
+pool_row_kw(const nnb_pool_row *p, const bool MAX, const int SW, const int KW, const int NR)
 {
     const P_IDX idx = P_STRIDE_IDX(SW == 0 ? p->sw : 1);
     int64_t x = 0;
-    for (; x + VL <= p->ncols; x += VL) pool_chunk(p, x, MAX, SW, idx);
-    if (x < p->ncols) pool_chunk(p, p->ncols - VL, MAX, SW, idx);
+    for (; x + VL <= p->ncols; x += VL) pool_chunk(p, x, MAX, SW, idx, KW, NR);
+    if (x < p->ncols) pool_chunk(p, p->ncols - VL, MAX, SW, idx, KW, NR); /* overlaps the one before */
 }
 
-__attribute__((target(VEC_TARGET))) void POOL_ROW(const nnb_pool_row *p)
+/* 3x3 windows (the common max pool; stride 2 taps with dw 1) unrolled */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+pool_row_impl(const nnb_pool_row *p, const bool MAX, const int SW)
 {
+    if (p->kw == 3 && p->nrows == 3 && p->dw == 1) pool_row_kw(p, MAX, SW, 3, 3);
+    else pool_row_kw(p, MAX, SW, 0, 0);
+}
+
+__attribute__((target(VEC_TARGET))) void POOL_ROW(const nnb_pool_row *arg)
+{
+    const nnb_pool_row a = *arg, *p = &a; /* a copy the output stores cannot alias */
     const int sw = p->sw == 1 ? 1 : p->sw == 2 ? 2 : 0;
     if (p->is_max) {
         if (sw == 1) pool_row_impl(p, true, 1);
@@ -107,8 +124,9 @@ pool_global_impl(const nnb_pool_global *p, const bool MAX)
     }
 }
 
-__attribute__((target(VEC_TARGET))) void POOL_GLOBAL(const nnb_pool_global *p)
+__attribute__((target(VEC_TARGET))) void POOL_GLOBAL(const nnb_pool_global *arg)
 {
+    const nnb_pool_global a = *arg, *p = &a; /* a copy the output stores cannot alias */
     if (p->is_max) pool_global_impl(p, true);
     else pool_global_impl(p, false);
 }
