@@ -55,6 +55,7 @@ typedef struct nnb_kernel_ctx {
     nnb_dw_ukr dw;
     nnb_pool_ukr pool;
     void (*gemv_rows)(const float *w, int64_t len, const float *x, int nr, float *out);
+    int64_t (*gemv_row_flops)(int64_t len); /* FLOPs of one row of gemv_rows */
 } nnb_kernel_ctx;
 
 /* Runs t over one output row of ow columns in tiles of lanes * vw_max

@@ -13,4 +13,5 @@ void nnb_kernel_ctx_init_avx512(nnb_kernel_ctx *c)
                          nnb_dw3s1_plane_avx512_lanes};
     c->pool = (nnb_pool_ukr){16, nnb_pool_row_avx512, nnb_pool_row_avx512_flops, nnb_pool_global_avx512, nnb_pool_global_avx512_flops};
     c->gemv_rows = nnb_gemv_rows_avx512;
+    c->gemv_row_flops = nnb_gemv_row_avx512_flops;
 }

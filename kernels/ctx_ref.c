@@ -14,6 +14,7 @@ void nnb_kernel_ctx_init_ref(nnb_kernel_ctx *c)
         .dw = {1, 16, nnb_dw_tile_ref, NULL, NULL},
         .pool = {1, nnb_pool_row_ref, nnb_pool_row_ref_flops, nnb_pool_global_ref, nnb_pool_global_ref_flops},
         .gemv_rows = nnb_gemv_rows_ref,
+        .gemv_row_flops = nnb_gemv_row_ref_flops,
     };
 }
 

@@ -134,6 +134,11 @@ enum { NNB_GEMV_RB = 4 }; /* rows per micro-kernel call: callers split work in m
 void nnb_gemv_rows_ref(const float *w, int64_t len, const float *x, int nr, float *out);
 void nnb_gemv_rows_avx2(const float *w, int64_t len, const float *x, int nr, float *out);
 void nnb_gemv_rows_avx512(const float *w, int64_t len, const float *x, int nr, float *out);
+/* FLOPs one row of those executes (vector lanes counted whole, masked ones
+ * too): the FMAs, the accumulators' reduction, the tail (work models) */
+int64_t nnb_gemv_row_ref_flops(int64_t len);
+int64_t nnb_gemv_row_avx2_flops(int64_t len);
+int64_t nnb_gemv_row_avx512_flops(int64_t len);
 
 /* ---- pooling (kernels/pool.c) ----
  * row: ncols >= lanes consecutive outputs of one output row whose taps all
