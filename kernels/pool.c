@@ -80,8 +80,13 @@ static out_row out_row_of(const nnb_layer *l, int64_t oy)
 {
     out_row o = {0, 0, 0};
     const int64_t base = nnb_in_coord(oy, 0, l->sh, l->pt, l->dh);
-    o.r0 = base >= 0 ? 0 : (-base + l->dh - 1) / l->dh;
-    o.r1 = l->h - base > 0 ? (l->h - base + l->dh - 1) / l->dh : 0;
+    if (l->dh == 1) { /* no divisions on the common path */
+        o.r0 = base >= 0 ? 0 : -base;
+        o.r1 = l->h - base > 0 ? l->h - base : 0;
+    } else {
+        o.r0 = base >= 0 ? 0 : (-base + l->dh - 1) / l->dh;
+        o.r1 = l->h - base > 0 ? (l->h - base + l->dh - 1) / l->dh : 0;
+    }
     if (o.r1 > l->kh) o.r1 = l->kh;
     if (o.r0 > o.r1) o.r0 = o.r1;
     if (l->op == NNB_OP_POOL_AVG) /* a max has no divisor */
