@@ -171,9 +171,11 @@ static int64_t global_block(const plan *p, int threads)
 
 static void run_global(const nnb_layer *l, const plan *p, const nnb_tensors *t)
 {
-    const int64_t block = global_block(p, omp_get_max_threads()), items = (p->planes + block - 1) / block;
+    const int threads = omp_get_max_threads();
+    const int64_t block = global_block(p, threads), items = (p->planes + block - 1) / block;
     const int64_t plane = l->h * l->w;
-#pragma omp parallel for schedule(static)
+    /* a few microseconds of work: no parallel region for one thread */
+#pragma omp parallel for schedule(static) if (threads > 1)
     for (int64_t i = 0; i < items; i++) {
         const int64_t first = i * block;
         const nnb_pool_global g = {
@@ -202,7 +204,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     int64_t blocks = (2 * threads + p.planes - 1) / p.planes;
     if (blocks > l->oh) blocks = l->oh;
     const int64_t rows_per = (l->oh + blocks - 1) / blocks;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (threads > 1)
     for (int64_t i = 0; i < p.planes * blocks; i++) {
         const int64_t pl = i / blocks, oy0 = i % blocks * rows_per;
         const int64_t oy1 = oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh;
