@@ -240,63 +240,50 @@ static void random_fc(void)
     check_layer(&l, (int)rnd(1, 2));
 }
 
-static void random_pool(void)
+/* a max pool's dilation (sometimes), padding up to half the window (often
+ * symmetric), ceil_mode */
+static void random_pool_pads(nnb_layer *l)
+{
+    if (l->op == NNB_OP_POOL_MAX && rnd(0, 3) == 0) {
+        l->dh = rnd(1, 2);
+        l->dw = rnd(1, 2);
+    }
+    l->pt = rnd(0, nnb_extent(l->kh, l->dh) / 2);
+    l->pb = rnd(0, 1) ? l->pt : rnd(0, nnb_extent(l->kh, l->dh) / 2);
+    l->pl = rnd(0, nnb_extent(l->kw, l->dw) / 2);
+    l->pr = rnd(0, 1) ? l->pl : rnd(0, nnb_extent(l->kw, l->dw) / 2);
+    l->ceil_mode = rnd(0, 1);
+}
+
+/* One random pooling layer: up to cmax channels, h x w up to hmax x wmax,
+ * windows up to kmax, column stride up to swmax; wide (wmax 80) reaches the
+ * 16-lane row chunks (stride 1, 2, gathered) and one layer in three of those
+ * is global (the window is the plane: the plane reductions). */
+static void random_pool_sized(int64_t cmax, int64_t hmax, int64_t wmax, int64_t kmax, int64_t swmax, bool wide)
 {
     nnb_layer l = base(rnd(0, 1) ? NNB_OP_POOL_MAX : NNB_OP_POOL_AVG);
     l.n = rnd(1, 2);
-    l.c = l.k = rnd(1, 5);
-    l.h = rnd(1, 13);
-    l.w = rnd(1, 13);
-    l.kh = rnd(1, 4);
-    l.kw = rnd(1, 4);
-    l.sh = rnd(1, 3);
-    l.sw = rnd(1, 3);
-    if (l.op == NNB_OP_POOL_MAX && rnd(0, 3) == 0) {
-        l.dh = rnd(1, 2);
-        l.dw = rnd(1, 2);
+    l.c = l.k = rnd(1, cmax);
+    l.h = rnd(1, hmax);
+    l.w = rnd(1, wmax);
+    if (wide && rnd(0, 2) == 0) {
+        l.kh = l.h;
+        l.kw = l.w;
+        l.sh = l.sw = rnd(1, 3);
+    } else {
+        l.kh = rnd(1, kmax);
+        l.kw = rnd(1, kmax);
+        l.sh = rnd(1, 3);
+        l.sw = rnd(1, swmax);
+        random_pool_pads(&l);
     }
-    l.pt = rnd(0, nnb_extent(l.kh, l.dh) / 2);
-    l.pb = rnd(0, 1) ? l.pt : rnd(0, nnb_extent(l.kh, l.dh) / 2);
-    l.pl = rnd(0, nnb_extent(l.kw, l.dw) / 2);
-    l.pr = rnd(0, 1) ? l.pl : rnd(0, nnb_extent(l.kw, l.dw) / 2);
-    l.ceil_mode = rnd(0, 1);
     l.count_include_pad = rnd(0, 1);
     l.bias = false;
     check_layer(&l, (int)rnd(1, 2));
 }
 
-/* pooling rows wide enough for the 16-lane row chunks (stride 1, 2 and
- * gathered), and global windows (the plane reductions) */
-static void random_pool_wide(void)
-{
-    nnb_layer l = base(rnd(0, 1) ? NNB_OP_POOL_MAX : NNB_OP_POOL_AVG);
-    l.n = rnd(1, 2);
-    l.c = l.k = rnd(1, 20);
-    l.h = rnd(1, 40);
-    l.w = rnd(1, 80);
-    if (rnd(0, 2) == 0) { /* global: the window is the plane */
-        l.kh = l.h;
-        l.kw = l.w;
-        l.sh = l.sw = rnd(1, 3);
-    } else {
-        l.kh = rnd(1, 5);
-        l.kw = rnd(1, 5);
-        l.sh = rnd(1, 3);
-        l.sw = rnd(1, 4);
-        if (l.op == NNB_OP_POOL_MAX && rnd(0, 3) == 0) {
-            l.dh = rnd(1, 2);
-            l.dw = rnd(1, 2);
-        }
-        l.pt = rnd(0, nnb_extent(l.kh, l.dh) / 2);
-        l.pb = rnd(0, nnb_extent(l.kh, l.dh) / 2);
-        l.pl = rnd(0, nnb_extent(l.kw, l.dw) / 2);
-        l.pr = rnd(0, nnb_extent(l.kw, l.dw) / 2);
-        l.ceil_mode = rnd(0, 1);
-    }
-    l.count_include_pad = rnd(0, 1);
-    l.bias = false;
-    check_layer(&l, (int)rnd(1, 2));
-}
+static void random_pool(void) { random_pool_sized(5, 13, 13, 4, 3, false); }
+static void random_pool_wide(void) { random_pool_sized(20, 40, 80, 5, 4, true); }
 
 /* op, n, c, h, w, k, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups, oph, opw */
 static void fixed(nnb_op op, int64_t n, int64_t c, int64_t h, int64_t w, int64_t k, int64_t kh,
