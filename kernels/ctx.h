@@ -37,13 +37,25 @@ typedef struct nnb_dw_ukr {
     int64_t (*plane3s1_lanes)(const nnb_dw_plane *p); /* FMA lanes plane3s1 executes */
 } nnb_dw_ukr;
 
+/* pooling: lanes outputs per row chunk (rows narrower go scalar), planes
+ * per global reduction; the _flops are the work models' counts */
+typedef struct nnb_pool_ukr {
+    int lanes;
+    void (*row)(const nnb_pool_row *p);
+    int64_t (*row_flops)(const nnb_pool_row *p);
+    void (*global)(const nnb_pool_global *p);
+    int64_t (*global_flops)(const nnb_pool_global *p);
+} nnb_pool_ukr;
+
 typedef struct nnb_kernel_ctx {
     nnb_isa isa;          /* the level the context was built for */
     const char *name;     /* "avx512", "avx2", "c" */
     nnb_tile_ukr tile;
     nnb_oc_ukr oc;
     nnb_dw_ukr dw;
+    nnb_pool_ukr pool;
     void (*gemv_rows)(const float *w, int64_t len, const float *x, int nr, float *out);
+    int64_t (*gemv_row_flops)(int64_t len); /* FLOPs of one row of gemv_rows */
 } nnb_kernel_ctx;
 
 /* Runs t over one output row of ow columns in tiles of lanes * vw_max

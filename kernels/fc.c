@@ -16,6 +16,7 @@
  * Batch > 1 is one sgemm (dst = src x wei^T), which OpenBLAS threads. */
 #include "nnbench/kernel.h"
 
+#include "ctx.h"
 #include "gemv.h"
 #include "kernels.h"
 
@@ -56,18 +57,22 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 len, 1.0f, t->dst, k);
 }
 
-/* batch > 1: one sgemm (beta = 1 onto the bias-filled output). Batch 1:
- * the context's gemv rows, whose reductions (accumulator sums, horizontal
- * adds) per ISA are not modelled yet. */
+/* Batch 1: the context's gemv rows (each row's FMAs, its accumulators'
+ * reduction and tail, per ISA: ukr/gemv_*.c), then the bias add per output.
+ * Batch > 1: one sgemm (beta = 1 onto the bias-filled output). */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     (void)threads;
-    (void)isa;
-    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
     if (l->n == 1) {
-        nnb_work_none(w, "batch 1 runs the gemv rows: their reduction adds are not modelled");
+        nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+        const nnb_kernel_ctx *ctx = nnb_kernel_ctx_at((nnb_isa)isa);
+        const int64_t len = l->c * l->h * l->w;
+        w->flops = (double)l->k * (double)ctx->gemv_row_flops(len) + (l->bias ? (double)l->k : 0.0);
+        nnb_work_cause(w->why, sizeof w->why, "gemv rows (%s): per output its accumulators reduced (%+lld FLOPs, vector tail lanes included)",
+                       ctx->name, (long long)(ctx->gemv_row_flops(len) - 2 * len));
         return;
     }
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
     w->flops = nnb_work_sgemm_flops(l->n, l->k, l->c * l->h * l->w, true);
     nnb_work_cause(w->why, sizeof w->why, "OpenBLAS sgemm: alpha multiply and C add per output; bias as C's start value");
 }

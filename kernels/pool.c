@@ -1,29 +1,55 @@
-/* Max and average pooling. Each plane is packed once into a padded,
- * stride-phase-split buffer (padding = -inf for max, 0 for avg; see
- * im2col.h), so every window tap is a contiguous, unchecked row read and the
- * row loop vectorises (target_clones: AVX-512 / AVX2 / baseline, picked at run
- * time). The average's divisor is separable: (taps counted in y) x (in x).
- * Taps are summed in the reference's order, so results match it bit for bit.
- * OpenMP over the n*c planes. */
+/* Max and average pooling, straight from the NCHW planes (no packing: a
+ * pooling tap is used by a handful of outputs at most, so a padded copy of
+ * the input costs more than the pooling itself).
+ *
+ * Windows: each output row splits into border columns (a tap in the padding
+ * or past a ceil_mode edge), computed one output at a time as the reference
+ * does, and an interior of outputs whose taps all lie in the input, which the
+ * kernel context's row micro-kernel computes lanes outputs at a time
+ * (contiguous loads at stride 1, deinterleaved pairs at stride 2, gathers
+ * beyond), over the window rows inside the input only: a padding row adds
+ * nothing to a max or a sum. Taps go in the reference's order, so max and avg
+ * both match it bit for bit; the average divides by the tap count as a float,
+ * as the reference does.
+ *
+ * Global pooling (the window is the whole plane, no padding: ResNet's 7x7
+ * average) is one reduction per plane, vectorised along the plane and lanes
+ * planes at a time through a transposing tree (ukr.h: the sum in another
+ * order than the reference's, inside the real-valued check's bound).
+ *
+ * OpenMP over (plane, block of output rows), or over blocks of planes. */
 #include "nnbench/kernel.h"
+#include "ctx.h"
 #include "kernels.h"
-#include "im2col.h"
 
 #include <math.h>
 #include <omp.h>
 
 typedef struct plan {
-    nnb_win win;
-    int64_t rows, wq, plane_floats, per_thread;
+    const nnb_pool_ukr *u;
+    bool is_max, global;
+    int64_t planes;
+    int64_t ox_lo, ox_hi; /* interior columns: every tap inside the input row */
 } plan;
 
-static void make_plan(const nnb_layer *l, plan *p)
+/* the window is the plane: every tap inside, one output per plane */
+static bool is_global(const nnb_layer *l)
 {
-    p->win = nnb_win_of(l);
-    p->rows = nnb_pack_rows(&p->win);
-    p->wq = nnb_pack_row_len(&p->win, 16);
-    p->plane_floats = p->rows * l->sw * p->wq;
-    p->per_thread = p->plane_floats + (l->ow + 15) / 16 * 16;
+    return l->oh == 1 && l->ow == 1 && l->kh == l->h && l->kw == l->w && l->pt == 0 && l->pl == 0 &&
+           l->dh == 1 && l->dw == 1;
+}
+
+static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
+{
+    p->u = &ctx->pool;
+    p->is_max = l->op == NNB_OP_POOL_MAX;
+    p->global = is_global(l);
+    p->planes = l->n * l->c;
+    int64_t lo, hi, lo_last, hi_last;
+    nnb_valid_out_range(l->w, l->ow, 0, l->sw, l->pl, l->dw, &lo, &hi);
+    nnb_valid_out_range(l->w, l->ow, l->kw - 1, l->sw, l->pl, l->dw, &lo_last, &hi_last);
+    p->ox_lo = lo;
+    p->ox_hi = hi_last > lo ? hi_last : lo;
 }
 
 static bool supports(const nnb_layer *l)
@@ -31,104 +57,216 @@ static bool supports(const nnb_layer *l)
     return l->op == NNB_OP_POOL_MAX || l->op == NNB_OP_POOL_AVG;
 }
 
-static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
-{
-    plan p;
-    make_plan(l, &p);
-    int64_t counts = (l->oh + l->ow + 15) / 16 * 16;
-    return (counts + (int64_t)nthreads * p.per_thread) * (int64_t)sizeof(float);
-}
-
-/* taps of output o (one axis) that count in the average's divisor */
-static int64_t axis_count(int64_t o, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_t in,
+/* taps of output o (one axis) that count in the average's divisor: inside
+ * the padded input [-p0, in + p1), or inside the input */
+static int64_t axis_count(int64_t o, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_t d, int64_t in,
                           bool include_pad)
 {
     int64_t c = 0;
     for (int64_t r = 0; r < k; r++) {
-        int64_t i = nnb_in_coord(o, r, s, p0, 1);
+        int64_t i = nnb_in_coord(o, r, s, p0, d);
         if (include_pad ? i < in + p1 : (i >= 0 && i < in)) c++;
     }
     return c;
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void row_max(float *restrict acc, const float *restrict in, int64_t n)
+/* One output row's window rows inside the input, [r0, r1), and the rows its
+ * average counts (cy). */
+typedef struct out_row {
+    int64_t r0, r1, cy;
+} out_row;
+
+static out_row out_row_of(const nnb_layer *l, int64_t oy)
 {
-    for (int64_t i = 0; i < n; i++) acc[i] = in[i] > acc[i] ? in[i] : acc[i];
+    out_row o = {0, 0, 0};
+    const int64_t base = nnb_in_coord(oy, 0, l->sh, l->pt, l->dh);
+    if (l->dh == 1) { /* no divisions on the common path */
+        o.r0 = base >= 0 ? 0 : -base;
+        o.r1 = l->h - base > 0 ? l->h - base : 0;
+    } else {
+        o.r0 = base >= 0 ? 0 : (-base + l->dh - 1) / l->dh;
+        o.r1 = l->h - base > 0 ? (l->h - base + l->dh - 1) / l->dh : 0;
+    }
+    if (o.r1 > l->kh) o.r1 = l->kh;
+    if (o.r0 > o.r1) o.r0 = o.r1;
+    if (l->op == NNB_OP_POOL_AVG) /* a max has no divisor */
+        o.cy = l->count_include_pad ? axis_count(oy, l->kh, l->sh, l->pt, l->pb, l->dh, l->h, true) : o.r1 - o.r0;
+    return o;
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void row_add(float *restrict acc, const float *restrict in, int64_t n)
+/* the average's divisor of output (oy, ox) as the reference forms it */
+static int64_t divisor(const nnb_layer *l, const out_row *o, int64_t ox)
 {
-    for (int64_t i = 0; i < n; i++) acc[i] += in[i];
+    return o->cy * axis_count(ox, l->kw, l->sw, l->pl, l->pr, l->dw, l->w, l->count_include_pad);
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void row_div(float *restrict out, const float *restrict acc, const float *restrict cx,
-                    float cy, int64_t n)
+/* One output the reference's way (border columns, narrow rows). */
+static float pool_output(const nnb_layer *l, const float *plane, const out_row *o, int64_t oy, int64_t ox)
 {
-    for (int64_t i = 0; i < n; i++) out[i] = acc[i] / (cy * cx[i]);
+    const bool is_max = l->op == NNB_OP_POOL_MAX;
+    float acc = is_max ? -INFINITY : 0.0f;
+    for (int64_t r = o->r0; r < o->r1; r++) {
+        const float *row = plane + nnb_in_coord(oy, r, l->sh, l->pt, l->dh) * l->w;
+        for (int64_t s = 0; s < l->kw; s++) {
+            const int64_t ix = nnb_in_coord(ox, s, l->sw, l->pl, l->dw);
+            if (ix < 0 || ix >= l->w) continue;
+            acc = is_max ? (row[ix] > acc ? row[ix] : acc) : acc + row[ix];
+        }
+    }
+    if (is_max) return acc;
+    const int64_t div = divisor(l, o, ox);
+    return div > 0 ? acc / (float)div : 0.0f;
 }
 
-/* What run executes: max as the analytic count (one max per tap); avg one
- * add per tap (zero padding included), then per output its divisor as a
- * product (cy * cx) and the division: one FLOP more per output. */
-static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+/* FLOPs of pool_output: one op per in-input tap, the division */
+static int64_t pool_output_flops(const nnb_layer *l, const out_row *o, int64_t ox)
 {
-    (void)threads;
-    (void)isa;
-    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
-    if (l->op != NNB_OP_POOL_AVG) return;
-    w->flops = (double)l->n * l->c * l->oh * l->ow * (double)(l->kh * l->kw + 2);
-    nnb_work_cause(w->why, sizeof w->why, "every tap added (padding as zeros); divisor formed per output (cy x cx)");
+    const int64_t taps = (o->r1 - o->r0) * axis_count(ox, l->kw, l->sw, l->pl, l->pr, l->dw, l->w, false);
+    return taps + (l->op == NNB_OP_POOL_AVG && divisor(l, o, ox) > 0 ? 1 : 0);
+}
+
+/* whether output row o's interior goes to the row micro-kernel */
+static bool row_vectorised(const plan *p, const out_row *o)
+{
+    return o->r1 > o->r0 && p->ox_hi - p->ox_lo >= p->u->lanes;
+}
+
+static nnb_pool_row row_args(const nnb_layer *l, const plan *p, const out_row *o, const float *plane, int64_t oy,
+                             float *out)
+{
+    const int64_t iy = nnb_in_coord(oy, o->r0, l->sh, l->pt, l->dh);
+    return (nnb_pool_row){
+        .in = plane + iy * l->w + nnb_in_coord(p->ox_lo, 0, l->sw, l->pl, l->dw),
+        .rstride = l->dh * l->w,
+        .nrows = o->r1 - o->r0,
+        .kw = l->kw, .sw = l->sw, .dw = l->dw,
+        .ncols = p->ox_hi - p->ox_lo,
+        .is_max = p->is_max,
+        .div = (float)(o->cy * l->kw), /* interior: every column tap counts */
+        .out = out + p->ox_lo,
+    };
+}
+
+static void pool_row(const nnb_layer *l, const plan *p, const float *plane, int64_t oy, float *out)
+{
+    const out_row o = out_row_of(l, oy);
+    int64_t lo = l->ow, hi = l->ow; /* columns the micro-kernel takes */
+    if (row_vectorised(p, &o)) {
+        const nnb_pool_row a = row_args(l, p, &o, plane, oy, out);
+        p->u->row(&a);
+        lo = p->ox_lo;
+        hi = p->ox_hi;
+    }
+    for (int64_t ox = 0; ox < lo; ox++) out[ox] = pool_output(l, plane, &o, oy, ox);
+    for (int64_t ox = hi; ox < l->ow; ox++) out[ox] = pool_output(l, plane, &o, oy, ox);
+}
+
+/* planes per work item of the global path: whole vector groups */
+static int64_t global_block(const plan *p, int threads)
+{
+    const int64_t lanes = p->u->lanes, groups = (p->planes + lanes - 1) / lanes;
+    int64_t per = (groups + 4 * (int64_t)threads - 1) / (4 * (int64_t)threads);
+    return (per < 1 ? 1 : per) * lanes;
+}
+
+static void run_global(const nnb_layer *l, const plan *p, const nnb_tensors *t)
+{
+    const int threads = omp_get_max_threads();
+    const int64_t block = global_block(p, threads), items = (p->planes + block - 1) / block;
+    const int64_t plane = l->h * l->w;
+    /* a few microseconds of work: no parallel region for one thread */
+#pragma omp parallel for schedule(static) if (threads > 1)
+    for (int64_t i = 0; i < items; i++) {
+        const int64_t first = i * block;
+        const nnb_pool_global g = {
+            .in = t->src + first * plane,
+            .plane = plane,
+            .nplanes = p->planes - first < block ? p->planes - first : block,
+            .is_max = p->is_max,
+            .div = (float)plane,
+            .out = t->dst + first,
+        };
+        p->u->global(&g);
+    }
 }
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
+    (void)ws;
     plan p;
-    make_plan(l, &p);
-    const bool is_max = l->op == NNB_OP_POOL_MAX;
-    float *cy = ws, *cx = cy + l->oh;
-    float *thread_ws = (float *)ws + (l->oh + l->ow + 15) / 16 * 16;
-    if (!is_max) {
-        for (int64_t o = 0; o < l->oh; o++)
-            cy[o] = (float)axis_count(o, l->kh, l->sh, l->pt, l->pb, l->h, l->count_include_pad);
-        for (int64_t o = 0; o < l->ow; o++)
-            cx[o] = (float)axis_count(o, l->kw, l->sw, l->pl, l->pr, l->w, l->count_include_pad);
+    make_plan(l, nnb_kernel_ctx_get(), &p);
+    if (p.global) {
+        run_global(l, &p, t);
+        return;
     }
-    const int64_t planes = l->n * l->c, rp = l->sw * p.wq;
-#pragma omp parallel
-    {
-        float *packed = thread_ws + omp_get_thread_num() * p.per_thread;
-        float *acc = packed + p.plane_floats;
-#pragma omp for schedule(static)
-        for (int64_t pl = 0; pl < planes; pl++) {
-            nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, l->pt, l->pl, p.rows, l->sw,
-                            p.wq, is_max ? -INFINITY : 0.0f, packed);
-            float *out = t->dst + pl * l->oh * l->ow;
-            for (int64_t oy = 0; oy < l->oh; oy++) {
-                float *o = is_max ? out + oy * l->ow : acc;
-                for (int64_t i = 0; i < l->ow; i++) o[i] = is_max ? -INFINITY : 0.0f;
-                for (int64_t r = 0; r < l->kh; r++)
-                    for (int64_t s = 0; s < l->kw; s++) {
-                        const float *in = packed + oy * l->sh * rp + nnb_pack_tap_off(&p.win, p.wq, r, s);
-                        if (is_max) row_max(o, in, l->ow);
-                        else row_add(o, in, l->ow);
-                    }
-                /* the reference divides by the integer tap count as a float;
-                 * cy*cx is that integer exactly (< 2^24) */
-                if (!is_max) row_div(out + oy * l->ow, acc, cx, cy[oy], l->ow);
-            }
+    /* enough (plane, row block) items for every thread where planes are few */
+    const int64_t threads = omp_get_max_threads();
+    int64_t blocks = (2 * threads + p.planes - 1) / p.planes;
+    if (blocks > l->oh) blocks = l->oh;
+    const int64_t rows_per = (l->oh + blocks - 1) / blocks;
+#pragma omp parallel for schedule(static) if (threads > 1)
+    for (int64_t i = 0; i < p.planes * blocks; i++) {
+        const int64_t pl = i / blocks, oy0 = i % blocks * rows_per;
+        const int64_t oy1 = oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh;
+        const float *plane = t->src + pl * l->h * l->w;
+        for (int64_t oy = oy0; oy < oy1; oy++) pool_row(l, &p, plane, oy, t->dst + (pl * l->oh + oy) * l->ow);
+    }
+}
+
+/* FLOPs one plane of the row path executes: per output row, the micro-kernel's
+ * chunks (lanes counted whole) and the border outputs' in-input taps */
+static int64_t row_path_flops(const nnb_layer *l, const plan *p)
+{
+    int64_t sum = 0;
+    for (int64_t oy = 0; oy < l->oh; oy++) {
+        const out_row o = out_row_of(l, oy);
+        int64_t lo = l->ow, hi = l->ow;
+        if (row_vectorised(p, &o)) {
+            const nnb_pool_row a = row_args(l, p, &o, NULL, oy, NULL);
+            sum += p->u->row_flops(&a);
+            lo = p->ox_lo;
+            hi = p->ox_hi;
         }
+        for (int64_t ox = 0; ox < lo; ox++) sum += pool_output_flops(l, &o, ox);
+        for (int64_t ox = hi; ox < l->ow; ox++) sum += pool_output_flops(l, &o, ox);
     }
+    return sum;
+}
+
+/* What run executes on the context of isa: padding taps skipped (the
+ * analytic count has one op per window tap), vector lanes past a row's
+ * interior or a plane's end counted, the global path's reduction tree. */
+static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    (void)threads;
+    plan p;
+    make_plan(l, nnb_kernel_ctx_at((nnb_isa)isa), &p);
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    const char *name = nnb_isa_name((nnb_isa)isa);
+    if (p.global) {
+        const nnb_pool_global g = {.plane = l->h * l->w, .nplanes = p.planes, .is_max = p.is_max};
+        w->flops = (double)p.u->global_flops(&g);
+        if (p.u->lanes > 1)
+            nnb_work_cause(w->why, sizeof w->why,
+                           "global pooling: each plane reduced in %d-wide %s vectors (lanes past the plane's end "
+                           "counted), then %d planes per transposing tree (%d ops)",
+                           p.u->lanes, name, p.u->lanes, p.u->lanes - 1);
+        return;
+    }
+    w->flops = (double)p.planes * (double)row_path_flops(l, &p);
+    if (l->pt + l->pb + l->pl + l->pr > 0 || l->ceil_mode)
+        nnb_work_cause(w->why, sizeof w->why, "taps in the padding skipped");
+    if (p.u->lanes > 1 && p.ox_hi - p.ox_lo >= p.u->lanes && (p.ox_hi - p.ox_lo) % p.u->lanes)
+        nnb_work_cause(w->why, sizeof w->why, "row interiors of %lld outputs in %d-wide %s chunks, the last overlapping",
+                       (long long)(p.ox_hi - p.ox_lo), p.u->lanes, name);
 }
 
 const nnb_kernel nnb_kernel_pool = {
     .name = "pool",
-    .desc = "max/avg pooling: padded phase-split rows, vectorised, OpenMP over planes",
+    .desc = "max/avg pooling from NCHW planes: vector row interiors, global reductions, OpenMP",
     .flops_tolerance = 0.02,
     .supports = supports,
-    .workspace_bytes = workspace_bytes,
+    .workspace_bytes = nnb_kernel_no_workspace,
     .run = run,
     .work = work,
 };

@@ -240,30 +240,50 @@ static void random_fc(void)
     check_layer(&l, (int)rnd(1, 2));
 }
 
-static void random_pool(void)
+/* a max pool's dilation (sometimes), padding up to half the window (often
+ * symmetric), ceil_mode */
+static void random_pool_pads(nnb_layer *l)
+{
+    if (l->op == NNB_OP_POOL_MAX && rnd(0, 3) == 0) {
+        l->dh = rnd(1, 2);
+        l->dw = rnd(1, 2);
+    }
+    l->pt = rnd(0, nnb_extent(l->kh, l->dh) / 2);
+    l->pb = rnd(0, 1) ? l->pt : rnd(0, nnb_extent(l->kh, l->dh) / 2);
+    l->pl = rnd(0, nnb_extent(l->kw, l->dw) / 2);
+    l->pr = rnd(0, 1) ? l->pl : rnd(0, nnb_extent(l->kw, l->dw) / 2);
+    l->ceil_mode = rnd(0, 1);
+}
+
+/* One random pooling layer: up to cmax channels, h x w up to hmax x wmax,
+ * windows up to kmax, column stride up to swmax; wide (wmax 80) reaches the
+ * 16-lane row chunks (stride 1, 2, gathered) and one layer in three of those
+ * is global (the window is the plane: the plane reductions). */
+static void random_pool_sized(int64_t cmax, int64_t hmax, int64_t wmax, int64_t kmax, int64_t swmax, bool wide)
 {
     nnb_layer l = base(rnd(0, 1) ? NNB_OP_POOL_MAX : NNB_OP_POOL_AVG);
     l.n = rnd(1, 2);
-    l.c = l.k = rnd(1, 5);
-    l.h = rnd(1, 13);
-    l.w = rnd(1, 13);
-    l.kh = rnd(1, 4);
-    l.kw = rnd(1, 4);
-    l.sh = rnd(1, 3);
-    l.sw = rnd(1, 3);
-    if (l.op == NNB_OP_POOL_MAX && rnd(0, 3) == 0) {
-        l.dh = rnd(1, 2);
-        l.dw = rnd(1, 2);
+    l.c = l.k = rnd(1, cmax);
+    l.h = rnd(1, hmax);
+    l.w = rnd(1, wmax);
+    if (wide && rnd(0, 2) == 0) {
+        l.kh = l.h;
+        l.kw = l.w;
+        l.sh = l.sw = rnd(1, 3);
+    } else {
+        l.kh = rnd(1, kmax);
+        l.kw = rnd(1, kmax);
+        l.sh = rnd(1, 3);
+        l.sw = rnd(1, swmax);
+        random_pool_pads(&l);
     }
-    l.pt = rnd(0, nnb_extent(l.kh, l.dh) / 2);
-    l.pb = rnd(0, 1) ? l.pt : rnd(0, nnb_extent(l.kh, l.dh) / 2);
-    l.pl = rnd(0, nnb_extent(l.kw, l.dw) / 2);
-    l.pr = rnd(0, 1) ? l.pl : rnd(0, nnb_extent(l.kw, l.dw) / 2);
-    l.ceil_mode = rnd(0, 1);
     l.count_include_pad = rnd(0, 1);
     l.bias = false;
     check_layer(&l, (int)rnd(1, 2));
 }
+
+static void random_pool(void) { random_pool_sized(5, 13, 13, 4, 3, false); }
+static void random_pool_wide(void) { random_pool_sized(20, 40, 80, 5, 4, true); }
 
 /* op, n, c, h, w, k, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups, oph, opw */
 static void fixed(nnb_op op, int64_t n, int64_t c, int64_t h, int64_t w, int64_t k, int64_t kh,
@@ -312,6 +332,17 @@ static void nasty_shapes(void)
     check_layer(&l, 1);
     l.count_include_pad = false;
     check_layer(&l, 2);
+    /* global average over 7x7 (ResNet), 37 planes: two whole 16-plane groups
+     * and a partial one; a 1x1 plane; global max */
+    fixed(NNB_OP_POOL_AVG, 1, 37, 7, 7, 37, 7, 7, 7, 7, 0, 0, 0, 0, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_AVG, 2, 9, 1, 1, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_MAX, 1, 21, 5, 9, 21, 5, 9, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0);
+    /* ResNet's 3x3 s2 pad 1 max pool on a 40-wide plane; its average */
+    fixed(NNB_OP_POOL_MAX, 1, 3, 40, 40, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_AVG, 1, 3, 40, 40, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    /* stride > kernel (gathered taps), wide rows; dilated stride 2 */
+    fixed(NNB_OP_POOL_AVG, 1, 2, 9, 70, 2, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_MAX, 1, 2, 11, 75, 2, 3, 3, 2, 2, 1, 2, 1, 2, 2, 2, 1, 0, 0);
 }
 
 /* supports() must refuse what a kernel cannot compute */
@@ -434,6 +465,7 @@ int main(void)
         for (int i = 0; i < 10; i++) random_deconv();
         for (int i = 0; i < 10; i++) random_fc();
         for (int i = 0; i < 10; i++) random_pool();
+        for (int i = 0; i < 20; i++) random_pool_wide();
     }
     nnb_isa_set_cap(NNB_ISA_COUNT);
     nasty_shapes();
@@ -444,6 +476,7 @@ int main(void)
     for (int i = 0; i < 60; i++) random_deconv();
     for (int i = 0; i < 25; i++) random_fc();
     for (int i = 0; i < 50; i++) random_pool();
+    for (int i = 0; i < 40; i++) random_pool_wide();
     size_t nk;
     const nnb_kernel *const *ks = nnb_kernels(&nk);
     printf("%d valid layers;", layers_run);

@@ -16,5 +16,12 @@ gemv_row_finish(__m256 a0, __m256 a1, const float *wr, const float *x, int64_t j
     return s;
 }
 
+/* a0 + a1 (8 lanes), two 4-lane adds, one scalar add; a scalar FMA per tail column */
+static int64_t gemv_row_finish_flops(int64_t rem)
+{
+    return 8 + 4 + 4 + 1 + 2 * rem;
+}
+
 #define GEMV_NAME nnb_gemv_rows_avx2
+#define GEMV_FLOPS_NAME nnb_gemv_row_avx2_flops
 #include "ukr/gemv_rows.h"

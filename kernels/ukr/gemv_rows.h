@@ -4,7 +4,8 @@
  * define, and an always_inline float gemv_row_finish(a0, a1, wr, x, j, len): row wr's
  * dot product from its two accumulators and the columns [j, len) past the
  * whole 2*VL blocks, the one place the ISAs differ (AVX-512 masks the tail,
- * AVX2 goes scalar). Accumulators are passed by value: an array whose
+ * AVX2 goes scalar), and GEMV_FLOPS_NAME with gemv_row_finish_flops(rem),
+ * the FLOPs gemv_row_finish executes for rem tail columns. Accumulators are passed by value: an array whose
  * address escaped would be spilled.
  * Each row keeps two accumulators (even and odd VL-blocks); with NR a
  * constant the loops unroll and every accumulator stays in a register. */
@@ -33,4 +34,11 @@ __attribute__((target(VEC_TARGET))) void GEMV_NAME(const float *w, int64_t len, 
         return;
     }
     for (int r = 0; r < nr; r++) gemv_rows_nr(w + r * len, len, x, out + r, 1);
+}
+
+/* 2 FMAs per 2*VL block (2 FLOPs a lane), then gemv_row_finish */
+int64_t GEMV_FLOPS_NAME(int64_t len)
+{
+    const int64_t blocks = len / (2 * VL);
+    return blocks * 2 * VL * 2 + gemv_row_finish_flops(len - blocks * 2 * VL);
 }

@@ -93,3 +93,9 @@ void nnb_gemv_rows_ref(const float *w, int64_t len, const float *x, int nr, floa
         out[r] = s;
     }
 }
+
+/* a multiply and an add per column, the CA accumulators summed from 0 */
+int64_t nnb_gemv_row_ref_flops(int64_t len)
+{
+    return 2 * len + CA;
+}

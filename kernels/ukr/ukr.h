@@ -134,5 +134,59 @@ enum { NNB_GEMV_RB = 4 }; /* rows per micro-kernel call: callers split work in m
 void nnb_gemv_rows_ref(const float *w, int64_t len, const float *x, int nr, float *out);
 void nnb_gemv_rows_avx2(const float *w, int64_t len, const float *x, int nr, float *out);
 void nnb_gemv_rows_avx512(const float *w, int64_t len, const float *x, int nr, float *out);
+/* FLOPs one row of those executes (vector lanes counted whole, masked ones
+ * too): the FMAs, the accumulators' reduction, the tail (work models) */
+int64_t nnb_gemv_row_ref_flops(int64_t len);
+int64_t nnb_gemv_row_avx2_flops(int64_t len);
+int64_t nnb_gemv_row_avx512_flops(int64_t len);
+
+/* ---- pooling (kernels/pool.c) ----
+ * row: ncols >= lanes consecutive outputs of one output row whose taps all
+ * lie inside the input, in chunks of lanes outputs (the last chunk
+ * overlapping the one before where lanes does not divide ncols: an output
+ * computed twice is written twice, the same value). Each chunk starts from
+ * -inf (max) or +0 (avg) and takes the taps in the reference's order (window
+ * rows, then columns): max as `tap > acc ? tap : acc`, so results are the
+ * reference's bit for bit; the average then divides by div. */
+typedef struct nnb_pool_row {
+    const float *in; /* output 0's first in-input window row, at its tap 0's column */
+    int64_t rstride; /* floats between consecutive window rows (dh * w) */
+    int64_t nrows;   /* in-input window rows, >= 1 */
+    int64_t kw, sw, dw;
+    int64_t ncols;   /* outputs, >= lanes */
+    bool is_max;
+    float div;       /* avg: every output's divisor */
+    float *out;      /* output 0 */
+} nnb_pool_row;
+
+/* global: nplanes whole-plane reductions (a window that is the plane: no
+ * padding), out[i] = op over in[i*plane :]. Vector ISAs reduce each plane
+ * into one vector of partial results (from -inf or +0, chunk by chunk), then
+ * lanes planes at once through a transposing tree: a sum in another order than
+ * the reference's (within the real-valued check's bound, exact on integers);
+ * a max the same value (only the sign of a zero maximum may differ, where a
+ * plane holds both +0 and -0). */
+typedef struct nnb_pool_global {
+    const float *in;
+    int64_t plane, nplanes; /* floats per plane, planes */
+    bool is_max;
+    float div;              /* avg: the divisor (the plane's taps) */
+    float *out;
+} nnb_pool_global;
+
+void nnb_pool_row_ref(const nnb_pool_row *p);
+void nnb_pool_row_avx2(const nnb_pool_row *p);
+void nnb_pool_row_avx512(const nnb_pool_row *p);
+void nnb_pool_global_ref(const nnb_pool_global *p);
+void nnb_pool_global_avx2(const nnb_pool_global *p);
+void nnb_pool_global_avx512(const nnb_pool_global *p);
+/* FLOPs each of those executes on p's geometry (vector lanes counted whole:
+ * the work models' count), defined next to run so the two change together */
+int64_t nnb_pool_row_ref_flops(const nnb_pool_row *p);
+int64_t nnb_pool_row_avx2_flops(const nnb_pool_row *p);
+int64_t nnb_pool_row_avx512_flops(const nnb_pool_row *p);
+int64_t nnb_pool_global_ref_flops(const nnb_pool_global *p);
+int64_t nnb_pool_global_avx2_flops(const nnb_pool_global *p);
+int64_t nnb_pool_global_avx512_flops(const nnb_pool_global *p);
 
 #endif
