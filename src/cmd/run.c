@@ -317,6 +317,10 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
             nnb_observer_collect(obs, &rep);
             if (o->sweep.naxes && nnb_sweep_plot_add(&sp, &o->sweep, i, &rep)) rc = bad("%s", "out of memory");
             if (run.quiet) nnb_progress_done(&pr);
+            if (nnb_stop_signal() && rep.nresults == 0) { /* stopped before its first kernel: nothing to report */
+                nnb_layer_report_free(&rep);
+                break;
+            }
         }
         if (net_table) nnb_net_table_layer(out, o->format, &rep, &totals);
         else nnb_report_layer(out, o->format, &rep, o->analytic_only);
