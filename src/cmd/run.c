@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include "cmd/run_model.h"
+#include "cmd/run_summary.h"
 #include "cmd/run_sweep.h"
 #include "harness/harness.h"
 #include "harness/progress.h"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
           "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own);\n"
           "                        with --model: the network's batch (one value, default 1)\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
+          "  --summary TOOL        with --model: the network as torchsummary 1.5.1, torchinfo 1.8.0 or\n"
+          "                        torchstat 0.0.7 prints it (their layouts and rules); runs nothing\n"
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
           "                        or 'fast' (all but the reference, which still checks them)\n"
@@ -139,7 +142,7 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
  * with one line on stderr). */
 enum { O_ANALYTIC = 256, O_FORMAT, O_KERNELS, O_THREADS, O_COUNTERS, O_REPS, O_MIN_TIME, O_COLD, O_NO_CHECK,
        O_CHECK, O_DUMP, O_PLOT, O_OUT, O_LIST, O_LIST_KERNELS, O_BATCH, O_MODEL, O_VERSION, O_LAYER, O_TIME_PREPARE,
-       O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS };
+       O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS, O_SUMMARY };
 
 /* The options whose value needs more than a store: timing, benchdnn's knobs,
  * shards and sweeps. -1 when accepted, else the exit code. */
@@ -210,6 +213,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"shard", required_argument, 0, O_SHARD},
         {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
+        {"summary", required_argument, 0, O_SUMMARY},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -222,6 +226,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_BATCH: o->batch_file = optarg; break;
         case O_MODEL: o->model_name = optarg; break;
         case O_ANALYTIC: o->analytic_only = true; break;
+        case O_SUMMARY: o->summary_tool = optarg; o->analytic_only = true; break;
         case O_FORMAT:
             if (!strcmp(optarg, "table")) o->format = NNB_FMT_TABLE;
             else if (!strcmp(optarg, "csv")) o->format = NNB_FMT_CSV;
@@ -430,6 +435,7 @@ int nnb_cli_main(int argc, char **argv)
     if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
     if (o.model_name && model_batch(&o)) return NNB_EXIT_BAD_INPUT;
     if (o.sweep.naxes && !o.layer_spec) return bad("%s", "--sweep applies to --layer SPEC");
+    if (o.summary_tool && nnb_cmd_summary_refusal(&o)) return bad("%s", nnb_cmd_summary_refusal(&o));
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -438,8 +444,9 @@ int nnb_cli_main(int argc, char **argv)
     nnb_observer obs;
     memset(&obs, 0, sizeof obs);
     rc = load_layers(&o, &ll);
-    if (!rc && !o.analytic_only) rc = start_observer(&o, ll.n, &obs);
-    if (!rc) rc = write_results(&o, &ll, &obs, &status);
+    if (!rc && o.summary_tool) rc = nnb_cmd_summary(&o, &ll.net);
+    else if (!rc && !o.analytic_only) rc = start_observer(&o, ll.n, &obs);
+    if (!rc && !o.summary_tool) rc = write_results(&o, &ll, &obs, &status);
     if (!rc) rc = status;
     nnb_observer_free(&obs);
     free(ll.v);
