@@ -1,6 +1,6 @@
 /* The container modules of the PyTorch networks (torch_tree.h), as
  * torchvision 0.14's models/ files and seed 003's listing define them. A
- * pattern's "*" stands for one component of a module name; the first
+ * pattern's "*" ends a component ("layer*": layer1, layer2 ...); the first
  * pattern that matches names the class. */
 #include "net/torch_tree.h"
 
@@ -49,12 +49,20 @@ static const torch_net nets[] = {
     {"googlenet", "GoogLeNet", googlenet},
 };
 
-/* pattern against name, component by component ("*": any one component) */
+/* one component against one pattern component: "layer*" is any
+ * component starting with "layer", "*" any component */
+static bool match_part(const char *p, size_t pl, const char *s, size_t sl)
+{
+    if (pl && p[pl - 1] == '*') return sl >= pl - 1 && !strncmp(p, s, pl - 1);
+    return pl == sl && !strncmp(p, s, pl);
+}
+
+/* pattern against name, component by component */
 static bool match(const char *p, const char *s)
 {
     for (;;) {
         size_t pl = strcspn(p, "."), sl = strcspn(s, ".");
-        if (!(pl == 1 && *p == '*') && (pl != sl || strncmp(p, s, pl))) return false;
+        if (!match_part(p, pl, s, sl)) return false;
         if (!p[pl] || !s[sl]) return !p[pl] && !s[sl];
         p += pl + 1;
         s += sl + 1;
