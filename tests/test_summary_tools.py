@@ -21,19 +21,11 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.environ.get("NNB_SOURCE_DIR", os.path.dirname(HERE))
 NNBENCH = os.environ.get("NNBENCH", os.path.join(SRC, "build", "nnbench"))
-VENV = os.environ.get("NNB_VENV", os.path.join(SRC, "build", "venv"))
 
-if os.environ.get("NNB_IN_TOOLS_VENV") != "1":
-    r = subprocess.run(["bash", os.path.join(SRC, "scripts", "make_venv.sh"), VENV], capture_output=True, text=True)
-    if r.returncode == 77:
-        print(f"skip: {r.stderr.strip()}")
-        sys.exit(77)
-    if r.returncode != 0:
-        print(f"scripts/make_venv.sh failed (rc {r.returncode}):\n{r.stderr}")
-        sys.exit(1)
-    python = r.stdout.strip().splitlines()[-1]
-    sys.stdout.flush()
-    os.execve(python, [python, os.path.abspath(__file__)], dict(os.environ, NNB_IN_TOOLS_VENV="1"))
+sys.path.insert(0, HERE)
+from tools_venv import enter_venv  # noqa: E402
+
+enter_venv(__file__)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -41,7 +33,6 @@ import torch  # noqa: E402
 warnings.filterwarnings("ignore")
 if not hasattr(np, "long"):
     np.long = np.int64  # torchstat 0.0.7's np.long: int64 before numpy 1.24
-sys.path.insert(0, HERE)
 from torch_nets import TORCH_NETS, torch_model  # noqa: E402
 import torchinfo  # noqa: E402
 import torchsummary  # noqa: E402
