@@ -22,30 +22,14 @@ import warnings
 
 SRC = os.environ.get("NNB_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NNBENCH = os.environ.get("NNBENCH", os.path.join(SRC, "build", "nnbench"))
-VENV = os.environ.get("NNB_VENV", os.path.join(SRC, "build", "venv"))
 # the nnbench convention name -> the package whose version the table names
 TOOLS = {"ptflops": "ptflops", "thop": "thop", "fvcore": "fvcore"}
 
 
-def enter_venv():
-    """Re-runs this file under the venv's python, making the venv if needed."""
-    if os.environ.get("NNB_IN_TOOLS_VENV") == "1":
-        return
-    r = subprocess.run(["bash", os.path.join(SRC, "scripts", "make_venv.sh"), VENV],
-                       capture_output=True, text=True)
-    if r.returncode == 77:
-        print(f"skip: {r.stderr.strip()}")
-        sys.exit(77)
-    if r.returncode != 0:
-        print(f"scripts/make_venv.sh failed (rc {r.returncode}):\n{r.stderr}")
-        sys.exit(1)
-    python = r.stdout.strip().splitlines()[-1]
-    env = dict(os.environ, NNB_IN_TOOLS_VENV="1")
-    sys.stdout.flush()
-    os.execve(python, [python, os.path.abspath(__file__)], env)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tools_venv import enter_venv  # noqa: E402
 
-
-enter_venv()
+enter_venv(__file__)
 
 import torch  # noqa: E402  (only inside the venv)
 import torch.nn as nn  # noqa: E402

@@ -25,40 +25,14 @@ except ImportError as e:
 NNB = os.environ.get("NNBENCH", "nnbench")
 FUNCTION_OPS = {"add", "concat", "flatten", "relu", "pool_adaptive_avg"}
 failures = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_nets import TORCH_NETS, torch_model  # noqa: E402
 
 
 def fail(msg):
     global failures
     failures += 1
     print("FAIL:", msg)
-
-
-class SeedAlexNet(nn.Module):
-    """seed 003's listing, as printed there (convolutions without bias)"""
-
-    def __init__(self, num_classes=1000):
-        super().__init__()
-        self.feature_extraction = nn.Sequential(
-            nn.Conv2d(3, 96, 11, 4, 2, bias=False), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 0),
-            nn.Conv2d(96, 192, 5, 1, 2, bias=False), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 0),
-            nn.Conv2d(192, 384, 3, 1, 1, bias=False), nn.ReLU(inplace=True),
-            nn.Conv2d(384, 256, 3, 1, 1, bias=False), nn.ReLU(inplace=True),
-            nn.Conv2d(256, 256, 3, 1, 1, bias=False), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 0))
-        self.classifier = nn.Sequential(
-            nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(inplace=True), nn.Dropout(0.5),
-            nn.Linear(4096, 4096), nn.ReLU(inplace=True), nn.Linear(4096, num_classes))
-
-    def forward(self, x):
-        x = self.feature_extraction(x)
-        x = x.view(x.size(0), 256 * 6 * 6)
-        return self.classifier(x)
-
-
-def torch_model(name):
-    if name == "alexnet-seed":
-        return SeedAlexNet()
-    kw = {"aux_logits": False, "init_weights": False} if name == "googlenet" else {}
-    return getattr(torchvision.models, name)(weights=None, **kw)
 
 
 def torch_rows(model, batch):
@@ -135,7 +109,7 @@ def compare(name, batch):
           f"params {params:,}, MACs {tmacs:,}: {'ok' if not failures else 'see above'}")
 
 
-for net in ("alexnet", "vgg16", "resnet18", "resnet50", "mobilenet_v2", "googlenet", "alexnet-seed"):
+for net in TORCH_NETS:
     compare(net, 1)
 compare("resnet18", 2)  # --mb: every shape and the MACs follow the batch
 sys.exit(1 if failures else 0)

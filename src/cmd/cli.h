@@ -32,6 +32,7 @@ typedef struct nnb_options {
     bool timing_set;          /* --reps or --min-time given (else a model run uses its own short budget) */
     nnb_sweep sweep;          /* --sweep KEY=FROM:TO[:xSTEP|:+STEP] axes, and the points once expanded */
     long max_points;          /* --max-points (default NNB_SWEEP_DEFAULT_MAX_POINTS) */
+    const char *summary_tool; /* --summary TOOL: the model as torchsummary/torchinfo/torchstat prints it */
 } nnb_options;
 
 /* Runs `nnbench [options]`; returns the process exit code. */

@@ -13,6 +13,7 @@
 #include <cblas.h>
 
 #include "cmd/run_model.h"
+#include "cmd/run_summary.h"
 #include "cmd/run_sweep.h"
 #include "harness/harness.h"
 #include "harness/progress.h"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
           "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own);\n"
           "                        with --model: the network's batch (one value, default 1)\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
+          "  --summary TOOL        with --model: the network as torchsummary 1.5.1, torchinfo 1.8.0 or\n"
+          "                        torchstat 0.0.7 prints it (their layouts and rules); runs nothing\n"
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
           "                        or 'fast' (all but the reference, which still checks them)\n"
@@ -145,7 +148,7 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_VALUE = 256, O_ANALYTIC, O_COLD, O_NO_CHECK, O_CHECK, O_LIST, O_LIST_KERNELS, O_VERSION,
-           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS };
+           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS, O_SUMMARY };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_VALUE},   {"batch", required_argument, 0, O_VALUE},
         {"model", required_argument, 0, O_VALUE},   {"analytic", no_argument, 0, O_ANALYTIC},
@@ -162,6 +165,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"mb", required_argument, 0, O_MB},         {"shard", required_argument, 0, O_SHARD},
         {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
+        {"summary", required_argument, 0, O_SUMMARY},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -174,6 +178,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
             if (nnb_cli_option_value(o, longopts[at].name, optarg, err, sizeof err)) return bad("%s", err);
             break;
         case O_ANALYTIC: o->analytic_only = true; break;
+        case O_SUMMARY: o->summary_tool = optarg; o->analytic_only = true; break;
         case O_COLD: o->run.measure.cold = true; break;
         case O_TIME_PREPARE: o->run.time_prepare = true; break;
         case O_NO_CHECK: o->run.check = false; break;
@@ -415,6 +420,7 @@ int nnb_cli_main(int argc, char **argv)
     if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
     if (o.model_name && model_batch(&o)) return NNB_EXIT_BAD_INPUT;
     if (o.sweep.naxes && !o.layer_spec) return bad("%s", "--sweep applies to --layer SPEC");
+    if (o.summary_tool && nnb_cmd_summary_refusal(&o)) return bad("%s", nnb_cmd_summary_refusal(&o));
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
         fprintf(stderr, "nnbench: --analytic runs nothing; --dump/--plot/--counters ignored\n");
 
@@ -423,8 +429,9 @@ int nnb_cli_main(int argc, char **argv)
     nnb_observer obs;
     memset(&obs, 0, sizeof obs);
     rc = load_layers(&o, &ll);
-    if (!rc && !o.analytic_only) rc = start_observer(&o, ll.n, &obs);
-    if (!rc) rc = write_results(&o, &ll, &obs, &status);
+    if (!rc && o.summary_tool) rc = nnb_cmd_summary(&o, &ll.net);
+    else if (!rc && !o.analytic_only) rc = start_observer(&o, ll.n, &obs);
+    if (!rc && !o.summary_tool) rc = write_results(&o, &ll, &obs, &status);
     if (!rc) rc = status;
     nnb_observer_free(&obs);
     free(ll.v);

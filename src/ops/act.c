@@ -29,9 +29,9 @@ static void relu6_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NN
     v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->dst_elems);
 }
 
-#define ACT_OP(op_, name_, tools_)                                                               \
+#define ACT_OP(op_, name_, torch_, tools_)                                                       \
     {                                                                                            \
-        .op = op_, .name = name_, .kv_name = name_, .kv_fields = NNB_F_COMMON | NNB_F_W,          \
+        .op = op_, .name = name_, .kv_name = name_, .torch_class = torch_, .kv_fields = NNB_F_COMMON | NNB_F_W,          \
         .no_bias = "activations have no bias", .k_is_c = true, .shape = nnb_eltwise_shape,       \
         .src_elem_bytes = 4, .count = nnb_eltwise_count, .tools = tools_,                        \
         .flops_rule = "0 by nnbench's convention: a compare and select per element, no arithmetic", \
@@ -39,5 +39,5 @@ static void relu6_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NN
         .rf = NNB_RF_IDENTITY, .describe = nnb_eltwise_describe,                                 \
     }
 
-const nnb_op_info nnb_op_relu = ACT_OP(NNB_OP_RELU, "relu", relu_tools);
-const nnb_op_info nnb_op_relu6 = ACT_OP(NNB_OP_RELU6, "relu6", relu6_tools);
+const nnb_op_info nnb_op_relu = ACT_OP(NNB_OP_RELU, "relu", "ReLU", relu_tools);
+const nnb_op_info nnb_op_relu6 = ACT_OP(NNB_OP_RELU6, "relu6", "ReLU6", relu6_tools);

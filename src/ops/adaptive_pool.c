@@ -104,9 +104,9 @@ static int adaptive_describe(const nnb_layer *l, char *buf, size_t len)
     return r >= 0 && (size_t)r < len ? 0 : -1;
 }
 
-#define ADAPTIVE_OP(op_, name_, kv_, count_, tools_, rule_, selects_)                                  \
+#define ADAPTIVE_OP(op_, name_, kv_, torch_, count_, tools_, rule_, selects_)                          \
     {                                                                                                  \
-        .op = op_, .name = name_, .kv_name = kv_, .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_OH | NNB_F_OW, \
+        .op = op_, .name = name_, .kv_name = kv_, .torch_class = torch_, .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_OH | NNB_F_OW, \
         .no_bias = "pooling has no bias", .k_is_c = true, .shape = adaptive_shape,                     \
         .src_elem_bytes = 4, .count = count_, .tools = tools_, .flops_rule = rule_,                    \
         .shapes = nnb_eltwise_shapes, .accum_len = adaptive_accum_len, .fill_src_range = 8,            \
@@ -114,8 +114,8 @@ static int adaptive_describe(const nnb_layer *l, char *buf, size_t len)
     }
 
 const nnb_op_info nnb_op_pool_adaptive_avg =
-    ADAPTIVE_OP(NNB_OP_POOL_ADAPTIVE_AVG, "pool_adaptive_avg", "adaptive_avgpool", adaptive_avg_count,
+    ADAPTIVE_OP(NNB_OP_POOL_ADAPTIVE_AVG, "pool_adaptive_avg", "adaptive_avgpool", "AdaptiveAvgPool2d", adaptive_avg_count,
                 adaptive_avg_tools, "one add per window tap + one divide", false);
 const nnb_op_info nnb_op_pool_adaptive_max =
-    ADAPTIVE_OP(NNB_OP_POOL_ADAPTIVE_MAX, "pool_adaptive_max", "adaptive_maxpool", adaptive_max_count,
+    ADAPTIVE_OP(NNB_OP_POOL_ADAPTIVE_MAX, "pool_adaptive_max", "adaptive_maxpool", "AdaptiveMaxPool2d", adaptive_max_count,
                 adaptive_max_tools, "one max per window tap", true);

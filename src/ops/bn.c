@@ -53,7 +53,7 @@ static int bn_describe(const nnb_layer *l, char *buf, size_t len)
 }
 
 const nnb_op_info nnb_op_bn = {
-    .op = NNB_OP_BN, .name = "bn", .kv_name = "bn",
+    .op = NNB_OP_BN, .name = "bn", .kv_name = "bn", .torch_class = "BatchNorm2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W,
     .no_bias = "bn has no bias flag",
     .k_is_c = true, .shape = bn_shape,

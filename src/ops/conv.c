@@ -194,7 +194,7 @@ static void deconv_shapes(const nnb_layer *l, nnb_op_shapes *s)
 static int64_t convlike_accum_len(const nnb_layer *l) { return l->c / l->groups * l->kh * l->kw; }
 
 const nnb_op_info nnb_op_conv = {
-    .op = NNB_OP_CONV, .name = "conv", .kv_name = "conv",
+    .op = NNB_OP_CONV, .name = "conv", .kv_name = "conv", .torch_class = "Conv2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_K | NNB_F_WINDOW | NNB_F_G | NNB_F_BIAS,
     .bias_default = true, .k_required = "output channels k=", .same_pad = true,
     .shape = conv_shape,
@@ -206,7 +206,7 @@ const nnb_op_info nnb_op_conv = {
 };
 
 const nnb_op_info nnb_op_deconv = {
-    .op = NNB_OP_DECONV, .name = "deconv", .kv_name = "deconv",
+    .op = NNB_OP_DECONV, .name = "deconv", .kv_name = "deconv", .torch_class = "ConvTranspose2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_K | NNB_F_WINDOW | NNB_F_G | NNB_F_OPH | NNB_F_OPW | NNB_F_BIAS,
     .bias_default = true, .k_required = "output channels k=",
     .shape = deconv_shape,

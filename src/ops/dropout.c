@@ -6,7 +6,7 @@
  * aten::dropout is ignored (jit_analysis.py:42); ptflops 0.7.3: no module
  * hook and F.dropout is not patched. */
 const nnb_op_info nnb_op_dropout = {
-    .op = NNB_OP_DROPOUT, .name = "dropout", .kv_name = "dropout",
+    .op = NNB_OP_DROPOUT, .name = "dropout", .kv_name = "dropout", .torch_class = "Dropout",
     .kv_fields = NNB_F_COMMON | NNB_F_W,
     .no_bias = "dropout has no bias",
     .k_is_c = true, .shape = nnb_eltwise_shape,

@@ -42,7 +42,7 @@ static int embed_describe(const nnb_layer *l, char *buf, size_t len)
 }
 
 const nnb_op_info nnb_op_embed = {
-    .op = NNB_OP_EMBED, .name = "embed", .kv_name = "embed",
+    .op = NNB_OP_EMBED, .name = "embed", .kv_name = "embed", .torch_class = "Embedding",
     .kv_fields = NNB_F_COMMON | NNB_F_K,
     .k_required = "embedding dim k=", .no_bias = "embed has no bias flag",
     .shape = nnb_op_shape_sequence,

@@ -57,7 +57,7 @@ static int fc_describe(const nnb_layer *l, char *buf, size_t len)
 }
 
 const nnb_op_info nnb_op_fc = {
-    .op = NNB_OP_FC, .name = "fc", .kv_name = "fc",
+    .op = NNB_OP_FC, .name = "fc", .kv_name = "fc", .torch_class = "Linear",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_K | NNB_F_BIAS,
     .bias_default = true, .k_required = "output channels k=",
     .shape = fc_shape,

@@ -27,7 +27,7 @@ static void flatten_shapes(const nnb_layer *l, nnb_op_shapes *s)
  * 0.1.5 ignores aten::flatten (jit_analysis.py:46); ptflops 0.7.3 does not
  * patch torch.flatten. */
 const nnb_op_info nnb_op_flatten = {
-    .op = NNB_OP_FLATTEN, .name = "flatten", .kv_name = "flatten",
+    .op = NNB_OP_FLATTEN, .name = "flatten", .kv_name = "flatten", .torch_class = "Flatten",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_K,
     .no_bias = "flatten has no bias", .k_required = "output features k= (= c*h*w)",
     .shape = flatten_shape,

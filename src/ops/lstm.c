@@ -64,7 +64,7 @@ static int lstm_describe(const nnb_layer *l, char *buf, size_t len)
 }
 
 const nnb_op_info nnb_op_lstm = {
-    .op = NNB_OP_LSTM, .name = "lstm", .kv_name = "lstm",
+    .op = NNB_OP_LSTM, .name = "lstm", .kv_name = "lstm", .torch_class = "LSTM",
     .kv_fields = NNB_F_COMMON | NNB_F_K | NNB_F_BIAS,
     .bias_default = true, .k_required = "output channels k=",
     .shape = nnb_op_shape_sequence,

@@ -80,6 +80,7 @@ typedef struct nnb_op_info {
     nnb_op op;
     const char *name;    /* canonical: JSON/CSV "op", error messages ("pool_max") */
     const char *kv_name; /* key=value prefix and human form ("maxpool"); both names parse */
+    const char *torch_class; /* the PyTorch module class (report/summary*.c); NULL: none */
 
     /* ---- key=value: keys and defaults ---- */
     unsigned kv_fields;      /* NNB_F_*: what the canonical form writes; window keys need NNB_F_KH */

@@ -115,7 +115,7 @@ static void pool_shapes(const nnb_layer *l, nnb_op_shapes *s)
 static int64_t pool_accum_len(const nnb_layer *l) { return l->kh * l->kw; }
 
 const nnb_op_info nnb_op_pool_max = {
-    .op = NNB_OP_POOL_MAX, .name = "pool_max", .kv_name = "maxpool",
+    .op = NNB_OP_POOL_MAX, .name = "pool_max", .kv_name = "maxpool", .torch_class = "MaxPool2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_WINDOW | NNB_F_CEIL,
     .no_bias = "pooling has no bias", .stride_is_window = true, .same_pad = true,
     .k_is_c = true, .shape = pool_max_shape,
@@ -126,7 +126,7 @@ const nnb_op_info nnb_op_pool_max = {
 };
 
 const nnb_op_info nnb_op_pool_avg = {
-    .op = NNB_OP_POOL_AVG, .name = "pool_avg", .kv_name = "avgpool",
+    .op = NNB_OP_POOL_AVG, .name = "pool_avg", .kv_name = "avgpool", .torch_class = "AvgPool2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_WINDOW | NNB_F_CEIL | NNB_F_INCL,
     .no_bias = "pooling has no bias", .stride_is_window = true, .same_pad = true,
     .k_is_c = true, .shape = pool_avg_shape,
