@@ -5,7 +5,21 @@
 #include <stdlib.h>
 
 #include "counters/counters.h"
+#include "nnbench/model.h"
 #include "nnb_test.h"
+#include "spec/spec.h"
+
+/* spec -> a finalized layer and its model; a failure counts and returns -1 */
+static inline int nnb_test_layer(const char *spec, nnb_layer *l, nnb_analytic *a)
+{
+    char err[256];
+    if (nnb_spec_parse(spec, l, err, sizeof err) != 0 || nnb_model_analyze(l, a, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", spec, err);
+        nnb_test_failures++;
+        return -1;
+    }
+    return 0;
+}
 
 /* true when the valgrind backend can count, with NNB_COUNT_EXE naming the
  * nnbench CLI (the child it runs; this test binary would run the tests

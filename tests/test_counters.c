@@ -21,16 +21,7 @@
 
 static bool contains(const char *s, const char *a) { return strstr(s, a) != NULL; }
 
-static int parse(const char *spec, nnb_layer *l, nnb_analytic *a)
-{
-    char err[256];
-    if (nnb_spec_parse(spec, l, err, sizeof err) != 0 || nnb_model_analyze(l, a, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", spec, err);
-        nnb_test_failures++;
-        return -1;
-    }
-    return 0;
-}
+static int parse(const char *spec, nnb_layer *l, nnb_analytic *a) { return nnb_test_layer(spec, l, a); }
 
 static void test_registry_and_none(void)
 {

@@ -16,16 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-static int parse(const char *spec, nnb_layer *l, nnb_analytic *a)
-{
-    char err[256];
-    if (nnb_spec_parse(spec, l, err, sizeof err) != 0 || nnb_model_analyze(l, a, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", spec, err);
-        nnb_test_failures++;
-        return -1;
-    }
-    return 0;
-}
+static int parse(const char *spec, nnb_layer *l, nnb_analytic *a) { return nnb_test_layer(spec, l, a); }
 
 static double model_flops(const char *kernel, const nnb_layer *l, const nnb_analytic *a, int isa, nnb_work *w)
 {

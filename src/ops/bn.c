@@ -1,17 +1,8 @@
 /* Batch norm, inference form: y = x*scale + shift per channel (gamma and
  * beta folded with the running statistics). */
+#include "ops/eltwise.h"
 #include "ops/op_impl.h"
 #include "util/appendf.h"
-
-static int bn_shape(nnb_layer *l, char *err, size_t len)
-{
-    (void)err;
-    (void)len;
-    l->kh = l->kw = 1;
-    l->oh = l->h;
-    l->ow = l->w;
-    return 0;
-}
 
 static int bn_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
 {
@@ -56,7 +47,7 @@ const nnb_op_info nnb_op_bn = {
     .op = NNB_OP_BN, .name = "bn", .kv_name = "bn", .torch_class = "BatchNorm2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W,
     .no_bias = "bn has no bias flag",
-    .k_is_c = true, .shape = bn_shape,
+    .k_is_c = true, .shape = nnb_eltwise_shape, /* per-channel, output = input */
     .src_elem_bytes = 4, .count = bn_count, .tools = bn_tools,
     .flops_rule = "scale and shift per element",
     .shapes = bn_shapes, .accum_len = nnb_op_accum_one,
