@@ -29,6 +29,13 @@ grep -q "^nnbench report: $tmp/r_json.jsonl: .* threads " "$tmp/rep_err" && ok |
 "$NNB" --model mnist_cnn --analytic --out "$tmp/m.jsonl" >"$tmp/m_live" 2>/dev/null && ok || bad "model --out"
 "$NNB" report "$tmp/m.jsonl" >"$tmp/m_rep" 2>/dev/null && cmp -s "$tmp/m_live" "$tmp/m_rep" && ok || bad "model report differs"
 grep -q '^model mnist_cnn: ' "$tmp/m_rep" && ok || bad "model summary line"
+# a measured network (distinct layers, repeats, best kernel, totals), in every format
+for fmt in table json csv; do
+  run --model mobilenet_block --format $fmt --out "$tmp/mm_$fmt.jsonl" >"$tmp/mm_live_$fmt" 2>/dev/null \
+    && ok || bad "measured model --out ($fmt)"
+  "$NNB" report --format $fmt "$tmp/mm_$fmt.jsonl" >"$tmp/mm_rep_$fmt" 2>/dev/null \
+    && cmp -s "$tmp/mm_live_$fmt" "$tmp/mm_rep_$fmt" && ok || bad "measured model report ($fmt) differs: $(diff "$tmp/mm_live_$fmt" "$tmp/mm_rep_$fmt" | head -3)"
+done
 
 # --- the header record
 $PY - "$tmp/r_table.jsonl" "$tmp/m.jsonl" <<'PY' && ok || bad "header record"

@@ -204,10 +204,7 @@ static void free_run(model_run *m)
 /* The layers' records (JSON, CSV) or the network table, then the summary. */
 static void report(const model_run *m, FILE *out, nnb_format fmt)
 {
-    nnb_report_begin(out, fmt, false);
-    if (fmt != NNB_FMT_TABLE)
-        for (size_t e = 0; e < m->plan.n; e++) nnb_report_layer(out, fmt, &m->reps[e], false);
-    nnb_net_report(out, fmt, m->o->model_name, m->reps, m->plan.n, m->sums, m->plan.nlayers);
+    nnb_net_run_report(out, fmt, m->o->model_name, m->reps, m->plan.n, m->sums, m->plan.nlayers);
 }
 
 int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_observer *obs, FILE *out,

@@ -17,7 +17,7 @@ const nnb_result *nnb_net_best(const nnb_layer_report *r)
     return best;
 }
 
-void nnb_net_totals_compute(const nnb_layer_report *reps, size_t n, nnb_net_totals *t)
+void nnb_net_run_totals_compute(const nnb_layer_report *reps, size_t n, nnb_net_run_totals *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++) {
@@ -37,7 +37,7 @@ void nnb_net_totals_compute(const nnb_layer_report *reps, size_t n, nnb_net_tota
     t->gflops = t->time_s > 0 ? t->flops_timed / t->time_s * 1e-9 : 0;
 }
 
-static void table_row(FILE *f, const nnb_layer_report *r, const nnb_net_totals *t)
+static void table_row(FILE *f, const nnb_layer_report *r, const nnb_net_run_totals *t)
 {
     const nnb_result *b = nnb_net_best(r);
     const char *what = r->module[0] ? r->module : r->human;
@@ -79,7 +79,7 @@ static void table_untimed(FILE *f, const nnb_layer_report *reps, size_t n)
     fputc('\n', f);
 }
 
-static void table(FILE *f, const char *model, const nnb_layer_report *reps, size_t n, const nnb_net_totals *t,
+static void table(FILE *f, const char *model, const nnb_layer_report *reps, size_t n, const nnb_net_run_totals *t,
                   const int64_t sums[3], size_t layers)
 {
     fprintf(f, "%4s  %-44s %-8s %4s %10s  %-12s %10s %9s  %-12s %6s %7s\n", "#", "layer", "op", "x", "MFLOP",
@@ -98,7 +98,7 @@ static void table(FILE *f, const char *model, const nnb_layer_report *reps, size
     fputc('\n', f);
 }
 
-static void summary_json(FILE *f, const char *model, const nnb_net_totals *t, const int64_t sums[3], size_t layers)
+static void summary_json(FILE *f, const char *model, const nnb_net_run_totals *t, const int64_t sums[3], size_t layers)
 {
     fputs("{\"schema\":\"nnbench/1\",\"model\":", f);
     nnb_json_str(f, model);
@@ -122,8 +122,17 @@ static void summary_json(FILE *f, const char *model, const nnb_net_totals *t, co
 void nnb_net_report(FILE *f, nnb_format fmt, const char *model, const nnb_layer_report *reps, size_t n,
                     const int64_t sums[3], size_t layers)
 {
-    nnb_net_totals t;
-    nnb_net_totals_compute(reps, n, &t);
+    nnb_net_run_totals t;
+    nnb_net_run_totals_compute(reps, n, &t);
     if (fmt == NNB_FMT_JSON) summary_json(f, model, &t, sums, layers);
     else if (fmt == NNB_FMT_TABLE) table(f, model, reps, n, &t, sums, layers);
+}
+
+void nnb_net_run_report(FILE *f, nnb_format fmt, const char *model, const nnb_layer_report *reps, size_t n,
+                        const int64_t sums[3], size_t layers)
+{
+    nnb_report_begin(f, fmt, false);
+    if (fmt != NNB_FMT_TABLE)
+        for (size_t e = 0; e < n; e++) nnb_report_layer(f, fmt, &reps[e], false);
+    nnb_net_report(f, fmt, model, reps, n, sums, layers);
 }

@@ -2,6 +2,7 @@
 #include "report/stored.h"
 
 #include "net/nets.h"
+#include "report/net_summary.h"
 #include "report/net_table.h"
 
 #include <inttypes.h>
@@ -42,9 +43,22 @@ static bool stored_net_table(FILE *out, nnb_format fmt, const nnb_results_file *
     return true;
 }
 
+/* One stored measured --model run: its network table (best kernel per
+ * distinct layer, totals), rendered from the records as the live run was. */
+static bool stored_net_run(FILE *out, nnb_format fmt, const nnb_results_file *f)
+{
+    if (!f->have_summary || f->header.analytic || !f->nlayers) return false;
+    for (size_t j = 0; j < f->nlayers; j++)
+        if (!f->layers[j].in_net) return false;
+    const nnb_results_summary *s = &f->summary;
+    const int64_t sums[3] = {s->params, s->macs, s->flops};
+    nnb_net_run_report(out, fmt, s->model, f->layers, f->nlayers, sums, (size_t)s->layers);
+    return true;
+}
+
 void nnb_report_stored(FILE *out, nnb_format fmt, const nnb_results_file *files, const size_t *order, size_t n)
 {
-    if (n == 1 && stored_net_table(out, fmt, &files[order[0]])) return;
+    if (n == 1 && (stored_net_table(out, fmt, &files[order[0]]) || stored_net_run(out, fmt, &files[order[0]]))) return;
     bool analytic = n && files[order[0]].header.analytic;
     bool shards = n > 1 && files[order[0]].header.shard_n;
     nnb_results_summary sum;
