@@ -29,6 +29,22 @@ grep -q "^nnbench report: $tmp/r_json.jsonl: .* threads " "$tmp/rep_err" && ok |
 "$NNB" --model mnist_cnn --analytic --out "$tmp/m.jsonl" >"$tmp/m_live" 2>/dev/null && ok || bad "model --out"
 "$NNB" report "$tmp/m.jsonl" >"$tmp/m_rep" 2>/dev/null && cmp -s "$tmp/m_live" "$tmp/m_rep" && ok || bad "model report differs"
 grep -q '^model mnist_cnn: ' "$tmp/m_rep" && ok || bad "model summary line"
+# shards of a sweep merge into the whole sweep; shards of a measured network into its table
+"$NNB" --layer conv1x1 --sweep c=16:128:x2 --analytic >"$tmp/sw_whole" 2>/dev/null && ok || bad "sweep --analytic"
+for i in 1 2; do
+  "$NNB" --layer conv1x1 --sweep c=16:128:x2 --analytic --shard $i/2 --out "$tmp/sw$i.jsonl" >/dev/null 2>&1 \
+    && ok || bad "sweep shard $i/2"
+done
+"$NNB" report "$tmp/sw2.jsonl" "$tmp/sw1.jsonl" 2>/dev/null | cmp -s - "$tmp/sw_whole" && ok || bad "sweep shards do not merge into the whole sweep"
+for i in 1 2; do
+  run --model mobilenet_block --no-roofline --shard $i/2 --out "$tmp/ms$i.jsonl" >/dev/null 2>&1 && ok || bad "model shard $i/2"
+done
+run --model mobilenet_block --no-roofline >"$tmp/ms_whole" 2>/dev/null && ok || bad "model run"
+"$NNB" report "$tmp/ms1.jsonl" "$tmp/ms2.jsonl" >"$tmp/ms_merged" 2>/dev/null && ok || bad "report of model shards"
+# the same distinct layers, repeats and best-kernel rows in the same order (times differ run to run)
+cmp -s <(cut -c1-70 "$tmp/ms_whole" | head -4) <(cut -c1-70 "$tmp/ms_merged" | head -4) && ok \
+  || bad "model shards do not merge into the network table: $(diff <(cut -c1-70 "$tmp/ms_whole") <(cut -c1-70 "$tmp/ms_merged") | head -4)"
+grep -q '^model mobilenet_block: 4 layers, params 18,048' "$tmp/ms_merged" && ok || bad "merged model summary"
 # a measured network (distinct layers, repeats, best kernel, totals), in every format
 for fmt in table json csv; do
   run --model mobilenet_block --format $fmt --out "$tmp/mm_$fmt.jsonl" >"$tmp/mm_live_$fmt" 2>/dev/null \
@@ -154,6 +170,7 @@ refused "no results file given" report
 refused "give two results files" compare "$good"
 # --shard's own refusals
 for s in 0/3 4/3 1/0 x 1/ /3 1/3x -1/3; do refused "--shard needs I/N" --batch "$tmp/small.txt" --analytic --shard "$s"; done
-refused "--shard slices a --batch run" --layer conv3x3 --analytic --shard 1/2
+refused "--shard slices a --batch, --sweep or measured --model run" --layer conv3x3 --analytic --shard 1/2
+refused "--analytic runs the whole network at once" --model resnet18 --analytic --shard 1/2
 
 finish

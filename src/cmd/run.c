@@ -69,7 +69,8 @@ static void usage(FILE *f)
           "  --out FILE.jsonl      also store the results as JSON Lines, a header record (machine,\n"
           "                        software, date, command line) first, whole or not at all;\n"
           "                        nnbench report / compare read it\n"
-          "  --shard I/N           run only the I-th of N slices of a --batch (merge: nnbench report)\n"
+          "  --shard I/N           run only the I-th of N slices of a --batch, --sweep or measured --model\n"
+          "                        (a model: of its distinct layers); nnbench report merges the shards\n"
           "  --max-mem BYTES       refuse a layer that needs more memory (K, M, G suffixes;\n"
           "                        default: what the machine has available)\n"
           "  --list                list layer presets and network presets\n"
@@ -119,6 +120,7 @@ typedef struct {
     nnb_layer *v;
     char (*line)[256];
     size_t n, cap;
+    size_t first;        /* --shard: index of the first kept layer in the whole run */
     nnb_skipped skipped; /* --batch: unsupported descriptors */
     nnb_net_list net; /* --model: the same layers with module names and fields */
 } layer_list;
@@ -228,6 +230,7 @@ static void shard_layers(const nnb_options *o, layer_list *ll)
 {
     size_t lo, hi;
     nnb_shard_range(ll->n, o->shard_i, o->shard_n, &lo, &hi);
+    ll->first = lo;
     memmove(ll->v, ll->v + lo, (hi - lo) * sizeof *ll->v);
     memmove(ll->line, ll->line + lo, (hi - lo) * sizeof *ll->line);
     ll->n = hi - lo;
@@ -237,7 +240,11 @@ static void shard_layers(const nnb_options *o, layer_list *ll)
 static int load_layers(nnb_options *o, layer_list *ll)
 {
     char err[1024] = "";
-    if (o->sweep.naxes) return nnb_cmd_sweep_layers(o, push_layer, ll);
+    if (o->sweep.naxes) {
+        int rc = nnb_cmd_sweep_layers(o, push_layer, ll);
+        if (!rc && o->shard_n) shard_layers(o, ll);
+        return rc;
+    }
     if (o->layer_spec) {
         if (nnb_spec_each(o->layer_spec, &o->knobs, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else if (o->batch_file) {
@@ -320,7 +327,7 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
             }
             if (r) *status = r;
             nnb_observer_collect(obs, &rep);
-            if (o->sweep.naxes && nnb_sweep_plot_add(&sp, &o->sweep, i, &rep)) rc = bad("%s", "out of memory");
+            if (o->sweep.naxes && nnb_sweep_plot_add(&sp, &o->sweep, ll->first + i, &rep)) rc = bad("%s", "out of memory");
             if (run.quiet) nnb_progress_done(&pr);
             if (nnb_stop_signal() && rep.nresults == 0) { /* stopped before its first kernel: nothing to report */
                 nnb_layer_report_free(&rep);
@@ -414,7 +421,10 @@ int nnb_cli_main(int argc, char **argv)
     int sources = !!o.layer_spec + !!o.batch_file + !!o.model_name;
     if (sources == 0) return bad("%s", "no layer given: use --layer SPEC, --batch FILE or --model NAME (see --help)");
     if (sources > 1) return bad("%s", "give one of --layer, --batch, --model");
-    if (o.shard_n && !o.batch_file) return bad("%s", "--shard slices a --batch run (for now)");
+    if (o.shard_n && (o.layer_spec && !o.sweep.naxes))
+        return bad("%s", "--shard slices a --batch, --sweep or measured --model run");
+    if (o.shard_n && o.model_name && o.analytic_only)
+        return bad("%s", "--shard slices a measured --model run; --analytic runs the whole network at once");
     o.argc = argc;
     o.argv = argv;
     if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");

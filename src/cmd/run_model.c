@@ -15,6 +15,7 @@
 #include "net/plan.h"
 #include "ops/op.h"
 #include "report/net_summary.h"
+#include "results/shard.h"
 #include "util/util.h"
 
 /* Kernels for one layer of a network: from a --kernels list those that
@@ -207,6 +208,20 @@ static void report(const model_run *m, FILE *out, nnb_format fmt)
     nnb_net_run_report(out, fmt, m->o->model_name, m->reps, m->plan.n, m->sums, m->plan.nlayers);
 }
 
+/* --shard I/N: keeps the I-th slice of the distinct layers; the network's
+ * sums stay those of the whole network (nnbench report merges the shards). */
+static void shard_plan(model_run *m)
+{
+    if (!m->o->shard_n) return;
+    size_t lo, hi;
+    nnb_shard_range(m->plan.n, m->o->shard_i, m->o->shard_n, &lo, &hi);
+    for (size_t e = 0; e < m->plan.n; e++)
+        if (e < lo || e >= hi) nnb_layer_report_free(&m->reps[e]);
+    memmove(m->reps, m->reps + lo, (hi - lo) * sizeof *m->reps);
+    memmove(m->plan.v, m->plan.v + lo, (hi - lo) * sizeof *m->plan.v);
+    m->plan.n = hi - lo;
+}
+
 int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_observer *obs, FILE *out,
                   FILE *store, int *status)
 {
@@ -222,6 +237,7 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
     int rc = check_kernel_list(m.run.kernels, err, sizeof err);
     if (!rc && nnb_net_plan_build(layers, n, &m.plan, err, sizeof err)) rc = NNB_EXIT_BAD_INPUT;
     if (!rc) rc = init_reports(&m, layers, err, sizeof err);
+    if (!rc) shard_plan(&m);
     if (!rc) announce(&m, counting);
     if (!rc) rc = time_layers(&m, obs, status, err, sizeof err);
     if (!rc && counting) rc = count_best(&m, obs, err, sizeof err);

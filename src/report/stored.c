@@ -6,6 +6,7 @@
 #include "report/net_table.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 void nnb_report_file_line(FILE *out, const char *tag, const nnb_results_file *f)
@@ -56,9 +57,35 @@ static bool stored_net_run(FILE *out, nnb_format fmt, const nnb_results_file *f)
     return true;
 }
 
+/* Shards of one measured --model run: their distinct layers in shard order,
+ * under the whole network's sums (each shard's summary carries them). */
+static bool stored_net_run_shards(FILE *out, nnb_format fmt, const nnb_results_file *files, const size_t *order,
+                                  size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nnb_results_file *f = &files[order[i]];
+        if (!f->have_summary || f->header.analytic) return false;
+        for (size_t j = 0; j < f->nlayers; j++)
+            if (!f->layers[j].in_net) return false;
+        total += f->nlayers;
+    }
+    nnb_layer_report *all = malloc((total ? total : 1) * sizeof *all);
+    if (!all) return false;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < files[order[i]].nlayers; j++) all[k++] = files[order[i]].layers[j];
+    const nnb_results_summary *s = &files[order[0]].summary;
+    const int64_t sums[3] = {s->params, s->macs, s->flops};
+    nnb_net_run_report(out, fmt, s->model, all, total, sums, (size_t)s->layers);
+    free(all); /* the layers themselves stay the files' */
+    return true;
+}
+
 void nnb_report_stored(FILE *out, nnb_format fmt, const nnb_results_file *files, const size_t *order, size_t n)
 {
     if (n == 1 && (stored_net_table(out, fmt, &files[order[0]]) || stored_net_run(out, fmt, &files[order[0]]))) return;
+    if (n > 1 && files[order[0]].header.shard_n && stored_net_run_shards(out, fmt, files, order, n)) return;
     bool analytic = n && files[order[0]].header.analytic;
     bool shards = n > 1 && files[order[0]].header.shard_n;
     nnb_results_summary sum;
