@@ -65,7 +65,6 @@ static void usage(FILE *f)
           "  --max-points N        refuse a sweep of more than N points (default 256)\n"
           "  --no-roofline         no roofline placement (ceilings are otherwise measured once per\n"
           "                        machine and thread count, cached in $XDG_CACHE_HOME/nnbench)\n"
-          "  --out FILE            write results to FILE instead of stdout (whole or not at all)\n"
           "  --out FILE.jsonl      also store the results as JSON Lines, a header record (machine,\n"
           "                        software, date, command line) first, whole or not at all;\n"
           "                        nnbench report / compare read it\n"
