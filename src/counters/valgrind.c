@@ -22,6 +22,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -392,6 +393,12 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
             dup2(fd, 2);
             close(fd);
         }
+        /* the parent's thread is bound to one core (the timed runs); the
+         * passes run side by side only if each child may use every core */
+        cpu_set_t all;
+        CPU_ZERO(&all);
+        for (long c = 0, n = sysconf(_SC_NPROCESSORS_ONLN); c < n && c < CPU_SETSIZE; c++) CPU_SET((int)c, &all);
+        sched_setaffinity(0, sizeof all, &all);
         setenv("OMP_NUM_THREADS", cl->thr, 1);
         setenv("OPENBLAS_NUM_THREADS", cl->thr, 1);
         setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */
