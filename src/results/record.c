@@ -73,9 +73,7 @@ static void json_analytic(FILE *f, const nnb_layer_report *r)
         double v = cv[i].flops(&r->layer, a);
         if (v < 0) continue;
         fprintf(f, "%s\"%s\":", first ? "" : ",", cv[i].name);
-        /* counts are integers: every digit, not %.9g's nine */
-        if (v == floor(v) && v < 9007199254740992.0) fprintf(f, "%.0f", v);
-        else nnb_json_num(f, v);
+        nnb_json_num(f, v);
         first = false;
     }
     fputc('}', f);

@@ -40,8 +40,14 @@ void nnb_json_num(FILE *f, double v)
         fputs("null", f);
         return;
     }
-    /* the shortest of %.9g..%.17g that reads back as the same double: a
-     * stored file renders exactly as the live run did */
+    /* an integral value below 2^53 (a count) is written with every digit,
+     * as a JSON integer; anything else as the shortest of %.9g..%.17g that
+     * reads back as the same double: a stored file renders exactly as the
+     * live run did */
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        fprintf(f, "%.0f", v);
+        return;
+    }
     char buf[40];
     for (int digits = 9; digits <= 17; digits++) {
         snprintf(buf, sizeof buf, "%.*g", digits, v);
