@@ -75,7 +75,7 @@ void nnb_work_verdicts(const nnb_analytic *a, const nnb_work *w, nnb_result *x)
     nnb_copy_str(x->work_why, sizeof x->work_why, w->why);
     nnb_copy_str(x->work_bytes_why, sizeof x->work_bytes_why, w->bytes_why);
     const double executed = x->have_flops ? x->flops : w->flops;
-    x->useful_fraction = executed > 0 ? (double)a->flops / executed : 0.0;
+    x->useful_fraction = executed > 0 ? (double)a->flops / executed : NAN; /* 0/0: no fraction (JSON null) */
     if (x->have_flops) flops_verdict(a, w, x);
     if (x->have_dram && w->bytes > 0) bytes_verdict(a, w, x);
 }

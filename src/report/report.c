@@ -114,8 +114,10 @@ static void table_work(FILE *f, const nnb_layer_report *r)
             fprintf(f, "          %-18s no model: %s\n", x->kernel, x->work_why);
             continue;
         }
-        fprintf(f, "          %-18s %12s / %-12s useful %.3f", x->kernel, nnb_fmt_si(x->work_flops, "", m, sizeof m),
-                x->have_flops ? nnb_fmt_si(x->flops, "", c, sizeof c) : "-", x->useful_fraction);
+        char u[16] = "-";
+        if (isfinite(x->useful_fraction)) snprintf(u, sizeof u, "%.3f", x->useful_fraction);
+        fprintf(f, "          %-18s %12s / %-12s useful %s", x->kernel, nnb_fmt_si(x->work_flops, "", m, sizeof m),
+                x->have_flops ? nnb_fmt_si(x->flops, "", c, sizeof c) : "-", u);
         if (x->verdict_work_flops[0]) fprintf(f, "  FLOPs %s", x->verdict_work_flops);
         if (x->verdict_work_bytes[0]) fprintf(f, ", bytes %s", x->verdict_work_bytes);
         const char *why = x->verdict_work_flops[0] ? x->verdict_work_flops_why : x->work_why;
