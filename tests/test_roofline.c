@@ -9,9 +9,11 @@
 #include "nnb_test.h"
 #include "cmd/cmd_roofline.h"
 #include "cmd/cmd_topo.h"
+#include "machine/identity.h"
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/roofline.h"
+#include "util/cache_dir.h"
 #include "util/util.h"
 
 #include <math.h>
@@ -121,7 +123,7 @@ static void test_plateaus(void)
 static void synth_ceilings(nnb_ceilings *c)
 {
     memset(c, 0, sizeof *c);
-    nnb_ceil_machine_key(c->key, sizeof c->key);
+    nnb_machine_key(c->key, sizeof c->key);
     c->threads = 1;
     c->measured_unix = 1234567890;
     c->measure_s = 12.5;
@@ -284,11 +286,11 @@ static void test_cache(void)
     nnb_copy_str(home, sizeof home, getenv("HOME") ? getenv("HOME") : "");
     setenv("XDG_CACHE_HOME", "relative/dir", 1); /* not absolute: ignored (XDG spec) */
     setenv("HOME", g_tmp, 1);
-    CHECK_EQ_I64(nnb_ceil_cache_dir(dir, sizeof dir), 0);
+    CHECK_EQ_I64(nnb_cache_dir(dir, sizeof dir), 0);
     snprintf(expect, sizeof expect, "%s/.cache/nnbench", g_tmp);
     CHECK_STR(dir, expect);
     setenv("XDG_CACHE_HOME", g_tmp, 1);
-    CHECK_EQ_I64(nnb_ceil_cache_dir(dir, sizeof dir), 0);
+    CHECK_EQ_I64(nnb_cache_dir(dir, sizeof dir), 0);
     snprintf(expect, sizeof expect, "%s/nnbench", g_tmp);
     CHECK_STR(dir, expect);
     CHECK_EQ_I64(nnb_ceil_cache_path(1, cp, sizeof cp), 0);

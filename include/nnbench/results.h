@@ -36,6 +36,8 @@ typedef struct nnb_result {
     double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
     bool have_l2;
     double l2_bytes;             /* L2 <-> next level (valgrind: second pass, L2 as the last level) */
+    long long counted_unix;      /* when the counted run ran (valgrind); 0: not known */
+    bool count_reused;           /* the counts came from the count cache (same binary, libraries, layer) */
     char count_note[1100];       /* the backend's note (up to 1023 bytes) or "counting failed: " + why */
     /* verdicts: measured vs analytic, with the tolerance that applied */
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */

@@ -14,6 +14,7 @@
 #include "roofline/cache.h"
 #include "roofline/measure.h"
 #include "roofline/plot.h"
+#include "util/cache_dir.h"
 #include "util/signals.h"
 
 typedef struct roofline_args {
@@ -26,7 +27,7 @@ typedef struct roofline_args {
 static void roofline_usage(FILE *f)
 {
     char dir[4096];
-    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(no cache directory: set HOME)");
+    if (nnb_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(no cache directory: set HOME)");
     fprintf(f, "usage: nnbench roofline [--threads N] [--refresh] [--plot FILE.svg] [--csv FILE]\n"
                "                        [--format table|json] [--quick] [--import FILE]\n"
                "  Measures (or loads from %s, keyed by this machine's identity) peak FLOP/s\n"

@@ -51,6 +51,8 @@ static void usage(FILE *f)
           "                        or 'fast' (all but the reference, which still checks them)\n"
           "  --threads N           OpenMP and OpenBLAS threads, bound with hwloc (default: all cores)\n"
           "  --counters B          auto (default), papi, valgrind or none\n"
+          "  --recount             count again what the count cache holds (valgrind counts are reused\n"
+          "                        while the binary, its libraries, the layer and the machine are the same)\n"
           "  --reps N              at least N timed repetitions (default 5)\n"
           "  --min-time S          and at least S seconds of timed runs (default 0.2)\n"
           "  --cold                flush caches before each repetition\n"
@@ -149,7 +151,8 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
 static int parse_options(int argc, char **argv, nnb_options *o)
 {
     enum { O_VALUE = 256, O_ANALYTIC, O_COLD, O_NO_CHECK, O_CHECK, O_LIST, O_LIST_KERNELS, O_VERSION,
-           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS, O_SUMMARY };
+           O_TIME_PREPARE, O_CONV, O_DECONV, O_MB, O_SHARD, O_NO_ROOFLINE, O_SWEEP, O_MAX_POINTS, O_SUMMARY,
+           O_RECOUNT };
     static const struct option longopts[] = {
         {"layer", required_argument, 0, O_VALUE},   {"batch", required_argument, 0, O_VALUE},
         {"model", required_argument, 0, O_VALUE},   {"analytic", no_argument, 0, O_ANALYTIC},
@@ -166,7 +169,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"mb", required_argument, 0, O_MB},         {"shard", required_argument, 0, O_SHARD},
         {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
-        {"summary", required_argument, 0, O_SUMMARY},
+        {"summary", required_argument, 0, O_SUMMARY}, {"recount", no_argument, 0, O_RECOUNT},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -185,6 +188,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         case O_NO_CHECK: o->run.check = false; break;
         case O_CHECK: o->run.check = true; break;
         case O_NO_ROOFLINE: o->observe.no_roofline = true; break;
+        case O_RECOUNT: o->observe.recount = true; break;
         case O_SHARD:
             if (nnb_shard_parse(optarg, &o->shard_i, &o->shard_n))
                 return bad("--shard needs I/N with 1 <= I <= N, got '%s'", optarg);

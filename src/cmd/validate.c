@@ -124,7 +124,7 @@ static int check_work_models(const nnb_layer *l, const nnb_analytic *a, const nn
 
 /* Validates one layer; returns 0 ours passes, 1 ours fails, 2 error. */
 static int validate_layer(int idx, int total, const char *what, const char *spec, const char *klist,
-                          bool quiet, int *ours_pass_valid)
+                          const nnb_count_request *how, int *ours_pass_valid)
 {
     nnb_layer l;
     nnb_analytic a;
@@ -154,7 +154,11 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
     }
     for (int k = 0; k < nk; k++) {
         nnb_counts c;
-        nnb_count_request rq = {.layer = &l, .spec = canon, .kernel = ks[k], .threads = 1, .quiet = quiet};
+        nnb_count_request rq = *how;
+        rq.layer = &l;
+        rq.spec = canon;
+        rq.kernel = ks[k];
+        rq.threads = 1;
         if (nnb_counter_valgrind.measure(&rq, &c, err, sizeof err) != 0) {
             fprintf(stderr, "nnbench validate: %s on %s: %s\n", ks[k]->name, canon, err);
             return 2;
@@ -227,16 +231,18 @@ int nnb_validate_main(int argc, char **argv)
     const char *layers[MAX_LAYERS];
     int nl = 0;
     const char *klist = NULL;
-    bool quiet = false;
+    nnb_count_request how = {.quiet = false}; /* --quiet, --recount */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--quiet") == 0) {
-            quiet = true;
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--recount") == 0) {
+            *(a[2] == 'q' ? &how.quiet : &how.recount) = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("usage: nnbench validate [--layer SPEC]... [--kernels a,b|none] [--quiet]\n"
+            printf("usage: nnbench validate [--layer SPEC]... [--kernels a,b|none] [--quiet] [--recount]\n"
                    "Runs a suite of small layers under valgrind and shows which FLOP formula matches\n"
                    "the executed instructions, and holds every kernel's count against its own work model.\n"
-                   "Exit 1 when ours fails on a layer or a kernel's count is unexplained by its model.\n");
+                   "Exit 1 when ours fails on a layer or a kernel's count is unexplained by its model.\n"
+                   "Counts are reused from the count cache while the binary, its libraries and the\n"
+                   "machine are the same; --recount counts everything again.\n");
             return 0;
         } else if (strcmp(a, "--layer") == 0 || strcmp(a, "--kernels") == 0) {
             if (i + 1 >= argc) {
@@ -284,7 +290,7 @@ int nnb_validate_main(int argc, char **argv)
     for (int i = 0; i < total; i++) {
         const char *what = nl ? "layer" : suite[i].what;
         const char *spec = nl ? layers[i] : suite[i].spec;
-        int rc = validate_layer(i + 1, total, what, spec, klist, quiet, &valid_passes);
+        int rc = validate_layer(i + 1, total, what, spec, klist, &how, &valid_passes);
         if (rc == 2) return 2;
         if (rc == 1) {
             size_t n = strlen(failed);

@@ -41,6 +41,8 @@ typedef struct nnb_counts {
     double dram_bytes;         /* LL misses x line + dirty write-backs x line */
     bool multiplexed;          /* papi: events were time-multiplexed (scaled estimates) */
     int threads;               /* threads the counted run used */
+    long long counted_unix;    /* when the counted run ran (unix seconds) */
+    bool reused;               /* taken from the count cache (count_cache.h), not counted now */
     char note[1024];           /* known limits of these numbers, one line (producers
                                   bound their parts so it is never cut short) */
 } nnb_counts;
@@ -54,6 +56,7 @@ typedef struct nnb_count_request {
     const nnb_tensors *t;      /* in-process backends run on these (filled) */
     void *ws;                  /* kernel workspace, kernel->workspace_bytes() bytes */
     bool quiet;                /* no progress lines on stderr */
+    bool recount;              /* count even when the count cache holds this count */
 } nnb_count_request;
 
 /* What a backend can do, declared by the backend (as a PAPI component fills

@@ -32,9 +32,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "counters/callgrind.h"
+#include "counters/count_cache.h"
 #include "counters/jit_code.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
@@ -610,6 +612,45 @@ static void count_from_passes(const cg_pass *ll, const cg_pass *l2, int threads,
     fill_counts(out, &ll->prof, l2 ? &l2->prof : NULL, &t, threads);
 }
 
+/* The identity of this count (count_cache.h): valgrind, each pass's command
+ * line without its temporary file names, and what the child runs. 0, or -1
+ * when it does not fit in len (then the count is neither reused nor stored). */
+static int count_key(char *key, size_t len, const char *vg, const char *exe, const char *spec, const char *kernel,
+                     int threads, const nnb_cache_geom *last, int npass)
+{
+    size_t off = 0;
+    key[0] = '\0';
+    nnb_appendf(key, len, &off, "valgrind ");
+    nnb_count_key_file(key, len, &off, vg);
+    for (int i = 0; i < npass; i++) {
+        count_files none;
+        memset(&none, 0, sizeof none);
+        child_cmdline cl;
+        build_cmdline(&cl, vg, exe, spec, kernel, threads, &none, &last[i]);
+        nnb_appendf(key, len, &off, "|pass %d:", i);
+        for (int a = 1; cl.args[a]; a++)
+            if (cl.args[a] != cl.out_arg && strcmp(cl.args[a - 1], "--maps") != 0)
+                nnb_appendf(key, len, &off, " %s", cl.args[a]);
+    }
+    return nnb_count_key_runtime(key, len, &off);
+}
+
+/* The count from the cache, unless --recount. true when *out holds it. */
+static bool reuse_count(const char *key, const nnb_count_request *rq, const char *lname, nnb_counts *out)
+{
+    if (rq->recount || nnb_count_cache_load(key, out) != 0) return false;
+    out->reused = true;
+    if (!rq->quiet) {
+        char when[32];
+        time_t t = (time_t)out->counted_unix;
+        struct tm tm;
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+        fprintf(stderr, "valgrind: %s on %s: counts reused from the count cache (counted %s by this binary with "
+                "these libraries and cache geometry; --recount counts again)\n", rq->kernel->name, lname, when);
+    }
+    return true;
+}
+
 static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *err, size_t len)
 {
     nnb_counts_init(out, "valgrind");
@@ -630,6 +671,9 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
     char aerr[128];
     double aflops = nnb_model_analyze(rq->layer, &an, aerr, sizeof aerr) == 0 ? (double)an.flops : 0;
     const char *lname = rq->layer->name[0] ? rq->layer->name : spec;
+    char key[16384];
+    const bool cacheable = count_key(key, sizeof key, vg, exe, spec, rq->kernel->name, threads, last, npass) == 0;
+    if (cacheable && reuse_count(key, rq, lname, out)) return 0;
     if (!rq->quiet) {
         fprintf(stderr, "valgrind: counting %s on %s (%d thread%s, %.3g FLOPs) under callgrind, %d cache pass%s side "
                 "by side, ~50-100x native time...\n", rq->kernel->name, lname, threads, threads > 1 ? "s" : "", aflops,
@@ -653,6 +697,8 @@ static int valgrind_measure(const nnb_count_request *rq, nnb_counts *out, char *
         }
     }
     if (rc) return -1;
+    out->counted_unix = (long long)time(NULL);
+    if (cacheable) nnb_count_cache_store(key, out);
     if (!rq->quiet) {
         if (out->have_flops)
             fprintf(stderr, "valgrind: done in %.1f s (%.3g instructions, %.3g FLOPs)\n", elapsed, out->instructions,

@@ -117,7 +117,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
         nnb_count_request rq = {
             .layer = &rep->layer, .spec = rep->spec, .kernel = k,
             .threads = nnb_counter_threads(b, o->threads),
-            .t = t, .ws = ws, .quiet = false,
+            .t = t, .ws = ws, .quiet = false, .recount = o->recount,
         };
         nnb_counts c;
         nnb_counts_init(&c, b->name);
@@ -141,6 +141,8 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->store_bytes = c.store_bytes;
             x->have_insn = c.have_insn;
             x->instructions = c.instructions;
+            x->counted_unix = c.counted_unix;
+            x->count_reused = c.reused;
             nnb_copy_str(x->count_note, sizeof x->count_note, c.note);
             nnb_observer_verdicts(rep, x);
             nnb_work_verdicts(&rep->analytic, &w, x);

@@ -15,6 +15,7 @@ typedef struct nnb_observe_opts {
     const char *plot_what;       /* the picture's title: model name, "batch"; NULL: the first layer */
     int threads;                 /* the kernels' thread count (>= 1) */
     bool no_roofline;            /* --no-roofline: neither load nor measure ceilings */
+    bool recount;                /* --recount: count even what the count cache holds */
     const char *kernels;         /* --kernels LIST: the oracle is counted only when LIST names it */
 } nnb_observe_opts;
 

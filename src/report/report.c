@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 char *nnb_fmt_count(int64_t v, char *buf, size_t len)
 {
@@ -125,6 +126,24 @@ static void table_work(FILE *f, const nnb_layer_report *r)
     }
 }
 
+/* Counts taken from the count cache: which, and since when. */
+static void table_reused(FILE *f, const nnb_layer_report *r)
+{
+    long long oldest = 0;
+    for (size_t i = 0; i < r->nresults; i++)
+        if (r->results[i].count_reused && (!oldest || r->results[i].counted_unix < oldest))
+            oldest = r->results[i].counted_unix;
+    if (!oldest) return;
+    char when[32];
+    time_t t = (time_t)oldest;
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+    fputs("counts    reused from the count cache (same binary, libraries, layer and machine; --recount counts again):", f);
+    for (size_t i = 0; i < r->nresults; i++)
+        if (r->results[i].count_reused) fprintf(f, " %s", r->results[i].kernel);
+    fprintf(f, "; counted since %s\n", when);
+}
+
 static void table_results(FILE *f, const nnb_layer_report *r)
 {
     if (!r->nresults) return;
@@ -198,6 +217,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         for (size_t j = 0; j < i && !seen; j++) seen = strcmp(r->results[j].count_note, note) == 0;
         if (!seen) fprintf(f, "note      %s: %s\n", r->results[i].kernel, note);
     }
+    table_reused(f, r);
 }
 
 /* ---- CSV ---- */

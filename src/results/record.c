@@ -194,6 +194,8 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         fputs(",\"store_bytes\":", f); nnb_json_num(f, x->store_bytes);
     }
     if (x->have_insn) { fputs(",\"instructions\":", f); nnb_json_num(f, x->instructions); }
+    if (x->counted_unix > 0)
+        fprintf(f, ",\"counted_unix\":%lld,\"reused\":%s", x->counted_unix, x->count_reused ? "true" : "false");
     if (x->count_note[0]) { fputs(",\"note\":\"", f); nnb_json_escape(f, x->count_note); fputc('"', f); }
     fputs("},\"ratios\":{", f);
     bool first = true;

@@ -269,6 +269,21 @@ static int counter(const nnb_rk_where *w, json_t *c, const char *key, bool *have
     return nnb_rk_num(&(nnb_rk){w, c, "counters", key, true}, v);
 }
 
+/* "counted_unix" and "reused" come together (a count that knows when it ran) */
+static int read_counted(const nnb_rk_where *w, json_t *c, nnb_result *x)
+{
+    bool when = json_object_get(c, "counted_unix") != NULL, reused = json_object_get(c, "reused") != NULL;
+    if (when != reused) return nnb_rk_fail(w, "key counters: counted_unix and reused come together");
+    if (!when) return 0;
+    int64_t t;
+    if (nnb_rk_int(&(nnb_rk){w, c, "counters", "counted_unix", true}, &t) ||
+        nnb_rk_bool(&(nnb_rk){w, c, "counters", "reused", true}, &x->count_reused))
+        return -1;
+    if (t <= 0) return nnb_rk_fail(w, "key counters.counted_unix: %lld is not a time", (long long)t);
+    x->counted_unix = (long long)t;
+    return 0;
+}
+
 static int read_counters(const nnb_rk_where *w, json_t *rec, nnb_result *x)
 {
     int rc = 0;
@@ -280,7 +295,8 @@ static int read_counters(const nnb_rk_where *w, json_t *rec, nnb_result *x)
         counter(w, c, "flops", &x->have_flops, &x->flops) || counter(w, c, "dram_bytes", &x->have_dram, &x->dram_bytes) ||
         counter(w, c, "l1_bytes", &x->have_l1, &x->l1_bytes) || counter(w, c, "load_bytes", &load, &x->load_bytes) ||
         counter(w, c, "store_bytes", &store, &x->store_bytes) ||
-        counter(w, c, "instructions", &x->have_insn, &x->instructions))
+        counter(w, c, "instructions", &x->have_insn, &x->instructions) ||
+        counter(w, c, "l2_bytes", &x->have_l2, &x->l2_bytes) || read_counted(w, c, x))
         return -1;
     if (load != store) return nnb_rk_fail(w, "key counters: load_bytes and store_bytes come together");
     x->have_core_bytes = load;

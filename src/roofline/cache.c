@@ -15,37 +15,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "machine/identity.h"
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/file.h"
 #include "roofline/measure.h"
+#include "util/cache_dir.h"
 #include "util/util.h"
-
-int nnb_ceil_cache_dir(char *buf, size_t len)
-{
-    /* XDG Base Directory: a relative $XDG_CACHE_HOME is invalid and ignored */
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int w;
-    if (xdg && xdg[0] == '/') w = snprintf(buf, len, "%s/nnbench", xdg);
-    else if (home && home[0] == '/') w = snprintf(buf, len, "%s/.cache/nnbench", home);
-    else return -1;
-    return (w < 0 || (size_t)w >= len) ? -1 : 0;
-}
-
-/* FNV-1a, 64 bits: a stable file name for a key of any length. */
-static uint64_t key_hash(const char *key)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = (h ^ *p) * 1099511628211ull;
-    return h;
-}
 
 int nnb_ceil_cache_path(int threads, char *buf, size_t len)
 {
     char dir[4096], key[sizeof((nnb_ceilings *)0)->key];
-    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0) return -1;
-    nnb_ceil_machine_key(key, sizeof key);
-    int w = snprintf(buf, len, "%s/ceilings-%016llx-%dt.txt", dir, (unsigned long long)key_hash(key), threads);
+    if (nnb_cache_dir(dir, sizeof dir) != 0) return -1;
+    nnb_machine_key(key, sizeof key);
+    int w = snprintf(buf, len, "%s/ceilings-%016llx-%dt.txt", dir, (unsigned long long)nnb_fnv1a64(key), threads);
     return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }
 
@@ -181,27 +164,13 @@ int nnb_ceil_load(const char *path, nnb_ceilings *c, char *err, size_t errlen)
     return 0;
 }
 
-static int mkdir_p(const char *dir)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
 /* The cache file for threads, created with its directory. 0 or -1 with err. */
 static int cache_file(int threads, bool create_dir, char *path, size_t len, char *err, size_t errlen)
 {
     char dir[4096];
-    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0 || nnb_ceil_cache_path(threads, path, len) != 0)
+    if (nnb_cache_dir(dir, sizeof dir) != 0 || nnb_ceil_cache_path(threads, path, len) != 0)
         return nnb_errf(err, errlen, "roofline: no cache directory (set XDG_CACHE_HOME or HOME to an absolute path)");
-    if (create_dir && mkdir_p(dir) != 0)
+    if (create_dir && nnb_mkdir_p(dir) != 0)
         return nnb_errf(err, errlen, "roofline: cannot create %s: %s", dir, strerror(errno));
     return 0;
 }
@@ -212,7 +181,7 @@ int nnb_ceilings_cached(int threads, nnb_ceilings *c, char *err, size_t errlen)
     if (cache_file(threads, false, path, sizeof path, err, errlen) != 0) return -1;
     int r = nnb_ceil_load(path, c, err, errlen);
     if (r != 0) return r;
-    nnb_ceil_machine_key(key, sizeof key);
+    nnb_machine_key(key, sizeof key);
     if (strcmp(c->key, key) != 0 || c->threads != threads) return 1; /* a hash collision: not ours */
     return 0;
 }
@@ -249,7 +218,7 @@ int nnb_ceilings_for_run(int threads, nnb_ceilings *c, char *err, size_t errlen)
     if (r == 0) return 0;
     if (r < 0) fprintf(stderr, "nnbench: %s\n", lerr);
     char dir[4096];
-    if (nnb_ceil_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(none)");
+    if (nnb_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(none)");
     fprintf(stderr, "nnbench: no roofline ceilings cached for %d thread%s on this machine: measuring them once "
                     "(10-30 s) into %s; --no-roofline skips this\n", threads, threads == 1 ? "" : "s", dir);
     return nnb_ceilings_get(threads, true, c, err, errlen);
@@ -261,7 +230,7 @@ int nnb_ceilings_import(const char *file, nnb_ceilings *c, char *err, size_t err
     if (r == 1) return nnb_errf(err, errlen, "roofline: %s: no such file", file);
     if (r != 0) return -1;
     char key[sizeof c->key];
-    nnb_ceil_machine_key(key, sizeof key);
+    nnb_machine_key(key, sizeof key);
     if (strcmp(c->key, key) != 0) {
         fprintf(stderr, "nnbench: importing ceilings measured on \"%s\" as this machine's\n", c->key);
         nnb_copy_str(c->key, sizeof c->key, key);

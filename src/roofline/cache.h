@@ -8,10 +8,6 @@
 
 #include "roofline/ceilings.h"
 
-/* The per-user cache directory: $XDG_CACHE_HOME/nnbench, else
- * $HOME/.cache/nnbench (never the source tree: results/ there holds
- * committed reference results). 0, or -1 when neither is an absolute path. */
-int nnb_ceil_cache_dir(char *buf, size_t len);
 /* The cache file of this machine for a thread count:
  * DIR/ceilings-<FNV-1a 64 of the machine key, hex>-<N>t.txt (the key
  * itself is inside the file and checked on load). 0 or -1. */

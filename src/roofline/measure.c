@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "machine/identity.h"
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/sweep.h"
@@ -23,28 +24,6 @@ void nnb_ceil_opts_default(nnb_ceil_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->progress = true;
-}
-
-void nnb_ceil_machine_key(char *buf, size_t len)
-{
-    const nnb_topo *t = nnb_topo_get();
-    struct utsname u;
-    if (uname(&u) != 0) memset(&u, 0, sizeof u);
-    size_t off = 0;
-    /* everything that moves a ceiling: the host, the CPU and its ISA, the
-     * caches, the memory, and the OS kernel (mitigations, scheduler) */
-    nnb_appendf(buf, len, &off, "%s|%s|cores %d|pus %d|%s|caches", t->hostname, t->cpu_model, t->cores, t->pus,
-                nnb_isa_features_str());
-    for (int i = 0; i < t->ncaches; i++) {
-        const nnb_cache_level *c = &t->caches[i];
-        nnb_appendf(buf, len, &off, " L%d%c %lld/%dw/%dB x%d", c->level, c->type, (long long)c->geom.size,
-                    c->geom.assoc, c->geom.line, c->count);
-    }
-    nnb_appendf(buf, len, &off, "|memory %lld|os %s %s %s", (long long)t->system_memory_bytes, u.sysname, u.release,
-                u.machine);
-    /* the key is one line of the cache file */
-    for (char *p = buf; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
 }
 
 void nnb_ceil_capacities(int threads, int64_t cap[NNB_LVL_COUNT])
@@ -221,7 +200,7 @@ int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, c
     }
     if (threads < 1 || threads > 4096) return nnb_errf(err, errlen, "roofline: bad thread count %d (1..4096)", threads);
     memset(c, 0, sizeof *c);
-    nnb_ceil_machine_key(c->key, sizeof c->key);
+    nnb_machine_key(c->key, sizeof c->key);
     c->threads = threads;
     c->measured_unix = (long long)time(NULL);
     char what[32];

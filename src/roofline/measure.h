@@ -19,11 +19,6 @@ typedef struct nnb_ceil_opts {
 
 void nnb_ceil_opts_default(nnb_ceil_opts *o);
 
-/* The whole identity of this machine, one line: "host|cpu model|cores N|pus N|
- * isa features|caches L1d size/ways/line xcount ...|memory BYTES|os NAME RELEASE ARCH".
- * Ceilings are cached under it: any change measures them again. */
-void nnb_ceil_machine_key(char *buf, size_t len);
-
 /* Capacity of each level for a thread count (the cache instances those
  * threads use, one per core; DRAM: 0). */
 void nnb_ceil_capacities(int threads, int64_t cap[NNB_LVL_COUNT]);

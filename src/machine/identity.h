@@ -1,0 +1,13 @@
+/* The whole identity of this machine, one line: what every cached
+ * measurement (ceilings, counts) is keyed by, so that any change of the
+ * machine measures again. */
+#ifndef NNBENCH_MACHINE_IDENTITY_H
+#define NNBENCH_MACHINE_IDENTITY_H
+
+#include <stddef.h>
+
+/* "host|cpu model|cores N|pus N|isa features|caches L1d size/ways/line xcount ...|
+ * memory BYTES|os NAME RELEASE ARCH", newlines replaced by spaces. */
+void nnb_machine_key(char *buf, size_t len);
+
+#endif
