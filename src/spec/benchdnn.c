@@ -216,16 +216,24 @@ static int to_layer(const char *str, const bd_desc *d, bool deconv, nnb_layer *l
     return r;
 }
 
-static void take_name(const char *nm, nnb_layer *l)
+/* The name after 'n', without its quotes: a quote left open, or a name
+ * longer than the layer keeps, is refused rather than read otherwise. */
+static int take_name(const char *str, const char *nm, nnb_layer *l, char *err, size_t len)
 {
     size_t n = strlen(nm);
-    if (n >= 2 && nm[0] == '"' && nm[n - 1] == '"') {
+    bool open_q = n >= 1 && nm[0] == '"', close_q = n >= 2 && nm[n - 1] == '"';
+    if (open_q != close_q || (n == 1 && open_q))
+        return nnb_errf(err, len, "benchdnn descriptor '%.80s': the name's quote is not closed", str);
+    if (open_q) {
         nm++;
         n -= 2;
     }
-    if (n >= sizeof l->name) n = sizeof l->name - 1;
+    if (n >= sizeof l->name)
+        return nnb_errf(err, len, "benchdnn descriptor '%.80s': name of %zu bytes is longer than %zu", str, n,
+                        sizeof l->name - 1);
     memcpy(l->name, nm, n);
     l->name[n] = 0;
+    return 0;
 }
 
 int nnb_spec_read_benchdnn(const char *str, nnb_op op, int64_t mb, nnb_layer *l, char *err, size_t len)
@@ -236,7 +244,7 @@ int nnb_spec_read_benchdnn(const char *str, nnb_op op, int64_t mb, nnb_layer *l,
     if (read_desc(str, info->transposed, &d, err, len)) return -1;
     if (mb > 0) d.v[MB] = mb; /* --mb overrides the descriptor's mb (benchdnn's prb_t) */
     nnb_layer_init(l, op);
-    if (d.name) take_name(d.name, l);
+    if (d.name && take_name(str, d.name, l, err, len)) return -1;
     int r = to_layer(str, &d, info->transposed, l, err, len);
     if (r) return r;
     if (nnb_layer_finalize(l, err, len)) return -1;
