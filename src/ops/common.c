@@ -104,3 +104,39 @@ int64_t nnb_op_accum_one(const nnb_layer *l)
     (void)l;
     return 1;
 }
+
+/* The count a CHECKED expression computes into: prod()'s first argument,
+ * nnb_add_ok()'s / nnb_mul_ok()'s last, without "&" and "a->". */
+static void overflow_target(const char *expr, char *name, size_t size)
+{
+    const char *open = strchr(expr, '('), *p = open ? open + 1 : expr;
+    if (strncmp(expr, "prod(", 5) != 0) {
+        const char *comma = strrchr(expr, ',');
+        if (comma) p = comma + 1;
+    }
+    while (*p == ' ' || *p == '&') p++;
+    if (strncmp(p, "a->", 3) == 0) p += 3;
+    size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+    snprintf(name, size, "%.*s", (int)n, p);
+}
+
+void nnb_op_overflow(const nnb_layer *l, const char *expr, char *err, size_t len)
+{
+    static const struct { const char *name, *words; } counts[] = {
+        {"src_elems", "the input's element count"},   {"dst_elems", "the output's element count"},
+        {"wei_elems", "the weights' element count"},  {"wei_read_elems", "the weight elements read"},
+        {"macs", "the MAC count"},                    {"macs_valid", "the valid-tap MAC count"},
+        {"macs_out", "the MAC count"},                {"flops", "the FLOP count"},
+        {"params", "the parameter count"},            {"src_bytes", "the input's size in bytes"},
+        {"dst_bytes", "the output's size in bytes"},  {"wei_bytes", "the weights' size in bytes"},
+        {"bytes_min", "the minimum bytes moved"},     {"workspace_bytes", "the workspace size in bytes"},
+        {"bias_adds", "the bias adds"},
+    };
+    if (!err || !len) return;
+    char name[32];
+    overflow_target(expr, name, sizeof name);
+    const char *words = "an intermediate count of the layer";
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (strcmp(name, counts[i].name) == 0) words = counts[i].words;
+    snprintf(err, len, "%s: sizes overflow 64-bit counts: %s does not fit in 64 bits", nnb_op_name(l->op), words);
+}

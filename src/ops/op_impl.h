@@ -25,11 +25,15 @@ static inline bool prod(int64_t *r, int count, ...)
     return ok;
 }
 
+/* One line naming, in words, the count a CHECKED expression computes:
+ * "conv: the input's element count overflows 64 bits". */
+void nnb_op_overflow(const nnb_layer *l, const char *expr, char *err, size_t len);
+
 /* Refuses the layer naming the count that overflowed (needs l, err, len). */
 #define CHECKED(expr)                                                                                   \
     do {                                                                                                \
         if (!(expr)) {                                                                                  \
-            if (err && len) snprintf(err, len, "%s: sizes overflow 64-bit counts (%s)", nnb_op_name(l->op), #expr); \
+            nnb_op_overflow(l, #expr, err, len);                                                        \
             return -1;                                                                                  \
         }                                                                                               \
     } while (0)
