@@ -184,7 +184,7 @@ static int check_threads(const char *name, const char *v, bool list, char *err, 
     }
     return nnb_errf(err, len,
                     "%s='" SHOW "' is not a thread count (an integer 1..4096%s): fix or unset it "
-                    "(nnbench sets its threads with --threads, default all cores)",
+                    "(nnbench takes its threads from --threads, else OMP_NUM_THREADS, else all cores)",
                     name, v, list ? ", or a comma list of them" : "");
 }
 

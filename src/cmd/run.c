@@ -49,7 +49,8 @@ static void usage(FILE *f)
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
           "                        or 'fast' (all but the reference, which still checks them)\n"
-          "  --threads N           OpenMP and OpenBLAS threads, bound with hwloc (default: all cores)\n"
+          "  --threads N           OpenMP and OpenBLAS threads, bound with hwloc (default:\n"
+          "                        OMP_NUM_THREADS when set, else all cores)\n"
           "  --counters B          auto (default), papi, valgrind or none\n"
           "  --recount             count again what the count cache holds (valgrind counts are reused\n"
           "                        while the binary, its libraries, the layer and the machine are the same)\n"
@@ -379,10 +380,19 @@ static int write_results(const nnb_options *o, const layer_list *ll, nnb_observe
     return rc;
 }
 
+/* Without --threads: OMP_NUM_THREADS (its first level; nnb_env_check has
+ * refused a bad one) as OpenMP programs read it, else every core. */
+static int default_threads(void)
+{
+    const char *v = getenv("OMP_NUM_THREADS");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n >= 1 && n <= 4096 ? (int)n : omp_get_num_procs();
+}
+
 /* Threads, binding and counters, validated before anything runs. */
 static int start_observer(nnb_options *o, size_t nlayers, nnb_observer *obs)
 {
-    if (o->run.threads == 0) o->run.threads = omp_get_num_procs();
+    if (o->run.threads == 0) o->run.threads = default_threads();
     omp_set_num_threads(o->run.threads);
     openblas_set_num_threads(o->run.threads);
     o->observe.threads = o->run.threads;
