@@ -213,6 +213,26 @@ static void random_1x1(void)
     check_layer(&l, (int)rnd(1, 2));
 }
 
+/* deep reductions (100-840 input channels, up to 3x3 taps): the tiles'
+ * long accumulation chains and weight blocks past L1, which the other random
+ * layers (at most 120 channels) never reach */
+static void random_deep(void)
+{
+    nnb_layer l = base(NNB_OP_CONV);
+    random_spatial(&l, 9);
+    l.kh = rnd(1, 3);
+    l.kw = rnd(1, 3);
+    l.sh = rnd(1, 2);
+    l.sw = rnd(1, 2);
+    l.dh = l.dw = 1;
+    l.pt = l.pb = rnd(0, 1);
+    l.pl = l.pr = rnd(0, 1);
+    l.groups = rnd(0, 3) == 0 ? 2 : 1;
+    l.c = l.groups * rnd(100, 420);
+    l.k = l.groups * 8 * rnd(1, 7);
+    check_layer(&l, (int)rnd(1, 2));
+}
+
 static void random_deconv(void)
 {
     nnb_layer l = base(NNB_OP_DECONV);
@@ -462,6 +482,7 @@ int main(void)
         nasty_shapes();
         for (int i = 0; i < 30; i++) random_conv(i % 3);
         for (int i = 0; i < 20; i++) random_1x1();
+        for (int i = 0; i < 6; i++) random_deep();
         for (int i = 0; i < 10; i++) random_deconv();
         for (int i = 0; i < 10; i++) random_fc();
         for (int i = 0; i < 10; i++) random_pool();
@@ -473,6 +494,7 @@ int main(void)
     for (int i = 0; i < 60; i++) random_conv(1);
     for (int i = 0; i < 60; i++) random_conv(2);
     for (int i = 0; i < 60; i++) random_1x1();
+    for (int i = 0; i < 12; i++) random_deep();
     for (int i = 0; i < 60; i++) random_deconv();
     for (int i = 0; i < 25; i++) random_fc();
     for (int i = 0; i < 50; i++) random_pool();
