@@ -13,11 +13,13 @@
  * (benchdnn's reorder at primitive creation). The accumulators hold a tile as
  * [channel][position]; an in-register transpose stores them as NCHW rows.
  *
- * Input: a 1x1 window with stride 1 and no padding reads the input in place,
- * its plane as one long row; another 1x1 layer is subsampled into such a
- * plane (im2col with a 1x1 window); a larger window reads a zero-padded copy
- * of each plane (tap (r, s) of output (oy, ox) at row oy*sh + r*dh, column
- * ox*sw + s*dw). Threads: the (image, group, channel block, row tile)
+ * Input: a window that reads no padding reads the input planes in place; a
+ * 1x1 window with stride 1 there takes the plane as one long row, any other
+ * tiles each output row, its np broadcasts sw floats apart (a broadcast
+ * needs no contiguous neighbours, so a stride-2 1x1 layer is not subsampled
+ * first: that copy was inside the timed run). A window that reads padding
+ * reads a zero-padded copy of each plane. Tap (r, s) of output (oy, ox)
+ * reads row oy*sh + r*dh, column ox*sw + s*dw. Threads: the (image, group, channel block, row tile)
  * order split evenly into one contiguous range per thread, so each thread
  * streams its own channel blocks' weights. The tile is the kernel context's
  * (ctx.h; AVX-512, AVX2 and C forms in ukr/oc_*.c). */
@@ -33,8 +35,8 @@ typedef struct plan {
     nnb_win win;
     int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
     int64_t ohw;
-    bool flat;         /* 1x1: the plane is one row of ohw positions */
-    bool in_place;     /* flat, stride 1, no padding: the input plane itself */
+    bool in_place;     /* no tap reads padding: the input planes themselves */
+    bool flat;         /* in place, 1x1, stride 1: the plane is one row of ohw positions */
     int64_t rows, row_len, pitch, cs; /* tile rows, positions per row; input row and channel pitch */
     int64_t rtiles;    /* tiles of <= np_max positions per row */
     int64_t wei_floats, in_floats, off_floats;
@@ -52,17 +54,21 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     p->kvecs = (p->kg + p->ukr->lanes - 1) / p->ukr->lanes;
     p->kblocks = (p->kvecs + p->ukr->kv_max - 1) / p->ukr->kv_max;
     p->ohw = l->oh * l->ow;
-    p->flat = l->kh == 1 && l->kw == 1;
-    p->in_place = p->flat && l->sh == 1 && l->sw == 1 && l->oh == l->h && l->ow == l->w;
+    /* no tap reads padding: the input planes themselves, at any stride */
+    p->in_place = l->pt == 0 && l->pl == 0 && (l->oh - 1) * l->sh + (l->kh - 1) * l->dh < l->h &&
+                  (l->ow - 1) * l->sw + (l->kw - 1) * l->dw < l->w;
+    p->flat = p->in_place && l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->oh == l->h &&
+              l->ow == l->w;
     if (p->flat) {
         p->rows = 1;
         p->row_len = p->pitch = p->ohw;
-        p->cs = p->in_place ? l->h * l->w : p->ohw;
+        p->cs = p->ohw;
     } else {
         p->rows = l->oh;
         p->row_len = l->ow;
-        p->pitch = (l->ow - 1) * l->sw + (l->kw - 1) * l->dw + 1; /* padded columns read */
-        p->cs = nnb_pack_rows(&p->win) * p->pitch;
+        /* in place: the input row; else the padded columns read */
+        p->pitch = p->in_place ? l->w : (l->ow - 1) * l->sw + (l->kw - 1) * l->dw + 1;
+        p->cs = p->in_place ? l->h * l->w : nnb_pack_rows(&p->win) * p->pitch;
     }
     p->rtiles = (p->row_len + p->ukr->np_max - 1) / p->ukr->np_max;
     p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->cg * p->taps + 15) / 16 * 16;
@@ -171,10 +177,8 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         if (!p.in_place) {
 #pragma omp for schedule(static)
             for (int64_t pl = 0; pl < l->n * l->c; pl++) {
-                const float *src = t->src + pl * l->h * l->w;
-                if (p.flat) nnb_im2col(src, 1, &p.win, 0, p.ohw, pk + pl * p.cs);
-                else nnb_pack_padded(src, l->h, l->w, l->pt, l->pl, nnb_pack_rows(&p.win), 1, p.pitch, 0.0f,
-                                     pk + pl * p.cs);
+                nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, l->pt, l->pl, nnb_pack_rows(&p.win), 1,
+                                p.pitch, 0.0f, pk + pl * p.cs);
             }
         }
         /* each thread one contiguous range of the (image, block, tile)

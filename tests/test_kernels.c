@@ -152,14 +152,15 @@ static nnb_layer base(nnb_op op)
     return l;
 }
 
-static void random_spatial(nnb_layer *l, int64_t maxhw)
+/* planes up to maxhw, windows up to maxk, strides up to maxs */
+static void random_spatial(nnb_layer *l, int64_t maxhw, int64_t maxk, int64_t maxs)
 {
     l->h = rnd(1, maxhw);
     l->w = rnd(1, maxhw);
-    l->kh = rnd(1, 5);
-    l->kw = rnd(1, 5);
-    l->sh = rnd(1, 4);
-    l->sw = rnd(1, 4);
+    l->kh = rnd(1, maxk);
+    l->kw = rnd(1, maxk);
+    l->sh = rnd(1, maxs);
+    l->sw = rnd(1, maxs);
     l->dh = rnd(1, 3) == 3 ? rnd(2, 3) : 1;
     l->dw = rnd(1, 3) == 3 ? rnd(2, 3) : 1;
     l->pt = rnd(0, 3);
@@ -173,7 +174,7 @@ static void random_spatial(nnb_layer *l, int64_t maxhw)
 static void random_conv(int kind)
 {
     nnb_layer l = base(NNB_OP_CONV);
-    random_spatial(&l, 14);
+    random_spatial(&l, 14, 5, 4);
     switch (kind) {
     case 0: /* dense */
         l.c = rnd(1, 12);
@@ -213,10 +214,26 @@ static void random_1x1(void)
     check_layer(&l, (int)rnd(1, 2));
 }
 
+/* deep reductions (100-840 input channels, up to 3x3 taps): the tiles'
+ * long accumulation chains and weight blocks past L1, which the other random
+ * layers (at most 120 channels) never reach */
+static void random_deep(void)
+{
+    nnb_layer l = base(NNB_OP_CONV);
+    random_spatial(&l, 9, 3, 2);
+    l.dh = l.dw = 1;
+    l.pt = l.pb = rnd(0, 1);
+    l.pl = l.pr = rnd(0, 1);
+    l.groups = rnd(0, 3) == 0 ? 2 : 1;
+    l.c = l.groups * rnd(100, 420);
+    l.k = l.groups * 8 * rnd(1, 7);
+    check_layer(&l, (int)rnd(1, 2));
+}
+
 static void random_deconv(void)
 {
     nnb_layer l = base(NNB_OP_DECONV);
-    random_spatial(&l, 9);
+    random_spatial(&l, 9, 5, 4);
     l.sh = rnd(1, 3);
     l.sw = rnd(1, 3);
     l.groups = rnd(1, 3);
@@ -462,6 +479,7 @@ int main(void)
         nasty_shapes();
         for (int i = 0; i < 30; i++) random_conv(i % 3);
         for (int i = 0; i < 20; i++) random_1x1();
+        for (int i = 0; i < 6; i++) random_deep();
         for (int i = 0; i < 10; i++) random_deconv();
         for (int i = 0; i < 10; i++) random_fc();
         for (int i = 0; i < 10; i++) random_pool();
@@ -473,6 +491,7 @@ int main(void)
     for (int i = 0; i < 60; i++) random_conv(1);
     for (int i = 0; i < 60; i++) random_conv(2);
     for (int i = 0; i < 60; i++) random_1x1();
+    for (int i = 0; i < 12; i++) random_deep();
     for (int i = 0; i < 60; i++) random_deconv();
     for (int i = 0; i < 25; i++) random_fc();
     for (int i = 0; i < 50; i++) random_pool();
