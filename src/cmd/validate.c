@@ -122,6 +122,31 @@ static int check_work_models(const nnb_layer *l, const nnb_analytic *a, const nn
     return unexplained;
 }
 
+/* Each kernel's executed FLOPs under valgrind, one thread. 0, or 2 with one line on stderr. */
+static int count_kernels(const nnb_layer *l, const char *canon, const nnb_kernel *const *ks, int nk,
+                         const nnb_count_request *how, double *exec)
+{
+    char err[512];
+    for (int k = 0; k < nk; k++) {
+        nnb_counts c;
+        nnb_count_request rq = *how;
+        rq.layer = l;
+        rq.spec = canon;
+        rq.kernel = ks[k];
+        rq.threads = 1;
+        if (nnb_counter_valgrind.measure(&rq, &c, err, sizeof err) != 0) {
+            fprintf(stderr, "nnbench validate: %s on %s: %s\n", ks[k]->name, canon, err);
+            return 2;
+        }
+        if (!c.have_flops) {
+            fprintf(stderr, "nnbench validate: %s on %s: FLOPs not counted (%s)\n", ks[k]->name, canon, c.note);
+            return 2;
+        }
+        exec[k] = c.flops;
+    }
+    return 0;
+}
+
 /* Validates one layer; returns 0 ours passes, 1 ours fails, 2 error. */
 static int validate_layer(int idx, int total, const char *what, const char *spec, const char *klist,
                           const nnb_count_request *how, int *ours_pass_valid)
@@ -152,24 +177,7 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
         fprintf(stderr, "nnbench validate: the reference kernel does not support %s\n", canon);
         return 2;
     }
-    for (int k = 0; k < nk; k++) {
-        nnb_counts c;
-        nnb_count_request rq = *how;
-        rq.layer = &l;
-        rq.spec = canon;
-        rq.kernel = ks[k];
-        rq.threads = 1;
-        if (nnb_counter_valgrind.measure(&rq, &c, err, sizeof err) != 0) {
-            fprintf(stderr, "nnbench validate: %s on %s: %s\n", ks[k]->name, canon, err);
-            return 2;
-        }
-        if (!c.have_flops) {
-            fprintf(stderr, "nnbench validate: %s on %s: FLOPs not counted (%s)\n", ks[k]->name, canon,
-                    c.note);
-            return 2;
-        }
-        exec[k] = c.flops;
-    }
+    if (count_kernels(&l, canon, ks, nk, how, exec)) return 2;
 
     printf("  executed FLOPs (valgrind):");
     for (int k = 0; k < nk; k++) printf("  %s %.0f", ks[k]->name, exec[k]);
