@@ -52,6 +52,22 @@ static void test_plan_models(void)
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
     /* the C context computes no lane past the row */
     CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 16 * 9 * 14 * 14, 0);
+    if (parse("conv:c=16,h=7,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* AVX-512 flat sweep of the 7 x 7 plane: 49 outputs in 4 16-wide
+     * vectors, every one of the 9 taps */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 9 * 4 * 16, 0);
+    CHECK(strstr(w.why, "lanes past the plane end") != NULL);
+    if (parse("conv:c=16,h=40,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* AVX-512 whole-plane 3x3 row tiles (40 wide: 3 vectors, 48 lanes): (input
+     * row, output row) pairs per tile of 4 rows: 11 (top padding row skipped),
+     * 8 x 12, 11 (bottom), x 3 column shifts */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 48 * 3 * (11 + 8 * 12 + 11), 0);
+    CHECK(strstr(w.why, "padding rows skipped") != NULL);
+    if (parse("conv:c=16,h=20,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    /* stride 2, 10 x 10 outputs in one 16-wide vector per row: pairs per
+     * tile of 4, 4, 2 rows: 11 (top padding row skipped), 12, 6, x 3 taps */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (11 + 12 + 6), 0);
+    CHECK(strstr(w.why, "padding rows skipped") != NULL);
 
     if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;
     /* sgemm 72 x 36 x 8 per image, then col2im's in-image adds: per tap

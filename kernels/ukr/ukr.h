@@ -112,20 +112,26 @@ void nnb_dw_tile_ref(const nnb_dw_tile *t);
 void nnb_dw_tile_avx2(const nnb_dw_tile *t);
 void nnb_dw_tile_avx512(const nnb_dw_tile *t);
 
-/* One whole output plane of a depthwise 3x3, stride 1, dilation 1 window
- * straight from the unpadded NCHW input plane (no packing). */
+/* Whole output planes of a depthwise 3x3 window, stride 1 or 2 (both
+ * directions), dilation 1, straight from the unpadded NCHW input planes (no
+ * packing). nplanes consecutive output planes with consecutive weights and
+ * biases; their inputs in_step floats apart (0: one shared input plane). */
 typedef struct nnb_dw_plane {
-    const float *in;       /* input plane, h x w */
+    const float *in;       /* first input plane, h x w */
     int64_t h, w, pt, pl;  /* its size and top/left padding */
-    const float *wt;       /* 9 weights, row-major */
-    float bias;
-    float *out;            /* output plane, oh x ow */
+    int64_t stride;        /* 1 or 2 */
+    const float *wt;       /* 9 weights per plane, row-major */
+    const float *bias;     /* one per plane; NULL: no bias */
+    float *out;            /* first output plane, oh x ow */
     int64_t oh, ow;
+    int64_t nplanes, in_step;
 } nnb_dw_plane;
 
-void nnb_dw3s1_plane_avx512(const nnb_dw_plane *p);
-/* FMA lanes nnb_dw3s1_plane_avx512 executes for p's geometry (work models) */
-int64_t nnb_dw3s1_plane_avx512_lanes(const nnb_dw_plane *p);
+void nnb_dw3_planes_avx512(const nnb_dw_plane *p);
+/* FMA lanes nnb_dw3_planes_avx512 executes per plane of p's geometry (work models) */
+int64_t nnb_dw3_plane_avx512_lanes(const nnb_dw_plane *p);
+/* whether it reads a stride-1 plane as one flat vector sweep (work models' cause) */
+bool nnb_dw3_plane_avx512_flat(const nnb_dw_plane *p);
 
 /* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
  * each row two independent vector accumulators, x shared by the rows */
