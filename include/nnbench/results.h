@@ -36,6 +36,12 @@ typedef struct nnb_result {
     double flops, dram_bytes, l1_bytes, load_bytes, store_bytes, instructions;
     bool have_l2;
     double l2_bytes;             /* L2 <-> next level (valgrind: second pass, L2 as the last level) */
+    /* valgrind: the per-level bytes above are data; instruction fetches apart */
+    bool have_ifetch;
+    double l1_ifetch_bytes, l2_ifetch_bytes, dram_ifetch_bytes;
+    bool have_runtime;           /* the part of dram_bytes the runtime touched, by cause */
+    double dram_runtime_bytes, dram_unaligned_bytes;
+    char runtime_why[200];
     char count_note[1100];       /* the backend's note (up to 1023 bytes) or "counting failed: " + why */
     /* verdicts: measured vs analytic, with the tolerance that applied */
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
@@ -49,7 +55,7 @@ typedef struct nnb_result {
     char verdict_work_flops[16]; /* "exact", "explained", "unexplained", "" = not counted */
     char verdict_work_flops_why[384];
     char verdict_work_bytes[16]; /* the same for DRAM bytes against the model's lower bound */
-    char verdict_work_bytes_why[384];
+    char verdict_work_bytes_why[1024];
     /* roofline */
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;

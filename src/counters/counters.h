@@ -38,7 +38,15 @@ typedef struct nnb_counts {
     bool have_l2;
     double l2_miss_bytes;      /* L2 <-> next level (valgrind: a second pass with the L2 as LL) */
     bool have_dram;
-    double dram_bytes;         /* LL misses x line + dirty write-backs x line */
+    double dram_bytes;         /* LL misses x line + dirty write-backs x line: data (also
+                                  l1_miss_bytes, l2_miss_bytes; valgrind: instruction fetches apart) */
+    bool have_ifetch;          /* valgrind: instruction fetch misses per level, kept out of the data */
+    double l1_ifetch_bytes, l2_ifetch_bytes, dram_ifetch_bytes;
+    bool have_runtime;         /* valgrind: the part of dram_bytes the runtime touched (cg_traffic.h) */
+    double dram_runtime_bytes;
+    double dram_unaligned_bytes; /* data misses of accesses that may straddle two lines (each can
+                                  hide one line: callgrind counts a two-line miss once) */
+    char runtime_why[200];     /* dram_runtime_bytes by cause */
     bool multiplexed;          /* papi: events were time-multiplexed (scaled estimates) */
     int threads;               /* threads the counted run used */
     char note[1024];           /* known limits of these numbers, one line (producers
