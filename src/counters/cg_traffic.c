@@ -86,12 +86,13 @@ void nnb_cg_traffic_of(const nnb_cg_profile *p, const nnb_cg_profile *flags_prof
     const double line = c->line > 0 ? c->line : 64;
     bool jit_ran = false;
     for (size_t i = 0; flags && flags_prof && i < flags_prof->ninstr; i++) jit_ran |= (flags[i] & NNB_CG_JIT) != 0;
-    double lines = 0, fetch = 0, unaligned = 0, rt[RT_N] = {0};
+    double lines = 0, fetch = 0, unaligned = 0, wb = 0, rt[RT_N] = {0};
     for (size_t i = 0; i < p->ninstr; i++) {
         const nnb_cg_instr *in = &p->instr[i];
         uint8_t f = flags_of(p, in, flags_prof, flags);
         double data = cost(in, e.dr) + cost(in, e.dw) + cost(in, e.dirty[0]) + cost(in, e.dirty[1]) +
                       cost(in, e.dirty[2]);
+        wb += cost(in, e.dirty[0]) + cost(in, e.dirty[1]) + cost(in, e.dirty[2]);
         if (f & NNB_CG_GUARDED) data += cost(in, e.ir);
         else fetch += cost(in, e.ir);
         lines += data;
@@ -102,6 +103,7 @@ void nnb_cg_traffic_of(const nnb_cg_profile *p, const nnb_cg_profile *flags_prof
     t->data_bytes = lines * line;
     t->ifetch_bytes = fetch * line;
     t->unaligned_bytes = unaligned * line;
+    t->writeback_bytes = wb * line;
     size_t off = 0;
     for (int r = 0; r < RT_N; r++) {
         if (rt[r] <= 0) continue;
@@ -127,6 +129,7 @@ void nnb_counts_traffic(nnb_counts *out, const nnb_cg_profile *ll, const nnb_cg_
         out->dram_ifetch_bytes = t.ifetch_bytes;
         out->dram_runtime_bytes = t.runtime_bytes;
         out->dram_unaligned_bytes = t.unaligned_bytes;
+        out->dram_writeback_bytes = t.writeback_bytes;
         snprintf(out->runtime_why, sizeof out->runtime_why, "%s", t.runtime_why);
     }
     if (l2 && nnb_cg_event(l2, "DLmr") >= 0) {

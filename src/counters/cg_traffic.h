@@ -31,6 +31,7 @@ typedef struct nnb_cg_traffic {
                                 linker, OpenMP, libc outside mem*, C++ runtime, oneDNN's
                                 execute framework around its JIT code) and stack frames */
     double unaligned_bytes;  /* data misses taken by accesses that may straddle two lines */
+    double writeback_bytes;  /* part of data_bytes: dirty lines written back (last level only) */
     char runtime_why[200];   /* runtime_bytes by cause, e.g. "OpenMP runtime 1.2 KB, stack 0.4 KB" */
 } nnb_cg_traffic;
 

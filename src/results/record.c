@@ -157,6 +157,7 @@ static void json_traffic(FILE *f, const nnb_result *x)
         fputs(",\"runtime_dram_bytes\":", f); nnb_json_num(f, x->dram_runtime_bytes);
         fputs(",\"runtime_why\":", f); nnb_json_str(f, x->runtime_why);
         fputs(",\"unaligned_dram_bytes\":", f); nnb_json_num(f, x->dram_unaligned_bytes);
+        fputs(",\"writeback_dram_bytes\":", f); nnb_json_num(f, x->dram_writeback_bytes);
     }
 }
 

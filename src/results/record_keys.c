@@ -277,7 +277,8 @@ static int read_traffic(const nnb_rk_where *w, json_t *c, nnb_result *x)
         counter(w, c, "ifetch_l2_bytes", &l2, &x->l2_ifetch_bytes) ||
         counter(w, c, "ifetch_dram_bytes", &x->have_ifetch, &x->dram_ifetch_bytes) ||
         counter(w, c, "runtime_dram_bytes", &x->have_runtime, &x->dram_runtime_bytes) ||
-        counter(w, c, "unaligned_dram_bytes", &x->have_runtime, &x->dram_unaligned_bytes))
+        counter(w, c, "unaligned_dram_bytes", &x->have_runtime, &x->dram_unaligned_bytes) ||
+        counter(w, c, "writeback_dram_bytes", &x->have_runtime, &x->dram_writeback_bytes))
         return -1;
     return nnb_rk_str(&(nnb_rk){w, c, "counters", "runtime_why", x->have_runtime}, x->runtime_why,
                       sizeof x->runtime_why);
