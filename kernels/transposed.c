@@ -219,7 +219,8 @@ static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, 
     nnb_work_cause(w->why, sizeof w->why, "only each stride phase's taps (sub-pixel form), border taps on zero padding");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
     nnb_work_lanes_cause(w, fmas, useful, p.ukr->lanes, isa, "each phase's columns");
-    nnb_work_workspace(w, (p.in_floats + p.wei_floats) * (int64_t)sizeof(float), "padded input and packed weights");
+    nnb_work_workspace(w, (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float),
+                       "padded input, packed weights and tap offsets");
 }
 
 static bool direct_supports(const nnb_layer *l)

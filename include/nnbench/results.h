@@ -41,7 +41,7 @@ typedef struct nnb_result {
     double l1_ifetch_bytes, l2_ifetch_bytes, dram_ifetch_bytes;
     bool have_runtime;           /* the part of dram_bytes the runtime touched, by cause */
     double dram_runtime_bytes, dram_unaligned_bytes, dram_writeback_bytes;
-    char runtime_why[200];
+    char runtime_why[256];
     char count_note[1100];       /* the backend's note (up to 1023 bytes) or "counting failed: " + why */
     /* verdicts: measured vs analytic, with the tolerance that applied */
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */

@@ -10,11 +10,11 @@
 
 /* what the runtime is, by object (and libc by function): code that touches
  * lines for reasons outside the kernel's algorithm */
-enum { RT_LD, RT_OMP, RT_LIBC, RT_CXX, RT_DNNL, RT_STACK, RT_N, RT_NONE = -1 };
+enum { RT_LD, RT_OMP, RT_LIBC, RT_CXX, RT_DNNL, RT_STACK, RT_ONCE, RT_N, RT_NONE = -1 };
 
 static const char *const rt_name[RT_N] = {
     "dynamic linker", "OpenMP runtime", "libc outside mem*", "C++ runtime", "oneDNN's execute framework",
-    "stack frames",
+    "stack frames", "set-up run once (plans, tables)",
 };
 
 static const char *base_name(const char *path)
@@ -31,7 +31,7 @@ static bool starts(const char *s, const char *prefix)
 /* The runtime cause of instruction `in` of p, or RT_NONE (the kernel's
  * own code or its compute library). jit_ran: run-time generated code
  * executed, so oneDNN's shared object only sets up and dispatches. */
-static int runtime_cause(const nnb_cg_profile *p, const nnb_cg_instr *in, uint8_t flags, bool jit_ran)
+static int runtime_cause(const nnb_cg_profile *p, const nnb_cg_instr *in, uint8_t flags, bool jit_ran, int ir_event)
 {
     const char *obj = in->obj >= 0 ? base_name(p->objs[in->obj]) : "";
     if (starts(obj, "ld-linux") || starts(obj, "ld.so") || starts(obj, "ld-2.")) return RT_LD;
@@ -42,7 +42,10 @@ static int runtime_cause(const nnb_cg_profile *p, const nnb_cg_instr *in, uint8_
         const char *fn = in->fn >= 0 ? p->fns[in->fn].name : "";
         if (!starts(fn, "mem") && !starts(fn, "__mem") && !starts(fn, "__wmem")) return RT_LIBC;
     }
-    return flags & NNB_CG_STACK ? RT_STACK : RT_NONE;
+    if (flags & NNB_CG_STACK) return RT_STACK;
+    /* straight-line code run once in the call: a buffer streams through
+     * loops, so a line missed here is the call's set-up, not the layer's data */
+    return ir_event >= 0 && in->cost[ir_event] == 1 ? RT_ONCE : RT_NONE;
 }
 
 typedef struct ev_idx {
@@ -85,6 +88,7 @@ void nnb_cg_traffic_of(const nnb_cg_profile *p, const nnb_cg_profile *flags_prof
     const nnb_cg_cache_desc *c = l1 ? &p->d1 : &p->ll;
     const double line = c->line > 0 ? c->line : 64;
     bool jit_ran = false;
+    const int ir = nnb_cg_event(p, "Ir");
     for (size_t i = 0; flags && flags_prof && i < flags_prof->ninstr; i++) jit_ran |= (flags[i] & NNB_CG_JIT) != 0;
     double lines = 0, fetch = 0, unaligned = 0, wb = 0, rt[RT_N] = {0};
     for (size_t i = 0; i < p->ninstr; i++) {
@@ -97,7 +101,7 @@ void nnb_cg_traffic_of(const nnb_cg_profile *p, const nnb_cg_profile *flags_prof
         else fetch += cost(in, e.ir);
         lines += data;
         if (f & NNB_CG_UNALIGNED) unaligned += cost(in, e.dr) + cost(in, e.dw);
-        int r = data > 0 ? runtime_cause(p, in, f, jit_ran) : RT_NONE;
+        int r = data > 0 ? runtime_cause(p, in, f, jit_ran, ir) : RT_NONE;
         if (r != RT_NONE) rt[r] += data;
     }
     t->data_bytes = lines * line;

@@ -29,10 +29,11 @@ typedef struct nnb_cg_traffic {
     double ifetch_bytes;     /* instruction fetch misses */
     double runtime_bytes;    /* part of data_bytes: lines missed by the runtime (dynamic
                                 linker, OpenMP, libc outside mem*, C++ runtime, oneDNN's
-                                execute framework around its JIT code) and stack frames */
+                                execute framework around its JIT code), stack frames and
+                                set-up code that ran once in the call */
     double unaligned_bytes;  /* data misses taken by accesses that may straddle two lines */
     double writeback_bytes;  /* part of data_bytes: dirty lines written back (last level only) */
-    char runtime_why[200];   /* runtime_bytes by cause, e.g. "OpenMP runtime 1.2 KB, stack 0.4 KB" */
+    char runtime_why[256];   /* runtime_bytes by cause, e.g. "OpenMP runtime 1.2 KB, stack 0.4 KB" */
 } nnb_cg_traffic;
 
 /* The traffic below level `l1` (true: I1/D1 misses x the D1 line, no

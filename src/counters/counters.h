@@ -47,7 +47,7 @@ typedef struct nnb_counts {
     double dram_unaligned_bytes; /* data misses of accesses that may straddle two lines (each can
                                   hide one line: callgrind counts a two-line miss once) */
     double dram_writeback_bytes; /* part of dram_bytes: dirty lines written back */
-    char runtime_why[200];     /* dram_runtime_bytes by cause */
+    char runtime_why[256];     /* dram_runtime_bytes by cause */
     bool multiplexed;          /* papi: events were time-multiplexed (scaled estimates) */
     int threads;               /* threads the counted run used */
     char note[1024];           /* known limits of these numbers, one line (producers

@@ -62,7 +62,7 @@ static void bytes_verdict(const nnb_analytic *a, const nnb_work *w, nnb_result *
     const double wa = x->have_runtime && x->dram_writeback_bytes < (double)a->dst_bytes ? x->dram_writeback_bytes
                                                                                        : (double)a->dst_bytes;
     const double cold = bound + wa;
-    char *why = x->verdict_work_bytes_why, fetch[64], rt[256] = "";
+    char *why = x->verdict_work_bytes_why, fetch[64], rt[320] = "";
     const size_t len = sizeof x->verdict_work_bytes_why;
     const char *what = w->bytes_why[0] ? w->bytes_why : "bytes_min";
     fetch_note(x, fetch, sizeof fetch);
@@ -71,7 +71,7 @@ static void bytes_verdict(const nnb_analytic *a, const nnb_work *w, nnb_result *
     if (within(got, bound)) {
         v = "exact";
         snprintf(why, len, "x%.3f of the lower bound (%s)%s", got / bound, what, fetch);
-    } else if (within(own, bound)) {
+    } else if (got > bound && own <= (1.0 + BYTES_ABOVE_SLACK) * bound) { /* the excess is the runtime's */
         snprintf(why, len, "x%.2f of the lower bound (%s)%s%s", got / bound, what, rt, fetch);
     } else if (own > bound && wa > 0 && own <= (1.0 + BYTES_ABOVE_SLACK) * cold) {
         snprintf(why, len, "x%.2f of the lower bound (%s): the output's lines read before written (write-allocate, "
