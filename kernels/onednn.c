@@ -341,16 +341,16 @@ static const char *impl(const nnb_layer *l)
  * global avg pool 102405 = 102400 + 5, max pool 5) */
 #define ONEDNN_EXECUTE_FLOPS 5.0
 
-/* input positions of one pooling window dimension that land inside the
- * input, summed over the out positions */
+/* (output, tap) pairs of one pooling window dimension whose input lands
+ * inside the input */
 static int64_t valid_taps_1d(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int64_t pad)
 {
     int64_t taps = 0;
-    for (int64_t o = 0; o < out; o++)
-        for (int64_t t = 0; t < k; t++) {
-            int64_t x = o * s - pad + t * d;
-            taps += x >= 0 && x < in;
-        }
+    for (int64_t t = 0; t < k; t++) {
+        int64_t lo, hi;
+        nnb_valid_out_range(in, out, t, s, pad, d, &lo, &hi);
+        taps += hi - lo;
+    }
     return taps;
 }
 
