@@ -29,7 +29,7 @@ typedef struct nnb_cg_traffic {
     double ifetch_bytes;     /* instruction fetch misses */
     double runtime_bytes;    /* part of data_bytes: lines missed by the runtime (dynamic
                                 linker, OpenMP, libc outside mem*, C++ runtime, oneDNN's
-                                execute framework around its JIT code), stack frames and
+                                dispatch around its JIT code), stack frames and
                                 set-up code that ran once in the call */
     double unaligned_bytes;  /* data misses taken by accesses that may straddle two lines */
     double writeback_bytes;  /* part of data_bytes: dirty lines written back (last level only) */
