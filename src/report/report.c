@@ -123,6 +123,7 @@ static void table_work(FILE *f, const nnb_layer_report *r)
         if (x->verdict_work_bytes[0]) fprintf(f, ", bytes %s", x->verdict_work_bytes);
         const char *why = x->verdict_work_flops[0] ? x->verdict_work_flops_why : x->work_why;
         fprintf(f, "%s%s\n", why[0] ? ": " : "", why);
+        if (x->verdict_work_bytes[0]) fprintf(f, "          %-18s bytes: %s\n", "", x->verdict_work_bytes_why);
     }
 }
 
