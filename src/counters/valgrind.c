@@ -424,6 +424,7 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
         setenv("OPENBLAS_NUM_THREADS", cl->thr, 1);
         setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */
         setenv("GOMP_SPINCOUNT", "0", 1);
+        setenv("LD_BIND_NOW", "1", 1); /* symbols bound at start-up, not inside the counted call */
         unsetenv("NNB_COUNT_EXE");
         execv(cl->args[0], (char *const *)cl->args);
         fprintf(stderr, "cannot execute %s: %s\n", cl->args[0], strerror(errno));
