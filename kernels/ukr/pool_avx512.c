@@ -80,19 +80,58 @@ static inline __attribute__((always_inline, target("avx512f"))) __m512 s2_tap(eo
     return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(nx), _mm512_castps_si512(c), 1));
 }
 
+/* one input row's walk along its chunks: the evens and odds of the chunk
+ * before, this one and the next (loaded where KW - 1 - PL reaches it) */
+typedef struct s2_walk {
+    const float *row;
+    int64_t w, at; /* at: the float the next chunk's evens start from */
+    eo prev, cur, next;
+} s2_walk;
+
+static inline __attribute__((always_inline, target("avx512f"))) s2_walk s2_begin(const float *row, int64_t w, int64_t x0)
+{
+    const eo cur = eo_load(row, w, 2 * x0);
+    return (s2_walk){row, w, 2 * x0 + 32, eo_load(row, w, 2 * x0 - 32), cur, cur};
+}
+
+/* the next chunk of the row's H row */
+static inline __attribute__((always_inline, target("avx512f"))) __m512 s2_chunk(s2_walk *k, const int KW, const int PL)
+{
+    const bool ahead = KW - 1 - PL >= 2;
+    if (ahead) k->next = eo_load(k->row, k->w, k->at);
+    __m512 acc = _mm512_set1_ps(-INFINITY);
+    for (int s = 0; s < KW; s++) acc = _mm512_max_ps(s2_tap(k->prev, k->cur, k->next, s - PL), acc);
+    k->prev = k->cur;
+    k->cur = ahead ? k->next : eo_load(k->row, k->w, k->at);
+    k->at += 32;
+    return acc;
+}
+
 static inline __attribute__((always_inline, target("avx512f"))) void
 hrow_s2(const float *row, int64_t w, int64_t x0, int64_t chunks, float *h, const int KW, const int PL)
 {
-    eo prev = eo_load(row, w, 2 * x0 - 32), cur = eo_load(row, w, 2 * x0), next = cur;
-    for (int64_t c = 0; c < chunks; c++) {
-        if (KW - 1 - PL >= 2) next = eo_load(row, w, 2 * (x0 + 16 * c) + 32);
-        __m512 acc = _mm512_set1_ps(-INFINITY);
-        for (int s = 0; s < KW; s++) acc = _mm512_max_ps(s2_tap(prev, cur, next, s - PL), acc);
-        _mm512_storeu_ps(h + 16 * c, acc);
-        prev = cur;
-        cur = KW - 1 - PL >= 2 ? next : eo_load(row, w, 2 * (x0 + 16 * c) + 32);
+    s2_walk k = s2_begin(row, w, x0);
+    for (int64_t c = 0; c < chunks; c++) _mm512_storeu_ps(h + 16 * c, s2_chunk(&k, KW, PL));
+}
+
+/* An output row whose window is three rows, the first in the ring (h0) and
+ * the other two fresh: their H rows (into h1, h2) and the output's max in
+ * one pass, no H row read back */
+static inline __attribute__((always_inline, target("avx512f"))) void
+fuse_s2(const float *row1, const float *row2, int64_t w, int64_t x0, int64_t n, const float *h0, float *h1, float *h2,
+        float *out, const int KW, const int PL)
+{
+    s2_walk k1 = s2_begin(row1, w, x0), k2 = s2_begin(row2, w, x0);
+    for (int64_t c = 0; c < n; c += 16) {
+        const __m512 a = s2_chunk(&k1, KW, PL), b = s2_chunk(&k2, KW, PL);
+        _mm512_storeu_ps(h1 + c, a);
+        _mm512_storeu_ps(h2 + c, b);
+        const __m512 acc = _mm512_max_ps(b, _mm512_max_ps(a, _mm512_loadu_ps(h0 + c)));
+        if (c + 16 <= n) _mm512_storeu_ps(out + c, acc);
+        else _mm512_mask_storeu_ps(out + c, v_mask((int)(n - c)), acc);
     }
 }
+#define P_FUSE_S2(row1, row2, w, x0, n, h0, h1, h2, out, KW, PL) fuse_s2(row1, row2, w, x0, n, h0, h1, h2, out, KW, PL)
 #define P_HROW_S2(row, w, x0, chunks, h, KW, PL) hrow_s2(row, w, x0, chunks, h, KW, PL)
 
 static inline __attribute__((always_inline, target("avx512f"))) __m512 tree_op(__m512 a, __m512 b, const bool max)

@@ -250,19 +250,44 @@ static inline int64_t pool_block(const nnb_pool_plane *p)
     return NNB_POOL_HBUF_FLOATS / pool_ring(p) / VL * VL;
 }
 
-/* Output row oy's in-input window rows in the window's order (iy), and
- * which of them the ring does not hold yet (fresh); tags: the input row
- * each ring slot holds, updated. Returns how many. */
-static inline int window_rows(const nnb_pool_plane *p, int64_t ring, int64_t oy, int64_t *tags, int64_t *iy,
-                              bool *fresh)
+/* The ring's walk down one column block: which input rows output row oy
+ * maxes ([a, b) at dilation 1; else iy[0..n)), and which of them are
+ * fresh (not in the ring yet: to compute first). At dilation 1 the windows'
+ * rows only move down, so the fresh ones are [max(a, next), b), next the
+ * first row not computed yet; dilated windows interleave, so each slot is
+ * tagged with the row it holds. */
+typedef struct ring_walk {
+    int64_t ring, next, tags[NNB_POOL_RING_ROWS];
+} ring_walk;
+
+static inline void walk_start(ring_walk *k, const nnb_pool_plane *p)
+{
+    k->ring = pool_ring(p);
+    k->next = 0;
+    for (int64_t i = 0; i < k->ring; i++) k->tags[i] = -1;
+}
+
+/* Output row oy's window rows in order (iy) and which are fresh; returns
+ * how many. */
+static inline int walk_rows(ring_walk *k, const nnb_pool_plane *p, int64_t oy, int64_t *iy, bool *fresh)
 {
     int n = 0;
+    const int64_t top = oy * p->sh - p->pt;
+    if (p->dh == 1) {
+        const int64_t a = top > 0 ? top : 0, b = top + p->kh < p->h ? top + p->kh : p->h;
+        for (int64_t y = a; y < b; y++, n++) {
+            iy[n] = y;
+            fresh[n] = y >= k->next;
+        }
+        if (b > k->next) k->next = b;
+        return n;
+    }
     for (int64_t r = 0; r < p->kh; r++) {
-        const int64_t y = oy * p->sh - p->pt + r * p->dh;
+        const int64_t y = top + r * p->dh;
         if (y < 0 || y >= p->h) continue;
         iy[n] = y;
-        fresh[n] = tags[y & (ring - 1)] != y;
-        tags[y & (ring - 1)] = y;
+        fresh[n] = k->tags[y & (k->ring - 1)] != y;
+        k->tags[y & (k->ring - 1)] = y;
         n++;
     }
     return n;
@@ -275,19 +300,28 @@ max_plane_impl(const nnb_pool_plane *p, const int SW, const int KW, const bool F
 {
     float hbuf[NNB_POOL_HBUF_FLOATS] __attribute__((aligned(64)));
     const P_IDX idx = P_STRIDE_IDX(SW == 0 ? p->sw : 1);
-    const int64_t ring = pool_ring(p), cb = pool_block(p);
+    const int64_t cb = pool_block(p);
     for (int64_t x0 = 0; x0 < p->ow; x0 += cb) {
         const int64_t n = p->ow - x0 < cb ? p->ow - x0 : cb, chunks = (n + VL - 1) / VL;
-        int64_t c_lo, c_hi, tags[NNB_POOL_RING_ROWS], iy[NNB_POOL_RING_ROWS];
+        int64_t c_lo, c_hi, iy[NNB_POOL_RING_ROWS];
         bool fresh[NNB_POOL_RING_ROWS];
         const float *rows[NNB_POOL_RING_ROWS];
+        ring_walk k;
+        walk_start(&k, p);
         interior_chunks(p, x0, chunks, &c_lo, &c_hi);
-        for (int64_t i = 0; i < ring; i++) tags[i] = -1;
         for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
-            const int nr = window_rows(p, ring, oy, tags, iy, fresh);
+            const int nr = walk_rows(&k, p, oy, iy, fresh);
+            for (int i = 0; i < nr; i++) rows[i] = hbuf + (iy[i] & (k.ring - 1)) * cb;
+#ifdef P_FUSE_S2
+            if (FAST && nr == 3 && !fresh[0] && fresh[1] && fresh[2]) { /* 3x3 s2's common row */
+                P_FUSE_S2(p->in + iy[1] * p->w, p->in + iy[2] * p->w, p->w, x0, n, rows[0],
+                          hbuf + (iy[1] & (k.ring - 1)) * cb, hbuf + (iy[2] & (k.ring - 1)) * cb,
+                          p->out + oy * p->ow + x0, KW, PL);
+                continue;
+            }
+#endif
             for (int i = 0; i < nr; i++) {
-                float *h = hbuf + (iy[i] & (ring - 1)) * cb;
-                rows[i] = h;
+                float *h = hbuf + (iy[i] & (k.ring - 1)) * cb;
                 if (!fresh[i]) continue;
                 const float *row = p->in + iy[i] * p->w;
 #ifdef P_HROW_S2
@@ -332,15 +366,16 @@ __attribute__((target(VEC_TARGET))) void POOL_MAX_PLANE(const nnb_pool_plane *ar
  * nr - 1 per lane of each output row's */
 int64_t POOL_MAX_PLANE_FLOPS(const nnb_pool_plane *p)
 {
-    const int64_t ring = pool_ring(p), cb = pool_block(p);
+    const int64_t cb = pool_block(p);
     int64_t flops = 0;
     for (int64_t x0 = 0; x0 < p->ow; x0 += cb) {
         const int64_t n = p->ow - x0 < cb ? p->ow - x0 : cb, lanes = (n + VL - 1) / VL * VL;
-        int64_t tags[NNB_POOL_RING_ROWS], iy[NNB_POOL_RING_ROWS];
+        int64_t iy[NNB_POOL_RING_ROWS];
         bool fresh[NNB_POOL_RING_ROWS];
-        for (int64_t i = 0; i < ring; i++) tags[i] = -1;
+        ring_walk k;
+        walk_start(&k, p);
         for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
-            const int nr = window_rows(p, ring, oy, tags, iy, fresh);
+            const int nr = walk_rows(&k, p, oy, iy, fresh);
             for (int i = 0; i < nr; i++) flops += fresh[i] ? lanes * p->kw : 0;
             flops += nr > 0 ? lanes * (nr - 1) : 0;
         }
