@@ -131,6 +131,19 @@ fuse_s2(const float *row1, const float *row2, int64_t w, int64_t x0, int64_t n, 
         else _mm512_mask_storeu_ps(out + c, v_mask((int)(n - c)), acc);
     }
 }
+/* An output row whose window is two fresh rows no other output row uses
+ * (stride >= window): the max of their H rows, none stored */
+static inline __attribute__((always_inline, target("avx512f"))) void
+fuse2_s2(const float *row0, const float *row1, int64_t w, int64_t x0, int64_t n, float *out, const int KW, const int PL)
+{
+    s2_walk k0 = s2_begin(row0, w, x0), k1 = s2_begin(row1, w, x0);
+    for (int64_t c = 0; c < n; c += 16) {
+        const __m512 a = s2_chunk(&k0, KW, PL), acc = _mm512_max_ps(s2_chunk(&k1, KW, PL), a);
+        if (c + 16 <= n) _mm512_storeu_ps(out + c, acc);
+        else _mm512_mask_storeu_ps(out + c, v_mask((int)(n - c)), acc);
+    }
+}
+#define P_FUSE2_S2(row0, row1, w, x0, n, out, KW, PL) fuse2_s2(row0, row1, w, x0, n, out, KW, PL)
 #define P_FUSE_S2(row1, row2, w, x0, n, h0, h1, h2, out, KW, PL) fuse_s2(row1, row2, w, x0, n, h0, h1, h2, out, KW, PL)
 #define P_HROW_S2(row, w, x0, chunks, h, KW, PL) hrow_s2(row, w, x0, chunks, h, KW, PL)
 

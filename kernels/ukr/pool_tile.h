@@ -319,6 +319,11 @@ max_plane_impl(const nnb_pool_plane *p, const int SW, const int KW, const bool F
                           p->out + oy * p->ow + x0, KW, PL);
                 continue;
             }
+            /* 2x2 s2's rows: each serves one output row only */
+            if (FAST && nr == 2 && fresh[0] && fresh[1] && p->sh >= p->kh && p->dh == 1) {
+                P_FUSE2_S2(p->in + iy[0] * p->w, p->in + iy[1] * p->w, p->w, x0, n, p->out + oy * p->ow + x0, KW, PL);
+                continue;
+            }
 #endif
             for (int i = 0; i < nr; i++) {
                 float *h = hbuf + (iy[i] & (k.ring - 1)) * cb;
