@@ -123,6 +123,11 @@ fuse_s2(const float *row1, const float *row2, int64_t w, int64_t x0, int64_t n, 
 {
     s2_walk k1 = s2_begin(row1, w, x0), k2 = s2_begin(row2, w, x0);
     for (int64_t c = 0; c < n; c += 16) {
+        /* the rows of the output row two ahead (the stream from L3) */
+        _mm_prefetch((const char *)(row1 + 4 * w + 2 * (x0 + c)), _MM_HINT_T0);
+        _mm_prefetch((const char *)(row1 + 4 * w + 2 * (x0 + c) + 16), _MM_HINT_T0);
+        _mm_prefetch((const char *)(row2 + 4 * w + 2 * (x0 + c)), _MM_HINT_T0);
+        _mm_prefetch((const char *)(row2 + 4 * w + 2 * (x0 + c) + 16), _MM_HINT_T0);
         const __m512 a = s2_chunk(&k1, KW, PL), b = s2_chunk(&k2, KW, PL);
         _mm512_storeu_ps(h1 + c, a);
         _mm512_storeu_ps(h2 + c, b);
