@@ -46,6 +46,8 @@ typedef struct nnb_pool_ukr {
     int64_t (*row_flops)(const nnb_pool_row *p);
     void (*global)(const nnb_pool_global *p);
     int64_t (*global_flops)(const nnb_pool_global *p);
+    void (*max_plane)(const nnb_pool_plane *p); /* NULL where the ISA has none */
+    int64_t (*max_plane_flops)(const nnb_pool_plane *p);
 } nnb_pool_ukr;
 
 typedef struct nnb_kernel_ctx {

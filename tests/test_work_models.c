@@ -168,12 +168,13 @@ static double model(const char *kernel, const char *spec, int isa)
 static void test_pool_fc_models(void)
 {
     const char *mp = "maxpool:c=4,h=40,r=3,s=2,pad=1";
-    /* AVX2: 20 outputs a row, interior 1..19 (19 outputs: 3 chunks of 8 =
-     * 24 lanes), ox 0 scalar (2 in-input columns). Row 0: 2 window rows
-     * (24 x 6 + 2 x 2), rows 1..19: 3 (24 x 9 + 3 x 2); 4 planes */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (24 * 6 + 4 + 19 * (24 * 9 + 6)), 0);
-    /* AVX-512: 19 outputs in 2 chunks of 16 (the second overlapping) */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (32 * 6 + 4 + 19 * (32 * 9 + 6)), 0);
+    /* AVX2 and AVX-512: the separable max. 20 outputs a row, every column
+     * vectorised (AVX2 3 chunks of 8, AVX-512 2 of 16: 24 and 32 lanes);
+     * one row block (planes >= 2 threads). Input rows 0..39 each give one H
+     * row (3 taps a lane); output row 0 maxes 2 H rows (1 op a lane), rows
+     * 1..19 three (2 ops); 4 planes */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (40 * 24 * 3 + 24 * 1 + 19 * 24 * 2), 0);
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (40 * 32 * 3 + 32 * 1 + 19 * 32 * 2), 0);
     /* C: the in-input taps only */
     CHECK_NEAR(model("pool", mp, NNB_ISA_SCALAR), 4.0 * (19 * 6 + 4 + 19 * (19 * 9 + 6)), 0);
 

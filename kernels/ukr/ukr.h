@@ -171,7 +171,8 @@ typedef struct nnb_pool_row {
  * lanes planes at once through a transposing tree: a sum in another order than
  * the reference's (within the real-valued check's bound, exact on integers);
  * a max the same value (only the sign of a zero maximum may differ, where a
- * plane holds both +0 and -0). */
+ * plane holds both +0 and -0: pool.c sends a global max through max_plane
+ * where the ISA has it). */
 typedef struct nnb_pool_global {
     const float *in;
     int64_t plane, nplanes; /* floats per plane, planes */
@@ -179,6 +180,29 @@ typedef struct nnb_pool_global {
     float div;              /* avg: the divisor (the plane's taps) */
     float *out;
 } nnb_pool_global;
+
+/* max_plane: output rows [oy0, oy1) of one plane of a max pool, every
+ * column (borders included), separably: each in-input window row's
+ * horizontal max over the output columns (an "H row": the row's taps in the
+ * reference's column order from -inf, taps outside the input row read as
+ * -inf, which never wins `tap > acc`, as the reference's skipping), then
+ * each output the max over its window's H rows in the reference's row
+ * order. That is the reference's row-major tap order, so the answer is its
+ * own bit for bit (the first tap that attains the max, sign of zero
+ * included; a NaN tap never taken). An H row serves every output row whose
+ * window holds its input row: computed once per call and column block (a
+ * ring of the power of two >= span = (kh-1)*dh+1 rows, all in
+ * NNB_POOL_HBUF_FLOATS floats; span <= NNB_POOL_RING_ROWS). */
+#define NNB_POOL_RING_ROWS 64
+#define NNB_POOL_HBUF_FLOATS 4096
+typedef struct nnb_pool_plane {
+    const float *in;      /* the input plane, h x w */
+    int64_t h, w;
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    int64_t ow;           /* output row length */
+    int64_t oy0, oy1;     /* the output rows to compute */
+    float *out;           /* the output plane: row oy at out + oy * ow */
+} nnb_pool_plane;
 
 void nnb_pool_row_ref(const nnb_pool_row *p);
 void nnb_pool_row_avx2(const nnb_pool_row *p);
@@ -194,5 +218,10 @@ int64_t nnb_pool_row_avx512_flops(const nnb_pool_row *p);
 int64_t nnb_pool_global_ref_flops(const nnb_pool_global *p);
 int64_t nnb_pool_global_avx2_flops(const nnb_pool_global *p);
 int64_t nnb_pool_global_avx512_flops(const nnb_pool_global *p);
+/* the separable max where the ISA has one */
+void nnb_pool_max_plane_avx2(const nnb_pool_plane *p);
+void nnb_pool_max_plane_avx512(const nnb_pool_plane *p);
+int64_t nnb_pool_max_plane_avx2_flops(const nnb_pool_plane *p);
+int64_t nnb_pool_max_plane_avx512_flops(const nnb_pool_plane *p);
 
 #endif
