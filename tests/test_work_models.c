@@ -225,9 +225,45 @@ static void test_pool_fc_counts(void)
     count_against_model("fc", "fc:c=250,k=8");
 }
 
+/* the reference's vectorised rows (reference_work.c: GCC's SSE loops, 4
+ * lanes, a 2-float epilogue counted as 4 lanes, an odd one scalar): taps
+ * and bias both walk whole output rows */
+static void test_reference_rows(void)
+{
+    nnb_layer l;
+    nnb_analytic a;
+    nnb_work w;
+    if (parse("conv:c=8,h=13,k=8,r=3,stride=2,pad=1", &l, &a) != 0) return;
+    /* 7-wide rows: 4 + 4 (epilogue of 2) + 1 = 9 lanes per 7 outputs */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX2, &w), (2.0 * 8 * 9 + 1) * 8 * 7 * 9, 0);
+    CHECK(strstr(w.why, "+28.6%") && strstr(w.why, "7-wide output rows"));
+    if (parse("conv:c=16,h=10,k=16,r=3,pad=1,g=4", &l, &a) != 0) return;
+    /* 10 wide: 8 + 4 = 12 lanes; 4 input channels per group */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX512, &w), (2.0 * 4 * 9 + 1) * 16 * 10 * 12, 0);
+    if (parse("conv:c=2,h=3,k=3,r=1,bias=0", &l, &a) != 0) return;
+    /* 3 wide: the epilogue alone (4) and one scalar: 5 lanes */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 2 * 3 * 3 * 5, 0);
+    if (parse("conv:c=2,h=5,w=1,k=3,r=1", &l, &a) != 0) return;
+    /* 1 wide: scalar, the analytic count */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX2, &w), (double)a.flops, 0);
+    CHECK_STR(w.why, "");
+}
+
+static void test_reference_counts(void)
+{
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("reference", "conv:c=8,h=13,k=8,r=3,stride=2,pad=1");
+    count_against_model("reference", "conv:c=8,h=14,k=8,r=3,dil=2,pad=2");
+    count_against_model("reference", "conv:c=2,h=3,k=3,r=1,bias=0");
+    count_against_model("reference", "conv:c=3,h=9,w=6,k=2,r=2,stride=1,bias=1");
+    count_against_model("reference", "conv:c=2,h=5,w=1,k=3,r=1");
+}
+
 int main(void)
 {
     test_plan_models();
+    test_reference_rows();
+    test_reference_counts();
     test_pool_fc_models();
     test_pool_fc_counts();
     test_verdicts();
