@@ -259,8 +259,35 @@ static void test_reference_counts(void)
     count_against_model("reference", "conv:c=2,h=5,w=1,k=3,r=1");
 }
 
+/* oneDNN's inner product at batch 1 on AVX2 (gemm:jit's gemv, onednn.c):
+ * per output 32 per 16 inputs, 16 per remainder step (8, 4, 2, 1), 26 per
+ * reduction of a sum (after the main loop if it ran, after each remainder
+ * step); bias in 8-lane vectors; 5 per execute call */
+static void test_onednn_fc(void)
+{
+    if (!nnb_kernel_find("onednn")) {
+        printf("SKIP onednn fc models: built without oneDNN\n");
+        return;
+    }
+    CHECK_NEAR(model("onednn", "fc:c=128,k=33", NNB_ISA_AVX2), 33.0 * (8 * 32 + 26) + 40 + 5, 0);
+    CHECK_NEAR(model("onednn", "fc:c=129,k=32", NNB_ISA_AVX2), 32.0 * (8 * 32 + 16 + 2 * 26) + 32 + 5, 0);
+    CHECK_NEAR(model("onednn", "fc:c=1000,k=100", NNB_ISA_AVX2), 100.0 * (62 * 32 + 16 + 2 * 26) + 104 + 5, 0);
+    /* 8 inputs: the remainder step alone, one reduction */
+    CHECK_NEAR(model("onednn", "fc:c=8,k=8", NNB_ISA_AVX2), 8.0 * (16 + 26) + 8 + 5, 0);
+    CHECK_NEAR(model("onednn", "fc:c=7,k=3,bias=0", NNB_ISA_AVX2), 3.0 * (3 * 16 + 3 * 26) + 5, 0);
+    /* not derived: batch > 1 (sgemm kernels), AVX-512 (brgemm) */
+    CHECK(model("onednn", "fc:n=2,c=128,k=32", NNB_ISA_AVX2) < 0);
+    CHECK(model("onednn", "fc:c=128,k=32", NNB_ISA_AVX512) < 0);
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("onednn", "fc:c=128,k=33");
+    count_against_model("onednn", "fc:c=7,k=3,bias=0");
+    count_against_model("onednn", "fc:c=16,h=3,w=3,k=8");
+    count_against_model("onednn", "fc:c=1000,k=100");
+}
+
 int main(void)
 {
+    test_onednn_fc();
     test_plan_models();
     test_reference_rows();
     test_reference_counts();
