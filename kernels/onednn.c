@@ -420,6 +420,44 @@ static void layout_bytes(const nnb_layer *l, const nnb_analytic *a, int threads,
                    bias / 1024.0, dst / 1024.0, scratch / 1024.0);
 }
 
+/* Inner product at batch 1 on AVX2 (the counted run: valgrind's CPU):
+ * oneDNN 2.6 picks gemm:jit, whose sgemm with n = 1 and transposed weights
+ * jumps to its gemv (gemv_driver.cpp: jump_to_gemv -> gemv_t_kernel ->
+ * jit_avx_gemv_t_f32_kern, FMA form). Per output (a dot product over the c*h*w
+ * inputs, whichever thread owns it): 16-input steps of two 8-lane FMAs (32
+ * FLOPs), then for each set bit of the remainder (8, 4, 2, 1 inputs) one
+ * 8-lane FMA (16, whatever the loaded width) and, after the main loop (if
+ * it ran: fewer than 16 inputs jump past it) and after each remainder step,
+ * the update of y: hadd, add, hadd on 8 lanes (24) and alpha's scalar FMA
+ * (2). The bias is added by the post-processing
+ * kernel in whole 8-lane vectors (33 outputs: 40 adds, measured). */
+#define GEMV_UNROLL 16
+#define GEMV_Y_UPDATE_FLOPS 26.0
+#define GEMV_FMA_FLOPS 16.0
+#define PP_LANES 8
+
+static bool fc_work(const nnb_layer *l, int isa, nnb_work *w)
+{
+    if (l->n != 1 || isa != (int)NNB_ISA_AVX2) return false;
+    const int64_t len = l->c * l->h * l->w, rem = len % GEMV_UNROLL;
+    int rem_steps = 0;
+    for (int64_t bit = GEMV_UNROLL / 2; bit > 0; bit >>= 1) rem_steps += (rem & bit) != 0;
+    /* fewer than 16 inputs jump straight to the remainder steps: no main-loop update */
+    const int updates = rem_steps + (len >= GEMV_UNROLL);
+    const double per_output =
+        (double)(len / GEMV_UNROLL) * 2.0 * GEMV_FMA_FLOPS + rem_steps * GEMV_FMA_FLOPS + updates * GEMV_Y_UPDATE_FLOPS;
+    const double bias = l->bias ? (double)((l->k + PP_LANES - 1) / PP_LANES * PP_LANES) : 0.0;
+    w->flops = (double)l->k * per_output + bias + ONEDNN_EXECUTE_FLOPS;
+    nnb_work_cause(w->why, sizeof w->why,
+                   "gemm:jit's gemv: %lld inputs per output in steps of 16 and %d remainder step%s, each sum reduced "
+                   "in 8 lanes (+%.0f per output)",
+                   (long long)len, rem_steps, rem_steps == 1 ? "" : "s",
+                   per_output - 2.0 * (double)len);
+    if (l->bias) nnb_work_cause(w->why, sizeof w->why, "bias added in whole 8-lane vectors");
+    nnb_work_cause(w->why, sizeof w->why, "%.0f FLOPs of oneDNN's execute call", ONEDNN_EXECUTE_FLOPS);
+    return true;
+}
+
 /* What oneDNN executes (measured under valgrind: conv3x3 225.7 M of the
  * dense 231.4 M FLOPs): convolutions benchdnn's valid-tap count, padding
  * taps skipped, the bias added in the accumulators' start or a post-op
@@ -432,10 +470,11 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
         pool_work(l, w);
         return;
     }
-    /* measured beyond any count derived so far: grouped with few channels
-     * per group (x1.058 of the dense count on 4 x 4 channels, x1.014 on
-     * 32 x 4), inner product (brgemm x1.10 on 128 -> 32, gemm:jit x1.6 at
-     * batch 4) */
+    if (l->op == NNB_OP_FC && fc_work(l, isa, w)) return;
+    /* not derived: grouped with few channels per group (gemm:jit on AVX2:
+     * x1.058 of the dense count on 4 x 4 channels, x1.014 on 32 x 4), inner
+     * product at batch > 1 (the sgemm kernels: x1.6 at batch 4) or on
+     * AVX-512 (brgemm) */
     if ((l->op != NNB_OP_CONV && l->op != NNB_OP_DECONV) || (l->groups > 1 && l->groups < l->c)) {
         nnb_work_none(w, "oneDNN's implementation of this layer is not modelled");
         return;

@@ -239,6 +239,17 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
                "dense count x%.4f)\n", exec[0] / valid, exec[0] / dense);
         return 0;
     }
+    /* the oracle's vectorised rows compute lanes past the row end: its own
+     * model (the dense count scaled per output row, kernels/reference_work.c,
+     * checked against counts in test_work_models) says what the dense count
+     * executes as */
+    nnb_work ref;
+    nnb_kernel_work(ks[0], &l, &a, 1, nnb_counter_isa(&nnb_counter_valgrind), &ref);
+    if (ref.flops != dense && ref.flops != valid && matches(exec[0], ref.flops, tol)) {
+        printf("  ours: PASS (reference executes the dense count in its vectorised rows: x%.4f of it, as its "
+               "model says: %s)\n", exec[0] / dense, ref.why);
+        return 0;
+    }
     printf("  ours: FAIL: reference executed %.0f FLOPs; dense formula %.0f (x%.4f), valid-tap %.0f (x%.4f)\n",
            exec[0], dense, exec[0] / dense, valid, valid > 0 ? exec[0] / valid : 0.0);
     return 1;
