@@ -284,6 +284,13 @@ static void test_onednn_fc(void)
     count_against_model("onednn", "fc:c=7,k=3,bias=0");
     count_against_model("onednn", "fc:c=16,h=3,w=3,k=8");
     count_against_model("onednn", "fc:c=1000,k=100");
+    /* convolutions whose output channels are not a multiple of the counted
+     * ISA's block (AVX2: 8): oneDNN computes the padding channels too */
+    CHECK_NEAR(model("onednn", "conv:c=4,h=6,k=4,r=3", NNB_ISA_AVX2), 2.0 * 4 * 4 * 9 * 16 * 2 + 5, 0);
+    count_against_model("onednn", "conv:c=4,h=6,k=4,r=3");
+    count_against_model("onednn", "conv:c=3,h=10,k=5,r=3");
+    count_against_model("onednn", "conv:c=12,h=10,k=12,r=3,g=12");
+    count_against_model("onednn", "conv:c=8,h=6,k=12,r=3,pad=1");
 }
 
 int main(void)

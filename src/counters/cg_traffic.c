@@ -43,8 +43,12 @@ static int runtime_cause(const nnb_cg_profile *p, const nnb_cg_instr *in, uint8_
     if (starts(obj, "libstdc++") || starts(obj, "libgcc_s")) return RT_CXX;
     /* oneDNN's own code around its JIT kernels: dispatch and argument
      * handling, code that runs a few times a call; a loop of it over a
-     * tensor (a bias pass, a copy) runs far more often and stays the kernel's */
-    if (starts(obj, "libdnnl") && jit_ran && ir_event >= 0 && in->cost[ir_event] <= DNNL_DISPATCH_RUNS) return RT_DNNL;
+     * tensor (a bias pass, a copy) runs far more often and stays the kernel's.
+     * A REP string store counts its steps, not its runs: oneDNN zeroes its
+     * per-call argument block (528 bytes, 66 steps of rep stosq) that way. */
+    if (starts(obj, "libdnnl") && jit_ran && ir_event >= 0 &&
+        (in->cost[ir_event] <= DNNL_DISPATCH_RUNS || (flags & NNB_CG_REP)))
+        return RT_DNNL;
     if (starts(obj, "libc.so") || starts(obj, "libc-")) {
         const char *fn = in->fn >= 0 ? p->fns[in->fn].name : "";
         if (!starts(fn, "mem") && !starts(fn, "__mem") && !starts(fn, "__wmem")) return RT_LIBC;

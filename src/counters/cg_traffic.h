@@ -22,6 +22,7 @@ enum {
     NNB_CG_STACK = 2,     /* addressed from rsp */
     NNB_CG_JIT = 4,       /* code generated at run time (oneDNN) */
     NNB_CG_UNALIGNED = 8, /* a vector memory operand that may straddle lines */
+    NNB_CG_REP = 16,      /* a REP string instruction: its count is steps, not runs */
 };
 
 typedef struct nnb_cg_traffic {

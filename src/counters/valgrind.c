@@ -193,7 +193,7 @@ static void flag_instr(const nnb_cg_profile *p, const nnb_cg_instr *in, const nn
                        uint8_t *flags)
 {
     flags[in - p->instr] |= (uint8_t)((w->stack_mem ? NNB_CG_STACK : 0) | (jit_code ? NNB_CG_JIT : 0) |
-                                      (w->may_straddle ? NNB_CG_UNALIGNED : 0));
+                                      (w->may_straddle ? NNB_CG_UNALIGNED : 0) | (w->rep_string ? NNB_CG_REP : 0));
     if (!w->guarded_mem) return;
     const nnb_cg_instr *next = nnb_cg_find_instr(p, in->obj, in->addr + (uint64_t)w->length);
     if (next) flags[next - p->instr] |= NNB_CG_GUARDED;

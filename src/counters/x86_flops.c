@@ -139,6 +139,7 @@ int nnb_x86_weigh(const uint8_t *code, size_t len, nnb_x86_weight *w)
             w->masked = true;
     }
 
+    w->rep_string = (in.attributes & ZYDIS_ATTRIB_HAS_REP) != 0;
     w->guarded_mem = strncmp(mn, "vmaskmov", 8) == 0 || strncmp(mn, "vpmaskmov", 9) == 0 ||
                      strncmp(mn, "xsave", 5) == 0 || strncmp(mn, "xrstor", 6) == 0;
     if (!skip_memory_operands(&in)) {

@@ -35,6 +35,8 @@ typedef struct nnb_x86_weight {
     bool may_straddle;   /* a vector memory operand (>= 16 bytes) with no alignment
                             requirement: it can cross a cache line */
     bool stack_mem;      /* a memory operand addressed from rsp (frames, push/pop, call/ret) */
+    bool rep_string;     /* a REP-prefixed string instruction (rep stos/movs): callgrind
+                            counts one execution per step, not per time the code ran */
     char mnemonic[32];
 } nnb_x86_weight;
 
