@@ -156,8 +156,13 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     if (chans > l->k)
         nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
                        p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.kg);
-    nnb_work_workspace(w, (p.wei_floats + p.in_floats) * (int64_t)sizeof(float),
-                       p.in_place ? "packed weights" : "packed weights and input");
+    /* the run reads prepare's packed copy of the weights, never the
+     * original: those bytes are the packed ones, with the input copy and the
+     * tap-offset table the run writes */
+    w->bytes -= (double)a->wei_bytes;
+    nnb_work_workspace(w, (p.wei_floats + p.in_floats + p.off_floats) * (int64_t)sizeof(float),
+                       p.in_place ? "packed weights (read instead of the weights), tap offsets"
+                                  : "packed weights (read instead of the weights), packed input, tap offsets");
 }
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
