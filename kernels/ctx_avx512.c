@@ -12,7 +12,8 @@ void nnb_kernel_ctx_init_avx512(nnb_kernel_ctx *c)
     c->dw = (nnb_dw_ukr){16, 64, nnb_dw_tile_avx512, nnb_dw3_planes_avx512,
                          nnb_dw3_plane_avx512_lanes, nnb_dw3_plane_avx512_flat};
     c->pool = (nnb_pool_ukr){16, nnb_pool_row_avx512, nnb_pool_row_avx512_flops, nnb_pool_global_avx512, nnb_pool_global_avx512_flops,
-                             nnb_pool_max_plane_avx512, nnb_pool_max_plane_avx512_flops};
+                             nnb_pool_max_plane_avx512, nnb_pool_max_plane_avx512_flops,
+                             nnb_pool_cb_avx512, nnb_pool_cb_avx512_flops};
     c->gemv_rows = nnb_gemv_rows_avx512;
     c->gemv_row_flops = nnb_gemv_row_avx512_flops;
 }

@@ -6,7 +6,8 @@
  * best), 1 and 2 threads, shapes through every micro-kernel form: stride 1,
  * 2 (paired taps, lone taps, 2x2 and 3x3 unrolled), gathers, dilation,
  * padding, ceil_mode, rows narrower than a vector, a row wider than a
- * column block, a window taller than the ring (the row path). */
+ * column block, a window taller than the ring (the row path), the
+ * channel-blocked path's groups of 16 planes and bands of rows. */
 #include "nnbench/kernel.h"
 #include "nnbench/layer.h"
 #include "nnbench/tensor.h"
@@ -108,6 +109,12 @@ int main(void)
     check(1, 5, 3005, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1, false, 2);   /* 1503 outputs: two column blocks */
     check(1, 90, 20, 5, 2, 1, 1, 0, 0, 0, 0, 20, 1, false, 2);   /* 81 rows tall: the row path */
     check(2, 7, 7, 7, 7, 1, 1, 0, 0, 0, 0, 1, 1, false, 2);      /* global */
+    /* channel-blocked (AVX-512, planes up to 64 wide): two groups, the
+     * second partial; bands of rows (a 64-wide plane's tile holds 15 rows);
+     * dilation in a narrow plane */
+    check(20, 13, 13, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, true, 2);
+    check(2, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false, 2);
+    check(3, 11, 30, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2, false, 2);
     printf("reference outputs: %lld +0, %lld -0, %lld -inf (NaN windows)\n", (long long)zeros_pos,
            (long long)zeros_neg, (long long)nan_windows);
     CHECK(zeros_pos > 100 && zeros_neg > 100 && nan_windows > 0);

@@ -168,13 +168,18 @@ static double model(const char *kernel, const char *spec, int isa)
 static void test_pool_fc_models(void)
 {
     const char *mp = "maxpool:c=4,h=40,r=3,s=2,pad=1";
-    /* AVX2 and AVX-512: the separable max. 20 outputs a row, every column
-     * vectorised (AVX2 3 chunks of 8, AVX-512 2 of 16: 24 and 32 lanes);
+    /* AVX2: the separable max. 20 outputs a row, every column vectorised
+     * (3 chunks of 8: 24 lanes);
      * one row block (planes >= 2 threads). Input rows 0..39 each give one H
      * row (3 taps a lane); output row 0 maxes 2 H rows (1 op a lane), rows
      * 1..19 three (2 ops); 4 planes */
     CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (40 * 24 * 3 + 24 * 1 + 19 * 24 * 2), 0);
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (40 * 32 * 3 + 32 * 1 + 19 * 32 * 2), 0);
+    /* AVX-512: channel-blocked (a 40-wide plane), one group of 16 lanes
+     * (4 planes), 20 x 20 outputs of 9 taps each, padding taps included */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 20.0 * 20 * 9 * 16, 0);
+    /* channel-blocked average: 20 planes in 2 groups of 16 lanes, 4 x 4
+     * outputs, 4 taps and a division each */
+    CHECK_NEAR(model("pool", "avgpool:c=20,h=8,r=2,s=2", NNB_ISA_AVX512), 2.0 * 16 * (4 + 1) * 16, 0);
     /* C: the in-input taps only */
     CHECK_NEAR(model("pool", mp, NNB_ISA_SCALAR), 4.0 * (19 * 6 + 4 + 19 * (19 * 9 + 6)), 0);
 
