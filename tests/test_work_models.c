@@ -46,9 +46,9 @@ static void test_plan_models(void)
     CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 16 * 9 * 14 * 16, 0);
     CHECK(strstr(w.why, "8-wide avx2 vectors over 14-wide rows") != NULL);
     /* AVX-512 whole-plane 3x3 path: 16 lanes; (input row, output row) pairs
-     * per row tile of 4, 4, 4, 2 rows: 11, 12, 12, 5 (padding rows skipped),
-     * x 3 column shifts */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (11 + 12 + 12 + 5), 0);
+     * per row tile of 8, 6 rows (one vector per row): 23, 17 (padding rows
+     * skipped), x 3 column shifts */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 17), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
     /* the C context computes no lane past the row */
     CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 16 * 9 * 14 * 14, 0);
@@ -65,8 +65,8 @@ static void test_plan_models(void)
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
     if (parse("conv:c=16,h=20,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
     /* stride 2, 10 x 10 outputs in one 16-wide vector per row: pairs per
-     * tile of 4, 4, 2 rows: 11 (top padding row skipped), 12, 6, x 3 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (11 + 12 + 6), 0);
+     * tile of 8, 2 rows: 23 (top padding row skipped), 6, x 3 taps */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 6), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
 
     if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;

@@ -19,7 +19,7 @@
 /* FLAT_MAX_W: the flat sweep (one load per FMA) beats the row tiles (a
  * load per 1.5-3 FMAs) only where rows waste most lanes (measured: 7 wide
  * yes, 14 even, 28 slower) */
-enum { ROWS_S1 = 4, ROWS_S2 = 4, VW_MAX = 4, FLAT_QB = 4, FLAT_MAX_Q = 64, FLAT_MAX_W = 8 };
+enum { ROWS_MAX = 8, VW_MAX = 4, FLAT_QB = 4, FLAT_MAX_Q = 64, FLAT_MAX_W = 8 };
 
 /* lanes i of a 16-vector whose column c0 + i lies in [0, w) */
 static __mmask16 col_mask(int64_t c0, int64_t w)
@@ -32,33 +32,64 @@ static __mmask16 col_mask(int64_t c0, int64_t w)
 
 static __mmask16 store_mask(int64_t rem) { return rem >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rem) - 1); }
 
-/* ---- stride 1, R x VW tile ---- */
+/* the 9 weight vectors as register values: opaque to the compiler, which
+ * otherwise re-reads them from memory as FMA operands (a load per FMA, and
+ * loads, not FMAs, then bound the tiles) */
+static inline __attribute__((always_inline, target("avx512f"))) void weights_in_registers(const __m512 *wv, __m512 *w)
+{
+    for (int k = 0; k < 9; k++) {
+        w[k] = wv[k];
+        __asm__("" : "+v"(w[k]));
+    }
+}
+
+/* ---- stride 1, R x VW tile ----
+ * Per input row one load per vector (columns b_v .. b_v + 15, b_v = x0 + 16 v
+ * - pl + 1: the middle tap's columns); the outer taps' columns (one left, one
+ * right) are its lanes shifted by one with the neighbour vector's edge lane
+ * (valignd), not two more loads at a one-float offset: those cross a cache
+ * line wherever the middle one does not, and split loads, not FMAs, bounded
+ * this tile (measured: aligned loads alone halved its time). Columns outside
+ * [0, w) are masked-off lanes, so the neighbours past the row read zeros. */
 static inline __attribute__((always_inline, target("avx512f"))) void
 dw3s1_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bias, float *out,
            int64_t oy0, int64_t x0, int ncols, const int R, const int VW)
 {
-    __mmask16 m[3][VW_MAX];
-    for (int s = 0; s < 3; s++)
-        for (int v = 0; v < VW; v++) m[s][v] = col_mask(x0 + 16 * v + s - p->pl, p->w);
-    __m512 acc[ROWS_S1][VW_MAX];
+    const int64_t b0 = x0 - p->pl + 1;
+    __mmask16 m[VW_MAX];
+    for (int v = 0; v < VW; v++) m[v] = col_mask(b0 + 16 * v, p->w);
+    const __mmask16 left = col_mask(b0 - 16, p->w) & 0x8000, right = col_mask(b0 + 16 * VW, p->w) & 1;
+    __m512 w[9];
+    weights_in_registers(wv, w);
+    __m512 acc[ROWS_MAX][VW_MAX];
     for (int j = 0; j < R; j++)
         for (int v = 0; v < VW; v++) acc[j][v] = _mm512_set1_ps(bias);
-#pragma GCC unroll 6
+#pragma GCC unroll 10
     for (int t = 0; t < R + 2; t++) {
         int64_t iy = oy0 + t - p->pt;
         if (iy < 0 || iy >= p->h) continue;
-        const float *row = plane + iy * p->w + x0 - p->pl;
-#pragma GCC unroll 3
-        for (int s = 0; s < 3; s++)
+        const float *row = plane + iy * p->w + b0;
+        __m512 xv[VW_MAX + 2]; /* xv[v + 1]: vector v; xv[0], xv[VW + 1]: the edge lanes past the tile */
+        xv[0] = _mm512_maskz_loadu_ps(left, row - 16);
 #pragma GCC unroll 4
-            for (int v = 0; v < VW; v++) {
-                __m512 x = _mm512_maskz_loadu_ps(m[s][v], row + s + 16 * v);
+        for (int v = 0; v < VW; v++) xv[v + 1] = _mm512_maskz_loadu_ps(m[v], row + 16 * v);
+        xv[VW + 1] = _mm512_maskz_loadu_ps(right, row + 16 * VW);
+#pragma GCC unroll 4
+        for (int v = 0; v < VW; v++) {
+            __m512 x[3];
+            x[0] = _mm512_castsi512_ps(
+                _mm512_alignr_epi32(_mm512_castps_si512(xv[v + 1]), _mm512_castps_si512(xv[v]), 15));
+            x[1] = xv[v + 1];
+            x[2] = _mm512_castsi512_ps(
+                _mm512_alignr_epi32(_mm512_castps_si512(xv[v + 2]), _mm512_castps_si512(xv[v + 1]), 1));
+#pragma GCC unroll 3
+            for (int s = 0; s < 3; s++)
 #pragma GCC unroll 3
                 for (int r = 0; r < 3; r++) {
                     int j = t - r;
-                    if (j >= 0 && j < R) acc[j][v] = _mm512_fmadd_ps(wv[r * 3 + s], x, acc[j][v]);
+                    if (j >= 0 && j < R) acc[j][v] = _mm512_fmadd_ps(w[r * 3 + s], x[s], acc[j][v]);
                 }
-            }
+        }
     }
     for (int v = 0; v < VW; v++) {
         __mmask16 sm = store_mask(ncols - 16 * v);
@@ -81,10 +112,12 @@ dw3s2_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bi
         if (v < VW) mb[v] = col_mask(c0 + 16, p->w);
     }
     ma[VW] &= 1; /* of the vector past the tile, only its first column */
-    __m512 acc[ROWS_S2][VW_MAX];
+    __m512 w[9];
+    weights_in_registers(wv, w);
+    __m512 acc[ROWS_MAX][VW_MAX];
     for (int j = 0; j < R; j++)
         for (int v = 0; v < VW; v++) acc[j][v] = _mm512_set1_ps(bias);
-#pragma GCC unroll 9
+#pragma GCC unroll 17
     for (int t = 0; t < 2 * R + 1; t++) {
         int64_t iy = 2 * oy0 + t - p->pt;
         if (iy < 0 || iy >= p->h) continue;
@@ -103,7 +136,7 @@ dw3s2_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bi
                 int j2 = t - r; /* output row j reads input rows 2j .. 2j + 2 */
                 if (j2 >= 0 && j2 % 2 == 0 && j2 / 2 < R)
                     for (int s = 0; s < 3; s++)
-                        acc[j2 / 2][v] = _mm512_fmadd_ps(wv[r * 3 + s], x[s], acc[j2 / 2][v]);
+                        acc[j2 / 2][v] = _mm512_fmadd_ps(w[r * 3 + s], x[s], acc[j2 / 2][v]);
             }
             a = an;
         }
@@ -114,41 +147,50 @@ dw3s2_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bi
     }
 }
 
-/* one tile of R rows, VW picked by the tile's columns */
+/* Output rows per tile: R x VW accumulators, at least 8 independent FMA
+ * chains (a 14-wide row is one vector: 4 rows alone left the tile
+ * latency-bound). Up to 12 they, the 9 weights and the loaded row fit the 32
+ * registers; 4 x 4 spills a few values and still measured faster than 3 x 4
+ * (fewer row loads and shifts per FMA). VW: the vectors of the widest column
+ * tile. The _lanes function counts with the same tiles. */
+static int64_t tile_rows(int64_t ow)
+{
+    static const int64_t rows_of_vw[VW_MAX + 1] = {0, 8, 6, 4, 4};
+    const int64_t vw = ow >= 16 * VW_MAX ? VW_MAX : (ow + 15) / 16;
+    return rows_of_vw[vw];
+}
+
+/* one tile of R rows, VW picked by the tile's columns (R x VW within the
+ * tile_rows bound: other pairs never run and are not generated) */
 #define DW3_TILE(TILE, R)                                                                               \
     case R:                                                                                             \
         for (int64_t x0 = 0; x0 < p->ow; x0 += 16 * VW_MAX) {                                           \
             int nc = (int)(p->ow - x0 < 16 * VW_MAX ? p->ow - x0 : 16 * VW_MAX);                        \
             switch ((nc + 15) / 16) {                                                                   \
             case 1: TILE(p, plane, wv, bias, out, oy, x0, nc, R, 1); break;                             \
-            case 2: TILE(p, plane, wv, bias, out, oy, x0, nc, R, 2); break;                             \
-            case 3: TILE(p, plane, wv, bias, out, oy, x0, nc, R, 3); break;                             \
-            default: TILE(p, plane, wv, bias, out, oy, x0, nc, R, 4); break;                            \
+            case 2: if (R <= 6) TILE(p, plane, wv, bias, out, oy, x0, nc, R, 2); break;                 \
+            case 3: if (R <= 4) TILE(p, plane, wv, bias, out, oy, x0, nc, R, 3); break;                 \
+            default: if (R <= 4) TILE(p, plane, wv, bias, out, oy, x0, nc, R, 4); break;                \
             }                                                                                           \
         }                                                                                               \
         break;
 
-static __attribute__((target("avx512f"))) void
-dw3s1_rows(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bias, float *out)
-{
-    for (int64_t oy = 0; oy < p->oh; oy += ROWS_S1) {
-        switch (p->oh - oy < ROWS_S1 ? p->oh - oy : ROWS_S1) {
-        DW3_TILE(dw3s1_tile, 1) DW3_TILE(dw3s1_tile, 2) DW3_TILE(dw3s1_tile, 3)
-        default: DW3_TILE(dw3s1_tile, 4)
-        }
+#define DW3_ROWS(NAME, TILE)                                                                            \
+    static __attribute__((target("avx512f"))) void                                                      \
+    NAME(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bias, float *out)           \
+    {                                                                                                   \
+        const int64_t rows = tile_rows(p->ow);                                                          \
+        for (int64_t oy = 0; oy < p->oh; oy += rows) {                                                  \
+            switch (p->oh - oy < rows ? p->oh - oy : rows) {                                            \
+            DW3_TILE(TILE, 1) DW3_TILE(TILE, 2) DW3_TILE(TILE, 3) DW3_TILE(TILE, 4)                     \
+            DW3_TILE(TILE, 5) DW3_TILE(TILE, 6) DW3_TILE(TILE, 7)                                       \
+            default: DW3_TILE(TILE, 8)                                                                  \
+            }                                                                                           \
+        }                                                                                               \
     }
-}
 
-static __attribute__((target("avx512f"))) void
-dw3s2_rows(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bias, float *out)
-{
-    for (int64_t oy = 0; oy < p->oh; oy += ROWS_S2) {
-        switch (p->oh - oy < ROWS_S2 ? p->oh - oy : ROWS_S2) {
-        DW3_TILE(dw3s2_tile, 1) DW3_TILE(dw3s2_tile, 2) DW3_TILE(dw3s2_tile, 3)
-        default: DW3_TILE(dw3s2_tile, 4)
-        }
-    }
-}
+DW3_ROWS(dw3s1_rows, dw3s1_tile)
+DW3_ROWS(dw3s2_rows, dw3s2_tile)
 
 /* ---- stride 1, flat ---- */
 typedef struct flat_plan {
@@ -250,7 +292,7 @@ __attribute__((target("avx512f"))) void nnb_dw3_planes_avx512(const nnb_dw_plane
 int64_t nnb_dw3_plane_avx512_lanes(const nnb_dw_plane *p)
 {
     if (nnb_dw3_plane_avx512_flat(p)) return 9 * 16 * ((p->oh * p->ow + 15) / 16);
-    const int64_t s = p->stride, rows_max = s == 1 ? ROWS_S1 : ROWS_S2;
+    const int64_t s = p->stride, rows_max = tile_rows(p->ow);
     int64_t lanes = 0;
     for (int64_t oy = 0; oy < p->oh; oy += rows_max) {
         const int64_t R = p->oh - oy < rows_max ? p->oh - oy : rows_max;
