@@ -101,7 +101,7 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
     const bool flat = whole_plane && p.ukr->plane3_flat(&g);
     if (whole_plane && !flat && l->pt + l->pb > 0)
-        nnb_work_cause(w->why, sizeof w->why, "padding rows skipped (whole-plane 3x3 path)");
+        nnb_work_cause(w->why, sizeof w->why, "padding rows skipped (whole-plane 3x3 path; narrow stride-2 planes: where not paired with a plane row)");
     if (flat && (l->oh * l->ow) % lanes)
         nnb_work_cause(w->why, sizeof w->why, "lanes past the plane end (flat %lld-wide vectors over %lldx%lld planes)",
                        (long long)lanes, (long long)l->oh, (long long)l->ow);

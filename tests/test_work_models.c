@@ -68,6 +68,13 @@ static void test_plan_models(void)
      * tile of 8, 2 rows: 23 (top padding row skipped), 6, x 3 taps */
     CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 6), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
+    if (parse("conv:c=16,h=14,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    /* stride 2, 14 -> 7: output rows j and j + 4 share a vector (lanes 0-7,
+     * 8-15); input row pairs t - 1, t + 7 for t = 0 .. 8, none both outside
+     * the plane (the top padding row rides with row 7, computed as zeros):
+     * (pair, output row) pairs 2j + r = t for j < 4, r < 3: 12, x 3 taps */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * 12, 0);
+    CHECK(strstr(w.why, "over 7-wide rows") != NULL);
 
     if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;
     /* sgemm 72 x 36 x 8 per image, then col2im's in-image adds: per tap

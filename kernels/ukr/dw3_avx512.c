@@ -19,7 +19,7 @@
 /* FLAT_MAX_W: the flat sweep (one load per FMA) beats the row tiles (a
  * load per 1.5-3 FMAs) only where rows waste most lanes (measured: 7 wide
  * yes, 14 even, 28 slower) */
-enum { ROWS_MAX = 8, VW_MAX = 4, FLAT_QB = 4, FLAT_MAX_Q = 64, FLAT_MAX_W = 8 };
+enum { ROWS_MAX = 8, VW_MAX = 4, FLAT_QB = 4, FLAT_MAX_Q = 64, FLAT_MAX_W = 8, PAIR_MAX_H = 4 };
 
 /* lanes i of a 16-vector whose column c0 + i lies in [0, w) */
 static __mmask16 col_mask(int64_t c0, int64_t w)
@@ -97,21 +97,27 @@ dw3s1_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bi
     }
 }
 
-/* ---- stride 2, R x VW tile ---- */
+/* ---- stride 2, R x VW tile ----
+ * Per input row and output vector two loads of the 32 columns from the
+ * middle tap's (b_v = 2 (x0 + 16 v) - pl + 1: at pl = 1 the row's own
+ * alignment), split by vpermt2ps into the even columns (middle tap) and the
+ * odd ones (right tap); the left tap's columns are the odd ones one lane
+ * later, the previous vector's last odd column in lane 0 (valignd), not a
+ * third load at a one-float offset: loads crossing a cache line, not FMAs,
+ * bounded this tile. Columns outside [0, w) are masked-off lanes. */
 static inline __attribute__((always_inline, target("avx512f"))) void
 dw3s2_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bias, float *out,
            int64_t oy0, int64_t x0, int ncols, const int R, const int VW)
 {
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    const __m512i next = _mm512_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
-    __mmask16 ma[VW_MAX + 1], mb[VW_MAX];
-    for (int v = 0; v <= VW; v++) { /* vector v reads columns c0 .. c0 + 31 and c0 + 32 */
-        int64_t c0 = 2 * (x0 + 16 * v) - p->pl;
-        ma[v] = col_mask(c0, p->w);
-        if (v < VW) mb[v] = col_mask(c0 + 16, p->w);
+    const int64_t b0 = 2 * x0 - p->pl + 1;
+    __mmask16 ma[VW_MAX], mb[VW_MAX];
+    for (int v = 0; v < VW; v++) {
+        ma[v] = col_mask(b0 + 32 * v, p->w);
+        mb[v] = col_mask(b0 + 32 * v + 16, p->w);
     }
-    ma[VW] &= 1; /* of the vector past the tile, only its first column */
+    const __mmask16 left = col_mask(b0 - 16, p->w) & 0x8000; /* column b0 - 1, lane 15 */
     __m512 w[9];
     weights_in_registers(wv, w);
     __m512 acc[ROWS_MAX][VW_MAX];
@@ -121,16 +127,17 @@ dw3s2_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bi
     for (int t = 0; t < 2 * R + 1; t++) {
         int64_t iy = 2 * oy0 + t - p->pt;
         if (iy < 0 || iy >= p->h) continue;
-        const float *row = plane + iy * p->w + 2 * x0 - p->pl;
-        __m512 a = _mm512_maskz_loadu_ps(ma[0], row);
+        const float *row = plane + iy * p->w + b0;
+        __m512 prev_odd = _mm512_maskz_loadu_ps(left, row - 16);
 #pragma GCC unroll 4
         for (int v = 0; v < VW; v++) {
+            __m512 a = _mm512_maskz_loadu_ps(ma[v], row + 32 * v);
             __m512 b = _mm512_maskz_loadu_ps(mb[v], row + 32 * v + 16);
-            __m512 an = _mm512_maskz_loadu_ps(ma[v + 1], row + 32 * v + 32);
             __m512 x[3];
-            x[0] = _mm512_permutex2var_ps(a, even, b);
-            x[1] = _mm512_permutex2var_ps(a, odd, b);
-            x[2] = _mm512_permutex2var_ps(x[0], next, an);
+            x[1] = _mm512_permutex2var_ps(a, even, b);
+            x[2] = _mm512_permutex2var_ps(a, odd, b);
+            x[0] = _mm512_castsi512_ps(
+                _mm512_alignr_epi32(_mm512_castps_si512(x[2]), _mm512_castps_si512(prev_odd), 15));
 #pragma GCC unroll 3
             for (int r = 0; r < 3; r++) {
                 int j2 = t - r; /* output row j reads input rows 2j .. 2j + 2 */
@@ -138,7 +145,7 @@ dw3s2_tile(const nnb_dw_plane *p, const float *plane, const __m512 *wv, float bi
                     for (int s = 0; s < 3; s++)
                         acc[j2 / 2][v] = _mm512_fmadd_ps(w[r * 3 + s], x[s], acc[j2 / 2][v]);
             }
-            a = an;
+            prev_odd = x[2];
         }
     }
     for (int v = 0; v < VW; v++) {
@@ -191,6 +198,80 @@ static int64_t tile_rows(int64_t ow)
 
 DW3_ROWS(dw3s1_rows, dw3s1_tile)
 DW3_ROWS(dw3s2_rows, dw3s2_tile)
+
+/* ---- stride 2, narrow planes: two output rows per vector ----
+ * Where a whole input row fits one vector (w <= 16) and an output row half
+ * of one (ow <= 8; conv5_6: 14 -> 7), a 16-lane vector of output rows would
+ * waste half its lanes: lanes 0-7 carry output row j, lanes 8-15 row j + H
+ * (H = half the plane's rows). One vector pairs input rows a and a + 2H
+ * (one load each, from column 0); per tap column s one vpermt2ps picks
+ * columns 2 x + s - pl of each half, the zeroing mask standing for padding
+ * columns. Pairs with both rows outside the plane are skipped. */
+typedef struct pair_plan {
+    int64_t half;         /* H: output rows per lane half */
+    __m512i idx[3];       /* per tap column, the source lane of each output lane */
+    __mmask16 valid[3];   /* and whether that column is in [0, w) */
+} pair_plan;
+
+static bool pairs_run(const nnb_dw_plane *p)
+{
+    return p->stride == 2 && p->w <= 16 && p->ow <= 8 && p->oh <= 2 * PAIR_MAX_H;
+}
+
+static __attribute__((target("avx512f"))) void pair_plan_make(const nnb_dw_plane *p, pair_plan *f)
+{
+    f->half = (p->oh + 1) / 2;
+    for (int s = 0; s < 3; s++) {
+        int32_t idx[16];
+        f->valid[s] = 0;
+        for (int l = 0; l < 16; l++) {
+            int64_t col = 2 * (l % 8) + s - p->pl;
+            bool in = col >= 0 && col < p->w && l % 8 < p->ow;
+            idx[l] = (int32_t)(in ? col + 16 * (l / 8) : 0);
+            if (in) f->valid[s] |= (__mmask16)(1u << l);
+        }
+        f->idx[s] = _mm512_loadu_si512(idx);
+    }
+}
+
+/* the pair of input rows t - pt (lanes 0-7) and t - pt + 2H (lanes 8-15):
+ * either inside the plane */
+static inline bool pair_row_live(const nnb_dw_plane *p, int64_t half, int64_t t)
+{
+    const int64_t a = t - p->pt, b = a + 2 * half;
+    return (a >= 0 && a < p->h) || (b >= 0 && b < p->h);
+}
+
+static __attribute__((target("avx512f"))) void dw3s2_pairs(const nnb_dw_plane *p, const pair_plan *f,
+                                                         const float *plane, const __m512 *wv, float bias,
+                                                         float *out)
+{
+    const int64_t H = f->half;
+    const __mmask16 row_cols = col_mask(0, p->w);
+    __m512 w[9];
+    weights_in_registers(wv, w);
+    __m512 acc[PAIR_MAX_H];
+    for (int j = 0; j < PAIR_MAX_H; j++) acc[j] = _mm512_set1_ps(bias);
+    for (int64_t t = 0; t < 2 * H + 1; t++) {
+        if (!pair_row_live(p, H, t)) continue;
+        const int64_t a = t - p->pt, b = a + 2 * H;
+        const __m512 ra = _mm512_maskz_loadu_ps(a >= 0 && a < p->h ? row_cols : 0, plane + a * p->w);
+        const __m512 rb = _mm512_maskz_loadu_ps(b >= 0 && b < p->h ? row_cols : 0, plane + b * p->w);
+        __m512 x[3];
+        for (int s = 0; s < 3; s++) x[s] = _mm512_maskz_permutex2var_ps(f->valid[s], ra, f->idx[s], rb);
+        for (int r = 0; r < 3; r++) {
+            const int64_t j2 = t - r; /* output row j reads input rows 2j .. 2j + 2 */
+            if (j2 >= 0 && j2 % 2 == 0 && j2 / 2 < H)
+                for (int s = 0; s < 3; s++) acc[j2 / 2] = _mm512_fmadd_ps(w[r * 3 + s], x[s], acc[j2 / 2]);
+        }
+    }
+    const __mmask16 lo = (__mmask16)((1u << p->ow) - 1);
+    for (int64_t j = 0; j < H; j++) {
+        _mm512_mask_storeu_ps(out + j * p->ow, lo, acc[j]);
+        if (j + H < p->oh) /* lanes 8 .. 8 + ow - 1 to row j + H */
+            _mm512_mask_storeu_ps(out + (j + H) * p->ow - 8, (__mmask16)(lo << 8), acc[j]);
+    }
+}
 
 /* ---- stride 1, flat ---- */
 typedef struct flat_plan {
@@ -267,10 +348,13 @@ dw3_flat(const flat_plan *f, const float *in, const __m512 *wv, float bias, floa
 
 __attribute__((target("avx512f"))) void nnb_dw3_planes_avx512(const nnb_dw_plane *p)
 {
-    const bool flat = nnb_dw3_plane_avx512_flat(p);
+    const bool flat = nnb_dw3_plane_avx512_flat(p), pairs = pairs_run(p);
     flat_plan f;
     f.nq = 0;
     if (flat) flat_plan_make(p, &f);
+    pair_plan pp;
+    pp.half = 0;
+    if (pairs) pair_plan_make(p, &pp);
     for (int64_t k = 0; k < p->nplanes; k++) {
         const float *plane = p->in + k * p->in_step, *wt = p->wt + 9 * k;
         const float bias = p->bias ? p->bias[k] : 0.0f;
@@ -279,6 +363,8 @@ __attribute__((target("avx512f"))) void nnb_dw3_planes_avx512(const nnb_dw_plane
         for (int i = 0; i < 9; i++) wv[i] = _mm512_set1_ps(wt[i]);
         if (flat)
             dw3_flat(&f, plane, wv, bias, out, p->oh * p->ow);
+        else if (pairs)
+            dw3s2_pairs(p, &pp, plane, wv, bias, out);
         else if (p->stride == 1)
             dw3s1_rows(p, plane, wv, bias, out);
         else
@@ -292,6 +378,15 @@ __attribute__((target("avx512f"))) void nnb_dw3_planes_avx512(const nnb_dw_plane
 int64_t nnb_dw3_plane_avx512_lanes(const nnb_dw_plane *p)
 {
     if (nnb_dw3_plane_avx512_flat(p)) return 9 * 16 * ((p->oh * p->ow + 15) / 16);
+    if (pairs_run(p)) {
+        const int64_t H = (p->oh + 1) / 2;
+        int64_t fmas = 0;
+        for (int64_t t = 0; t < 2 * H + 1; t++)
+            if (pair_row_live(p, H, t))
+                for (int64_t r = 0; r < 3; r++)
+                    if (t - r >= 0 && (t - r) % 2 == 0 && (t - r) / 2 < H) fmas += 3;
+        return 16 * fmas;
+    }
     const int64_t s = p->stride, rows_max = tile_rows(p->ow);
     int64_t lanes = 0;
     for (int64_t oy = 0; oy < p->oh; oy += rows_max) {
