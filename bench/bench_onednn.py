@@ -13,8 +13,9 @@ depthwise, grouped conv; other = deconv, fc, pooling).
 
 Usage: python3 bench/bench_onednn.py [--rounds R] [--threads 1,all]
            [--suite FILE ...] [--layers SUBSTR,...] [--mb N] [--nnbench PATH]
-Defaults: bench/suites/presets.txt and bench/suites/shapes_resnet_50.txt
-(benchdnn's minibatch 50; --mb 1 for a quick run), 5 rounds, 1 and all
+Defaults: bench/suites/presets.txt, bench/suites/shapes_resnet_50.txt
+(benchdnn's minibatch 50; --mb 1 for a quick run) and
+bench/suites/shapes_pool.txt (real networks' pooling layers), 5 rounds, 1 and all
 threads. Name the CPU with the table: these numbers are per machine.
 """
 import argparse
@@ -106,14 +107,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--threads", default="1,all", help="comma list; 'all' = every core")
-    ap.add_argument("--suite", action="append", help="layer list (default: presets + ResNet-50)")
+    ap.add_argument("--suite", action="append", help="layer list (default: presets + ResNet-50 + pooling)")
     ap.add_argument("--layers", help="comma list of substrings: run only the layers that contain one")
     ap.add_argument("--mb", type=int, help="replace the suites' minibatch (benchdnn mbN)")
     ap.add_argument("--nnbench", default=os.path.join(HERE, "..", "build", "nnbench"))
     ap.add_argument("extra", nargs="*", help="more nnbench options after --, e.g. -- --no-check --reps 3")
     args = ap.parse_args()
     suites = args.suite or [os.path.join(HERE, "suites", "presets.txt"),
-                            os.path.join(HERE, "suites", "shapes_resnet_50.txt")]
+                            os.path.join(HERE, "suites", "shapes_resnet_50.txt"),
+                            os.path.join(HERE, "suites", "shapes_pool.txt")]
     specs = [s for f in suites for s in read_suite(f, args.mb)]
     if args.layers:
         subs = args.layers.split(",")

@@ -28,13 +28,14 @@ typedef struct nnb_oc_ukr {
 } nnb_oc_ukr;
 
 /* depthwise: lanes sets the packed row length (and a tile computes whole
- * vectors of lanes), cols the columns per call (up to NNB_DW_ROWS rows); plane3s1 is the whole-plane 3x3 stride-1 path,
- * NULL where the ISA has none */
+ * vectors of lanes), cols the columns per call (up to NNB_DW_ROWS rows); plane3 is the whole-plane 3x3
+ * stride-1/2 path, NULL where the ISA has none */
 typedef struct nnb_dw_ukr {
     int lanes, cols;
     void (*run)(const nnb_dw_tile *t);
-    void (*plane3s1)(const nnb_dw_plane *p);
-    int64_t (*plane3s1_lanes)(const nnb_dw_plane *p); /* FMA lanes plane3s1 executes */
+    void (*plane3)(const nnb_dw_plane *p);
+    int64_t (*plane3_lanes)(const nnb_dw_plane *p); /* FMA lanes plane3 executes per plane */
+    bool (*plane3_flat)(const nnb_dw_plane *p);     /* plane3 sweeps it flat (work models' cause) */
 } nnb_dw_ukr;
 
 /* pooling: lanes outputs per row chunk (rows narrower go scalar), planes
@@ -45,6 +46,8 @@ typedef struct nnb_pool_ukr {
     int64_t (*row_flops)(const nnb_pool_row *p);
     void (*global)(const nnb_pool_global *p);
     int64_t (*global_flops)(const nnb_pool_global *p);
+    void (*max_plane)(const nnb_pool_plane *p); /* NULL where the ISA has none */
+    int64_t (*max_plane_flops)(const nnb_pool_plane *p);
 } nnb_pool_ukr;
 
 typedef struct nnb_kernel_ctx {

@@ -32,12 +32,15 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     p->off_floats = (2 * p->taps + 15) / 16 * 16;
 }
 
-/* 3x3, stride 1, dilation 1 (MobileNet's stride-1 layers): the context's
- * whole-plane path, where it has one, reads the NCHW plane unpacked */
-static bool is_3x3s1(const nnb_layer *l)
+/* 3x3, stride 1 or 2, dilation 1 (MobileNet's depthwise layers): the
+ * context's whole-plane path, where it has one, reads the NCHW planes unpacked */
+static bool whole_plane_runs(const nnb_layer *l, const plan *p)
 {
-    return l->kh == 3 && l->kw == 3 && l->sh == 1 && l->sw == 1 && l->dh == 1 && l->dw == 1;
+    return p->ukr->plane3 && l->kh == 3 && l->kw == 3 && l->sh == l->sw && (l->sh == 1 || l->sh == 2) &&
+           l->dh == 1 && l->dw == 1;
 }
+
+
 
 static bool supports(const nnb_layer *l)
 {
@@ -54,7 +57,22 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 /* the whole-plane path's view of output plane 0 (every plane has its geometry) */
 static nnb_dw_plane plane_geometry(const nnb_layer *l)
 {
-    return (nnb_dw_plane){.h = l->h, .w = l->w, .pt = l->pt, .pl = l->pl, .oh = l->oh, .ow = l->ow};
+    return (nnb_dw_plane){.h = l->h, .w = l->w, .pt = l->pt, .pl = l->pl, .stride = l->sh,
+                          .oh = l->oh, .ow = l->ow, .nplanes = 1};
+}
+
+/* output planes [po, po + count) by the whole-plane path */
+static void run_whole_planes(const nnb_layer *l, const nnb_tensors *t, const plan *p, int64_t po, int64_t count)
+{
+    const int64_t n = po / l->k, oc = po % l->k, ic = oc / p->mult;
+    nnb_dw_plane pl = plane_geometry(l);
+    pl.in = t->src + (n * l->c + ic) * l->h * l->w;
+    pl.in_step = l->h * l->w;
+    pl.wt = t->wei + oc * 9;
+    pl.bias = l->bias ? t->bias + oc : NULL;
+    pl.out = t->dst + po * l->oh * l->ow;
+    pl.nplanes = count;
+    p->ukr->plane3(&pl);
 }
 
 /* What run executes per output plane: the whole-plane path's FMAs where it
@@ -67,10 +85,10 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
     const int64_t lanes = p.ukr->lanes, planes = l->n * l->k;
     int64_t per_plane = 0; /* FMA lanes */
-    bool whole_plane = p.ukr->plane3s1 && is_3x3s1(l);
+    const bool whole_plane = whole_plane_runs(l, &p);
+    const nnb_dw_plane g = plane_geometry(l);
     if (whole_plane) {
-        nnb_dw_plane g = plane_geometry(l);
-        per_plane = p.ukr->plane3s1_lanes(&g);
+        per_plane = p.ukr->plane3_lanes(&g);
     } else {
         int64_t row_lanes = 0;
         for (int64_t x0 = 0; x0 < l->ow; x0 += p.ukr->cols) {
@@ -81,9 +99,13 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     }
     w->flops = 2.0 * (double)planes * (double)per_plane;
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
-    if (whole_plane && l->pt + l->pb > 0)
+    const bool flat = whole_plane && p.ukr->plane3_flat(&g);
+    if (whole_plane && !flat && l->pt + l->pb > 0)
         nnb_work_cause(w->why, sizeof w->why, "padding rows skipped (whole-plane 3x3 path)");
-    if ((l->ow % p.ukr->cols) % lanes)
+    if (flat && (l->oh * l->ow) % lanes)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the plane end (flat %lld-wide vectors over %lldx%lld planes)",
+                       (long long)lanes, (long long)l->oh, (long long)l->ow);
+    else if (!flat && (l->ow % p.ukr->cols) % lanes)
         nnb_work_cause(w->why, sizeof w->why, "lanes past the row end (%lld-wide %s vectors over %lld-wide rows)",
                        (long long)lanes, nnb_isa_name((nnb_isa)isa), (long long)l->ow);
     if (!whole_plane)
@@ -99,16 +121,17 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = nnb_pack_tap_off(&p.win, p.wq, r, s);
     float *planes = (float *)ws + p.off_floats;
     const int64_t rowstep = l->sh * l->sw * p.wq, cols = p.ukr->cols;
-    if (p.ukr->plane3s1 && is_3x3s1(l)) {
+    if (whole_plane_runs(l, &p)) {
+        /* one call per thread and image (multiplier 1): a call's planes share
+         * one plan (the flat sweep's masks), and calls stay within an image,
+         * where the weights restart */
+        const int64_t nthreads = omp_get_max_threads();
+        const int64_t per_call = p.mult == 1 ? (l->k + nthreads - 1) / nthreads : 1;
+        const int64_t calls = (l->k + per_call - 1) / per_call;
 #pragma omp parallel for schedule(static)
-        for (int64_t po = 0; po < l->n * l->k; po++) {
-            const int64_t n = po / l->k, oc = po % l->k, ic = oc / p.mult;
-            const nnb_dw_plane pl = {
-                .in = t->src + (n * l->c + ic) * l->h * l->w, .h = l->h, .w = l->w, .pt = l->pt, .pl = l->pl,
-                .wt = t->wei + oc * 9, .bias = l->bias ? t->bias[oc] : 0.0f,
-                .out = t->dst + po * l->oh * l->ow, .oh = l->oh, .ow = l->ow,
-            };
-            p.ukr->plane3s1(&pl);
+        for (int64_t call = 0; call < l->n * calls; call++) {
+            const int64_t oc = call % calls * per_call;
+            run_whole_planes(l, t, &p, call / calls * l->k + oc, l->k - oc < per_call ? l->k - oc : per_call);
         }
         return;
     }

@@ -241,7 +241,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 /* What run executes: per block, input channel, tap and position one FMA per
  * output-channel lane; the SIMD tiles compute whole vectors of lanes (the
  * packed weights are zero past nk), the C tile exactly nk; the bias is the
- * accumulators' start value. Bytes: packed weights and input copies. */
+ * accumulators' start value. Bytes: the packed weights instead of the weights, the tile and tap lists. */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     (void)threads;
@@ -263,7 +263,12 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
         nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
                        p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.kg);
     if (p.tap_positions < p.ohw * p.taps) nnb_work_cause(w->why, sizeof w->why, "padding taps skipped");
-    nnb_work_workspace(w, p.wei_floats * (int64_t)sizeof(float), "packed weights");
+    /* the run reads prepare's packed copy of the weights, never the
+     * original: those bytes are the packed ones, with the tile and tap lists
+     * prepare wrote (no input copy: the input is read in place) */
+    w->bytes -= (double)a->wei_bytes;
+    nnb_work_workspace(w, (p.wei_floats + p.unit_floats + p.list_floats) * (int64_t)sizeof(float),
+                       "packed weights (read instead of the weights), tile and tap lists");
 }
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)

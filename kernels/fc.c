@@ -62,7 +62,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
  * Batch > 1: one sgemm (beta = 1 onto the bias-filled output). */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
-    (void)threads;
+    (void)threads; /* the sgemm threads inside itself; its packing modelled as at one thread */
     if (l->n == 1) {
         nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
         const nnb_kernel_ctx *ctx = nnb_kernel_ctx_at((nnb_isa)isa);
@@ -75,6 +75,7 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
     w->flops = nnb_work_sgemm_flops(l->n, l->k, l->c * l->h * l->w, true);
     nnb_work_cause(w->why, sizeof w->why, "OpenBLAS sgemm: alpha multiply and C add per output; bias as C's start value");
+    nnb_work_sgemm_packing(w, l->n, l->k, l->c * l->h * l->w, 1);
 }
 
 const nnb_kernel nnb_kernel_fc = {

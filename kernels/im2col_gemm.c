@@ -76,7 +76,8 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 
 /* What run executes: per (image, group, chunk) one sgemm (beta = 1 onto
  * the bias-filled output: no bias adds), nothing else arithmetic (im2col
- * copies). Bytes: the column chunks (one per thread) written once. */
+ * copies). Bytes: the column chunks (one per thread) written once, and
+ * OpenBLAS's packed blocks of the widest chunk's sgemm (one per thread). */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     (void)isa;
@@ -94,6 +95,8 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
         nnb_work_cause(w->why, sizeof w->why, "padding taps multiplied (zeros in the column matrix)");
     if (!p.direct_b)
         nnb_work_workspace(w, workspace_bytes(l, threads), "im2col column chunks");
+    /* the first chunk is the widest: its sgemm fills the most of the packed blocks */
+    nnb_work_sgemm_packing(w, p.kg, p.nb, p.K, parallel_items(&p, threads) ? threads : 1);
 }
 
 /* one (image, group, chunk) work item; col is this thread's chunk buffer */

@@ -35,4 +35,13 @@ void nnb_work_reference(const nnb_layer *l, const nnb_analytic *a, int threads, 
  * first, then added to) */
 double nnb_work_sgemm_flops(int64_t m, int64_t n, int64_t k, bool beta_one);
 
+/* Bytes of the packed blocks OpenBLAS's level-3 driver fills for one
+ * row-major sgemm C(m x n) = A(m x k) B(k x n) on one thread (its Haswell
+ * blocking): the A block and the B panel (or chunk), line-rounded. Every
+ * sgemm of a thread reuses the same buffers, so a kernel's footprint is
+ * the largest call's. */
+int64_t nnb_work_sgemm_pack_bytes(int64_t m, int64_t n, int64_t k);
+/* adds copies x nnb_work_sgemm_pack_bytes(m, n, k) to w's bytes, named */
+void nnb_work_sgemm_packing(nnb_work *w, int64_t m, int64_t n, int64_t k, int copies);
+
 #endif

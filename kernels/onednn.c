@@ -18,7 +18,9 @@
  * Buffers in oneDNN's layouts are allocated by oneDNN (workspace 0). */
 #include "nnbench/kernel.h"
 #include "kernels.h"
+#include "machine/isa.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +283,8 @@ static void bind(const nnb_tensors *t)
     if (cur.bias) dnnl_memory_set_data_handle(cur.bias, t->bias);
 }
 
+static void run(const nnb_layer *l, const nnb_tensors *t, void *ws);
+
 static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     (void)ws;
@@ -291,6 +295,15 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
     if (cur.wei_reorder) reorder(cur.wei_reorder, cur.wei_user, cur.wei);
     if (cur.src_reorder) reorder(cur.src_reorder, cur.src_user, cur.src);
     dnnl_stream_wait(stream);
+    /* oneDNN's gemm-based implementations (gemm:jit) set their sgemm/gemv
+     * up on the first execute (measured under valgrind: 310 FLOPs more in a
+     * first call of every inner product, whatever its size); one execute
+     * here, as benchdnn warms a primitive up, keeps that out of the timed and
+     * counted runs. The output it writes is overwritten by every run. */
+    if (strstr(cur.impl, "gemm") && !strstr(cur.impl, "brg")) {
+        run(l, t, ws);
+        cur.dst_pending = false;
+    }
 }
 
 static void dst_to_nchw(void)
@@ -302,7 +315,9 @@ static void dst_to_nchw(void)
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
-    if (!cur.valid || !same_key(&cur.key, l) || cur.threads != omp_get_max_threads())
+    /* inside the timed bracket timed() checked the plan: the run is the
+     * primitive's execute alone, as benchdnn times it (no layer compare) */
+    if (!cur.timed && (!cur.valid || !same_key(&cur.key, l) || cur.threads != omp_get_max_threads()))
         prepare(l, t, ws); /* a caller that skipped prepare still gets the right answer */
     if (!cur.valid) return;
     if (!cur.timed) bind(t);
@@ -319,7 +334,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin)
 {
     (void)ws;
-    if (!cur.valid || !same_key(&cur.key, l)) return;
+    if (!cur.valid || !same_key(&cur.key, l) || (begin && cur.threads != omp_get_max_threads())) return;
     if (begin) {
         bind(t);
         cur.timed = true;
@@ -334,22 +349,166 @@ static const char *impl(const nnb_layer *l)
     return cur.valid && same_key(&cur.key, l) ? cur.impl : "";
 }
 
-/* What oneDNN's convolutions execute (measured under valgrind: conv3x3
- * 225.7 M of the dense 231.4 M FLOPs): benchdnn's valid-tap count, padding
+/* dnnl_primitive_execute's own arithmetic: 5 FLOPs per call on every
+ * primitive (measured under valgrind: conv1x1 102961157 = 2 x MACs + 5,
+ * global avg pool 102405 = 102400 + 5, max pool 5) */
+#define ONEDNN_EXECUTE_FLOPS 5.0
+
+/* (output, tap) pairs of one pooling window dimension whose input lands
+ * inside the input */
+static int64_t valid_taps_1d(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int64_t pad)
+{
+    int64_t taps = 0;
+    for (int64_t t = 0; t < k; t++) {
+        int64_t lo, hi;
+        nnb_valid_out_range(in, out, t, s, pad, d, &lo, &hi);
+        taps += hi - lo;
+    }
+    return taps;
+}
+
+/* Pooling as oneDNN's JIT pooling executes it (measured under valgrind on
+ * max 2x2 s2, avg 3x3 s1, avg 3x3 s2 pad 1, global 7x7): max compares and
+ * blends (vcmpps + vblendvps: no FP arithmetic); avg adds every tap that
+ * lands inside the input into a zeroed sum and scales it once per output. */
+static void pool_work(const nnb_layer *l, nnb_work *w)
+{
+    if (l->op == NNB_OP_POOL_MAX) {
+        w->flops = ONEDNN_EXECUTE_FLOPS;
+        nnb_work_cause(w->why, sizeof w->why, "max pooling by compare and blend (vcmpps, vblendvps): no FP arithmetic");
+    } else {
+        const double taps = (double)l->n * l->c * valid_taps_1d(l->h, l->oh, l->kh, l->sh, l->dh, l->pt) *
+                            valid_taps_1d(l->w, l->ow, l->kw, l->sw, l->dw, l->pl);
+        w->flops = taps + (double)l->n * l->c * l->oh * l->ow + ONEDNN_EXECUTE_FLOPS;
+        nnb_work_cause(w->why, sizeof w->why, "avg pooling: one add per tap inside the input, one scale per output");
+    }
+    nnb_work_cause(w->why, sizeof w->why, "%.0f FLOPs of oneDNN's execute call", ONEDNN_EXECUTE_FLOPS);
+}
+
+static double md_bytes(dnnl_primitive_desc_t pd, dnnl_query_t what, int index)
+{
+    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, what, index);
+    return md ? (double)dnnl_memory_desc_get_size(md) : 0.0;
+}
+
+static double round_up_to(double v, double to)
+{
+    return ceil(v / to) * to;
+}
+
+/* bytes of an activation oneDNN holds as `got` bytes (plain: `plain`, c
+ * channels), re-blocked for the counted run's ISA: a blocked layout pads
+ * the channels to 8 (AVX2) or 16 (AVX-512) */
+static double act_bytes(double got, double plain, int64_t c, double block)
+{
+    return got > plain ? plain / (double)c * round_up_to((double)c, block) : got;
+}
+
+/* Bytes: oneDNN's own layouts of src, weights, bias and dst (blocked, with
+ * their channel padding: the timed run reads and writes those, the NCHW
+ * reorders stay outside it) and its scratchpad, for a primitive made with
+ * `threads` threads as prepare makes it. This process may run a wider ISA
+ * than the counted one (valgrind: AVX2): blocked activations are re-padded
+ * to the counted ISA's block; weights and scratchpad are this process's. */
+static void layout_bytes(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w,
+                         bool *dst_blocked)
+{
+    *dst_blocked = false;
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(threads > 0 ? threads : 1);
+    dnnl_primitive_desc_t pd;
+    dnnl_status_t st = make_pd(l, &pd);
+    omp_set_num_threads(saved);
+    if (st != dnnl_success) return;
+    const double block = isa >= (int)NNB_ISA_AVX512 ? 16.0 : 8.0;
+    const double src = act_bytes(md_bytes(pd, dnnl_query_src_md, 0), (double)a->src_bytes, l->c, block);
+    const double dst = act_bytes(md_bytes(pd, dnnl_query_dst_md, 0), (double)a->dst_bytes, l->k, block);
+    const double wei = md_bytes(pd, dnnl_query_weights_md, 0), bias = md_bytes(pd, dnnl_query_weights_md, 1);
+    const double scratch = md_bytes(pd, dnnl_query_scratchpad_md, 0);
+    *dst_blocked = md_bytes(pd, dnnl_query_dst_md, 0) > (double)a->dst_bytes;
+    dnnl_primitive_desc_destroy(pd);
+    w->bytes = src + wei + bias + dst + scratch;
+    nnb_work_cause(w->bytes_why, sizeof w->bytes_why,
+                   "oneDNN's layouts (%s blocks): src %.1f KiB, weights %.1f KiB, bias %.1f KiB, dst %.1f KiB; "
+                   "scratchpad %.1f KiB", block > 8 ? "16-channel" : "8-channel", src / 1024.0, wei / 1024.0,
+                   bias / 1024.0, dst / 1024.0, scratch / 1024.0);
+}
+
+/* Inner product at batch 1 on AVX2 (the counted run: valgrind's CPU):
+ * oneDNN 2.6 picks gemm:jit, whose sgemm with n = 1 and transposed weights
+ * jumps to its gemv (gemv_driver.cpp: jump_to_gemv -> gemv_t_kernel ->
+ * jit_avx_gemv_t_f32_kern, FMA form). Per output (a dot product over the c*h*w
+ * inputs, whichever thread owns it): 16-input steps of two 8-lane FMAs (32
+ * FLOPs), then for each set bit of the remainder (8, 4, 2, 1 inputs) one
+ * 8-lane FMA (16, whatever the loaded width) and, after the main loop (if
+ * it ran: fewer than 16 inputs jump past it) and after each remainder step,
+ * the update of y: hadd, add, hadd on 8 lanes (24) and alpha's scalar FMA
+ * (2). The bias is added by the post-processing
+ * kernel in whole 8-lane vectors (33 outputs: 40 adds, measured). */
+#define GEMV_UNROLL 16
+#define GEMV_Y_UPDATE_FLOPS 26.0
+#define GEMV_FMA_FLOPS 16.0
+#define PP_LANES 8
+
+static bool fc_work(const nnb_layer *l, int isa, nnb_work *w)
+{
+    if (l->n != 1 || isa != (int)NNB_ISA_AVX2) return false;
+    const int64_t len = l->c * l->h * l->w, rem = len % GEMV_UNROLL;
+    int rem_steps = 0;
+    for (int64_t bit = GEMV_UNROLL / 2; bit > 0; bit >>= 1) rem_steps += (rem & bit) != 0;
+    /* fewer than 16 inputs jump straight to the remainder steps: no main-loop update */
+    const int updates = rem_steps + (len >= GEMV_UNROLL);
+    const double per_output =
+        (double)(len / GEMV_UNROLL) * 2.0 * GEMV_FMA_FLOPS + rem_steps * GEMV_FMA_FLOPS + updates * GEMV_Y_UPDATE_FLOPS;
+    const double bias = l->bias ? (double)((l->k + PP_LANES - 1) / PP_LANES * PP_LANES) : 0.0;
+    w->flops = (double)l->k * per_output + bias + ONEDNN_EXECUTE_FLOPS;
+    nnb_work_cause(w->why, sizeof w->why,
+                   "gemm:jit's gemv: %lld inputs per output in steps of 16 and %d remainder step%s, each sum reduced "
+                   "in 8 lanes (+%.0f per output)",
+                   (long long)len, rem_steps, rem_steps == 1 ? "" : "s",
+                   per_output - 2.0 * (double)len);
+    if (l->bias) nnb_work_cause(w->why, sizeof w->why, "bias added in whole 8-lane vectors");
+    nnb_work_cause(w->why, sizeof w->why, "%.0f FLOPs of oneDNN's execute call", ONEDNN_EXECUTE_FLOPS);
+    return true;
+}
+
+/* What oneDNN executes (measured under valgrind: conv3x3 225.7 M of the
+ * dense 231.4 M FLOPs): convolutions benchdnn's valid-tap count, padding
  * taps skipped, the bias added in the accumulators' start or a post-op
- * (within the tolerance). Layers without taps (pooling): the analytic count. */
+ * (within the tolerance); pooling as pool_work says; each call's own 5. */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
-    (void)threads;
-    (void)isa;
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
-    /* measured beyond any count we can derive: grouped (x1.24 of valid taps
-     * on 4 groups), inner product (x1.14), max pooling (no FP max at all) */
+    bool dst_blocked;
+    layout_bytes(l, a, threads, isa, w, &dst_blocked);
+    if (l->op == NNB_OP_POOL_MAX || l->op == NNB_OP_POOL_AVG) {
+        pool_work(l, w);
+        return;
+    }
+    if (l->op == NNB_OP_FC && fc_work(l, isa, w)) return;
+    /* not derived: grouped with few channels per group (gemm:jit on AVX2:
+     * x1.058 of the dense count on 4 x 4 channels, x1.014 on 32 x 4), inner
+     * product at batch > 1 (the sgemm kernels: x1.6 at batch 4) or on
+     * AVX-512 (brgemm) */
     if ((l->op != NNB_OP_CONV && l->op != NNB_OP_DECONV) || (l->groups > 1 && l->groups < l->c)) {
         nnb_work_none(w, "oneDNN's implementation of this layer is not modelled");
         return;
     }
-    w->flops = 2.0 * (double)a->macs_valid;
+    /* A blocked output pads its channels to the block, and the kernel
+     * computes the padding channels too. This process's primitive says
+     * whether its output is blocked; a counted run on a narrower ISA than
+     * this CPU's (valgrind: AVX2) runs another primitive, whose convolutions
+     * were all measured blocked by 8: 4, 5, 12 output channels and a 12-channel
+     * depthwise layer execute 8/4, 8/5, 16/12 and 16/12 x the valid taps. */
+    const double block = isa >= (int)NNB_ISA_AVX512 ? 16.0 : 8.0;
+    const bool blocked = dst_blocked || isa < (int)nnb_isa_cpu();
+    const double oc = (double)(l->groups == 1 ? l->k : l->c);
+    const bool padded = blocked && l->op == NNB_OP_CONV && (l->groups == 1 || l->groups == l->c);
+    const double oc_pad = padded ? round_up_to(oc, block) / oc : 1.0; /* deconv (bwd-data) not derived */
+    w->flops = 2.0 * (double)a->macs_valid * oc_pad + ONEDNN_EXECUTE_FLOPS;
+    if (oc_pad > 1.0)
+        nnb_work_cause(w->why, sizeof w->why, "%.0f output channels computed in %.0f-channel blocks (%.0f)", oc, block,
+                       round_up_to(oc, block));
     if (a->macs_valid < a->macs) nnb_work_cause(w->why, sizeof w->why, "padding taps skipped (benchdnn's valid-tap count)");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators");
 }

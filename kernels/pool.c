@@ -12,6 +12,13 @@
  * both match it bit for bit; the average divides by the tap count as a float,
  * as the reference does.
  *
+ * Max pooling where the ISA has it goes separably instead (ukr.h
+ * nnb_pool_plane): each input row's horizontal max over the whole output
+ * row once (borders included: a tap outside the row is -inf), shared by
+ * the output rows whose windows hold it, then the max over the window's
+ * rows: the reference's tap order, so its answer bit for bit, sign of zero
+ * and NaN included, global windows too.
+ *
  * Global pooling (the window is the whole plane, no padding: ResNet's 7x7
  * average) is one reduction per plane, vectorised along the plane and lanes
  * planes at a time through a transposing tree (ukr.h: the sum in another
@@ -27,7 +34,7 @@
 
 typedef struct plan {
     const nnb_pool_ukr *u;
-    bool is_max, global;
+    bool is_max, global, separable; /* separable: the max_plane path (ukr.h) */
     int64_t planes;
     int64_t ox_lo, ox_hi; /* interior columns: every tap inside the input row */
 } plan;
@@ -43,7 +50,10 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
     p->u = &ctx->pool;
     p->is_max = l->op == NNB_OP_POOL_MAX;
-    p->global = is_global(l);
+    /* a global max too goes separably where it can: the reduction tree may
+     * give the other sign of a zero maximum (ukr.h) */
+    p->separable = p->is_max && p->u->max_plane && (l->kh - 1) * l->dh + 1 <= NNB_POOL_RING_ROWS;
+    p->global = is_global(l) && !p->separable;
     p->planes = l->n * l->c;
     int64_t lo, hi, lo_last, hi_last;
     nnb_valid_out_range(l->w, l->ow, 0, l->sw, l->pl, l->dw, &lo, &hi);
@@ -190,6 +200,23 @@ static void run_global(const nnb_layer *l, const plan *p, const nnb_tensors *t)
     }
 }
 
+/* output row blocks per plane: enough (plane, block) items for every
+ * thread where planes are few */
+static int64_t row_blocks(const nnb_layer *l, int64_t planes, int64_t threads)
+{
+    const int64_t blocks = (2 * threads + planes - 1) / planes;
+    return blocks < l->oh ? blocks : l->oh;
+}
+
+static nnb_pool_plane plane_args(const nnb_layer *l, const float *in, float *out, int64_t oy0, int64_t oy1)
+{
+    return (nnb_pool_plane){
+        .in = in, .h = l->h, .w = l->w,
+        .kh = l->kh, .kw = l->kw, .sh = l->sh, .sw = l->sw, .dh = l->dh, .dw = l->dw, .pt = l->pt, .pl = l->pl,
+        .ow = l->ow, .oy0 = oy0, .oy1 = oy1, .out = out,
+    };
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     (void)ws;
@@ -199,18 +226,34 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         run_global(l, &p, t);
         return;
     }
-    /* enough (plane, row block) items for every thread where planes are few */
-    const int64_t threads = omp_get_max_threads();
-    int64_t blocks = (2 * threads + p.planes - 1) / p.planes;
-    if (blocks > l->oh) blocks = l->oh;
+    const int64_t threads = omp_get_max_threads(), blocks = row_blocks(l, p.planes, threads);
     const int64_t rows_per = (l->oh + blocks - 1) / blocks;
 #pragma omp parallel for schedule(static) if (threads > 1)
     for (int64_t i = 0; i < p.planes * blocks; i++) {
         const int64_t pl = i / blocks, oy0 = i % blocks * rows_per;
         const int64_t oy1 = oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh;
         const float *plane = t->src + pl * l->h * l->w;
-        for (int64_t oy = oy0; oy < oy1; oy++) pool_row(l, &p, plane, oy, t->dst + (pl * l->oh + oy) * l->ow);
+        float *out = t->dst + pl * l->oh * l->ow;
+        if (p.separable) {
+            const nnb_pool_plane a = plane_args(l, plane, out, oy0, oy1);
+            p.u->max_plane(&a);
+            continue;
+        }
+        for (int64_t oy = oy0; oy < oy1; oy++) pool_row(l, &p, plane, oy, out + oy * l->ow);
     }
+}
+
+/* FLOPs one plane of the separable path executes under `threads`: its
+ * row blocks' calls, each computing its own H rows */
+static int64_t separable_flops(const nnb_layer *l, const plan *p, int threads)
+{
+    const int64_t blocks = row_blocks(l, p->planes, threads), rows_per = (l->oh + blocks - 1) / blocks;
+    int64_t sum = 0;
+    for (int64_t oy0 = 0; oy0 < l->oh; oy0 += rows_per) {
+        const nnb_pool_plane a = plane_args(l, NULL, NULL, oy0, oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh);
+        sum += p->u->max_plane_flops(&a);
+    }
+    return sum;
 }
 
 /* FLOPs one plane of the row path executes: per output row, the micro-kernel's
@@ -238,7 +281,6 @@ static int64_t row_path_flops(const nnb_layer *l, const plan *p)
  * interior or a plane's end counted, the global path's reduction tree. */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
-    (void)threads;
     plan p;
     make_plan(l, nnb_kernel_ctx_at((nnb_isa)isa), &p);
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
@@ -251,6 +293,15 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
                            "global pooling: each plane reduced in %d-wide %s vectors (lanes past the plane's end "
                            "counted), then %d planes per transposing tree (%d ops)",
                            p.u->lanes, name, p.u->lanes, p.u->lanes - 1);
+        return;
+    }
+    if (p.separable) {
+        w->flops = (double)p.planes * (double)separable_flops(l, &p, threads);
+        nnb_work_cause(w->why, sizeof w->why,
+                       "max separably: each in-input window row's horizontal max (%d-wide %s chunks over the "
+                       "whole output row, lanes past its end counted) once per row block, then the max over the "
+                       "window's rows",
+                       p.u->lanes, name);
         return;
     }
     w->flops = (double)p.planes * (double)row_path_flops(l, &p);

@@ -80,7 +80,8 @@ static void gemm_item(const nnb_layer *l, const nnb_tensors *t, int64_t item, fl
 
 /* What gemm_run executes per (image, group): one sgemm (beta = 0) into the
  * column buffer, then col2im adds every in-image column element into the
- * bias-filled output. Bytes: the column buffer(s) written once. */
+ * bias-filled output. Bytes: the column buffer(s) written once, and
+ * OpenBLAS's packed blocks. */
 static void gemm_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     (void)isa;
@@ -94,6 +95,7 @@ static void gemm_work(const nnb_layer *l, const nnb_analytic *a, int threads, in
     nnb_work_cause(w->why, sizeof w->why, "col2im: one add per in-image column element (%.0f)", (double)items * adds);
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias as the output's start value");
     nnb_work_workspace(w, gemm_ws(l, threads), "column buffer");
+    nnb_work_sgemm_packing(w, kg * l->kh * l->kw, l->h * l->w, cg, gemm_parallel_items(l, threads) ? threads : 1);
 }
 
 static void gemm_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
@@ -217,7 +219,8 @@ static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, 
     nnb_work_cause(w->why, sizeof w->why, "only each stride phase's taps (sub-pixel form), border taps on zero padding");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
     nnb_work_lanes_cause(w, fmas, useful, p.ukr->lanes, isa, "each phase's columns");
-    nnb_work_workspace(w, (p.in_floats + p.wei_floats) * (int64_t)sizeof(float), "padded input and packed weights");
+    nnb_work_workspace(w, (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float),
+                       "padded input, packed weights and tap offsets");
 }
 
 static bool direct_supports(const nnb_layer *l)

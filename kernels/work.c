@@ -69,3 +69,48 @@ void nnb_work_none(nnb_work *w, const char *why)
     w->why[0] = w->bytes_why[0] = '\0';
     nnb_work_cause(w->why, sizeof w->why, "%s", why);
 }
+
+/* OpenBLAS 0.3.21's Haswell sgemm parameters (param.h, x86-64): the core
+ * valgrind's CPU gets, and the one Debian's DYNAMIC_ARCH build picks on
+ * AVX2 machines */
+#define SGEMM_P 320
+#define SGEMM_Q 320
+#define SGEMM_UNROLL_M 8
+#define SGEMM_UNROLL_N 4
+
+static int64_t round_up(int64_t v, int64_t to)
+{
+    return (v + to - 1) / to * to;
+}
+
+/* the first (largest) block of level3.c's loop over a dimension of size
+ * v with block b: b from 2b on, else half of it rounded to the unroll */
+static int64_t first_block(int64_t v, int64_t b)
+{
+    if (v >= 2 * b) return b;
+    return v > b ? round_up(v / 2, SGEMM_UNROLL_M) : v;
+}
+
+int64_t nnb_work_sgemm_pack_bytes(int64_t m, int64_t n, int64_t k)
+{
+    /* row-major C(m x n) = A(m x k) B(k x n) is column-major C' = B' A':
+     * OpenBLAS's M is n, its N is m */
+    const int64_t M = n, N = m;
+    const int64_t min_l = first_block(k, SGEMM_Q), min_i = first_block(M, SGEMM_P);
+    /* A fits one block (l1stride = 0): every B chunk (up to 3 x unroll
+     * columns) is packed at the panel's start */
+    const int64_t chunk = N >= 3 * SGEMM_UNROLL_N ? 3 * SGEMM_UNROLL_N : (N > SGEMM_UNROLL_N ? SGEMM_UNROLL_N : N);
+    const int64_t min_j = M <= SGEMM_P ? chunk : N;
+    const int64_t line = 64;
+    return round_up(min_l * min_i * (int64_t)sizeof(float), line) + round_up(min_l * min_j * (int64_t)sizeof(float), line);
+}
+
+void nnb_work_sgemm_packing(nnb_work *w, int64_t m, int64_t n, int64_t k, int copies)
+{
+    int64_t bytes = (int64_t)copies * nnb_work_sgemm_pack_bytes(m, n, k);
+    w->bytes += (double)bytes;
+    nnb_work_cause(w->bytes_why, sizeof w->bytes_why,
+                   "OpenBLAS packed A and B blocks (Haswell blocking P = Q = %d, sgemm %lldx%lldx%lld%s): %.1f KiB",
+                   SGEMM_P, (long long)m, (long long)n, (long long)k, copies > 1 ? ", one per thread" : "",
+                   (double)bytes / 1024.0);
+}

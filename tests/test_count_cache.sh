@@ -8,6 +8,7 @@
 #  - an incomplete file is refused with one line and replaced.
 source "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null || { echo "SKIP: valgrind not installed"; exit 77; }
+grep -q __asan_init "$NNB" && { echo "SKIP: valgrind cannot run a sanitizer build"; exit 77; }
 export XDG_CACHE_HOME=$tmp/xdg
 L="conv:c=8,h=12,w=12,k=16,r=3,pad=1"
 run() { "$@" --layer "$L" --kernels direct --threads 1 --counters valgrind --no-roofline --no-check --reps 1 --format json; }

@@ -325,6 +325,10 @@ static void nasty_shapes(void)
     fixed(C, 2, 5, 9, 8, 3, 3, 5, 2, 1, 0, 2, 3, 1, 3, 2, 1, 0, 0);   /* asymmetric pad + dilation */
     fixed(C, 3, 9, 7, 7, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, 0, 0);  /* groups 3, batch 3 */
     fixed(C, 1, 6, 9, 9, 12, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6, 0, 0);  /* depthwise multiplier 2 */
+    fixed(C, 2, 11, 7, 7, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 11, 0, 0); /* depthwise 7x7 flat, calls across images */
+    fixed(C, 1, 5, 30, 29, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, 0, 0);   /* depthwise 3x3 s1 row tiles, odd width */
+    fixed(C, 1, 3, 37, 150, 3, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 3, 0, 0);  /* depthwise s2, two column tiles */
+    fixed(C, 2, 4, 16, 17, 8, 3, 3, 2, 2, 0, 2, 1, 1, 1, 1, 4, 0, 0);   /* depthwise s2, pads 0/2, multiplier 2 */
     fixed(C, 1, 13, 20, 70, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0); /* odd channels, wide rows */
     fixed(C, 1, 3, 23, 37, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, 0, 0); /* conv1-like 7x7 s2 */
     fixed(C, 1, 16, 7, 7, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* 1x1: GEMM without im2col */

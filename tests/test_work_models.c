@@ -52,6 +52,22 @@ static void test_plan_models(void)
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
     /* the C context computes no lane past the row */
     CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 16 * 9 * 14 * 14, 0);
+    if (parse("conv:c=16,h=7,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* AVX-512 flat sweep of the 7 x 7 plane: 49 outputs in 4 16-wide
+     * vectors, every one of the 9 taps */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 9 * 4 * 16, 0);
+    CHECK(strstr(w.why, "lanes past the plane end") != NULL);
+    if (parse("conv:c=16,h=40,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* AVX-512 whole-plane 3x3 row tiles (40 wide: 3 vectors, 48 lanes): (input
+     * row, output row) pairs per tile of 4 rows: 11 (top padding row skipped),
+     * 8 x 12, 11 (bottom), x 3 column shifts */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 48 * 3 * (11 + 8 * 12 + 11), 0);
+    CHECK(strstr(w.why, "padding rows skipped") != NULL);
+    if (parse("conv:c=16,h=20,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    /* stride 2, 10 x 10 outputs in one 16-wide vector per row: pairs per
+     * tile of 4, 4, 2 rows: 11 (top padding row skipped), 12, 6, x 3 taps */
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (11 + 12 + 6), 0);
+    CHECK(strstr(w.why, "padding rows skipped") != NULL);
 
     if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;
     /* sgemm 72 x 36 x 8 per image, then col2im's in-image adds: per tap
@@ -152,12 +168,13 @@ static double model(const char *kernel, const char *spec, int isa)
 static void test_pool_fc_models(void)
 {
     const char *mp = "maxpool:c=4,h=40,r=3,s=2,pad=1";
-    /* AVX2: 20 outputs a row, interior 1..19 (19 outputs: 3 chunks of 8 =
-     * 24 lanes), ox 0 scalar (2 in-input columns). Row 0: 2 window rows
-     * (24 x 6 + 2 x 2), rows 1..19: 3 (24 x 9 + 3 x 2); 4 planes */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (24 * 6 + 4 + 19 * (24 * 9 + 6)), 0);
-    /* AVX-512: 19 outputs in 2 chunks of 16 (the second overlapping) */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (32 * 6 + 4 + 19 * (32 * 9 + 6)), 0);
+    /* AVX2 and AVX-512: the separable max. 20 outputs a row, every column
+     * vectorised (AVX2 3 chunks of 8, AVX-512 2 of 16: 24 and 32 lanes);
+     * one row block (planes >= 2 threads). Input rows 0..39 each give one H
+     * row (3 taps a lane); output row 0 maxes 2 H rows (1 op a lane), rows
+     * 1..19 three (2 ops); 4 planes */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (40 * 24 * 3 + 24 * 1 + 19 * 24 * 2), 0);
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (40 * 32 * 3 + 32 * 1 + 19 * 32 * 2), 0);
     /* C: the in-input taps only */
     CHECK_NEAR(model("pool", mp, NNB_ISA_SCALAR), 4.0 * (19 * 6 + 4 + 19 * (19 * 9 + 6)), 0);
 
@@ -209,9 +226,79 @@ static void test_pool_fc_counts(void)
     count_against_model("fc", "fc:c=250,k=8");
 }
 
+/* the reference's vectorised rows (reference_work.c: GCC's SSE loops, 4
+ * lanes, a 2-float epilogue counted as 4 lanes, an odd one scalar): taps
+ * and bias both walk whole output rows */
+static void test_reference_rows(void)
+{
+    nnb_layer l;
+    nnb_analytic a;
+    nnb_work w;
+    if (parse("conv:c=8,h=13,k=8,r=3,stride=2,pad=1", &l, &a) != 0) return;
+    /* 7-wide rows: 4 + 4 (epilogue of 2) + 1 = 9 lanes per 7 outputs */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX2, &w), (2.0 * 8 * 9 + 1) * 8 * 7 * 9, 0);
+    CHECK(strstr(w.why, "+28.6%") && strstr(w.why, "7-wide output rows"));
+    if (parse("conv:c=16,h=10,k=16,r=3,pad=1,g=4", &l, &a) != 0) return;
+    /* 10 wide: 8 + 4 = 12 lanes; 4 input channels per group */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX512, &w), (2.0 * 4 * 9 + 1) * 16 * 10 * 12, 0);
+    if (parse("conv:c=2,h=3,k=3,r=1,bias=0", &l, &a) != 0) return;
+    /* 3 wide: the epilogue alone (4) and one scalar: 5 lanes */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 2 * 3 * 3 * 5, 0);
+    if (parse("conv:c=2,h=5,w=1,k=3,r=1", &l, &a) != 0) return;
+    /* 1 wide: scalar, the analytic count */
+    CHECK_NEAR(model_flops("reference", &l, &a, NNB_ISA_AVX2, &w), (double)a.flops, 0);
+    CHECK_STR(w.why, "");
+}
+
+static void test_reference_counts(void)
+{
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("reference", "conv:c=8,h=13,k=8,r=3,stride=2,pad=1");
+    count_against_model("reference", "conv:c=8,h=14,k=8,r=3,dil=2,pad=2");
+    count_against_model("reference", "conv:c=2,h=3,k=3,r=1,bias=0");
+    count_against_model("reference", "conv:c=3,h=9,w=6,k=2,r=2,stride=1,bias=1");
+    count_against_model("reference", "conv:c=2,h=5,w=1,k=3,r=1");
+}
+
+/* oneDNN's inner product at batch 1 on AVX2 (gemm:jit's gemv, onednn.c):
+ * per output 32 per 16 inputs, 16 per remainder step (8, 4, 2, 1), 26 per
+ * reduction of a sum (after the main loop if it ran, after each remainder
+ * step); bias in 8-lane vectors; 5 per execute call */
+static void test_onednn_fc(void)
+{
+    if (!nnb_kernel_find("onednn")) {
+        printf("SKIP onednn fc models: built without oneDNN\n");
+        return;
+    }
+    CHECK_NEAR(model("onednn", "fc:c=128,k=33", NNB_ISA_AVX2), 33.0 * (8 * 32 + 26) + 40 + 5, 0);
+    CHECK_NEAR(model("onednn", "fc:c=129,k=32", NNB_ISA_AVX2), 32.0 * (8 * 32 + 16 + 2 * 26) + 32 + 5, 0);
+    CHECK_NEAR(model("onednn", "fc:c=1000,k=100", NNB_ISA_AVX2), 100.0 * (62 * 32 + 16 + 2 * 26) + 104 + 5, 0);
+    /* 8 inputs: the remainder step alone, one reduction */
+    CHECK_NEAR(model("onednn", "fc:c=8,k=8", NNB_ISA_AVX2), 8.0 * (16 + 26) + 8 + 5, 0);
+    CHECK_NEAR(model("onednn", "fc:c=7,k=3,bias=0", NNB_ISA_AVX2), 3.0 * (3 * 16 + 3 * 26) + 5, 0);
+    /* not derived: batch > 1 (sgemm kernels), AVX-512 (brgemm) */
+    CHECK(model("onednn", "fc:n=2,c=128,k=32", NNB_ISA_AVX2) < 0);
+    CHECK(model("onednn", "fc:c=128,k=32", NNB_ISA_AVX512) < 0);
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("onednn", "fc:c=128,k=33");
+    count_against_model("onednn", "fc:c=7,k=3,bias=0");
+    count_against_model("onednn", "fc:c=16,h=3,w=3,k=8");
+    count_against_model("onednn", "fc:c=1000,k=100");
+    /* convolutions whose output channels are not a multiple of the counted
+     * ISA's block (AVX2: 8): oneDNN computes the padding channels too */
+    CHECK_NEAR(model("onednn", "conv:c=4,h=6,k=4,r=3", NNB_ISA_AVX2), 2.0 * 4 * 4 * 9 * 16 * 2 + 5, 0);
+    count_against_model("onednn", "conv:c=4,h=6,k=4,r=3");
+    count_against_model("onednn", "conv:c=3,h=10,k=5,r=3");
+    count_against_model("onednn", "conv:c=12,h=10,k=12,r=3,g=12");
+    count_against_model("onednn", "conv:c=8,h=6,k=12,r=3,pad=1");
+}
+
 int main(void)
 {
+    test_onednn_fc();
     test_plan_models();
+    test_reference_rows();
+    test_reference_counts();
     test_pool_fc_models();
     test_pool_fc_counts();
     test_verdicts();

@@ -71,6 +71,14 @@ int main(void)
             fprintf(stderr, "  ^ in row %zu: %s (decoded as %s)\n", i, r->text, w.mnemonic);
     }
 
+    /* REP string instructions are flagged (callgrind counts their steps, not their runs) */
+    const uint8_t rep_stosq[] = {0xf3, 0x48, 0xab}, stosq[] = {0x48, 0xab}, movsb_rep[] = {0xf3, 0xa4};
+    nnb_x86_weight rw;
+    CHECK(nnb_x86_weigh(rep_stosq, sizeof rep_stosq, &rw) == 0 && rw.rep_string && rw.length == 3);
+    CHECK(nnb_x86_weigh(stosq, sizeof stosq, &rw) == 0 && !rw.rep_string);
+    CHECK(nnb_x86_weigh(movsb_rep, sizeof movsb_rep, &rw) == 0 && rw.rep_string);
+    CHECK(nnb_x86_weigh(table[0].b, sizeof table[0].b, &rw) == 0 && !rw.rep_string);
+
     /* the decode stops at the instruction boundary: two instructions back to back */
     const uint8_t two[] = {0xc5, 0xf0, 0x58, 0xc2, 0x53};
     nnb_x86_weight w;

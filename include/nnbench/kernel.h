@@ -78,7 +78,9 @@ static inline double nnb_kernel_flops_tolerance(const nnb_kernel *k)
 void nnb_kernel_work(const nnb_kernel *k, const nnb_layer *l, const nnb_analytic *a, int threads, int isa,
                      nnb_work *w);
 
-/* k->prepare(l, t, ws) where the kernel has one */
+/* The kernels' shared one-time set-up (ISA detection, per-ISA contexts),
+ * then k->prepare(l, t, ws) where the kernel has one: call it before the
+ * runs that are timed or counted. */
 void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws);
 
 /* All registered kernels, reference first. */

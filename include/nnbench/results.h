@@ -38,6 +38,12 @@ typedef struct nnb_result {
     double l2_bytes;             /* L2 <-> next level (valgrind: second pass, L2 as the last level) */
     long long counted_unix;      /* when the counted run ran (valgrind); 0: not known */
     bool count_reused;           /* the counts came from the count cache (same binary, libraries, layer) */
+    /* valgrind: the per-level bytes above are data; instruction fetches apart */
+    bool have_ifetch;
+    double l1_ifetch_bytes, l2_ifetch_bytes, dram_ifetch_bytes;
+    bool have_runtime;           /* the part of dram_bytes the runtime touched, by cause */
+    double dram_runtime_bytes, dram_unaligned_bytes, dram_writeback_bytes;
+    char runtime_why[256];
     char count_note[1100];       /* the backend's note (up to 1023 bytes) or "counting failed: " + why */
     /* verdicts: measured vs analytic, with the tolerance that applied */
     char verdict_flops[24];      /* "pass", "pass (valid taps)", "fail", "" = not counted */
@@ -51,7 +57,7 @@ typedef struct nnb_result {
     char verdict_work_flops[16]; /* "exact", "explained", "unexplained", "" = not counted */
     char verdict_work_flops_why[384];
     char verdict_work_bytes[16]; /* the same for DRAM bytes against the model's lower bound */
-    char verdict_work_bytes_why[384];
+    char verdict_work_bytes_why[1024];
     /* roofline */
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;

@@ -6,6 +6,9 @@
 
 #include "ukr/vec_avx2.h"
 
+#include <math.h>
+#include <stdint.h>
+
 #define P_MAX(a, b) _mm256_max_ps(a, b)
 #define P_ADD(a, b) _mm256_add_ps(a, b)
 #define P_DIV(a, b) _mm256_div_ps(a, b)
@@ -19,6 +22,22 @@
 #define P_IDX __m256i
 #define P_STRIDE_IDX(s) _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)(s)))
 #define P_GATHER(p, idx) _mm256_i32gather_ps(p, idx, 4)
+
+/* lanes j with a <= j + base < b, as a lane mask */
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256i range_mask(__m256i j, int64_t a, int64_t b)
+{
+    const __m256i lo = _mm256_set1_epi32((int)(a < -1 ? -1 : a) - 1), hi = _mm256_set1_epi32((int)(b > INT32_MAX ? INT32_MAX : b));
+    return _mm256_and_si256(_mm256_cmpgt_epi32(j, lo), _mm256_cmpgt_epi32(hi, j));
+}
+
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256 load_clip(const float *p, int64_t a, int64_t b)
+{
+    const __m256i m = range_mask(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), a < -1 ? -1 : a, b > 9 ? 9 : b);
+    return _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+}
+#define P_LOAD_CLIP(p, a, b) load_clip(p, a, b)
+#define P_GATHER_CLIP(p, idx, a, b) \
+    _mm256_mask_i32gather_ps(_mm256_set1_ps(-INFINITY), p, idx, _mm256_castsi256_ps(range_mask(idx, a, b)), 4)
 
 static inline __attribute__((always_inline, target("avx2,fma"))) __m256 tree_op(__m256 a, __m256 b, const bool max)
 {
@@ -42,4 +61,6 @@ static inline __attribute__((always_inline, target("avx2,fma"))) __m256 p_tree(_
 #define POOL_ROW_FLOPS nnb_pool_row_avx2_flops
 #define POOL_GLOBAL nnb_pool_global_avx2
 #define POOL_GLOBAL_FLOPS nnb_pool_global_avx2_flops
+#define POOL_MAX_PLANE nnb_pool_max_plane_avx2
+#define POOL_MAX_PLANE_FLOPS nnb_pool_max_plane_avx2_flops
 #include "ukr/pool_tile.h"

@@ -117,20 +117,26 @@ void nnb_dw_tile_ref(const nnb_dw_tile *t);
 void nnb_dw_tile_avx2(const nnb_dw_tile *t);
 void nnb_dw_tile_avx512(const nnb_dw_tile *t);
 
-/* One whole output plane of a depthwise 3x3, stride 1, dilation 1 window
- * straight from the unpadded NCHW input plane (no packing). */
+/* Whole output planes of a depthwise 3x3 window, stride 1 or 2 (both
+ * directions), dilation 1, straight from the unpadded NCHW input planes (no
+ * packing). nplanes consecutive output planes with consecutive weights and
+ * biases; their inputs in_step floats apart (0: one shared input plane). */
 typedef struct nnb_dw_plane {
-    const float *in;       /* input plane, h x w */
+    const float *in;       /* first input plane, h x w */
     int64_t h, w, pt, pl;  /* its size and top/left padding */
-    const float *wt;       /* 9 weights, row-major */
-    float bias;
-    float *out;            /* output plane, oh x ow */
+    int64_t stride;        /* 1 or 2 */
+    const float *wt;       /* 9 weights per plane, row-major */
+    const float *bias;     /* one per plane; NULL: no bias */
+    float *out;            /* first output plane, oh x ow */
     int64_t oh, ow;
+    int64_t nplanes, in_step;
 } nnb_dw_plane;
 
-void nnb_dw3s1_plane_avx512(const nnb_dw_plane *p);
-/* FMA lanes nnb_dw3s1_plane_avx512 executes for p's geometry (work models) */
-int64_t nnb_dw3s1_plane_avx512_lanes(const nnb_dw_plane *p);
+void nnb_dw3_planes_avx512(const nnb_dw_plane *p);
+/* FMA lanes nnb_dw3_planes_avx512 executes per plane of p's geometry (work models) */
+int64_t nnb_dw3_plane_avx512_lanes(const nnb_dw_plane *p);
+/* whether it reads a stride-1 plane as one flat vector sweep (work models' cause) */
+bool nnb_dw3_plane_avx512_flat(const nnb_dw_plane *p);
 
 /* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
  * each row two independent vector accumulators, x shared by the rows */
@@ -170,7 +176,8 @@ typedef struct nnb_pool_row {
  * lanes planes at once through a transposing tree: a sum in another order than
  * the reference's (within the real-valued check's bound, exact on integers);
  * a max the same value (only the sign of a zero maximum may differ, where a
- * plane holds both +0 and -0). */
+ * plane holds both +0 and -0: pool.c sends a global max through max_plane
+ * where the ISA has it). */
 typedef struct nnb_pool_global {
     const float *in;
     int64_t plane, nplanes; /* floats per plane, planes */
@@ -178,6 +185,29 @@ typedef struct nnb_pool_global {
     float div;              /* avg: the divisor (the plane's taps) */
     float *out;
 } nnb_pool_global;
+
+/* max_plane: output rows [oy0, oy1) of one plane of a max pool, every
+ * column (borders included), separably: each in-input window row's
+ * horizontal max over the output columns (an "H row": the row's taps in the
+ * reference's column order from -inf, taps outside the input row read as
+ * -inf, which never wins `tap > acc`, as the reference's skipping), then
+ * each output the max over its window's H rows in the reference's row
+ * order. That is the reference's row-major tap order, so the answer is its
+ * own bit for bit (the first tap that attains the max, sign of zero
+ * included; a NaN tap never taken). An H row serves every output row whose
+ * window holds its input row: computed once per call and column block (a
+ * ring of the power of two >= span = (kh-1)*dh+1 rows, all in
+ * NNB_POOL_HBUF_FLOATS floats; span <= NNB_POOL_RING_ROWS). */
+#define NNB_POOL_RING_ROWS 64
+#define NNB_POOL_HBUF_FLOATS 4096
+typedef struct nnb_pool_plane {
+    const float *in;      /* the input plane, h x w */
+    int64_t h, w;
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    int64_t ow;           /* output row length */
+    int64_t oy0, oy1;     /* the output rows to compute */
+    float *out;           /* the output plane: row oy at out + oy * ow */
+} nnb_pool_plane;
 
 void nnb_pool_row_ref(const nnb_pool_row *p);
 void nnb_pool_row_avx2(const nnb_pool_row *p);
@@ -193,5 +223,10 @@ int64_t nnb_pool_row_avx512_flops(const nnb_pool_row *p);
 int64_t nnb_pool_global_ref_flops(const nnb_pool_global *p);
 int64_t nnb_pool_global_avx2_flops(const nnb_pool_global *p);
 int64_t nnb_pool_global_avx512_flops(const nnb_pool_global *p);
+/* the separable max where the ISA has one */
+void nnb_pool_max_plane_avx2(const nnb_pool_plane *p);
+void nnb_pool_max_plane_avx512(const nnb_pool_plane *p);
+int64_t nnb_pool_max_plane_avx2_flops(const nnb_pool_plane *p);
+int64_t nnb_pool_max_plane_avx512_flops(const nnb_pool_plane *p);
 
 #endif

@@ -107,6 +107,7 @@ static nnb_cg_instr *instr_get(nnb_cg_profile *p, int obj, uint64_t addr, bool c
     memset(in, 0, sizeof *in);
     in->addr = addr;
     in->obj = obj;
+    in->fn = -1;
     size_t j = hash_key(obj, addr) & (p->hash_cap - 1);
     while (p->hash[j]) j = (j + 1) & (p->hash_cap - 1);
     p->hash[j] = p->ninstr;
@@ -462,6 +463,7 @@ static int cost_line(parser *ps, const char *s)
     if (ps->instr_col >= 0) {
         nnb_cg_instr *in = instr_get(p, ps->cur_ob, pos[ps->instr_col], true);
         if (!in) return fail(ps, "out of memory");
+        if (in->fn < 0) in->fn = ps->cur_fn;
         for (int e = 0; e < p->nevents; e++) in->cost[e] += cost[e];
     }
     return 0;

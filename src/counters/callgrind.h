@@ -24,6 +24,7 @@
 typedef struct nnb_cg_instr {
     uint64_t addr;
     int obj;                               /* index into objs, -1 unknown */
+    int fn;                                /* index into fns of its first cost line, -1 unknown */
     uint64_t cost[NNB_CG_MAX_EVENTS];      /* self cost */
 } nnb_cg_instr;
 

@@ -4,7 +4,7 @@
  *   counted_unix T
  *   backend NAME      threads N      multiplexed 0|1
  *   value NAME HAVE VALUE        (one per counted quantity, %.17g: exact)
- *   note TEXT
+ *   text NAME TEXT               (note, runtime_why: one line each)
  *   end
  * A file is used only when its key equals the run's key byte for byte and
  * every line above is present and well formed. */
@@ -42,7 +42,22 @@ static const struct count_field {
     {"l1_miss_bytes", offsetof(nnb_counts, have_l1), offsetof(nnb_counts, l1_miss_bytes)},
     {"l2_miss_bytes", offsetof(nnb_counts, have_l2), offsetof(nnb_counts, l2_miss_bytes)},
     {"dram_bytes", offsetof(nnb_counts, have_dram), offsetof(nnb_counts, dram_bytes)},
+    {"l1_ifetch_bytes", offsetof(nnb_counts, have_ifetch), offsetof(nnb_counts, l1_ifetch_bytes)},
+    {"l2_ifetch_bytes", offsetof(nnb_counts, have_ifetch), offsetof(nnb_counts, l2_ifetch_bytes)},
+    {"dram_ifetch_bytes", offsetof(nnb_counts, have_ifetch), offsetof(nnb_counts, dram_ifetch_bytes)},
+    {"dram_runtime_bytes", offsetof(nnb_counts, have_runtime), offsetof(nnb_counts, dram_runtime_bytes)},
+    {"dram_unaligned_bytes", offsetof(nnb_counts, have_runtime), offsetof(nnb_counts, dram_unaligned_bytes)},
+    {"dram_writeback_bytes", offsetof(nnb_counts, have_runtime), offsetof(nnb_counts, dram_writeback_bytes)},
 };
+/* Every text: its name in the file, where it lives and its size. */
+static const struct count_text {
+    const char *name;
+    size_t at, size;
+} texts[] = {
+    {"note", offsetof(nnb_counts, note), sizeof((nnb_counts *)0)->note},
+    {"runtime_why", offsetof(nnb_counts, runtime_why), sizeof((nnb_counts *)0)->runtime_why},
+};
+#define NTEXTS (sizeof texts / sizeof texts[0])
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 void nnb_count_key_file(char *key, size_t len, size_t *off, const char *path)
@@ -114,7 +129,7 @@ int nnb_count_key_runtime(char *key, size_t len, size_t *off)
     key_environment(key, len, off);
     char machine[1024];
     nnb_machine_key(machine, sizeof machine);
-    nnb_appendf(key, len, off, "|machine %s", machine);
+    nnb_appendf(key, len, off, "|machine %s|format 2", machine);
     for (char *p = key; *p; p++) /* the key is one line of the file */
         if (*p == '\n' || *p == '\r') *p = ' ';
     return whole && *off < len ? 0 : -1;
@@ -129,8 +144,8 @@ int nnb_count_cache_path(const char *key, char *path, size_t len)
 }
 
 typedef struct load_state {
-    bool key, counted, backend, threads, multiplexed, note, end;
-    bool field[NFIELDS];
+    bool key, counted, backend, threads, multiplexed, end;
+    bool field[NFIELDS], text[NTEXTS];
 } load_state;
 
 /* "value NAME HAVE VALUE". 0 or -1. */
@@ -148,6 +163,21 @@ static int parse_value(const char *rest, nnb_counts *c, load_state *st)
         st->field[i] = true;
         *(bool *)((char *)c + fields[i].have) = have;
         *(double *)((char *)c + fields[i].value) = v;
+        return 0;
+    }
+    return -1;
+}
+
+/* "text NAME TEXT". 0 or -1. */
+static int parse_text(const char *rest, nnb_counts *c, load_state *st)
+{
+    size_t n = strcspn(rest, " ");
+    const char *text = rest[n] ? rest + n + 1 : rest + n;
+    for (size_t i = 0; i < NTEXTS; i++) {
+        if (strlen(texts[i].name) != n || strncmp(rest, texts[i].name, n) != 0) continue;
+        if (st->text[i] || strlen(text) >= texts[i].size) return -1;
+        st->text[i] = true;
+        memcpy((char *)c + texts[i].at, text, strlen(text) + 1);
         return 0;
     }
     return -1;
@@ -180,11 +210,7 @@ static int parse_line(const char *line, const char *key, nnb_counts *c, load_sta
         c->multiplexed = iv == 1;
         return st->multiplexed ? 0 : -1;
     }
-    if (IS("note")) {
-        if (strlen(rest) >= sizeof c->note) return -1;
-        snprintf(c->note, sizeof c->note, "%s", rest);
-        return (st->note = true) ? 0 : -1;
-    }
+    if (IS("text")) return parse_text(rest, c, st);
     if (IS("value")) return parse_value(rest, c, st);
     if (IS("end") && !*rest) return (st->end = true) ? 0 : -1;
 #undef IS
@@ -193,8 +219,9 @@ static int parse_line(const char *line, const char *key, nnb_counts *c, load_sta
 
 static bool complete(const load_state *st)
 {
-    bool all = st->key && st->counted && st->backend && st->threads && st->multiplexed && st->note && st->end;
+    bool all = st->key && st->counted && st->backend && st->threads && st->multiplexed && st->end;
     for (size_t i = 0; i < NFIELDS; i++) all = all && st->field[i];
+    for (size_t i = 0; i < NTEXTS; i++) all = all && st->text[i];
     return all;
 }
 
@@ -237,11 +264,13 @@ static void write_counts(FILE *f, const char *key, const nnb_counts *c)
     for (size_t i = 0; i < NFIELDS; i++)
         fprintf(f, "value %s %d %.17g\n", fields[i].name, *(const bool *)((const char *)c + fields[i].have) ? 1 : 0,
                 *(const double *)((const char *)c + fields[i].value));
-    char note[sizeof c->note];
-    snprintf(note, sizeof note, "%s", c->note);
-    for (char *p = note; *p; p++) /* one line */
-        if (*p == '\n' || *p == '\r') *p = ' ';
-    fprintf(f, "note %s\nend\n", note);
+    for (size_t i = 0; i < NTEXTS; i++) {
+        fprintf(f, "text %s ", texts[i].name);
+        for (const char *p = (const char *)c + texts[i].at; *p; p++) /* one line */
+            fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+        fputc('\n', f);
+    }
+    fputs("end\n", f);
 }
 
 void nnb_count_cache_store(const char *key, const nnb_counts *c)

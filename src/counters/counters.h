@@ -21,6 +21,8 @@
 #include "nnbench/layer.h"
 #include "nnbench/tensor.h"
 
+/* Every count here is also kept in the count cache: a new field needs its
+ * line in count_cache.c's tables (fields, texts), or a reused count loses it. */
 typedef struct nnb_counts {
     char backend[16];          /* which backend produced these */
     bool have_flops;
@@ -38,7 +40,16 @@ typedef struct nnb_counts {
     bool have_l2;
     double l2_miss_bytes;      /* L2 <-> next level (valgrind: a second pass with the L2 as LL) */
     bool have_dram;
-    double dram_bytes;         /* LL misses x line + dirty write-backs x line */
+    double dram_bytes;         /* LL misses x line + dirty write-backs x line: data (also
+                                  l1_miss_bytes, l2_miss_bytes; valgrind: instruction fetches apart) */
+    bool have_ifetch;          /* valgrind: instruction fetch misses per level, kept out of the data */
+    double l1_ifetch_bytes, l2_ifetch_bytes, dram_ifetch_bytes;
+    bool have_runtime;         /* valgrind: the part of dram_bytes the runtime touched (cg_traffic.h) */
+    double dram_runtime_bytes;
+    double dram_unaligned_bytes; /* data misses of accesses that may straddle two lines (each can
+                                  hide one line: callgrind counts a two-line miss once) */
+    double dram_writeback_bytes; /* part of dram_bytes: dirty lines written back */
+    char runtime_why[256];     /* dram_runtime_bytes by cause */
     bool multiplexed;          /* papi: events were time-multiplexed (scaled estimates) */
     int threads;               /* threads the counted run used */
     long long counted_unix;    /* when the counted run ran (unix seconds) */

@@ -37,6 +37,7 @@
 
 #include "counters/callgrind.h"
 #include "counters/count_cache.h"
+#include "counters/cg_traffic.h"
 #include "counters/jit_code.h"
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
@@ -181,13 +182,29 @@ typedef struct tally {
     double unresolved_ir, masked_ir, total_ir;
     double vec_flops[3];   /* 128, 256, 512-bit */
     char unresolved_obj[128];
+    uint8_t *flags;        /* per instruction of the profile: NNB_CG_* (cg_traffic.h); NULL: none */
 } tally;
+
+/* The traffic classes of instruction in (cg_traffic.h). callgrind 3.19
+ * files a guarded access's cache events (and one Ir per lane) on the
+ * instruction that follows it (measured: a vmaskmovps loop's misses sit on
+ * the next add): that one is flagged too. */
+static void flag_instr(const nnb_cg_profile *p, const nnb_cg_instr *in, const nnb_x86_weight *w, bool jit_code,
+                       uint8_t *flags)
+{
+    flags[in - p->instr] |= (uint8_t)((w->stack_mem ? NNB_CG_STACK : 0) | (jit_code ? NNB_CG_JIT : 0) |
+                                      (w->may_straddle ? NNB_CG_UNALIGNED : 0) | (w->rep_string ? NNB_CG_REP : 0));
+    if (!w->guarded_mem) return;
+    const nnb_cg_instr *next = nnb_cg_find_instr(p, in->obj, in->addr + (uint64_t)w->length);
+    if (next) flags[next - p->instr] |= NNB_CG_GUARDED;
+}
 
 static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, const nnb_jit_code *jit,
                           tally *t)
 {
     memset(t, 0, sizeof *t);
     int ir = nnb_cg_event(p, "Ir");
+    t->flags = calloc(p->ninstr ? p->ninstr : 1, 1);
     elf_img *imgs = calloc(p->nobjs ? p->nobjs : 1, sizeof *imgs);
     bool *opened = calloc(p->nobjs ? p->nobjs : 1, sizeof *opened);
     for (size_t i = 0; i < p->ninstr; i++) {
@@ -217,6 +234,7 @@ static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t n
                 if (avail > 15) avail = 15;
             }
         }
+        bool jit_code = !bytes;
         if (!bytes) bytes = nnb_jit_code_at(jit, in->addr, &avail); /* generated at run time */
         nnb_x86_weight w;
         if (!bytes || nnb_x86_weigh(bytes, avail, &w) != 0) {
@@ -227,6 +245,7 @@ static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t n
                                                                                : "code outside any object");
             continue;
         }
+        if (t->flags) flag_instr(p, in, &w, jit_code, t->flags);
         t->flops += n * w.flops;
         t->sp += n * w.flops_sp;
         t->dp += n * w.flops_dp;
@@ -405,6 +424,7 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
         setenv("OPENBLAS_NUM_THREADS", cl->thr, 1);
         setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */
         setenv("GOMP_SPINCOUNT", "0", 1);
+        setenv("LD_BIND_NOW", "1", 1); /* symbols bound at start-up, not inside the counted call */
         unsetenv("NNB_COUNT_EXE");
         execv(cl->args[0], (char *const *)cl->args);
         fprintf(stderr, "cannot execute %s: %s\n", cl->args[0], strerror(errno));
@@ -458,19 +478,6 @@ static int read_profile(const count_files *cf, const char *exe, nnb_cg_profile *
     return 0;
 }
 
-/* Bytes between the simulated last level and memory: LL misses plus dirty
- * write-backs (where simulated), times the line. found: the profile has them. */
-static double ll_traffic_bytes(const nnb_cg_profile *prof, bool *found)
-{
-    bool wb;
-    double dlmr = (double)nnb_cg_total(prof, "DLmr", found);
-    double dirty = (double)nnb_cg_total(prof, "DLdmr", &wb) + (double)nnb_cg_total(prof, "DLdmw", NULL) +
-                   (double)nnb_cg_total(prof, "ILdmr", NULL);
-    int line = prof->ll.line > 0 ? prof->ll.line : 64;
-    return (dlmr + (double)nnb_cg_total(prof, "DLmw", NULL) + (double)nnb_cg_total(prof, "ILmr", NULL) +
-            (wb ? dirty : 0)) * line;
-}
-
 /* "48K/12w/64B" for a simulated cache; "?" when the profile does not say. */
 static const char *cache_str(const nnb_cg_cache_desc *c, char *buf, size_t len)
 {
@@ -498,7 +505,9 @@ static void counts_note(nnb_counts *out, const nnb_cg_profile *prof, const nnb_c
     else nnb_appendf(out->note, len, &off, "; no L2 pass (hwloc shows no L2 before the last level)");
     nnb_appendf(out->note, len, &off,
                 "; LL %s; L2 and DRAM bytes = misses + dirty write-backs (dirty lines left at the end are "
-                "not written back)", cache_str(&prof->ll, ll, sizeof ll));
+                "not written back); bytes per level are data, instruction fetches apart (ifetch_*), masked "
+                "loads/stores (which callgrind files as fetches) as data; an access straddling two missing lines "
+                "counts one", cache_str(&prof->ll, ll, sizeof ll));
     if (t->unresolved_ir > 0)
         nnb_appendf(out->note, len, &off, "; %.3g executed instructions (%.2f%%) not decodable (e.g. in %s)%s",
                     t->unresolved_ir, 100 * t->unresolved_ir / out->instructions, t->unresolved_obj,
@@ -513,7 +522,6 @@ static void counts_note(nnb_counts *out, const nnb_cg_profile *prof, const nnb_c
 static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const nnb_cg_profile *prof_l2, const tally *t,
                         int threads)
 {
-    bool f;
     double ir = (double)nnb_cg_total(prof, "Ir", NULL);
     out->threads = threads;
     out->have_insn = true;
@@ -529,16 +537,7 @@ static void fill_counts(nnb_counts *out, const nnb_cg_profile *prof, const nnb_c
         out->load_bytes = t->load;
         out->store_bytes = t->store;
     }
-    int d1line = prof->d1.line > 0 ? prof->d1.line : 64;
-    double d1mr = (double)nnb_cg_total(prof, "D1mr", &f);
-    if (f) {
-        out->have_l1 = true;
-        /* instruction fetches that miss L1i cross to L2 too (and count in the LL's ILmr) */
-        out->l1_miss_bytes = (d1mr + (double)nnb_cg_total(prof, "D1mw", NULL) + (double)nnb_cg_total(prof, "I1mr", NULL)) *
-                             d1line;
-    }
-    out->dram_bytes = ll_traffic_bytes(prof, &out->have_dram);
-    if (prof_l2) out->l2_miss_bytes = ll_traffic_bytes(prof_l2, &out->have_l2);
+    nnb_counts_traffic(out, prof, prof_l2, t->flags);
     counts_note(out, prof, prof_l2, t);
 }
 
@@ -610,6 +609,7 @@ static void count_from_passes(const cg_pass *ll, const cg_pass *l2, int threads,
     nnb_jit_code_free(&jit);
     free(maps);
     fill_counts(out, &ll->prof, l2 ? &l2->prof : NULL, &t, threads);
+    free(t.flags);
 }
 
 /* The identity of this count (count_cache.h): valgrind, each pass's command

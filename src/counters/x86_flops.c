@@ -139,6 +139,9 @@ int nnb_x86_weigh(const uint8_t *code, size_t len, nnb_x86_weight *w)
             w->masked = true;
     }
 
+    w->rep_string = (in.attributes & ZYDIS_ATTRIB_HAS_REP) != 0;
+    w->guarded_mem = strncmp(mn, "vmaskmov", 8) == 0 || strncmp(mn, "vpmaskmov", 9) == 0 ||
+                     strncmp(mn, "xsave", 5) == 0 || strncmp(mn, "xrstor", 6) == 0;
     if (!skip_memory_operands(&in)) {
         for (int i = 0; i < in.operand_count; i++) {
             const ZydisDecodedOperand *op = &ops[i];
@@ -153,6 +156,10 @@ int nnb_x86_weigh(const uint8_t *code, size_t len, nnb_x86_weight *w)
             } else {
                 continue; /* AGEN (lea-like), MIB */
             }
+            if (op->mem.base == ZYDIS_REGISTER_RSP) w->stack_mem = true;
+            /* aligned moves (mova*, movdqa*, movnt*) fault rather than straddle */
+            if (bytes >= 16 && !strstr(mn, "mova") && !strstr(mn, "movdqa") && !strstr(mn, "movnt"))
+                w->may_straddle = true;
             if (op->actions & (ZYDIS_OPERAND_ACTION_READ | ZYDIS_OPERAND_ACTION_CONDREAD))
                 w->load_bytes += bytes;
             if (op->actions & (ZYDIS_OPERAND_ACTION_WRITE | ZYDIS_OPERAND_ACTION_CONDWRITE))

@@ -29,6 +29,14 @@ typedef struct nnb_x86_weight {
     bool masked;         /* EVEX op-mask other than k0 on a FLOP instruction */
     int load_bytes;      /* per execution */
     int store_bytes;
+    bool guarded_mem;    /* a per-lane conditional access (vmaskmov*, vpmaskmov*, xsave*,
+                            xrstor*): VEX translates these to guarded loads/stores, which
+                            callgrind 3.19's cache simulator files as instruction fetches */
+    bool may_straddle;   /* a vector memory operand (>= 16 bytes) with no alignment
+                            requirement: it can cross a cache line */
+    bool stack_mem;      /* a memory operand addressed from rsp (frames, push/pop, call/ret) */
+    bool rep_string;     /* a REP-prefixed string instruction (rep stos/movs): callgrind
+                            counts one execution per step, not per time the code ran */
     char mnemonic[32];
 } nnb_x86_weight;
 

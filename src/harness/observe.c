@@ -144,6 +144,7 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
             x->counted_unix = c.counted_unix;
             x->count_reused = c.reused;
             nnb_copy_str(x->count_note, sizeof x->count_note, c.note);
+            nnb_result_traffic(x, &c);
             nnb_observer_verdicts(rep, x);
             nnb_work_verdicts(&rep->analytic, &w, x);
         }

@@ -11,4 +11,8 @@
  * verdict_work_flops / verdict_work_bytes with their why. */
 void nnb_work_verdicts(const nnb_analytic *a, const nnb_work *w, nnb_result *x);
 
+struct nnb_counts;
+/* Copies a backend's traffic split (fetches, runtime, unaligned) into x. */
+void nnb_result_traffic(nnb_result *x, const struct nnb_counts *c);
+
 #endif

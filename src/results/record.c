@@ -144,6 +144,23 @@ static void json_verdicts(FILE *f, const nnb_result *x)
     fputc('}', f);
 }
 
+/* valgrind's split of the per-level bytes: instruction fetches apart from
+ * the data, and the data lines the runtime touched */
+static void json_traffic(FILE *f, const nnb_result *x)
+{
+    if (x->have_ifetch) {
+        fputs(",\"ifetch_l1_bytes\":", f); nnb_json_num(f, x->l1_ifetch_bytes);
+        if (x->have_l2) { fputs(",\"ifetch_l2_bytes\":", f); nnb_json_num(f, x->l2_ifetch_bytes); }
+        fputs(",\"ifetch_dram_bytes\":", f); nnb_json_num(f, x->dram_ifetch_bytes);
+    }
+    if (x->have_runtime) {
+        fputs(",\"runtime_dram_bytes\":", f); nnb_json_num(f, x->dram_runtime_bytes);
+        fputs(",\"runtime_why\":", f); nnb_json_str(f, x->runtime_why);
+        fputs(",\"unaligned_dram_bytes\":", f); nnb_json_num(f, x->dram_unaligned_bytes);
+        fputs(",\"writeback_dram_bytes\":", f); nnb_json_num(f, x->dram_writeback_bytes);
+    }
+}
+
 static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 {
     const nnb_analytic *a = &r->analytic;
@@ -189,6 +206,7 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     if (x->have_dram) { fputs(",\"dram_bytes\":", f); nnb_json_num(f, x->dram_bytes); }
     if (x->have_l1) { fputs(",\"l1_bytes\":", f); nnb_json_num(f, x->l1_bytes); }
     if (x->have_l2) { fputs(",\"l2_bytes\":", f); nnb_json_num(f, x->l2_bytes); }
+    json_traffic(f, x);
     if (x->have_core_bytes) {
         fputs(",\"load_bytes\":", f); nnb_json_num(f, x->load_bytes);
         fputs(",\"store_bytes\":", f); nnb_json_num(f, x->store_bytes);

@@ -284,6 +284,21 @@ static int read_counted(const nnb_rk_where *w, json_t *c, nnb_result *x)
     return 0;
 }
 
+/* the record writer's json_traffic, inverted */
+static int read_traffic(const nnb_rk_where *w, json_t *c, nnb_result *x)
+{
+    bool l2 = false;
+    if (counter(w, c, "ifetch_l1_bytes", &x->have_ifetch, &x->l1_ifetch_bytes) ||
+        counter(w, c, "ifetch_l2_bytes", &l2, &x->l2_ifetch_bytes) ||
+        counter(w, c, "ifetch_dram_bytes", &x->have_ifetch, &x->dram_ifetch_bytes) ||
+        counter(w, c, "runtime_dram_bytes", &x->have_runtime, &x->dram_runtime_bytes) ||
+        counter(w, c, "unaligned_dram_bytes", &x->have_runtime, &x->dram_unaligned_bytes) ||
+        counter(w, c, "writeback_dram_bytes", &x->have_runtime, &x->dram_writeback_bytes))
+        return -1;
+    return nnb_rk_str(&(nnb_rk){w, c, "counters", "runtime_why", x->have_runtime}, x->runtime_why,
+                      sizeof x->runtime_why);
+}
+
 static int read_counters(const nnb_rk_where *w, json_t *rec, nnb_result *x)
 {
     int rc = 0;
@@ -296,7 +311,7 @@ static int read_counters(const nnb_rk_where *w, json_t *rec, nnb_result *x)
         counter(w, c, "l1_bytes", &x->have_l1, &x->l1_bytes) || counter(w, c, "load_bytes", &load, &x->load_bytes) ||
         counter(w, c, "store_bytes", &store, &x->store_bytes) ||
         counter(w, c, "instructions", &x->have_insn, &x->instructions) ||
-        counter(w, c, "l2_bytes", &x->have_l2, &x->l2_bytes) || read_counted(w, c, x))
+        counter(w, c, "l2_bytes", &x->have_l2, &x->l2_bytes) || read_counted(w, c, x) || read_traffic(w, c, x))
         return -1;
     if (load != store) return nnb_rk_fail(w, "key counters: load_bytes and store_bytes come together");
     x->have_core_bytes = load;
