@@ -19,7 +19,10 @@
  * the same taps (the taps inside the input): each band's tiles read only
  * those, so no FMA multiplies padding (oneDNN's valid-tap count) and no
  * zero-padded copy is made (it cost 2-5% of a 56x56 3x3 run). A band of
- * many rows and one column (an edge column) is tiled down the column. Tap
+ * many rows and one column (an edge column) is tiled down the column.
+ * Where that column split costs more than it saves (cols_padded: 7- and
+ * 14-wide rows, under 8 input channels) the run copies the input with its
+ * padding columns and computes them; padding rows are skipped always. Tap
  * (r, s) of output (oy, ox) reads row oy*sh - pt + r*dh, column
  * ox*sw - pl + s*dw. The tile list depends on the shape only: prepare()
  * writes it with the packed weights. Threads: the (image, group, channel
@@ -31,6 +34,7 @@
 #include "kernels.h"
 
 #include <omp.h>
+#include <string.h>
 
 /* One tile: np positions from output (oy, ox), along the row or (col)
  * down the column, reading nt taps, rows of nw from window tap (r0, s0) (the
@@ -49,6 +53,10 @@ typedef struct plan {
     int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
     int64_t ohw;
     bool flat;             /* 1x1, stride 1, no padding: the plane is one row of ohw positions */
+    bool padcols;          /* the run reads a copy of the input padded along the columns (cols_padded) */
+    int64_t iw;            /* floats per input row read: w, or the padded copy's width */
+    dim rows, cols;        /* the window over the input read (the copy's columns have no padding) */
+    int64_t in_floats;     /* the column-padded copy (all images), 0 when the input is read in place */
     int64_t units;         /* tiles per (image, block) */
     int64_t lists;         /* tap lists (row bands x column bands), taps entries each */
     int64_t tap_positions; /* sum over output positions of the taps they read (integer: run counts no FP op) */
@@ -92,11 +100,13 @@ static int64_t bands(const dim *d)
 }
 
 /* tiles of a rectangle of R rows x C columns at (y0, x0) reading the same
- * taps: along the rows or down the columns, whichever needs fewer tiles (an
- * edge column of a padded layer is one column of many rows) */
+ * taps: along the rows, or down the columns where rows would make narrow
+ * tiles (under np / 2 positions: an edge column of a padded layer) and the
+ * columns fewer tiles (a column tile's strided broadcasts and scattered
+ * stores measured 8% slower than 7-wide row tiles on a 28-wide 5x5 layer) */
 static int64_t rect_units(const unit *tap, int64_t y0, int64_t x0, int64_t R, int64_t C, int64_t np, unit *u)
 {
-    const bool col = C * ((R + np - 1) / np) < R * ((C + np - 1) / np);
+    const bool col = 2 * C < np && C * ((R + np - 1) / np) < R;
     const int64_t lines = col ? C : R, len = col ? R : C, nt = (len + np - 1) / np;
     if (u)
         for (int64_t i = 0; i < lines; i++)
@@ -113,11 +123,11 @@ static int64_t rect_units(const unit *tap, int64_t y0, int64_t x0, int64_t R, in
 }
 
 /* the taps [r0, r1) x [s0, s1) of the window as a list, offsets from (r0, s0) */
-static void write_list(const nnb_layer *l, const unit *t, int32_t r1, int32_t s1, int64_t *list)
+static void write_list(const nnb_layer *l, int64_t iw, const unit *t, int32_t r1, int32_t s1, int64_t *list)
 {
     for (int64_t r = t->r0, i = 0; r < r1; r++)
         for (int64_t s = t->s0; s < s1; s++, i++)
-            list[i] = (r - t->r0) * l->dh * l->w + (s - t->s0) * l->dw;
+            list[i] = (r - t->r0) * l->dh * iw + (s - t->s0) * l->dw;
 }
 
 /* every tile of one (image, block) into u and the tap lists into lists
@@ -126,8 +136,8 @@ static void write_list(const nnb_layer *l, const unit *t, int32_t r1, int32_t s1
  * flat plane is one row of ohw positions. */
 static int64_t plan_units(const nnb_layer *l, const plan *p, unit *u, int64_t *lists, int64_t *tap_positions)
 {
-    const dim rows = {l->oh, l->sh, l->pt, l->dh, l->h, l->kh}, cols = {l->ow, l->sw, l->pl, l->dw, l->w, l->kw};
-    const int64_t np = p->ukr->np_max, ncb = bands(&cols);
+    const dim *rows = &p->rows, *cols = &p->cols;
+    const int64_t np = p->ukr->np_max, ncb = bands(cols);
     int64_t n = 0, rb = 0;
     *tap_positions = 0;
     if (p->flat) {
@@ -139,21 +149,34 @@ static int64_t plan_units(const nnb_layer *l, const plan *p, unit *u, int64_t *l
     for (int64_t y0 = 0, y1; y0 < l->oh; y0 = y1, rb++) {
         unit t;
         int32_t r1, s1;
-        valid_taps(&rows, y0, &t.r0, &r1);
-        y1 = band_end(&rows, y0);
+        valid_taps(rows, y0, &t.r0, &r1);
+        y1 = band_end(rows, y0);
         int64_t cb = 0;
         for (int64_t x0 = 0, x1; x0 < l->ow; x0 = x1, cb++) {
-            valid_taps(&cols, x0, &t.s0, &s1);
-            x1 = band_end(&cols, x0);
+            valid_taps(cols, x0, &t.s0, &s1);
+            x1 = band_end(cols, x0);
             t.list = (int32_t)((rb * ncb + cb) * p->taps);
             t.nw = s1 - t.s0;
             t.nt = (r1 - t.r0) * t.nw;
-            if (lists) write_list(l, &t, r1, s1, lists + t.list);
+            if (lists) write_list(l, p->iw, &t, r1, s1, lists + t.list);
             n += rect_units(&t, y0, x0, y1 - y0, x1 - x0, np, u ? u + n : NULL);
             *tap_positions += (y1 - y0) * (x1 - x0) * t.nt;
         }
     }
     return n;
+}
+
+/* Padding columns: computed (their FMAs multiply the zeros of a column-padded
+ * copy of the input) rather than split off, where the split costs more
+ * than the FMAs it saves (measured, 1 thread, Zen 5): rows of at most two
+ * tiles (7 and 14 wide: a 7x7 plane splits into 5-position tiles and
+ * 1-position corners, load-bound; 0.83 -> 0.91 of oneDNN's speed), and
+ * fewer than 8 input channels per group (an edge column's taps are one pass
+ * per window row, each over only these channels: conv7x7s2's 3). Padding
+ * rows are skipped either way (no tile reads them). */
+static bool cols_padded(const nnb_layer *l, const plan *p)
+{
+    return (l->pl > 0 || l->pr > 0) && (l->ow <= 2 * p->ukr->np_max || p->cg < 8);
 }
 
 static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
@@ -169,12 +192,23 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     p->ohw = l->oh * l->ow;
     p->flat = l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->pt == 0 && l->pl == 0 &&
               l->oh == l->h && l->ow == l->w;
-    const dim rows = {l->oh, l->sh, l->pt, l->dh, l->h, l->kh}, cols = {l->ow, l->sw, l->pl, l->dw, l->w, l->kw};
-    p->lists = p->flat ? 1 : bands(&rows) * bands(&cols);
+    p->rows = (dim){l->oh, l->sh, l->pt, l->dh, l->h, l->kh};
+    p->cols = (dim){l->ow, l->sw, l->pl, l->dw, l->w, l->kw};
+    p->padcols = !p->flat && cols_padded(l, p);
+    p->iw = l->w;
+    p->in_floats = 0;
+    if (p->padcols) {
+        /* every column tap inside the copy: pl zeros, the row, zeros to the last tap read */
+        const int64_t last = (l->ow - 1) * l->sw + (l->kw - 1) * l->dw + 1;
+        p->iw = last > l->pl + l->w ? last : l->pl + l->w;
+        p->cols = (dim){l->ow, l->sw, 0, l->dw, p->iw, l->kw};
+        p->in_floats = (l->n * l->c * l->h * p->iw + 15) / 16 * 16;
+    }
+    p->lists = p->flat ? 1 : bands(&p->rows) * bands(&p->cols);
     p->units = plan_units(l, p, NULL, NULL, &p->tap_positions);
     p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->cg * p->taps + 15) / 16 * 16;
     p->unit_floats = (p->units * (int64_t)sizeof(unit) / (int64_t)sizeof(float) + 15) / 16 * 16;
-    p->list_floats = p->lists * p->taps * (int64_t)(sizeof(int64_t) / sizeof(float));
+    p->list_floats = (p->lists * p->taps * (int64_t)(sizeof(int64_t) / sizeof(float)) + 15) / 16 * 16;
 }
 
 /* output channels per group a multiple of 8 (AVX2's vector): fewer would
@@ -189,7 +223,7 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
     (void)nthreads;
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
-    return (p.wei_floats + p.unit_floats + p.list_floats) * (int64_t)sizeof(float);
+    return (p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float);
 }
 
 /* block b (of groups * kblocks): output channels [k0, k0 + nk) of group
@@ -262,13 +296,29 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     if (chans > l->k)
         nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
                        p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.kg);
-    if (p.tap_positions < p.ohw * p.taps) nnb_work_cause(w->why, sizeof w->why, "padding taps skipped");
+    if (p.tap_positions < p.ohw * p.taps)
+        nnb_work_cause(w->why, sizeof w->why, p.padcols ? "padding rows skipped (padding columns computed)" : "padding taps skipped");
     /* the run reads prepare's packed copy of the weights, never the
      * original: those bytes are the packed ones, with the tile and tap lists
-     * prepare wrote (no input copy: the input is read in place) */
+     * prepare wrote (and the column-padded input copy where the run makes one) */
     w->bytes -= (double)a->wei_bytes;
-    nnb_work_workspace(w, (p.wei_floats + p.unit_floats + p.list_floats) * (int64_t)sizeof(float),
-                       "packed weights (read instead of the weights), tile and tap lists");
+    nnb_work_workspace(w, (p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float),
+                       p.padcols ? "packed weights (read instead of the weights), tile and tap lists, column-padded input"
+                                 : "packed weights (read instead of the weights), tile and tap lists");
+}
+
+/* the input rows with pl zeros before and zeros after, iw floats each */
+static const float *copy_cols_padded(const nnb_layer *l, const plan *p, const float *src, float *copy)
+{
+    const int64_t rows = l->n * l->c * l->h;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < rows; i++) {
+        float *d = copy + i * p->iw;
+        memset(d, 0, (size_t)l->pl * sizeof(float));
+        memcpy(d + l->pl, src + i * l->w, (size_t)l->w * sizeof(float));
+        memset(d + l->pl + l->w, 0, (size_t)(p->iw - l->pl - l->w) * sizeof(float));
+    }
+    return copy;
 }
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
@@ -278,9 +328,11 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     const float *wp = ws;
     const unit *units = (const unit *)(wp + p.wei_floats);
     const int64_t *lists = (const int64_t *)(wp + p.wei_floats + p.unit_floats);
-    const int64_t blocks = l->groups * p.kblocks, cs = l->h * l->w;
+    const int64_t blocks = l->groups * p.kblocks, cs = l->h * p.iw, pl = p.padcols ? 0 : l->pl;
+    const float *src = p.padcols ? copy_cols_padded(l, &p, t->src, (float *)ws + p.wei_floats + p.unit_floats + p.list_floats)
+                                 : t->src;
     const int64_t total = l->n * blocks * p.units; /* tiles in all */
-    const int64_t xs[2] = {p.flat ? 1 : l->sw, l->sh * l->w}, ostep[2] = {1, l->ow}; /* along a row, down a column */
+    const int64_t xs[2] = {p.flat ? 1 : l->sw, l->sh * p.iw}, ostep[2] = {1, l->ow}; /* along a row, down a column */
 #pragma omp parallel
     {
         /* each thread one contiguous range of the (image, block, tile)
@@ -296,13 +348,13 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             block_range(&p, b, &k0, &tile.nk, &wofs);
             tile.w = wp + wofs;
             tile.bias = l->bias ? t->bias + k0 : NULL;
-            const float *iplane = t->src + (n * l->c + g * p.cg) * cs;
+            const float *iplane = src + (n * l->c + g * p.cg) * cs;
             float *oplane = t->dst + (n * l->k + k0) * p.ohw;
             for (; it < stop; it++) {
                 const unit *d = &units[it % p.units];
                 /* the first position's first tap (none read: padding only, the bias) */
-                const int64_t iy = d->oy * l->sh - l->pt + d->r0 * l->dh, ix = d->ox * l->sw - l->pl + d->s0 * l->dw;
-                tile.in = iplane + (d->nt ? (p.flat ? d->ox : iy * l->w + ix) : 0);
+                const int64_t iy = d->oy * l->sh - l->pt + d->r0 * l->dh, ix = d->ox * l->sw - pl + d->s0 * l->dw;
+                tile.in = iplane + (d->nt ? (p.flat ? d->ox : iy * p.iw + ix) : 0);
                 tile.tapoff = lists + d->list;
                 tile.ntaps = d->nt;
                 tile.tap0 = d->r0 * l->kw + d->s0;
