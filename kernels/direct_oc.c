@@ -13,39 +13,175 @@
  * (benchdnn's reorder at primitive creation). The accumulators hold a tile as
  * [channel][position]; an in-register transpose stores them as NCHW rows.
  *
- * Input: a window that reads no padding reads the input planes in place; a
- * 1x1 window with stride 1 there takes the plane as one long row, any other
- * tiles each output row, its np broadcasts sw floats apart (a broadcast
- * needs no contiguous neighbours, so a stride-2 1x1 layer is not subsampled
- * first: that copy was inside the timed run). A window that reads padding
- * reads a zero-padded copy of each plane. Tap (r, s) of output (oy, ox)
- * reads row oy*sh + r*dh, column ox*sw + s*dw. Threads: the (image, group, channel block, row tile)
- * order split evenly into one contiguous range per thread, so each thread
- * streams its own channel blocks' weights. The tile is the kernel context's
+ * Input: the planes in place, at any stride and padding: a 1x1 window with
+ * stride 1 and no padding takes the plane as one long row; any other layer
+ * splits its output into bands of rows and of columns whose positions read
+ * the same taps (the taps inside the input): each band's tiles read only
+ * those, so no FMA multiplies padding (oneDNN's valid-tap count) and no
+ * zero-padded copy is made (it cost 2-5% of a 56x56 3x3 run). A band of
+ * many rows and one column (an edge column) is tiled down the column.
+ * Where that column split costs more than it saves (cols_padded: 7- and
+ * 14-wide rows, under 8 input channels) the run copies the input with its
+ * padding columns and computes them; padding rows are skipped always. Tap
+ * (r, s) of output (oy, ox) reads row oy*sh - pt + r*dh, column
+ * ox*sw - pl + s*dw. The tile list depends on the shape only: prepare()
+ * writes it with the packed weights. Threads: the (image, group, channel
+ * block, tile) order split evenly into one contiguous range per thread, so
+ * each thread streams its own channel blocks' weights. The tile is the kernel context's
  * (ctx.h; AVX-512, AVX2 and C forms in ukr/oc_*.c). */
 #include "nnbench/kernel.h"
 #include "ctx.h"
-#include "im2col.h"
 #include "kernels.h"
 
 #include <omp.h>
+#include <string.h>
+
+/* One tile: np positions from output (oy, ox), along the row or (col)
+ * down the column, reading nt taps, rows of nw from window tap (r0, s0) (the
+ * taps inside the input for all of them), their input offsets at `list` */
+typedef struct unit {
+    int32_t oy, ox, np, col, r0, s0, nw, nt, list;
+} unit;
+
+/* one dimension of the window: out outputs over in inputs */
+typedef struct dim {
+    int64_t out, stride, pad, dil, in, k;
+} dim;
 
 typedef struct plan {
     const nnb_oc_ukr *ukr; /* the context's direct_oc tile */
-    nnb_win win;
     int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
     int64_t ohw;
-    bool in_place;     /* no tap reads padding: the input planes themselves */
-    bool flat;         /* in place, 1x1, stride 1: the plane is one row of ohw positions */
-    int64_t rows, row_len, pitch, cs; /* tile rows, positions per row; input row and channel pitch */
-    int64_t rtiles;    /* tiles of <= np_max positions per row */
-    int64_t wei_floats, in_floats, off_floats;
+    bool flat;             /* 1x1, stride 1, no padding: the plane is one row of ohw positions */
+    bool padcols;          /* the run reads a copy of the input padded along the columns (cols_padded) */
+    int64_t iw;            /* floats per input row read: w, or the padded copy's width */
+    dim rows, cols;        /* the window over the input read (the copy's columns have no padding) */
+    int64_t in_floats;     /* the column-padded copy (all images), 0 when the input is read in place */
+    int64_t units;         /* tiles per (image, block) */
+    int64_t lists;         /* tap lists (row bands x column bands), taps entries each */
+    int64_t tap_positions; /* sum over output positions of the taps they read (integer: run counts no FP op) */
+    int64_t wei_floats, unit_floats, list_floats;
 } plan;
+
+static int64_t ceil_div(int64_t a, int64_t b)
+{
+    return a >= 0 ? (a + b - 1) / b : -(-a / b);
+}
+
+/* the taps [lo, hi) of dimension d inside the input for output o (input
+ * o*stride - pad + t*dil) */
+static void valid_taps(const dim *d, int64_t o, int32_t *lo, int32_t *hi)
+{
+    const int64_t a = ceil_div(d->pad - o * d->stride, d->dil), b = ceil_div(d->in + d->pad - o * d->stride, d->dil);
+    *lo = (int32_t)(a > 0 ? a : 0);
+    *hi = (int32_t)(b < d->k ? b : d->k);
+    if (*hi < *lo) *hi = *lo;
+}
+
+/* the end of the band of outputs from o0 that read the same taps (lo and
+ * hi only fall as o grows: at most 2k + 1 bands) */
+static int64_t band_end(const dim *d, int64_t o0)
+{
+    int32_t lo, hi, a, b;
+    valid_taps(d, o0, &lo, &hi);
+    int64_t o1 = o0 + 1;
+    for (; o1 < d->out; o1++) {
+        valid_taps(d, o1, &a, &b);
+        if (a != lo || b != hi) break;
+    }
+    return o1;
+}
+
+static int64_t bands(const dim *d)
+{
+    int64_t n = 0;
+    for (int64_t o = 0; o < d->out; o = band_end(d, o)) n++;
+    return n;
+}
+
+/* tiles of a rectangle of R rows x C columns at (y0, x0) reading the same
+ * taps: along the rows, or down the columns where rows would make narrow
+ * tiles (under np / 2 positions: an edge column of a padded layer) and the
+ * columns fewer tiles (a column tile's strided broadcasts and scattered
+ * stores measured 8% slower than 7-wide row tiles on a 28-wide 5x5 layer) */
+static int64_t rect_units(const unit *tap, int64_t y0, int64_t x0, int64_t R, int64_t C, int64_t np, unit *u)
+{
+    const bool col = 2 * C < np && C * ((R + np - 1) / np) < R;
+    const int64_t lines = col ? C : R, len = col ? R : C, nt = (len + np - 1) / np;
+    if (u)
+        for (int64_t i = 0; i < lines; i++)
+            for (int64_t s = 0; s < nt; s++) {
+                unit *d = &u[i * nt + s];
+                *d = *tap;
+                const int64_t a = s * len / nt, b = (s + 1) * len / nt;
+                d->oy = (int32_t)(y0 + (col ? a : i));
+                d->ox = (int32_t)(x0 + (col ? i : a));
+                d->np = (int32_t)(b - a);
+                d->col = col;
+            }
+    return lines * nt;
+}
+
+/* the taps [r0, r1) x [s0, s1) of the window as a list, offsets from (r0, s0) */
+static void write_list(const nnb_layer *l, int64_t iw, const unit *t, int32_t r1, int32_t s1, int64_t *list)
+{
+    for (int64_t r = t->r0, i = 0; r < r1; r++)
+        for (int64_t s = t->s0; s < s1; s++, i++)
+            list[i] = (r - t->r0) * l->dh * iw + (s - t->s0) * l->dw;
+}
+
+/* every tile of one (image, block) into u and the tap lists into lists
+ * (when not NULL), output rows and columns grouped in bands of the same
+ * taps; returns the count and the sum over positions of the taps read. A
+ * flat plane is one row of ohw positions. */
+static int64_t plan_units(const nnb_layer *l, const plan *p, unit *u, int64_t *lists, int64_t *tap_positions)
+{
+    const dim *rows = &p->rows, *cols = &p->cols;
+    const int64_t np = p->ukr->np_max, ncb = bands(cols);
+    int64_t n = 0, rb = 0;
+    *tap_positions = 0;
+    if (p->flat) {
+        if (lists) lists[0] = 0;
+        const unit t = {.nt = 1, .nw = 1};
+        *tap_positions = p->ohw;
+        return rect_units(&t, 0, 0, 1, p->ohw, np, u);
+    }
+    for (int64_t y0 = 0, y1; y0 < l->oh; y0 = y1, rb++) {
+        unit t;
+        int32_t r1, s1;
+        valid_taps(rows, y0, &t.r0, &r1);
+        y1 = band_end(rows, y0);
+        int64_t cb = 0;
+        for (int64_t x0 = 0, x1; x0 < l->ow; x0 = x1, cb++) {
+            valid_taps(cols, x0, &t.s0, &s1);
+            x1 = band_end(cols, x0);
+            t.list = (int32_t)((rb * ncb + cb) * p->taps);
+            t.nw = s1 - t.s0;
+            t.nt = (r1 - t.r0) * t.nw;
+            if (lists) write_list(l, p->iw, &t, r1, s1, lists + t.list);
+            n += rect_units(&t, y0, x0, y1 - y0, x1 - x0, np, u ? u + n : NULL);
+            *tap_positions += (y1 - y0) * (x1 - x0) * t.nt;
+        }
+    }
+    return n;
+}
+
+/* Padding columns: computed (their FMAs multiply the zeros of a column-padded
+ * copy of the input) rather than split off, where the split costs more
+ * than the FMAs it saves (measured, 1 thread, Zen 5): rows of at most two
+ * tiles (7 and 14 wide: a 7x7 plane splits into 5-position tiles and
+ * 1-position corners, load-bound; 0.83 -> 0.91 of oneDNN's speed), and
+ * fewer than 8 input channels per group (an edge column's taps are one pass
+ * per window row, each over only these channels: conv7x7s2's 3). Padding
+ * rows are skipped either way (no tile reads them). */
+static bool cols_padded(const nnb_layer *l, const plan *p)
+{
+    return (l->pl > 0 || l->pr > 0) && (l->ow <= 2 * p->ukr->np_max || p->cg < 8);
+}
 
 static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
     p->ukr = &ctx->oc;
-    p->win = nnb_win_of(l);
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
     p->taps = l->kh * l->kw;
@@ -54,26 +190,25 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     p->kvecs = (p->kg + p->ukr->lanes - 1) / p->ukr->lanes;
     p->kblocks = (p->kvecs + p->ukr->kv_max - 1) / p->ukr->kv_max;
     p->ohw = l->oh * l->ow;
-    /* no tap reads padding: the input planes themselves, at any stride */
-    p->in_place = l->pt == 0 && l->pl == 0 && (l->oh - 1) * l->sh + (l->kh - 1) * l->dh < l->h &&
-                  (l->ow - 1) * l->sw + (l->kw - 1) * l->dw < l->w;
-    p->flat = p->in_place && l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->oh == l->h &&
-              l->ow == l->w;
-    if (p->flat) {
-        p->rows = 1;
-        p->row_len = p->pitch = p->ohw;
-        p->cs = p->ohw;
-    } else {
-        p->rows = l->oh;
-        p->row_len = l->ow;
-        /* in place: the input row; else the padded columns read */
-        p->pitch = p->in_place ? l->w : (l->ow - 1) * l->sw + (l->kw - 1) * l->dw + 1;
-        p->cs = p->in_place ? l->h * l->w : nnb_pack_rows(&p->win) * p->pitch;
+    p->flat = l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->pt == 0 && l->pl == 0 &&
+              l->oh == l->h && l->ow == l->w;
+    p->rows = (dim){l->oh, l->sh, l->pt, l->dh, l->h, l->kh};
+    p->cols = (dim){l->ow, l->sw, l->pl, l->dw, l->w, l->kw};
+    p->padcols = !p->flat && cols_padded(l, p);
+    p->iw = l->w;
+    p->in_floats = 0;
+    if (p->padcols) {
+        /* every column tap inside the copy: pl zeros, the row, zeros to the last tap read */
+        const int64_t last = (l->ow - 1) * l->sw + (l->kw - 1) * l->dw + 1;
+        p->iw = last > l->pl + l->w ? last : l->pl + l->w;
+        p->cols = (dim){l->ow, l->sw, 0, l->dw, p->iw, l->kw};
+        p->in_floats = (l->n * l->c * l->h * p->iw + 15) / 16 * 16;
     }
-    p->rtiles = (p->row_len + p->ukr->np_max - 1) / p->ukr->np_max;
+    p->lists = p->flat ? 1 : bands(&p->rows) * bands(&p->cols);
+    p->units = plan_units(l, p, NULL, NULL, &p->tap_positions);
     p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->cg * p->taps + 15) / 16 * 16;
-    p->in_floats = p->in_place ? 0 : (l->n * l->c * p->cs + 15) / 16 * 16;
-    p->off_floats = (p->taps * 2 + 15) / 16 * 16; /* int64 tap offsets, in float units */
+    p->unit_floats = (p->units * (int64_t)sizeof(unit) / (int64_t)sizeof(float) + 15) / 16 * 16;
+    p->list_floats = (p->lists * p->taps * (int64_t)(sizeof(int64_t) / sizeof(float)) + 15) / 16 * 16;
 }
 
 /* output channels per group a multiple of 8 (AVX2's vector): fewer would
@@ -88,7 +223,7 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
     (void)nthreads;
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
-    return (p.wei_floats + p.in_floats + p.off_floats) * (int64_t)sizeof(float);
+    return (p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float);
 }
 
 /* block b (of groups * kblocks): output channels [k0, k0 + nk) of group
@@ -103,7 +238,8 @@ static void block_range(const plan *p, int64_t b, int64_t *k0, int *nk, int64_t 
 }
 
 /* packed[b][c][tap][j] = wei[k0 + j][c][tap] for j < nk, 0 up to the block's
- * whole vectors */
+ * whole vectors; then the tile and tap lists, which depend on the
+ * shape only (planned once, outside the timed runs, as the weights) */
 static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
@@ -130,12 +266,16 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 for (int64_t i = i0; i < i1; i++) d[i * kvl + j] = 0.0f;
         }
     }
+    int64_t tap_positions;
+    plan_units(l, &p, (unit *)(wp + p.wei_floats), (int64_t *)(wp + p.wei_floats + p.unit_floats),
+               &tap_positions);
 }
+
 
 /* What run executes: per block, input channel, tap and position one FMA per
  * output-channel lane; the SIMD tiles compute whole vectors of lanes (the
  * packed weights are zero past nk), the C tile exactly nk; the bias is the
- * accumulators' start value. Bytes: packed weights and input copies. */
+ * accumulators' start value. Bytes: the packed weights instead of the weights, the tile and tap lists. */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     (void)threads;
@@ -151,18 +291,34 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
         block_range(&p, b, &k0, &nk, &wofs);
         chans += whole_vectors ? (nk + p.ukr->lanes - 1) / p.ukr->lanes * p.ukr->lanes : nk;
     }
-    w->flops = 2.0 * (double)l->n * chans * p.cg * p.taps * p.rows * p.row_len;
+    w->flops = 2.0 * (double)l->n * chans * p.cg * (double)p.tap_positions;
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
     if (chans > l->k)
         nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
                        p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.kg);
+    if (p.tap_positions < p.ohw * p.taps)
+        nnb_work_cause(w->why, sizeof w->why, p.padcols ? "padding rows skipped (padding columns computed)" : "padding taps skipped");
     /* the run reads prepare's packed copy of the weights, never the
-     * original: those bytes are the packed ones, with the input copy and the
-     * tap-offset table the run writes */
+     * original: those bytes are the packed ones, with the tile and tap lists
+     * prepare wrote (and the column-padded input copy where the run makes one) */
     w->bytes -= (double)a->wei_bytes;
-    nnb_work_workspace(w, (p.wei_floats + p.in_floats + p.off_floats) * (int64_t)sizeof(float),
-                       p.in_place ? "packed weights (read instead of the weights), tap offsets"
-                                  : "packed weights (read instead of the weights), packed input, tap offsets");
+    nnb_work_workspace(w, (p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float),
+                       p.padcols ? "packed weights (read instead of the weights), tile and tap lists, column-padded input"
+                                 : "packed weights (read instead of the weights), tile and tap lists");
+}
+
+/* the input rows with pl zeros before and zeros after, iw floats each */
+static const float *copy_cols_padded(const nnb_layer *l, const plan *p, const float *src, float *copy)
+{
+    const int64_t rows = l->n * l->c * l->h;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < rows; i++) {
+        float *d = copy + i * p->iw;
+        memset(d, 0, (size_t)l->pl * sizeof(float));
+        memcpy(d + l->pl, src + i * l->w, (size_t)l->w * sizeof(float));
+        memset(d + l->pl + l->w, 0, (size_t)(p->iw - l->pl - l->w) * sizeof(float));
+    }
+    return copy;
 }
 
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
@@ -170,43 +326,43 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
     const float *wp = ws;
-    float *pk = (float *)ws + p.wei_floats;
-    int64_t *off = (int64_t *)(pk + p.in_floats);
-    for (int64_t r = 0; r < l->kh; r++)
-        for (int64_t s = 0; s < l->kw; s++) off[r * l->kw + s] = r * l->dh * p.pitch + s * l->dw;
-    const float *in = p.in_place ? t->src : pk;
-    const int64_t blocks = l->groups * p.kblocks, xs = p.flat ? 1 : l->sw;
-    const int64_t units = p.rows * p.rtiles, total = l->n * blocks * units; /* tiles in all */
+    const unit *units = (const unit *)(wp + p.wei_floats);
+    const int64_t *lists = (const int64_t *)(wp + p.wei_floats + p.unit_floats);
+    const int64_t blocks = l->groups * p.kblocks, cs = l->h * p.iw, pl = p.padcols ? 0 : l->pl;
+    const float *src = p.padcols ? copy_cols_padded(l, &p, t->src, (float *)ws + p.wei_floats + p.unit_floats + p.list_floats)
+                                 : t->src;
+    const int64_t total = l->n * blocks * p.units; /* tiles in all */
+    const int64_t xs[2] = {p.flat ? 1 : l->sw, l->sh * p.iw}, ostep[2] = {1, l->ow}; /* along a row, down a column */
 #pragma omp parallel
     {
-        if (!p.in_place) {
-#pragma omp for schedule(static)
-            for (int64_t pl = 0; pl < l->n * l->c; pl++) {
-                nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, l->pt, l->pl, nnb_pack_rows(&p.win), 1,
-                                p.pitch, 0.0f, pk + pl * p.cs);
-            }
-        }
         /* each thread one contiguous range of the (image, block, tile)
          * order: the split is even to a tile (11 blocks on 2 threads would
          * be 6 + 5 as whole items), and a thread keeps a block's weights
          * over consecutive tiles */
         const int64_t T = omp_get_num_threads(), tid = omp_get_thread_num();
         for (int64_t it = tid * total / T, end = (tid + 1) * total / T; it < end;) {
-            const int64_t nbi = it / units, n = nbi / blocks, b = nbi % blocks, g = b / p.kblocks;
-            const int64_t stop = (nbi + 1) * units < end ? (nbi + 1) * units : end;
+            const int64_t nbi = it / p.units, n = nbi / blocks, b = nbi % blocks, g = b / p.kblocks;
+            const int64_t stop = (nbi + 1) * p.units < end ? (nbi + 1) * p.units : end;
             int64_t k0, wofs;
-            nnb_oc_tile tile = {.cs = p.cs, .nc = p.cg, .tapoff = off, .ntaps = p.taps, .xs = xs, .ohw = p.ohw};
+            nnb_oc_tile tile = {.cs = cs, .nc = p.cg, .wtaps = p.taps, .kw = l->kw, .ohw = p.ohw};
             block_range(&p, b, &k0, &tile.nk, &wofs);
             tile.w = wp + wofs;
             tile.bias = l->bias ? t->bias + k0 : NULL;
-            const float *iplane = in + (n * l->c + g * p.cg) * p.cs;
+            const float *iplane = src + (n * l->c + g * p.cg) * cs;
             float *oplane = t->dst + (n * l->k + k0) * p.ohw;
             for (; it < stop; it++) {
-                const int64_t u = it % units, oy = u / p.rtiles, s = u % p.rtiles;
-                const int64_t x0 = s * p.row_len / p.rtiles, x1 = (s + 1) * p.row_len / p.rtiles;
-                tile.in = iplane + (p.flat ? x0 : oy * l->sh * p.pitch + x0 * l->sw);
-                tile.out = oplane + oy * p.row_len + x0;
-                tile.np = (int)(x1 - x0);
+                const unit *d = &units[it % p.units];
+                /* the first position's first tap (none read: padding only, the bias) */
+                const int64_t iy = d->oy * l->sh - l->pt + d->r0 * l->dh, ix = d->ox * l->sw - pl + d->s0 * l->dw;
+                tile.in = iplane + (d->nt ? (p.flat ? d->ox : iy * p.iw + ix) : 0);
+                tile.tapoff = lists + d->list;
+                tile.ntaps = d->nt;
+                tile.tap0 = d->r0 * l->kw + d->s0;
+                tile.nw = d->nw;
+                tile.xs = xs[d->col];
+                tile.out = oplane + d->oy * l->ow + d->ox;
+                tile.ostep = ostep[d->col];
+                tile.np = d->np;
                 p.ukr->run(&tile);
             }
         }

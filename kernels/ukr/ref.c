@@ -51,15 +51,15 @@ void nnb_oc_tile_ref(const nnb_oc_tile *t)
     const int kvl = (t->nk + 7) / 8 * 8;
     for (int j = 0; j < t->nk; j++)
         for (int p = 0; p < t->np; p++) acc[j][p] = t->bias ? t->bias[j] : 0.0f;
-    const float *w = t->w;
     for (int64_t c = 0; c < t->nc; c++)
-        for (int64_t tap = 0; tap < t->ntaps; tap++, w += kvl) {
-            const float *x = t->in + c * t->cs + t->tapoff[tap];
+        for (int64_t i = 0; i < t->ntaps; i++) {
+            const float *x = t->in + c * t->cs + t->tapoff[i];
+            const float *w = t->w + (c * t->wtaps + t->tap0 + i / t->nw * t->kw + i % t->nw) * kvl;
             for (int p = 0; p < t->np; p++)
                 for (int j = 0; j < t->nk; j++) acc[j][p] += w[j] * x[p * t->xs];
         }
     for (int j = 0; j < t->nk; j++)
-        for (int p = 0; p < t->np; p++) t->out[j * t->ohw + p] = acc[j][p];
+        for (int p = 0; p < t->np; p++) t->out[j * t->ohw + p * t->ostep] = acc[j][p];
 }
 
 /* ---- depthwise ---- */

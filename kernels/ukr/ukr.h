@@ -65,20 +65,25 @@ void nnb_tile_pack_weights(const float *wei, int kb, int64_t nc, int64_t ntaps, 
 
 /* ---- direct_oc's tile: nk output channels (vectors) x np positions ----
  * Per input channel and tap: kv weight vectors loaded, np input values
- * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows. */
+ * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows. The
+ * taps read are a rectangle of the window: those inside the input for every
+ * position of the tile (no FMA on padding). */
 typedef struct nnb_oc_tile {
-    const float *w;        /* packed weights of the block: [c][tap][kv * lanes] */
-    const float *in;       /* input channel 0 at the tile's first position, tap 0 */
-    int64_t cs;            /* floats between input channels */
-    int64_t nc;            /* input channels reduced over */
-    const int64_t *tapoff; /* per tap: offset from in */
-    int64_t ntaps;
-    int64_t xs;            /* floats between consecutive positions (the stride) */
-    const float *bias;     /* nk values or NULL */
-    float *out;            /* output channel 0 of the block at the first position */
-    int64_t ohw;           /* floats between output channels */
-    int nk;                /* output channels, 1..kv_max * lanes */
-    int np;                /* positions, 1..np_max */
+    const float *w;          /* packed weights of the block: [c][window tap][kv * lanes] */
+    const float *in;         /* input channel 0 at the first position's first tap read */
+    int64_t cs;              /* floats between input channels */
+    int64_t nc;              /* input channels reduced over */
+    const int64_t *tapoff;   /* per tap read (row-major): its input's offset from in */
+    int64_t ntaps;           /* taps read: rows of nw taps from window tap tap0, kw taps apart */
+    int64_t tap0, nw, kw;
+    int64_t wtaps;           /* taps of the window (the packed weights' tap count) */
+    int64_t xs;              /* floats between consecutive positions' inputs */
+    const float *bias;       /* nk values or NULL */
+    float *out;              /* output channel 0 of the block at the first position */
+    int64_t ohw;             /* floats between output channels */
+    int64_t ostep;           /* floats between consecutive output positions (1: along a row) */
+    int nk;                  /* output channels, 1..kv_max * lanes */
+    int np;                  /* positions, 1..np_max */
 } nnb_oc_tile;
 
 enum {
