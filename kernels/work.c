@@ -1,6 +1,7 @@
 /* The kernels' work models (nnb_kernel.work): the shared pieces. Each
  * kernel's own model sits next to its plan, in its file. */
 #include "kernels.h"
+#include "ctx.h"
 #include "machine/isa.h"
 
 #include <stdarg.h>
@@ -13,6 +14,11 @@ void nnb_work_start(nnb_work *w, const nnb_analytic *a, double tolerance)
     w->flops = (double)a->flops;
     w->bytes = (double)a->bytes_min;
     w->tolerance = tolerance;
+    /* a struct of S bytes spans at most S/64 + 2 lines; the detected ISA and
+     * its once-flag are one line each */
+#define SPAN_LINES(s) ((double)((s) / 64 + 2))
+    w->call_bytes = 64.0 * (SPAN_LINES(sizeof(nnb_layer)) + SPAN_LINES(sizeof(nnb_kernel_ctx)) + 2.0);
+#undef SPAN_LINES
 }
 
 void nnb_work_cause(char *why, size_t len, const char *fmt, ...)

@@ -13,6 +13,7 @@
 #include "nnb_test.h"
 #include "nnb_valgrind_test.h"
 
+#include "ctx.h"
 #include "kernels.h"
 
 #include <math.h>
@@ -75,6 +76,15 @@ static void test_bytes_verdicts(void)
     CHECK_STR(x.verdict_work_bytes, "explained");
     CHECK(strstr(x.verdict_work_bytes_why, "straddling") != NULL);
     x = counted(0.80 * b, 0, 0.08 * b, 0); /* more missing than they can hide */
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK_STR(x.verdict_work_bytes, "unexplained");
+    /* the call's descriptors read cold: the layer and the context, whole lines */
+    CHECK_NEAR(w.call_bytes, 64.0 * ((double)(sizeof(nnb_layer) / 64 + 2) + (double)(sizeof(nnb_kernel_ctx) / 64 + 2) + 2), 0);
+    x = counted(1.05 * b + w.call_bytes, 0, 0, 0); /* up to them above the slack: explained, named */
+    nnb_work_verdicts(&a, &w, &x);
+    CHECK_STR(x.verdict_work_bytes, "explained");
+    CHECK(strstr(x.verdict_work_bytes_why, "descriptors read cold") != NULL);
+    x = counted(1.05 * b + w.call_bytes + 128, 0, 0, 0); /* two lines more: no longer */
     nnb_work_verdicts(&a, &w, &x);
     CHECK_STR(x.verdict_work_bytes, "unexplained");
     x = counted(1.5 * b, 0.01 * b, 0, 0); /* far above everything named */

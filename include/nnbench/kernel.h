@@ -23,6 +23,9 @@ typedef struct nnb_work {
     char why[256];       /* causes of flops != the analytic count, "; "-joined
                             ("" = the analytic count itself) */
     char bytes_why[256]; /* what bytes adds to bytes_min ("" = nothing) */
+    double call_bytes;   /* the most a call adds by reading its descriptors cold: the
+                            layer, its ISA's kernel context and the ISA statics, each
+                            rounded out to whole lines (not part of the lower bound) */
 } nnb_work;
 
 #define NNB_WORK_TOLERANCE_OURS 0.01

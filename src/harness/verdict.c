@@ -73,6 +73,9 @@ static void bytes_verdict(const nnb_analytic *a, const nnb_work *w, nnb_result *
         snprintf(why, len, "x%.3f of the lower bound (%s)%s", got / bound, what, fetch);
     } else if (got > bound && own <= (1.0 + BYTES_ABOVE_SLACK) * bound) { /* the excess is the runtime's */
         snprintf(why, len, "x%.2f of the lower bound (%s)%s%s", got / bound, what, rt, fetch);
+    } else if (got > bound && own <= (1.0 + BYTES_ABOVE_SLACK) * bound + w->call_bytes) {
+        snprintf(why, len, "x%.2f of the lower bound (%s)%s, and up to %.0f B of the call's descriptors read cold "
+                 "(the layer, the kernel context, the ISA statics)%s", got / bound, what, rt, w->call_bytes, fetch);
     } else if (own > bound && wa > 0 && own <= (1.0 + BYTES_ABOVE_SLACK) * cold) {
         snprintf(why, len, "x%.2f of the lower bound (%s): the output's lines read before written (write-allocate, "
                  "up to +%.1f KB: lines written back)%s%s", got / bound, what, wa / 1000.0, rt, fetch);
