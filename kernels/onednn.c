@@ -300,10 +300,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
      * first call of every inner product, whatever its size); one execute
      * here, as benchdnn warms a primitive up, keeps that out of the timed and
      * counted runs. The output it writes is overwritten by every run. */
-    if (strstr(cur.impl, "gemm") && !strstr(cur.impl, "brg")) {
-        run(l, t, ws);
-        cur.dst_pending = false;
-    }
+    if (strstr(cur.impl, "gemm") && !strstr(cur.impl, "brg")) run(l, t, ws);
 }
 
 static void dst_to_nchw(void)
@@ -391,6 +388,12 @@ static double md_bytes(dnnl_primitive_desc_t pd, dnnl_query_t what, int index)
     return md ? (double)dnnl_memory_desc_get_size(md) : 0.0;
 }
 
+/* the channel block of oneDNN's blocked layouts on an ISA level */
+static double channel_block(int isa)
+{
+    return isa >= (int)NNB_ISA_AVX512 ? 16.0 : 8.0;
+}
+
 static double round_up_to(double v, double to)
 {
     return ceil(v / to) * to;
@@ -420,7 +423,7 @@ static void layout_bytes(const nnb_layer *l, const nnb_analytic *a, int threads,
     dnnl_status_t st = make_pd(l, &pd);
     omp_set_num_threads(saved);
     if (st != dnnl_success) return;
-    const double block = isa >= (int)NNB_ISA_AVX512 ? 16.0 : 8.0;
+    const double block = channel_block(isa);
     const double src = act_bytes(md_bytes(pd, dnnl_query_src_md, 0), (double)a->src_bytes, l->c, block);
     const double dst = act_bytes(md_bytes(pd, dnnl_query_dst_md, 0), (double)a->dst_bytes, l->k, block);
     const double wei = md_bytes(pd, dnnl_query_weights_md, 0), bias = md_bytes(pd, dnnl_query_weights_md, 1);
@@ -500,7 +503,7 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
      * this CPU's (valgrind: AVX2) runs another primitive, whose convolutions
      * were all measured blocked by 8: 4, 5, 12 output channels and a 12-channel
      * depthwise layer execute 8/4, 8/5, 16/12 and 16/12 x the valid taps. */
-    const double block = isa >= (int)NNB_ISA_AVX512 ? 16.0 : 8.0;
+    const double block = channel_block(isa);
     const bool blocked = dst_blocked || isa < (int)nnb_isa_cpu();
     const double oc = (double)(l->groups == 1 ? l->k : l->c);
     const bool padded = blocked && l->op == NNB_OP_CONV && (l->groups == 1 || l->groups == l->c);

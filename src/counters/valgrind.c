@@ -642,9 +642,7 @@ static bool reuse_count(const char *key, const nnb_count_request *rq, const char
     out->reused = true;
     if (!rq->quiet) {
         char when[32];
-        time_t t = (time_t)out->counted_unix;
-        struct tm tm;
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+        nnb_fmt_utc_minute(out->counted_unix, when, sizeof when);
         fprintf(stderr, "valgrind: %s on %s: counts reused from the count cache (counted %s by this binary with "
                 "these libraries and cache geometry; --recount counts again)\n", rq->kernel->name, lname, when);
     }

@@ -4,13 +4,13 @@
 #include "report/levels.h"
 
 #include "ops/op.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "results/record.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 char *nnb_fmt_count(int64_t v, char *buf, size_t len)
 {
@@ -146,9 +146,7 @@ static void table_reused(FILE *f, const nnb_layer_report *r)
             oldest = r->results[i].counted_unix;
     if (!oldest) return;
     char when[32];
-    time_t t = (time_t)oldest;
-    struct tm tm;
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
+    nnb_fmt_utc_minute(oldest, when, sizeof when);
     fputs("counts    reused from the count cache (same binary, libraries, layer and machine; --recount counts again):", f);
     for (size_t i = 0; i < r->nresults; i++)
         if (r->results[i].count_reused) fprintf(f, " %s", r->results[i].kernel);
