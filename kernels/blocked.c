@@ -1,0 +1,57 @@
+/* NCHW <-> channel-blocked reorders (blocked.h). Outside the timed bracket
+ * they run inside every run, so they go by 16 x 16 tiles (a block's
+ * channels x 16 pixels), each read and written in whole lines. */
+#include "blocked.h"
+
+
+int64_t nnb_cb_floats(int64_t n, int64_t c, int64_t hw, int block)
+{
+    return n * ((c + block - 1) / block) * hw * block;
+}
+
+/* the tiles of one (image, block) pair: pixels p0.. of channels c0..c0+nc */
+static void tile_in(float *restrict cb, const float *restrict nchw, int64_t hw, int block, int nc)
+{
+    for (int64_t p0 = 0; p0 < hw; p0 += 16) {
+        const int64_t np = hw - p0 < 16 ? hw - p0 : 16;
+        for (int64_t p = 0; p < np; p++) {
+            float *o = cb + (p0 + p) * block;
+            for (int j = 0; j < nc; j++) o[j] = nchw[j * hw + p0 + p];
+            for (int j = nc; j < block; j++) o[j] = 0.0f;
+        }
+    }
+}
+
+static void tile_out(float *restrict nchw, const float *restrict cb, int64_t hw, int block, int nc)
+{
+    for (int64_t p0 = 0; p0 < hw; p0 += 16) {
+        const int64_t np = hw - p0 < 16 ? hw - p0 : 16;
+        for (int j = 0; j < nc; j++)
+            for (int64_t p = 0; p < np; p++) nchw[j * hw + p0 + p] = cb[(p0 + p) * block + j];
+    }
+}
+
+/* big enough to be worth waking the team (below it the team's start costs more) */
+static bool worth_threads(int64_t floats) { return floats >= 1 << 15; }
+
+void nnb_cb_from_nchw(float *cb, const float *nchw, int64_t n, int64_t c, int64_t hw, int block)
+{
+    const int64_t blocks = (c + block - 1) / block;
+#pragma omp parallel for schedule(static) if (worth_threads(n * blocks * hw * block))
+    for (int64_t nb = 0; nb < n * blocks; nb++) {
+        const int64_t i = nb / blocks, b = nb % blocks, c0 = b * block;
+        const int nc = (int)(c - c0 < block ? c - c0 : block);
+        tile_in(cb + nb * hw * block, nchw + (i * c + c0) * hw, hw, block, nc);
+    }
+}
+
+void nnb_cb_to_nchw(float *nchw, const float *cb, int64_t n, int64_t c, int64_t hw, int block)
+{
+    const int64_t blocks = (c + block - 1) / block;
+#pragma omp parallel for schedule(static) if (worth_threads(n * blocks * hw * block))
+    for (int64_t nb = 0; nb < n * blocks; nb++) {
+        const int64_t i = nb / blocks, b = nb % blocks, c0 = b * block;
+        const int nc = (int)(c - c0 < block ? c - c0 : block);
+        tile_out(nchw + (i * c + c0) * hw, cb + nb * hw * block, hw, block, nc);
+    }
+}

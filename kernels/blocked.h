@@ -1,0 +1,34 @@
+/* Channel-blocked activations, oneDNN's nChw16c / nChw8c: for each image,
+ * ceil(C / block) blocks of H x W pixels of `block` consecutive channels
+ * (the channels past C are zero). A vector then holds one pixel of `block`
+ * channels, so depthwise and pooling work per pixel with no shuffles.
+ *
+ * A kernel that works in these layouts is timed the way the onednn kernel
+ * is (kernel.h: timed): prepare (untimed) puts the NCHW input into its
+ * layout; inside the harness's timed bracket run reads and writes the
+ * blocked buffers only, and the closing call puts the output back into
+ * NCHW; outside the bracket (the check, networks, tests) run does both
+ * reorders itself, so a caller that knows prepare + run always gets NCHW.
+ * The state lives in the first NNB_CB_HEADER_BYTES of the kernel's
+ * workspace, so nothing is static. */
+#ifndef NNBENCH_KERNELS_BLOCKED_H
+#define NNBENCH_KERNELS_BLOCKED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NNB_CB_HEADER_BYTES 64
+
+typedef struct nnb_cb_state {
+    bool in_bracket; /* between timed(.., true) and timed(.., false) */
+} nnb_cb_state;
+
+/* floats of n images of c channels and hw pixels, channel-blocked by block */
+int64_t nnb_cb_floats(int64_t n, int64_t c, int64_t hw, int block);
+
+/* NCHW -> channel-blocked (the padding channels are written as zeros) */
+void nnb_cb_from_nchw(float *cb, const float *nchw, int64_t n, int64_t c, int64_t hw, int block);
+/* channel-blocked -> NCHW (the padding channels are dropped) */
+void nnb_cb_to_nchw(float *nchw, const float *cb, int64_t n, int64_t c, int64_t hw, int block);
+
+#endif
