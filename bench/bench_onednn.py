@@ -11,6 +11,13 @@ nnbench's per-run median. Ratio = onednn time / best nnbench kernel time
 (> 1: ours is faster). Summary: geomean and min ratio per class (dense,
 depthwise, grouped conv; other = deconv, fc, pooling).
 
+One timing rule for both sides, benchdnn's: a kernel that works in its own
+layout (oneDNN always; ours where the table names a layout, e.g. nChw16c)
+has its input reordered in prepare, untimed, and its output reordered back
+to NCHW after the timed runs; `-- --time-prepare` times those reorders (and
+weight packing) inside every run, for both sides: what a framework that
+keeps NCHW between layers pays.
+
 Usage: python3 bench/bench_onednn.py [--rounds R] [--threads 1,all]
            [--suite FILE ...] [--layers SUBSTR,...] [--mb N] [--nnbench PATH]
 Defaults: bench/suites/presets.txt, bench/suites/shapes_resnet_50.txt
@@ -69,8 +76,7 @@ def compare(args, batch, threads):
             key = (r["layer"]["name"], r["layer"]["spec"])
             layers[key] = r["layer"]
             times.setdefault(key, {}).setdefault(r["kernel"], []).append(r["time"]["median_s"])
-            if r["kernel"] == "onednn":
-                impl[key] = r.get("impl", "")
+            impl.setdefault(key, {})[r["kernel"]] = r.get("impl", "")
         print("  threads %s: round %d/%d done" % (threads, rnd + 1, args.rounds), file=sys.stderr)
     out = []
     for key, per_kernel in times.items():
@@ -79,13 +85,15 @@ def compare(args, batch, threads):
         if "onednn" not in med or not ours:
             continue
         best = min(ours, key=ours.get)
-        out.append((key, layers[key], best, ours[best], med["onednn"], impl.get(key, "")))
+        # our kernel's impl names the layout its timed run used (e.g. nChw16c), if not NCHW
+        named = "%s (%s)" % (best, impl[key][best]) if impl[key].get(best) else best
+        out.append((key, layers[key], named, ours[best], med["onednn"], impl[key].get("onednn", "")))
     return out
 
 
 def report(rows, threads):
     print("\n## %s thread%s\n" % (threads, "" if str(threads) == "1" else "s"))
-    print("| layer | class | best nnbench kernel | nnbench | onednn (impl) | onednn | ratio |")
+    print("| layer | class | best nnbench kernel (layout) | nnbench | onednn (impl) | onednn | ratio |")
     print("|---|---|---|---:|---|---:|---:|")
     by_class = {}
     for key, layer, best, t_ours, t_dnnl, impl in rows:
