@@ -197,7 +197,7 @@ static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
 /* What direct_run executes: per output row and column phase, the phase's
  * taps over its columns in tiles (bias as the accumulators' start); only
  * the taps of each phase run, so the count is the valid-tap one plus the
- * tiles' lanes past the phase's columns. Bytes: padded input, weights. */
+ * tiles' lanes past the phase's columns. Bytes: padded input, packed weights. */
 static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     tplan p;
@@ -219,8 +219,10 @@ static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, 
     nnb_work_cause(w->why, sizeof w->why, "only each stride phase's taps (sub-pixel form), border taps on zero padding");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
     nnb_work_lanes_cause(w, fmas, useful, p.ukr->lanes, isa, "each phase's columns");
+    /* the run reads prepare's packed weights, never the original ones */
+    w->bytes -= (double)a->wei_bytes;
     nnb_work_workspace(w, (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float),
-                       "padded input, packed weights and tap offsets");
+                       "padded input, packed weights (read instead of the weights) and tap offsets");
 }
 
 static bool direct_supports(const nnb_layer *l)
@@ -236,45 +238,68 @@ static int64_t direct_ws(const nnb_layer *l, int nthreads)
     return (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
+/* Output channels of block b (of groups * kblocks): [*oc, *oc + *kb) of
+ * group b / kblocks, the group's kg split as evenly as kb_max allows (32 as
+ * 5,5,6,5,5,6, not 6,6,6,6,6,2: a 2-channel tile runs at a third of the
+ * FMA rate, and the static split gave one of 2 threads 18 channels) */
+static void block_range(const tplan *p, int64_t b, int64_t *oc, int64_t *kb)
+{
+    const int64_t g = b / p->kblocks, i = b % p->kblocks;
+    const int64_t c0 = i * p->kg / p->kblocks, c1 = (i + 1) * p->kg / p->kblocks;
+    *oc = g * p->kg + c0;
+    *kb = c1 - c0;
+}
+
+/* The weights per phase pair and channel block, [c][phase tap][kb], once
+ * per weight set (outside the timed runs: 15% of a 1-thread deconv4x4s2
+ * run when run packed them) */
+static void direct_prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    tplan p;
+    tplan_make(l, omp_get_max_threads(), &p);
+    float *wp = (float *)ws + p.in_floats;
+    const int64_t blocks = l->groups * p.kblocks, phases = l->sh * l->sw;
+#pragma omp parallel for schedule(static)
+    for (int64_t pb = 0; pb < phases * blocks; pb++) {
+        const int64_t ph = pb / blocks, b = pb % blocks, ry = ph / l->sw, bx = ph % l->sw;
+        const int64_t g = b / p.kblocks;
+        int64_t oc, kb;
+        block_range(&p, b, &oc, &kb);
+        float *d = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph];
+        for (int64_t c = 0; c < p.cg; c++)
+            for (int64_t r = 0; r < l->kh; r++)
+                for (int64_t s = 0; s < l->kw; s++) {
+                    if (!tap_in_phase(l, ry, bx, r, s)) continue;
+                    for (int64_t j = 0; j < kb; j++) /* PyTorch: [ic][kg][kh][kw] */
+                        *d++ = t->wei[(((g * p.cg + c) * p.kg + (oc - g * p.kg + j)) * l->kh + r) * l->kw + s];
+                }
+    }
+}
+
 static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     tplan p;
     tplan_make(l, omp_get_max_threads(), &p);
     float *in = ws, *wp = in + p.in_floats;
     int64_t *offs = (int64_t *)(wp + p.wei_floats);
-    const int64_t kbm = p.ukr->kb_max, taps = l->kh * l->kw, phases = l->sh * l->sw;
+    const int64_t taps = l->kh * l->kw;
     const int64_t blocks = l->groups * p.kblocks, ohw = l->oh * l->ow;
     const int64_t items = l->n * blocks * l->oh * l->sw;
 #pragma omp parallel
     {
         float tmp[NNB_TILE_MAX_FLOATS] __attribute__((aligned(64)));
         int64_t *off = offs + omp_get_thread_num() * ((2 * taps + 15) / 16 * 16) / 2;
-#pragma omp for schedule(static) nowait
+#pragma omp for schedule(static)
         for (int64_t pl = 0; pl < l->n * l->c; pl++)
             nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, p.PT, p.PL, p.prows, 1, p.pitch,
                             0.0f, in + pl * p.cstride);
-        /* weights: per phase pair, per channel block, [c][tap][kb] */
-#pragma omp for schedule(static)
-        for (int64_t pb = 0; pb < phases * blocks; pb++) {
-            const int64_t ph = pb / blocks, b = pb % blocks, ry = ph / l->sw, bx = ph % l->sw;
-            const int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
-            const int64_t kb = g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm;
-            float *d = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph];
-            for (int64_t c = 0; c < p.cg; c++)
-                for (int64_t r = 0; r < l->kh; r++)
-                    for (int64_t s = 0; s < l->kw; s++) {
-                        if (!tap_in_phase(l, ry, bx, r, s)) continue;
-                        for (int64_t j = 0; j < kb; j++) /* PyTorch: [ic][kg][kh][kw] */
-                            *d++ = t->wei[(((g * p.cg + c) * p.kg + (oc - g * p.kg + j)) * l->kh + r) *
-                                              l->kw + s];
-                    }
-        }
 #pragma omp for schedule(static)
         for (int64_t it = 0; it < items; it++) {
             const int64_t bx = it % l->sw, oy = (it / l->sw) % l->oh;
             const int64_t b = (it / (l->sw * l->oh)) % blocks, n = it / (l->sw * l->oh * blocks);
-            const int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
-            const int kb = (int)(g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm);
+            const int64_t g = b / p.kblocks;
+            int64_t oc, kb;
+            block_range(&p, b, &oc, &kb);
             const int64_t Y = oy + l->pt, ry = Y % l->sh, ph = ry * l->sw + bx;
             int64_t nt = 0;
             for (int64_t r = 0; r < l->kh; r++)
@@ -286,7 +311,7 @@ static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             nnb_tile tile = {
                 .cstride = p.cstride, .nc = p.cg, .tapoff = off, .ntaps = nt,
                 .w = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph], .wjs = 0,
-                .bias = l->bias ? t->bias + oc : NULL, .kb = kb,
+                .bias = l->bias ? t->bias + oc : NULL, .kb = (int)kb,
             };
             const float *iplane = in + (n * l->c + g * p.cg) * p.cstride + p.PL;
             float *orow = t->dst + (n * l->k + oc) * ohw + oy * l->ow;
@@ -327,6 +352,7 @@ const nnb_kernel nnb_kernel_transposed_direct = {
     .flops_tolerance = 0.02,
     .supports = direct_supports,
     .workspace_bytes = direct_ws,
+    .prepare = direct_prepare,
     .run = direct_run,
     .work = direct_work,
 };
