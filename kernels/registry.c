@@ -14,6 +14,7 @@ extern const nnb_kernel nnb_kernel_depthwise;
 extern const nnb_kernel nnb_kernel_grouped;
 extern const nnb_kernel nnb_kernel_transposed_gemm;
 extern const nnb_kernel nnb_kernel_transposed_direct;
+extern const nnb_kernel nnb_kernel_transposed_oc;
 extern const nnb_kernel nnb_kernel_fc;
 extern const nnb_kernel nnb_kernel_pool;
 #ifdef NNB_HAVE_ONEDNN
@@ -23,7 +24,7 @@ extern const nnb_kernel nnb_kernel_onednn;
 static const nnb_kernel *const registry[] = {
     &nnb_kernel_reference,      &nnb_kernel_im2col_gemm,      &nnb_kernel_direct,
     &nnb_kernel_direct_oc,      &nnb_kernel_depthwise,      &nnb_kernel_grouped,          &nnb_kernel_transposed_gemm,
-    &nnb_kernel_transposed_direct, &nnb_kernel_fc,            &nnb_kernel_pool,
+    &nnb_kernel_transposed_direct, &nnb_kernel_transposed_oc, &nnb_kernel_fc,            &nnb_kernel_pool,
 #ifdef NNB_HAVE_ONEDNN
     &nnb_kernel_onednn,
 #endif

@@ -197,7 +197,7 @@ static bool tplan_make(const nnb_layer *l, int nthreads, tplan *p)
 /* What direct_run executes: per output row and column phase, the phase's
  * taps over its columns in tiles (bias as the accumulators' start); only
  * the taps of each phase run, so the count is the valid-tap one plus the
- * tiles' lanes past the phase's columns. Bytes: padded input, weights. */
+ * tiles' lanes past the phase's columns. Bytes: padded input, packed weights. */
 static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     tplan p;
@@ -219,8 +219,10 @@ static void direct_work(const nnb_layer *l, const nnb_analytic *a, int threads, 
     nnb_work_cause(w->why, sizeof w->why, "only each stride phase's taps (sub-pixel form), border taps on zero padding");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
     nnb_work_lanes_cause(w, fmas, useful, p.ukr->lanes, isa, "each phase's columns");
+    /* the run reads prepare's packed weights, never the original ones */
+    w->bytes -= (double)a->wei_bytes;
     nnb_work_workspace(w, (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float),
-                       "padded input, packed weights and tap offsets");
+                       "padded input, packed weights (read instead of the weights) and tap offsets");
 }
 
 static bool direct_supports(const nnb_layer *l)
@@ -236,45 +238,68 @@ static int64_t direct_ws(const nnb_layer *l, int nthreads)
     return (p.in_floats + p.wei_floats + p.off_floats) * (int64_t)sizeof(float);
 }
 
+/* Output channels of block b (of groups * kblocks): [*oc, *oc + *kb) of
+ * group b / kblocks, the group's kg split as evenly as kb_max allows (32 as
+ * 5,5,6,5,5,6, not 6,6,6,6,6,2: a 2-channel tile runs at a third of the
+ * FMA rate, and the static split gave one of 2 threads 18 channels) */
+static void block_range(const tplan *p, int64_t b, int64_t *oc, int64_t *kb)
+{
+    const int64_t g = b / p->kblocks, i = b % p->kblocks;
+    const int64_t c0 = i * p->kg / p->kblocks, c1 = (i + 1) * p->kg / p->kblocks;
+    *oc = g * p->kg + c0;
+    *kb = c1 - c0;
+}
+
+/* The weights per phase pair and channel block, [c][phase tap][kb], once
+ * per weight set (outside the timed runs: 15% of a 1-thread deconv4x4s2
+ * run when run packed them) */
+static void direct_prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    tplan p;
+    tplan_make(l, omp_get_max_threads(), &p);
+    float *wp = (float *)ws + p.in_floats;
+    const int64_t blocks = l->groups * p.kblocks, phases = l->sh * l->sw;
+#pragma omp parallel for schedule(static)
+    for (int64_t pb = 0; pb < phases * blocks; pb++) {
+        const int64_t ph = pb / blocks, b = pb % blocks, ry = ph / l->sw, bx = ph % l->sw;
+        const int64_t g = b / p.kblocks;
+        int64_t oc, kb;
+        block_range(&p, b, &oc, &kb);
+        float *d = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph];
+        for (int64_t c = 0; c < p.cg; c++)
+            for (int64_t r = 0; r < l->kh; r++)
+                for (int64_t s = 0; s < l->kw; s++) {
+                    if (!tap_in_phase(l, ry, bx, r, s)) continue;
+                    for (int64_t j = 0; j < kb; j++) /* PyTorch: [ic][kg][kh][kw] */
+                        *d++ = t->wei[(((g * p.cg + c) * p.kg + (oc - g * p.kg + j)) * l->kh + r) * l->kw + s];
+                }
+    }
+}
+
 static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     tplan p;
     tplan_make(l, omp_get_max_threads(), &p);
     float *in = ws, *wp = in + p.in_floats;
     int64_t *offs = (int64_t *)(wp + p.wei_floats);
-    const int64_t kbm = p.ukr->kb_max, taps = l->kh * l->kw, phases = l->sh * l->sw;
+    const int64_t taps = l->kh * l->kw;
     const int64_t blocks = l->groups * p.kblocks, ohw = l->oh * l->ow;
     const int64_t items = l->n * blocks * l->oh * l->sw;
 #pragma omp parallel
     {
         float tmp[NNB_TILE_MAX_FLOATS] __attribute__((aligned(64)));
         int64_t *off = offs + omp_get_thread_num() * ((2 * taps + 15) / 16 * 16) / 2;
-#pragma omp for schedule(static) nowait
+#pragma omp for schedule(static)
         for (int64_t pl = 0; pl < l->n * l->c; pl++)
             nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, p.PT, p.PL, p.prows, 1, p.pitch,
                             0.0f, in + pl * p.cstride);
-        /* weights: per phase pair, per channel block, [c][tap][kb] */
-#pragma omp for schedule(static)
-        for (int64_t pb = 0; pb < phases * blocks; pb++) {
-            const int64_t ph = pb / blocks, b = pb % blocks, ry = ph / l->sw, bx = ph % l->sw;
-            const int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
-            const int64_t kb = g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm;
-            float *d = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph];
-            for (int64_t c = 0; c < p.cg; c++)
-                for (int64_t r = 0; r < l->kh; r++)
-                    for (int64_t s = 0; s < l->kw; s++) {
-                        if (!tap_in_phase(l, ry, bx, r, s)) continue;
-                        for (int64_t j = 0; j < kb; j++) /* PyTorch: [ic][kg][kh][kw] */
-                            *d++ = t->wei[(((g * p.cg + c) * p.kg + (oc - g * p.kg + j)) * l->kh + r) *
-                                              l->kw + s];
-                    }
-        }
 #pragma omp for schedule(static)
         for (int64_t it = 0; it < items; it++) {
             const int64_t bx = it % l->sw, oy = (it / l->sw) % l->oh;
             const int64_t b = (it / (l->sw * l->oh)) % blocks, n = it / (l->sw * l->oh * blocks);
-            const int64_t g = b / p.kblocks, oc = g * p.kg + (b % p.kblocks) * kbm;
-            const int kb = (int)(g * p.kg + p.kg - oc < kbm ? g * p.kg + p.kg - oc : kbm);
+            const int64_t g = b / p.kblocks;
+            int64_t oc, kb;
+            block_range(&p, b, &oc, &kb);
             const int64_t Y = oy + l->pt, ry = Y % l->sh, ph = ry * l->sw + bx;
             int64_t nt = 0;
             for (int64_t r = 0; r < l->kh; r++)
@@ -286,7 +311,7 @@ static void direct_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             nnb_tile tile = {
                 .cstride = p.cstride, .nc = p.cg, .tapoff = off, .ntaps = nt,
                 .w = wp + l->k * p.cg * p.tap0[ph] + oc * p.cg * p.ntap[ph], .wjs = 0,
-                .bias = l->bias ? t->bias + oc : NULL, .kb = kb,
+                .bias = l->bias ? t->bias + oc : NULL, .kb = (int)kb,
             };
             const float *iplane = in + (n * l->c + g * p.cg) * p.cstride + p.PL;
             float *orow = t->dst + (n * l->k + oc) * ohw + oy * l->ow;
@@ -327,6 +352,223 @@ const nnb_kernel nnb_kernel_transposed_direct = {
     .flops_tolerance = 0.02,
     .supports = direct_supports,
     .workspace_bytes = direct_ws,
+    .prepare = direct_prepare,
     .run = direct_run,
     .work = direct_work,
+};
+
+/* ---------------- transposed_oc ---------------- */
+
+/* The same phase convolutions vectorised along the output channels, on
+ * direct_oc's tile (ctx.h oc: kv vectors of channels x np positions of one
+ * row): per input channel and phase tap, kv weight vectors times np input
+ * broadcasts. No lane is wasted on narrow phases (a 4-wide phase of an 8x8
+ * DCGAN output fills 4 of direct's 16 lanes), which is oneDNN's blocking.
+ * A phase's taps are a rectangle (the rows R of its row phase x the columns
+ * S of its column phase); each output row reads only the tap rows inside
+ * the input (a 1x1 input's 4x4 s1 layer runs 1 of 4), the columns run over
+ * the zero-padded input (transposed_direct's copy). Positions of a phase
+ * are sw apart in the output row: the tile stores them through its column
+ * buffer. Weights per phase and channel block [c][R][S][whole vectors],
+ * packed in prepare. Threads: (image, block, output row, column phase). */
+typedef struct oplan {
+    tplan g; /* padded input, taps per phase pair */
+    const nnb_oc_ukr *ukr;
+    int64_t kvecs, kblocks, wei_floats;
+} oplan;
+
+static void oplan_make(const nnb_layer *l, int nthreads, const nnb_kernel_ctx *ctx, oplan *p)
+{
+    tplan_make_at(l, nthreads, ctx, &p->g);
+    p->ukr = &ctx->oc;
+    p->kvecs = (p->g.kg + p->ukr->lanes - 1) / p->ukr->lanes;
+    p->kblocks = (p->kvecs + p->ukr->kv_max - 1) / p->ukr->kv_max;
+    p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->g.cg * p->g.tap0[l->sh * l->sw - 1] +
+                     l->groups * p->kvecs * p->ukr->lanes * p->g.cg * p->g.ntap[l->sh * l->sw - 1] + 15) / 16 * 16;
+}
+
+static int64_t oc_ws_floats(const oplan *p) { return p->g.in_floats + p->wei_floats + p->g.off_floats; }
+
+/* block b of groups * kblocks: channels [*k0, *k0 + *nk) in whole vectors
+ * v0.. of its group, as evenly as kv_max allows; *vofs its first vector */
+static void oc_block(const oplan *p, int64_t b, int64_t *k0, int *nk, int64_t *vofs)
+{
+    const int64_t g = b / p->kblocks, i = b % p->kblocks, lanes = p->ukr->lanes;
+    const int64_t v0 = i * p->kvecs / p->kblocks, v1 = (i + 1) * p->kvecs / p->kblocks;
+    *k0 = g * p->g.kg + v0 * lanes;
+    *nk = (int)((v1 * lanes < p->g.kg ? v1 * lanes : p->g.kg) - v0 * lanes);
+    *vofs = g * p->kvecs + v0;
+}
+
+/* taps of one dimension in phase ph (t*d = ph mod s), ascending */
+static int64_t dim_taps(int64_t k, int64_t d, int64_t s, int64_t ph)
+{
+    int64_t n = 0;
+    for (int64_t t = 0; t < k; t++) n += mod_pos(ph - t * d, s) == 0;
+    return n;
+}
+
+/* phase tap rows [*i0, *i1) (indices into the row phase's taps) whose input
+ * row (Y - r*dh)/sh is inside the input, for padded output row Y */
+static void oc_rows(const nnb_layer *l, int64_t Y, int64_t *i0, int64_t *i1)
+{
+    *i0 = *i1 = 0;
+    for (int64_t r = 0, i = 0; r < l->kh; r++) {
+        if (mod_pos(Y - r * l->dh, l->sh) != 0) continue;
+        const int64_t iy = (Y - r * l->dh) / l->sh;
+        if (iy >= 0 && iy < l->h) {
+            if (*i1 == *i0) *i0 = i;
+            *i1 = i + 1;
+        }
+        i++;
+    }
+}
+
+static bool oc_supports(const nnb_layer *l)
+{
+    tplan p;
+    /* 8+ output channels per group: fewer leave most lanes idle (transposed_direct runs those) */
+    return supports(l) && l->k / l->groups >= 8 && tplan_make(l, 1, &p);
+}
+
+static int64_t oc_ws(const nnb_layer *l, int nthreads)
+{
+    oplan p;
+    oplan_make(l, nthreads, nnb_kernel_ctx_get(), &p);
+    return oc_ws_floats(&p) * (int64_t)sizeof(float);
+}
+
+static void oc_prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    oplan p;
+    oplan_make(l, omp_get_max_threads(), nnb_kernel_ctx_get(), &p);
+    float *wp = (float *)ws + p.g.in_floats;
+    const int64_t blocks = l->groups * p.kblocks, phases = l->sh * l->sw, lanes = p.ukr->lanes, cg = p.g.cg;
+#pragma omp parallel for schedule(static)
+    for (int64_t pb = 0; pb < phases * blocks; pb++) {
+        const int64_t ph = pb / blocks, b = pb % blocks, ry = ph / l->sw, bx = ph % l->sw, g = b / p.kblocks;
+        int64_t k0, vofs;
+        int nk;
+        oc_block(&p, b, &k0, &nk, &vofs);
+        const int64_t kvl = (nk + lanes - 1) / lanes * lanes;
+        float *d = wp + (l->groups * p.kvecs * p.g.tap0[ph] + vofs * p.g.ntap[ph]) * lanes * cg;
+        for (int64_t c = 0; c < cg; c++)
+            for (int64_t r = 0; r < l->kh; r++)
+                for (int64_t s = 0; s < l->kw; s++) {
+                    if (!tap_in_phase(l, ry, bx, r, s)) continue;
+                    for (int64_t j = 0; j < kvl; j++, d++) /* PyTorch: [ic][kg][kh][kw] */
+                        *d = j < nk ? t->wei[(((g * cg + c) * p.g.kg + (k0 - g * p.g.kg + j)) * l->kh + r) * l->kw + s]
+                                    : 0.0f;
+                }
+    }
+}
+
+/* What oc_run executes: per output row and column phase, every position of
+ * the phase times its in-input tap rows times the phase's tap columns (the
+ * border columns on the zero padding), per input channel and channel lane
+ * (whole vectors on the SIMD tiles, exactly the channels on the C tile). */
+static void oc_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
+{
+    const nnb_kernel_ctx *ctx = nnb_kernel_ctx_at((nnb_isa)isa);
+    oplan p;
+    nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
+    oplan_make(l, threads, ctx, &p);
+    double taps = 0; /* sum over output positions of the taps run */
+    for (int64_t oy = 0; oy < l->oh; oy++)
+        for (int64_t bx = 0; bx < l->sw; bx++) {
+            int64_t i0, i1, jlo, jhi;
+            oc_rows(l, oy + l->pt, &i0, &i1);
+            phase_cols(l, bx, &jlo, &jhi);
+            taps += (double)(jhi - jlo) * (double)(i1 - i0) * (double)dim_taps(l->kw, l->dw, l->sw, bx);
+        }
+    int64_t chans = 0;
+    for (int64_t b = 0; b < l->groups * p.kblocks; b++) {
+        int64_t k0, vofs;
+        int nk;
+        oc_block(&p, b, &k0, &nk, &vofs);
+        chans += ctx->isa >= NNB_ISA_AVX2 ? (nk + p.ukr->lanes - 1) / p.ukr->lanes * p.ukr->lanes : nk;
+    }
+    w->flops = 2.0 * (double)l->n * (double)chans * (double)p.g.cg * taps;
+    nnb_work_cause(w->why, sizeof w->why, "each stride phase's taps, tap rows outside the input skipped, border columns on zero padding");
+    if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
+    if (chans > l->k)
+        nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
+                       p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.g.kg);
+    w->bytes -= (double)a->wei_bytes; /* the run reads prepare's packed weights instead */
+    nnb_work_workspace(w, oc_ws_floats(&p) * (int64_t)sizeof(float),
+                       "padded input, packed weights (read instead of the weights) and tap offsets");
+}
+
+/* the tap offsets of output row Y, column phase bx, phase tap rows [i0, i1)
+ * x all its tap columns, from the phase's column 0 of the padded input */
+static int64_t oc_offsets(const nnb_layer *l, const tplan *p, int64_t Y, int64_t bx, int64_t i0, int64_t i1,
+                          int64_t *off)
+{
+    int64_t n = 0;
+    for (int64_t r = 0, i = 0; r < l->kh; r++) {
+        if (mod_pos(Y - r * l->dh, l->sh) != 0) continue;
+        if (i >= i0 && i < i1)
+            for (int64_t s = 0; s < l->kw; s++)
+                if (mod_pos(bx - s * l->dw, l->sw) == 0) /* exact divisions */
+                    off[n++] = ((Y - r * l->dh) / l->sh + p->PT) * p->pitch + (bx - s * l->dw) / l->sw;
+        i++;
+    }
+    return n;
+}
+
+static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    oplan p;
+    oplan_make(l, omp_get_max_threads(), nnb_kernel_ctx_get(), &p);
+    float *in = ws;
+    const float *wp = in + p.g.in_floats;
+    int64_t *offs = (int64_t *)(in + p.g.in_floats + p.wei_floats);
+    const int64_t taps = l->kh * l->kw, blocks = l->groups * p.kblocks, ohw = l->oh * l->ow;
+    const int64_t lanes = p.ukr->lanes, npm = p.ukr->np_max;
+    const int64_t items = l->n * blocks * l->oh * l->sw;
+#pragma omp parallel
+    {
+        int64_t *off = offs + omp_get_thread_num() * ((2 * taps + 15) / 16 * 16) / 2;
+#pragma omp for schedule(static)
+        for (int64_t pl = 0; pl < l->n * l->c; pl++)
+            nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, p.g.PT, p.g.PL, p.g.prows, 1, p.g.pitch,
+                            0.0f, in + pl * p.g.cstride);
+#pragma omp for schedule(static)
+        for (int64_t it = 0; it < items; it++) {
+            const int64_t bx = it % l->sw, oy = (it / l->sw) % l->oh;
+            const int64_t b = (it / (l->sw * l->oh)) % blocks, n = it / (l->sw * l->oh * blocks);
+            const int64_t Y = oy + l->pt, ph = (Y % l->sh) * l->sw + bx, ns = dim_taps(l->kw, l->dw, l->sw, bx);
+            int64_t k0, vofs, i0, i1, jlo, jhi;
+            nnb_oc_tile tile = {.cs = p.g.cstride, .nc = p.g.cg, .xs = 1, .ohw = ohw, .ostep = l->sw,
+                                .nw = ns, .kw = ns, .wtaps = p.g.ntap[ph], .tapoff = off};
+            oc_block(&p, b, &k0, &tile.nk, &vofs);
+            oc_rows(l, Y, &i0, &i1);
+            tile.ntaps = oc_offsets(l, &p.g, Y, bx, i0, i1, off);
+            tile.tap0 = i0 * ns;
+            tile.w = wp + (l->groups * p.kvecs * p.g.tap0[ph] + vofs * p.g.ntap[ph]) * lanes * p.g.cg;
+            tile.bias = l->bias ? t->bias + k0 : NULL;
+            const float *iplane = in + (n * l->c + (k0 / p.g.kg) * p.g.cg) * p.g.cstride + p.g.PL;
+            float *orow = t->dst + (n * l->k + k0) * ohw + oy * l->ow;
+            phase_cols(l, bx, &jlo, &jhi);
+            const int64_t tiles = (jhi - jlo + npm - 1) / npm; /* even widths: 28 = 7 x 4 */
+            for (int64_t i = 0; i < tiles; i++) {
+                const int64_t a = jlo + i * (jhi - jlo) / tiles, e = jlo + (i + 1) * (jhi - jlo) / tiles;
+                tile.in = iplane + a;
+                tile.out = orow + bx + l->sw * a - l->pl;
+                tile.np = (int)(e - a);
+                p.ukr->run(&tile);
+            }
+        }
+    }
+}
+
+const nnb_kernel nnb_kernel_transposed_oc = {
+    .name = "transposed_oc",
+    .desc = "transposed conv: sub-pixel phases vectorised along output channels (direct_oc's tile), weights packed once",
+    .flops_tolerance = 0.02,
+    .supports = oc_supports,
+    .workspace_bytes = oc_ws,
+    .prepare = oc_prepare,
+    .run = oc_run,
+    .work = oc_work,
 };

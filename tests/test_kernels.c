@@ -245,6 +245,22 @@ static void random_deconv(void)
     check_layer(&l, (int)rnd(1, 2));
 }
 
+/* deconvs with 8+ output channels per group (transposed_oc's domain):
+ * channel counts across its 16/8-lane vectors and 3-vector blocks (17,
+ * 21, 33: partial vectors), strides, dilation, output padding, groups */
+static void random_deconv_wide(void)
+{
+    nnb_layer l = base(NNB_OP_DECONV);
+    random_spatial(&l, 9, 5, 3);
+    l.groups = rnd(1, 2);
+    l.c = l.groups * rnd(1, 12);
+    l.k = l.groups * rnd(8, 40);
+    int64_t mh = (l.sh > l.dh ? l.sh : l.dh) - 1, mw = (l.sw > l.dw ? l.sw : l.dw) - 1;
+    l.oph = rnd(0, mh);
+    l.opw = rnd(0, mw);
+    check_layer(&l, (int)rnd(1, 2));
+}
+
 static void random_fc(void)
 {
     nnb_layer l = base(NNB_OP_FC);
@@ -342,6 +358,11 @@ static void nasty_shapes(void)
     fixed(D, 3, 6, 4, 5, 6, 3, 2, 3, 2, 0, 1, 2, 0, 2, 1, 3, 2, 1);   /* + groups 3, dilation, batch 3 */
     fixed(D, 1, 4, 1, 1, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1);   /* 1x1 input */
     fixed(D, 1, 8, 7, 7, 4, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);   /* deconv4x4s2-like */
+    fixed(D, 2, 8, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);  /* deconv4x4s2-like, 32 out, batch 2 */
+    fixed(D, 1, 10, 1, 1, 40, 4, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* DCGAN G1-like: 1x1 input, 4x4 s1 */
+    fixed(D, 1, 6, 5, 6, 21, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 0, 0);  /* U-Net 2x2 s2 up-conv, 21 out */
+    fixed(D, 1, 4, 3, 4, 21, 16, 16, 8, 8, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* FCN upscore8: 16x16 s8, 64 phases */
+    fixed(D, 3, 6, 5, 4, 50, 3, 5, 2, 3, 1, 2, 0, 1, 2, 1, 2, 1, 2);  /* 25 per group, dilation, output pad */
     fixed(NNB_OP_FC, 3, 4, 3, 3, 10, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0);
     fixed(NNB_OP_FC, 1, 70, 1, 1, 33, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0);
     fixed(NNB_OP_POOL_MAX, 1, 3, 9, 9, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
@@ -393,6 +414,7 @@ static void domain_checks(void)
         {"grouped",       {false, false, true,  false, false, false, false}},
         {"transposed_gemm", {false, false, false, true, false, false, false}},
         {"transposed_direct", {false, false, false, true, false, false, false}},
+        {"transposed_oc", {false, false, false, false, false, false, false}}, /* 8+ out per group */
         {"fc",            {false, false, false, false, true,  false, false}},
         {"pool",          {false, false, false, false, false, true,  false}},
 #ifdef NNB_HAVE_ONEDNN
@@ -485,6 +507,7 @@ int main(void)
         for (int i = 0; i < 20; i++) random_1x1();
         for (int i = 0; i < 6; i++) random_deep();
         for (int i = 0; i < 10; i++) random_deconv();
+        for (int i = 0; i < 10; i++) random_deconv_wide();
         for (int i = 0; i < 10; i++) random_fc();
         for (int i = 0; i < 10; i++) random_pool();
         for (int i = 0; i < 20; i++) random_pool_wide();
@@ -497,6 +520,7 @@ int main(void)
     for (int i = 0; i < 60; i++) random_1x1();
     for (int i = 0; i < 12; i++) random_deep();
     for (int i = 0; i < 60; i++) random_deconv();
+    for (int i = 0; i < 40; i++) random_deconv_wide();
     for (int i = 0; i < 25; i++) random_fc();
     for (int i = 0; i < 50; i++) random_pool();
     for (int i = 0; i < 40; i++) random_pool_wide();
