@@ -253,8 +253,30 @@ static int plan_for(const nnb_layer *l)
     return 0;
 }
 
+/* true when some output of one pooling window dimension has no tap inside
+ * the input (a window wholly in the padding: dilation or wide padding) */
+static bool empty_window_1d(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int64_t pad)
+{
+    for (int64_t o = 0; o < out; o++) {
+        bool inside = false;
+        for (int64_t t = 0; t < k && !inside; t++) {
+            const int64_t i = nnb_in_coord(o, t, s, pad, d);
+            inside = i >= 0 && i < in;
+        }
+        if (!inside) return true;
+    }
+    return false;
+}
+
 static bool supports(const nnb_layer *l)
 {
+    /* a max pooling window wholly in the padding (dilation): oneDNN writes
+     * -FLT_MAX where the reference gives -inf (PyTorch's answer): refused
+     * rather than answered differently */
+    if (l->op == NNB_OP_POOL_MAX &&
+        (empty_window_1d(l->h, l->oh, l->kh, l->sh, l->dh, l->pt) ||
+         empty_window_1d(l->w, l->ow, l->kw, l->sw, l->dw, l->pl)))
+        return false;
     if (cur.valid && same_key(&cur.key, l)) return true;
     dnnl_primitive_desc_t pd;
     if (make_pd(l, &pd) != dnnl_success) return false;

@@ -151,11 +151,32 @@ static void threads_governed(void)
     nnb_tensors_free(&t);
 }
 
+/* Pooling windows wholly in the padding (2 window rows 2 apart on a 1-high
+ * input padded by 1: the output row's taps land on rows -1 and 1, neither
+ * inside; PyTorch takes the layer, padding being at most half the window):
+ * the reference gives -inf there, oneDNN -FLT_MAX; onednn refuses the layer
+ * instead of answering differently. (Average pooling has no dilation, and
+ * its padding is at most half the window: never empty.) Windows each with a
+ * tap inside are still taken. */
+static void empty_window_refused(void)
+{
+    char err[256];
+    nnb_layer l = conv(NNB_OP_POOL_MAX, 3, 3, 1, 3, 1, 1, 1);
+    l.kh = 2; l.dh = 2; l.pt = l.pb = 1;
+    CHECK(nnb_layer_finalize(&l, err, sizeof err) == 0);
+    CHECK_EQ_I64(l.oh, 1);
+    CHECK(!nnb_kernel_find("onednn")->supports(&l));
+    l = conv(NNB_OP_POOL_MAX, 3, 3, 8, 3, 2, 1, 1);
+    CHECK(nnb_layer_finalize(&l, err, sizeof err) == 0);
+    CHECK(nnb_kernel_find("onednn")->supports(&l));
+}
+
 int main(void)
 {
     CHECK(nnb_kernel_find("onednn") != NULL);
     threads_governed();
     grid();
+    NNB_RUN(empty_window_refused);
     printf("test_onednn: %d layers exact, %d refused by oneDNN (skipped)\n", checked, refused);
     CHECK(checked >= 30);
     return nnb_test_done("test_onednn");
