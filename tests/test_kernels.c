@@ -230,36 +230,25 @@ static void random_deep(void)
     check_layer(&l, (int)rnd(1, 2));
 }
 
-static void random_deconv(void)
+/* deconvs: strides up to 3, dilation, output padding; up to gmax groups of
+ * 1..cmax input and kmin..kmax output channels each. Wide (8+ output
+ * channels per group: transposed_oc's domain) crosses its 16/8-lane vectors
+ * and 3-vector blocks (17, 21, 33: partial vectors) */
+static void random_deconv_sized(int64_t gmax, int64_t cmax, int64_t kmin, int64_t kmax)
 {
     nnb_layer l = base(NNB_OP_DECONV);
-    random_spatial(&l, 9, 5, 4);
-    l.sh = rnd(1, 3);
-    l.sw = rnd(1, 3);
-    l.groups = rnd(1, 3);
-    l.c = l.groups * rnd(1, 4);
-    l.k = l.groups * rnd(1, 4);
+    random_spatial(&l, 9, 5, 3);
+    l.groups = rnd(1, gmax);
+    l.c = l.groups * rnd(1, cmax);
+    l.k = l.groups * rnd(kmin, kmax);
     int64_t mh = (l.sh > l.dh ? l.sh : l.dh) - 1, mw = (l.sw > l.dw ? l.sw : l.dw) - 1;
     l.oph = rnd(0, mh);
     l.opw = rnd(0, mw);
     check_layer(&l, (int)rnd(1, 2));
 }
 
-/* deconvs with 8+ output channels per group (transposed_oc's domain):
- * channel counts across its 16/8-lane vectors and 3-vector blocks (17,
- * 21, 33: partial vectors), strides, dilation, output padding, groups */
-static void random_deconv_wide(void)
-{
-    nnb_layer l = base(NNB_OP_DECONV);
-    random_spatial(&l, 9, 5, 3);
-    l.groups = rnd(1, 2);
-    l.c = l.groups * rnd(1, 12);
-    l.k = l.groups * rnd(8, 40);
-    int64_t mh = (l.sh > l.dh ? l.sh : l.dh) - 1, mw = (l.sw > l.dw ? l.sw : l.dw) - 1;
-    l.oph = rnd(0, mh);
-    l.opw = rnd(0, mw);
-    check_layer(&l, (int)rnd(1, 2));
-}
+static void random_deconv(void) { random_deconv_sized(3, 4, 1, 4); }
+static void random_deconv_wide(void) { random_deconv_sized(2, 12, 8, 40); }
 
 static void random_fc(void)
 {
