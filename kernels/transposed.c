@@ -372,10 +372,24 @@ const nnb_kernel nnb_kernel_transposed_direct = {
  * buffer. Weights per phase and channel block [c][R][S][whole vectors],
  * packed in prepare. Threads: (image, block, column phase, output row in
  * row-phase order). */
+/* A 1x1 input (DCGAN's first layer, 1x1 -> 4x4) whose every output reads
+ * exactly one tap: output (oy, ox) of channel k is the input's channels
+ * times the weights of (k, tap (oy + pt, ox + pl)), so the layer is a 1x1
+ * convolution of one position with k * oh * ow output channels (k, oy, ox):
+ * direct_oc's tile at 1 position runs it, its channels stored consecutively
+ * are the NCHW output, the weights streamed once per block (dcgan:G1:
+ * 3.3 MB for 1.6 MFLOP). The phase tile computed the 4 tap columns per
+ * output on zero padding and read the weights 3 KB apart per channel. */
+static bool oc_pixel(const nnb_layer *l)
+{
+    return l->h == 1 && l->w == 1 && l->dh == 1 && l->dw == 1 && l->pt + l->oh <= l->kh && l->pl + l->ow <= l->kw;
+}
+
 typedef struct oplan {
     tplan g; /* padded input, taps per phase pair */
     const nnb_oc_ukr *ukr;
     int64_t kvecs, kblocks, wei_floats;
+    bool pixel; /* one input pixel, every output on one tap (oc_pixel_run): g.kg is then k/groups * oh * ow */
 } oplan;
 
 static void oplan_make(const nnb_layer *l, int nthreads, const nnb_kernel_ctx *ctx, oplan *p)
@@ -384,11 +398,22 @@ static void oplan_make(const nnb_layer *l, int nthreads, const nnb_kernel_ctx *c
     p->ukr = &ctx->oc;
     p->kvecs = (p->g.kg + p->ukr->lanes - 1) / p->ukr->lanes;
     p->kblocks = (p->kvecs + p->ukr->kv_max - 1) / p->ukr->kv_max;
+    p->pixel = oc_pixel(l);
+    if (p->pixel) { /* weights [block][c][whole vectors], then the bias per (k, oy, ox) */
+        p->g.kg *= l->oh * l->ow;
+        p->kvecs = (p->g.kg + p->ukr->lanes - 1) / p->ukr->lanes;
+        p->kblocks = (p->kvecs + p->ukr->kv_max - 1) / p->ukr->kv_max;
+        p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->g.cg + l->k * l->oh * l->ow + 15) / 16 * 16;
+        return;
+    }
     p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->g.cg * p->g.tap0[l->sh * l->sw - 1] +
                      l->groups * p->kvecs * p->ukr->lanes * p->g.cg * p->g.ntap[l->sh * l->sw - 1] + 15) / 16 * 16;
 }
 
-static int64_t oc_ws_floats(const oplan *p) { return p->g.in_floats + p->wei_floats + p->g.off_floats; }
+static int64_t oc_ws_floats(const oplan *p)
+{
+    return p->pixel ? p->wei_floats : p->g.in_floats + p->wei_floats + p->g.off_floats;
+}
 
 /* block b of groups * kblocks: channels [*k0, *k0 + *nk) in whole vectors
  * v0.. of its group, as evenly as kv_max allows; *vofs its first vector */
@@ -439,10 +464,58 @@ static int64_t oc_ws(const nnb_layer *l, int nthreads)
     return oc_ws_floats(&p) * (int64_t)sizeof(float);
 }
 
+/* per block of output channels (k, oy, ox): [c][whole vectors] of the
+ * weights of tap (oy + pt, ox + pl); then the bias per (k, oy, ox) */
+static void oc_pixel_prepare(const nnb_layer *l, const oplan *p, const nnb_tensors *t, float *wp)
+{
+    const int64_t cg = p->g.cg, kg = l->k / l->groups, ohw = l->oh * l->ow, lanes = p->ukr->lanes;
+    float *bias = wp + l->groups * p->kvecs * lanes * cg;
+#pragma omp parallel for schedule(static)
+    for (int64_t b = 0; b < l->groups * p->kblocks; b++) {
+        int64_t k0, vofs;
+        int nk;
+        oc_block(p, b, &k0, &nk, &vofs);
+        const int64_t kvl = (nk + lanes - 1) / lanes * lanes, g = k0 / p->g.kg;
+        float *d = wp + vofs * lanes * cg;
+        for (int64_t c = 0; c < cg; c++)
+            for (int64_t j = 0; j < kvl; j++, d++) {
+                const int64_t q = k0 % p->g.kg + j, k = q / ohw, r = q % ohw / l->ow + l->pt, s = q % l->ow + l->pl;
+                *d = j < nk ? t->wei[(((g * cg + c) * kg + k) * l->kh + r) * l->kw + s] : 0.0f; /* [ic][kg][kh][kw] */
+            }
+        for (int64_t j = 0; j < nk; j++) bias[k0 + j] = l->bias ? t->bias[(k0 + j) / ohw] : 0.0f;
+    }
+}
+
+/* per (image, block): one tile of 1 position, its nk channels stored
+ * consecutively (ohw 1) from output (k0 / (oh * ow), the rest its position) */
+static void oc_pixel_run(const nnb_layer *l, const oplan *p, const nnb_tensors *t, const float *wp)
+{
+    const int64_t blocks = l->groups * p->kblocks, items = l->n * blocks, K = l->k * l->oh * l->ow;
+    const float *bias = wp + l->groups * p->kvecs * p->ukr->lanes * p->g.cg;
+    const int64_t tap0 = 0;
+#pragma omp parallel for schedule(static)
+    for (int64_t it = 0; it < items; it++) {
+        const int64_t n = it / blocks;
+        int64_t k0, vofs;
+        nnb_oc_tile tile = {.cs = 1, .nc = p->g.cg, .xs = 1, .ohw = 1, .ostep = 1, .nw = 1, .kw = 1, .wtaps = 1,
+                            .tapoff = &tap0, .ntaps = 1, .np = 1};
+        oc_block(p, it % blocks, &k0, &tile.nk, &vofs);
+        tile.w = wp + vofs * p->ukr->lanes * p->g.cg;
+        tile.bias = l->bias ? bias + k0 : NULL;
+        tile.in = t->src + n * l->c + k0 / p->g.kg * p->g.cg;
+        tile.out = t->dst + n * K + k0;
+        p->ukr->run(&tile);
+    }
+}
+
 static void oc_prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     oplan p;
     oplan_make(l, omp_get_max_threads(), nnb_kernel_ctx_get(), &p);
+    if (p.pixel) {
+        oc_pixel_prepare(l, &p, t, ws);
+        return;
+    }
     float *wp = (float *)ws + p.g.in_floats;
     const int64_t blocks = l->groups * p.kblocks, phases = l->sh * l->sw, lanes = p.ukr->lanes, cg = p.g.cg;
 #pragma omp parallel for schedule(static)
@@ -474,8 +547,8 @@ static void oc_work(const nnb_layer *l, const nnb_analytic *a, int threads, int 
     oplan p;
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
     oplan_make(l, threads, ctx, &p);
-    double taps = 0; /* sum over output positions of the taps run */
-    for (int64_t oy = 0; oy < l->oh; oy++)
+    double taps = p.pixel ? 1 : 0; /* sum over output positions of the taps run (the pixel plan: 1 and 1) */
+    for (int64_t oy = 0; oy < l->oh && !p.pixel; oy++)
         for (int64_t bx = 0; bx < l->sw; bx++) {
             int64_t i0, i1, jlo, jhi;
             oc_rows(l, oy + l->pt, &i0, &i1);
@@ -490,14 +563,18 @@ static void oc_work(const nnb_layer *l, const nnb_analytic *a, int threads, int 
         chans += ctx->isa >= NNB_ISA_AVX2 ? (nk + p.ukr->lanes - 1) / p.ukr->lanes * p.ukr->lanes : nk;
     }
     w->flops = 2.0 * (double)l->n * (double)chans * (double)p.g.cg * taps;
-    nnb_work_cause(w->why, sizeof w->why, "each stride phase's taps, tap rows outside the input skipped, border columns on zero padding");
+    if (p.pixel)
+        nnb_work_cause(w->why, sizeof w->why, "1x1 input: one tap per output, a 1x1 conv to k x oh x ow channels");
+    else
+        nnb_work_cause(w->why, sizeof w->why, "each stride phase's taps, tap rows outside the input skipped, border columns on zero padding");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators' start");
-    if (chans > l->k)
+    if (chans > l->groups * p.g.kg)
         nnb_work_cause(w->why, sizeof w->why, "lanes past the channel block (%d-wide %s vectors over %lld channels per group)",
                        p.ukr->lanes, nnb_isa_name((nnb_isa)isa), (long long)p.g.kg);
     w->bytes -= (double)a->wei_bytes; /* the run reads prepare's packed weights instead */
     nnb_work_workspace(w, oc_ws_floats(&p) * (int64_t)sizeof(float),
-                       "padded input, packed weights (read instead of the weights) and tap offsets");
+                       p.pixel ? "packed weights (read instead of the weights) and the bias per output"
+                               : "padded input, packed weights (read instead of the weights) and tap offsets");
 }
 
 /* the tap offsets of output row Y, column phase bx, phase tap rows [i0, i1)
@@ -533,6 +610,10 @@ static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     oplan p;
     oplan_make(l, omp_get_max_threads(), nnb_kernel_ctx_get(), &p);
+    if (p.pixel) {
+        oc_pixel_run(l, &p, t, ws);
+        return;
+    }
     float *in = ws;
     const float *wp = in + p.g.in_floats;
     int64_t *offs = (int64_t *)(in + p.g.in_floats + p.wei_floats);

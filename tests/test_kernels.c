@@ -349,6 +349,11 @@ static void nasty_shapes(void)
     fixed(D, 1, 8, 7, 7, 4, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);   /* deconv4x4s2-like */
     fixed(D, 2, 8, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);  /* deconv4x4s2-like, 32 out, batch 2 */
     fixed(D, 1, 10, 1, 1, 40, 4, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* DCGAN G1-like: 1x1 input, 4x4 s1 */
+    /* transposed_oc's one-pixel plan (a 1x1 conv to k x oh x ow channels): padding, groups of 17, batch 2;
+     * a 5x3 window cropped to one column, stride 2; output padding inside the bottom/right padding */
+    fixed(D, 2, 6, 1, 1, 34, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 0);
+    fixed(D, 1, 5, 1, 1, 9, 5, 3, 2, 2, 0, 1, 0, 1, 1, 1, 1, 0, 0);
+    fixed(D, 1, 4, 1, 1, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1);
     fixed(D, 1, 6, 5, 6, 21, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 0, 0);  /* U-Net 2x2 s2 up-conv, 21 out */
     fixed(D, 1, 4, 3, 4, 21, 16, 16, 8, 8, 0, 0, 0, 0, 1, 1, 1, 0, 0); /* FCN upscore8: 16x16 s8, 64 phases */
     fixed(D, 3, 6, 5, 4, 50, 3, 5, 2, 3, 1, 2, 0, 1, 2, 1, 2, 1, 2);  /* 25 per group, dilation, output pad */
