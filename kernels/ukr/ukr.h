@@ -82,6 +82,9 @@ typedef struct nnb_oc_tile {
     float *out;              /* output channel 0 of the block at the first position */
     int64_t ohw;             /* floats between output channels */
     int64_t ostep;           /* floats between consecutive output positions (1: along a row) */
+    int64_t cbstep;          /* 0: NCHW stores as above; else a channel-blocked output (AVX2/AVX-512
+                                tiles only, blocks of lanes channels): channel vector v at out + v*cbstep,
+                                position p at out + p*ostep, stored whole (lanes past nk hold zeros) */
     int nk;                  /* output channels, 1..kv_max * lanes */
     int np;                  /* positions, 1..np_max */
 } nnb_oc_tile;
