@@ -635,6 +635,23 @@ static int64_t oc_row_at(const nnb_layer *l, int64_t k)
     }
 }
 
+/* The first item (of n * blocks * sw * oh, image-major, then block) at or
+ * after `cost`, an item costing its block's channel vectors: threads get
+ * ranges of equal cost (dcgan:G3's 8 vectors in blocks of 2, 3, 3 gave one
+ * of 2 threads 112 and the other 144 vector-rows by item count) */
+static int64_t oc_item_at(const nnb_layer *l, const oplan *p, int64_t cost)
+{
+    const int64_t blocks = l->groups * p->kblocks, per = l->oh * l->sw;
+    int64_t acc = 0;
+    for (int64_t nb = 0; nb < l->n * blocks; nb++) {
+        const int64_t b = nb % blocks, i = b % p->kblocks;
+        const int64_t vecs = (i + 1) * p->kvecs / p->kblocks - i * p->kvecs / p->kblocks;
+        if (cost < acc + vecs * per) return nb * per + (cost - acc + vecs - 1) / vecs;
+        acc += vecs * per;
+    }
+    return l->n * blocks * per;
+}
+
 static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     oplan p;
@@ -648,7 +665,6 @@ static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     int64_t *offs = (int64_t *)(in + p.g.in_floats + p.wei_floats);
     const int64_t taps = l->kh * l->kw, blocks = l->groups * p.kblocks, ohw = l->oh * l->ow;
     const int64_t lanes = p.ukr->lanes, npm = p.ukr->np_max;
-    const int64_t items = l->n * blocks * l->oh * l->sw;
 #pragma omp parallel
     {
         int64_t *off = offs + omp_get_thread_num() * ((2 * taps + 15) / 16 * 16) / 2;
@@ -656,8 +672,10 @@ static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         for (int64_t pl = 0; pl < l->n * l->c; pl++)
             nnb_pack_padded(t->src + pl * l->h * l->w, l->h, l->w, p.g.PT, p.g.PL, p.g.prows, 1, p.g.pitch,
                             0.0f, in + pl * p.g.cstride);
-#pragma omp for schedule(static)
-        for (int64_t it = 0; it < items; it++) {
+        const int nt = omp_get_num_threads(), tid = omp_get_thread_num();
+        const int64_t cost = l->n * l->groups * p.kvecs * l->oh * l->sw;
+        const int64_t it0 = oc_item_at(l, &p, cost * tid / nt), it1 = oc_item_at(l, &p, cost * (tid + 1) / nt);
+        for (int64_t it = it0; it < it1; it++) {
             const int64_t bx = (it / l->oh) % l->sw, oy = oc_row_at(l, it % l->oh);
             const int64_t b = (it / (l->sw * l->oh)) % blocks, n = it / (l->sw * l->oh * blocks);
             const int64_t Y = oy + l->pt, ph = (Y % l->sh) * l->sw + bx, ns = dim_taps(l->kw, l->dw, l->sw, bx);
