@@ -369,10 +369,12 @@ const nnb_kernel nnb_kernel_transposed_direct = {
  * S of its column phase); each output row reads only the tap rows inside
  * the input (a 1x1 input's 4x4 s1 layer runs 1 of 4), the columns run over
  * the zero-padded input (transposed_direct's copy). Positions of a phase
- * are sw apart in the output row: the tile stores them through its column
- * buffer. Weights per phase and channel block [c][R][S][whole vectors],
- * packed in prepare. Threads: (image, block, column phase, output row in
- * row-phase order). */
+ * are sw apart in the output row: with sw > 1 the dst is written
+ * channel-blocked (one vector per pixel, see oplan_make), else through the
+ * tile's NCHW stores. Weights per phase and channel block [c][R][S][whole
+ * vectors], packed in prepare. Threads: (image, block, column phase, output
+ * row in row-phase order), ranges of equal cost. */
+
 /* A 1x1 input (DCGAN's first layer, 1x1 -> 4x4) whose every output reads
  * exactly one tap: output (oy, ox) of channel k is the input's channels
  * times the weights of (k, tap (oy + pt, ox + pl)), so the layer is a 1x1
