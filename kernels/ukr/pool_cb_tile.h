@@ -1,0 +1,212 @@
+/* Generator of the channel-blocked pooling micro-kernel (ukr.h: nnb_pool_cb)
+ * for one vector ISA, so nChw16c (AVX-512) and nChw8c (AVX2) share one body.
+ * The including file includes ukr/vec_<isa>.h and defines POOL_CB and
+ * POOL_CB_FLOPS (the functions to define), CB_J (interior outputs per
+ * register block) and
+ *   CB_MAX(a, b)   a > b ? a : b per lane (x86 max: b where unordered)
+ *   CB_ADD, CB_MUL, CB_DIV, CB_STORE (aligned) */
+
+#include <math.h>
+#include <stdint.h>
+
+#define CB_AI __attribute__((always_inline, target(VEC_TARGET)))
+
+/* One output row's window rows inside the input, in order: where each is
+ * (its input row; its H row's ring slot, NULL without a ring), whether it is
+ * fresh (not in the ring: computed here) and whether its H row is kept for
+ * the next output row. */
+typedef struct cb_rows {
+    int nr;
+    int64_t cy; /* the average's counted rows */
+    const float *in[NNB_POOL_CB_MAX_KH];
+    float *slot[NNB_POOL_CB_MAX_KH];
+    bool fresh[NNB_POOL_CB_MAX_KH], keep[NNB_POOL_CB_MAX_KH];
+} cb_rows;
+
+/* output row oy's rows; *next: the first input row not computed yet in this
+ * column block (rows only move down at dilation 1) */
+static inline void cb_walk(const nnb_pool_cb *p, int64_t oy, int64_t ring, float *slots, int64_t slot_floats,
+                           int64_t *next, cb_rows *k)
+{
+    const int64_t top = oy * p->sh - p->pt, next_top = top + p->sh;
+    const bool more = ring && oy + 1 < p->oy1;
+    int64_t end = *next;
+    k->nr = 0;
+    for (int64_t r = 0; r < p->kh; r++) {
+        const int64_t y = top + r * p->dh;
+        if (y < 0 || y >= p->h) continue;
+        const int i = k->nr++;
+        k->in[i] = p->in ? p->in + y * p->w * VL : NULL;
+        k->fresh[i] = !ring || y >= *next;
+        k->keep[i] = more && k->fresh[i] && y >= next_top;
+        k->slot[i] = ring && slots ? slots + (y & (ring - 1)) * slot_floats : NULL;
+        end = y + 1;
+    }
+    if (ring && end > *next) *next = end;
+    k->cy = p->is_max ? 0 : nnb_pool_axis_count(oy, p->kh, p->sh, p->pt, p->pb, p->dh, p->h, p->include_pad);
+}
+
+/* outputs [*lo, *hi) whose window columns all lie inside the input row */
+static inline void cb_interior(const nnb_pool_cb *p, int64_t *lo, int64_t *hi)
+{
+    const int64_t last = p->w - 1 + p->pl - (p->kw - 1) * p->dw;
+    *lo = (p->pl + p->sw - 1) / p->sw;
+    *hi = last >= 0 ? last / p->sw + 1 : 0;
+    if (*hi > p->ow) *hi = p->ow;
+    if (*lo > *hi) *lo = *hi;
+}
+
+static inline CB_AI V cb_vop(V h, V acc, const bool MAX)
+{
+    return MAX ? CB_MAX(h, acc) : CB_ADD(acc, h);
+}
+
+/* the average's result: the reference's acc / div (a power of two by its
+ * exact reciprocal: the same bits); no divisor gives 0, as the reference */
+static inline CB_AI V cb_div(V acc, int64_t div)
+{
+    if (div <= 0) return V_ZERO();
+    if ((div & (div - 1)) == 0) return CB_MUL(acc, V_SET1(1.0f / (float)div));
+    return CB_DIV(acc, V_SET1((float)div));
+}
+
+/* one output's H row value from input row `row`, taps outside it skipped */
+static inline CB_AI V cb_hone(const nnb_pool_cb *p, const float *row, int64_t ox, const bool MAX)
+{
+    V acc = V_SET1(-INFINITY);
+    bool first = true;
+    for (int64_t s = 0; s < p->kw; s++) {
+        const int64_t ix = ox * p->sw - p->pl + s * p->dw;
+        if (ix < 0 || ix >= p->w) continue;
+        const V t = V_LOAD(row + ix * VL);
+        acc = MAX ? CB_MAX(t, acc) : first ? t : CB_ADD(acc, t);
+        first = false;
+    }
+    return !MAX && first ? V_ZERO() : acc;
+}
+
+/* one output with any window (the borders, general shapes) */
+static inline CB_AI void cb_single(const nnb_pool_cb *p, const cb_rows *k, int64_t ox, int64_t cx0, const bool MAX,
+                                   float *out)
+{
+    V acc = MAX ? V_SET1(-INFINITY) : V_ZERO();
+    for (int r = 0; r < k->nr; r++) {
+        float *slot = k->slot[r] ? k->slot[r] + (ox - cx0) * VL : NULL;
+        V h;
+        if (k->fresh[r]) {
+            h = cb_hone(p, k->in[r], ox, MAX);
+            if (k->keep[r]) CB_STORE(slot, h);
+        } else {
+            h = V_LOAD(slot);
+        }
+        acc = r == 0 ? h : cb_vop(h, acc, MAX);
+    }
+    if (!MAX)
+        acc = cb_div(acc, k->cy * nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, p->include_pad));
+    CB_STORE(out + ox * VL, acc);
+}
+
+/* J interior outputs from ox, all in registers; KW, SW constants where
+ * nonzero (then dilation 1) */
+static inline CB_AI void cb_block(const nnb_pool_cb *p, const cb_rows *k, int64_t ox, int64_t cx0, const bool MAX,
+                                  const int KW, const int SW, const int J, float *out)
+{
+    const int64_t kw = KW ? KW : p->kw, sw = SW ? SW : p->sw, dw = KW ? 1 : p->dw;
+    const V ninf = V_SET1(-INFINITY);
+    V acc[CB_J];
+    for (int j = 0; j < J; j++) acc[j] = MAX ? ninf : V_ZERO();
+    for (int r = 0; r < k->nr; r++) {
+        float *slot = k->slot[r] ? k->slot[r] + (ox - cx0) * VL : NULL;
+        V h[CB_J];
+        if (k->fresh[r]) {
+            const float *q = k->in[r] + (ox * sw - p->pl) * VL;
+            for (int j = 0; j < J; j++) {
+                const float *t = q + j * sw * VL;
+                h[j] = MAX ? CB_MAX(V_LOAD(t), ninf) : V_LOAD(t);
+                for (int64_t s = 1; s < kw; s++) h[j] = cb_vop(V_LOAD(t + s * dw * VL), h[j], MAX);
+            }
+            if (k->keep[r])
+                for (int j = 0; j < J; j++) CB_STORE(slot + j * VL, h[j]);
+        } else {
+            for (int j = 0; j < J; j++) h[j] = V_LOAD(slot + j * VL);
+        }
+        for (int j = 0; j < J; j++) acc[j] = r == 0 ? h[j] : cb_vop(h[j], acc[j], MAX);
+    }
+    for (int j = 0; j < J; j++) CB_STORE(out + (ox + j) * VL, MAX ? acc[j] : cb_div(acc[j], k->cy * kw));
+}
+
+/* the H-row ring's column block: outputs whose H rows fit it */
+static inline int64_t cb_columns(const nnb_pool_cb *p, int64_t ring)
+{
+    return ring ? NNB_POOL_CB_RING_FLOATS / VL / ring : p->ow;
+}
+
+static inline CB_AI void cb_impl(const nnb_pool_cb *p, const bool MAX, const int KW, const int SW)
+{
+    float ring_buf[NNB_POOL_CB_RING_FLOATS] __attribute__((aligned(64)));
+    const int64_t ring = nnb_pool_cb_ring_rows(p), cols = cb_columns(p, ring);
+    int64_t lo, hi;
+    cb_interior(p, &lo, &hi);
+    for (int64_t cx0 = 0; cx0 < p->ow; cx0 += cols) {
+        const int64_t cx1 = cx0 + cols < p->ow ? cx0 + cols : p->ow;
+        int64_t next = 0;
+        for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
+            cb_rows k;
+            cb_walk(p, oy, ring, ring_buf, cols * VL, &next, &k);
+            float *out = p->out + oy * p->ow * VL;
+            for (int64_t ox = cx0; ox < cx1;) {
+                if (ox >= lo && ox + CB_J <= hi && ox + CB_J <= cx1) {
+                    cb_block(p, &k, ox, cx0, MAX, KW, SW, CB_J, out);
+                    ox += CB_J;
+                } else if (ox >= lo && ox < hi) {
+                    cb_block(p, &k, ox, cx0, MAX, KW, SW, 1, out);
+                    ox++;
+                } else {
+                    cb_single(p, &k, ox, cx0, MAX, out);
+                    ox++;
+                }
+            }
+        }
+    }
+}
+
+/* the common windows (3x3 stride 1 and 2, 2x2 stride 2, dilation 1) unrolled */
+static inline CB_AI void cb_op(const nnb_pool_cb *p, const bool MAX)
+{
+    const bool d1 = p->dw == 1;
+    if (d1 && p->kw == 3 && p->sw == 2) cb_impl(p, MAX, 3, 2);
+    else if (d1 && p->kw == 3 && p->sw == 1) cb_impl(p, MAX, 3, 1);
+    else if (d1 && p->kw == 2 && p->sw == 2) cb_impl(p, MAX, 2, 2);
+    else cb_impl(p, MAX, 0, 0);
+}
+
+__attribute__((target(VEC_TARGET))) void POOL_CB(const nnb_pool_cb *arg)
+{
+    const nnb_pool_cb a = *arg; /* a copy the output stores cannot alias */
+    if (a.is_max) cb_op(&a, true);
+    else cb_op(&a, false);
+}
+
+/* Per output row: each fresh row's H values (a max: one op per in-input
+ * tap, the first against -inf; a sum: one fewer), the op over the window's
+ * rows (one fewer than the rows), the average's division where it has a
+ * divisor; every op in all VL lanes. Block and single paths alike. */
+int64_t POOL_CB_FLOPS(const nnb_pool_cb *p)
+{
+    const int64_t ring = nnb_pool_cb_ring_rows(p);
+    int64_t per_fresh = 0, divided = 0, ops = 0, next = 0;
+    for (int64_t ox = 0; ox < p->ow; ox++) {
+        const int64_t nc = nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, false);
+        per_fresh += p->is_max ? nc : nc > 0 ? nc - 1 : 0;
+    }
+    for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
+        cb_rows k;
+        cb_walk(p, oy, ring, NULL, 0, &next, &k);
+        for (int r = 0; r < k.nr; r++) ops += k.fresh[r] ? per_fresh : 0;
+        ops += k.nr > 1 ? (k.nr - 1) * p->ow : 0;
+        if (p->is_max) continue;
+        for (int64_t ox = 0; ox < p->ow; ox++)
+            divided += k.cy * nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, p->include_pad) > 0;
+    }
+    return (ops + divided) * VL;
+}
