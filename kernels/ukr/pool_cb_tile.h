@@ -107,7 +107,10 @@ static inline CB_AI void cb_single(const nnb_pool_cb *p, const cb_rows *k, int64
 }
 
 /* J interior outputs from ox, all in registers; KW, SW constants where
- * nonzero (then dilation 1) */
+ * nonzero (then dilation 1). A fresh row no later output row needs goes
+ * straight into the accumulator tap by tap (the reference's own order: the
+ * same first maximum as through its H row, one op fewer); a kept one
+ * through its H row (stored to the ring), a ring row as its H row. */
 static inline CB_AI void cb_block(const nnb_pool_cb *p, const cb_rows *k, int64_t ox, int64_t cx0, const bool MAX,
                                   const int KW, const int SW, const int J, float *out)
 {
@@ -117,22 +120,51 @@ static inline CB_AI void cb_block(const nnb_pool_cb *p, const cb_rows *k, int64_
     for (int j = 0; j < J; j++) acc[j] = MAX ? ninf : V_ZERO();
     for (int r = 0; r < k->nr; r++) {
         float *slot = k->slot[r] ? k->slot[r] + (ox - cx0) * VL : NULL;
+        const float *q = k->in[r] + (ox * sw - p->pl) * VL;
+        if (k->fresh[r] && !k->keep[r]) {
+            for (int j = 0; j < J; j++) {
+                const float *t = q + j * sw * VL;
+                acc[j] = MAX || r > 0 ? cb_vop(V_LOAD(t), acc[j], MAX) : V_LOAD(t);
+                for (int64_t s = 1; s < kw; s++) acc[j] = cb_vop(V_LOAD(t + s * dw * VL), acc[j], MAX);
+            }
+            continue;
+        }
         V h[CB_J];
         if (k->fresh[r]) {
-            const float *q = k->in[r] + (ox * sw - p->pl) * VL;
             for (int j = 0; j < J; j++) {
                 const float *t = q + j * sw * VL;
                 h[j] = MAX ? CB_MAX(V_LOAD(t), ninf) : V_LOAD(t);
                 for (int64_t s = 1; s < kw; s++) h[j] = cb_vop(V_LOAD(t + s * dw * VL), h[j], MAX);
+                CB_STORE(slot + j * VL, h[j]);
             }
-            if (k->keep[r])
-                for (int j = 0; j < J; j++) CB_STORE(slot + j * VL, h[j]);
         } else {
             for (int j = 0; j < J; j++) h[j] = V_LOAD(slot + j * VL);
         }
         for (int j = 0; j < J; j++) acc[j] = r == 0 ? h[j] : cb_vop(h[j], acc[j], MAX);
     }
     for (int j = 0; j < J; j++) CB_STORE(out + (ox + j) * VL, MAX ? acc[j] : cb_div(acc[j], k->cy * kw));
+}
+
+/* A global average (the window is the plane, one output): the plane's
+ * pixels are contiguous, summed in 4 chains (another order than the
+ * reference's, within the real-valued bound; the same hw - 1 adds) */
+static inline CB_AI bool cb_global_avg(const nnb_pool_cb *p)
+{
+    const int64_t n = p->h * p->w;
+    if (p->is_max || p->ow != 1 || p->oy0 != 0 || p->oy1 != 1 || p->kh != p->h || p->kw != p->w || p->pt ||
+        p->pl || p->pb || p->pr || p->dh != 1 || p->dw != 1 || n < 4)
+        return false;
+    V a0 = V_LOAD(p->in), a1 = V_LOAD(p->in + VL), a2 = V_LOAD(p->in + 2 * VL), a3 = V_LOAD(p->in + 3 * VL);
+    int64_t i = 4;
+    for (; i + 4 <= n; i += 4) {
+        a0 = CB_ADD(a0, V_LOAD(p->in + i * VL));
+        a1 = CB_ADD(a1, V_LOAD(p->in + (i + 1) * VL));
+        a2 = CB_ADD(a2, V_LOAD(p->in + (i + 2) * VL));
+        a3 = CB_ADD(a3, V_LOAD(p->in + (i + 3) * VL));
+    }
+    for (; i < n; i++) a0 = CB_ADD(a0, V_LOAD(p->in + i * VL));
+    CB_STORE(p->out, cb_div(CB_ADD(CB_ADD(a0, a1), CB_ADD(a2, a3)), n));
+    return true;
 }
 
 /* the H-row ring's column block: outputs whose H rows fit it */
@@ -155,10 +187,17 @@ static inline CB_AI void cb_impl(const nnb_pool_cb *p, const bool MAX, const int
             cb_walk(p, oy, ring, ring_buf, cols * VL, &next, &k);
             float *out = p->out + oy * p->ow * VL;
             for (int64_t ox = cx0; ox < cx1;) {
-                if (ox >= lo && ox + CB_J <= hi && ox + CB_J <= cx1) {
+                const int64_t room = ox >= lo ? (hi < cx1 ? hi : cx1) - ox : 0; /* interior outputs from ox */
+                if (room >= CB_J) {
                     cb_block(p, &k, ox, cx0, MAX, KW, SW, CB_J, out);
                     ox += CB_J;
-                } else if (ox >= lo && ox < hi) {
+                } else if (room >= CB_J / 2 && CB_J / 2 > 1) {
+                    cb_block(p, &k, ox, cx0, MAX, KW, SW, CB_J / 2, out);
+                    ox += CB_J / 2;
+                } else if (room >= 2) {
+                    cb_block(p, &k, ox, cx0, MAX, KW, SW, 2, out);
+                    ox += 2;
+                } else if (room >= 1) {
                     cb_block(p, &k, ox, cx0, MAX, KW, SW, 1, out);
                     ox++;
                 } else {
@@ -183,30 +222,41 @@ static inline CB_AI void cb_op(const nnb_pool_cb *p, const bool MAX)
 __attribute__((target(VEC_TARGET))) void POOL_CB(const nnb_pool_cb *arg)
 {
     const nnb_pool_cb a = *arg; /* a copy the output stores cannot alias */
+    if (cb_global_avg(&a)) return;
     if (a.is_max) cb_op(&a, true);
     else cb_op(&a, false);
 }
 
-/* Per output row: each fresh row's H values (a max: one op per in-input
- * tap, the first against -inf; a sum: one fewer), the op over the window's
- * rows (one fewer than the rows), the average's division where it has a
- * divisor; every op in all VL lanes. Block and single paths alike. */
+/* ops of window row r of one output with nc in-input columns (cb_block
+ * where the output is interior, else cb_single): a ring row's merge; a
+ * fresh row's taps (a max's first against -inf, a sum's from its first
+ * tap) and merge, or, straight into the accumulator (interior, not kept),
+ * its taps alone */
+static inline int64_t cb_row_ops(const cb_rows *k, int r, int64_t nc, bool interior, bool is_max)
+{
+    if (!k->fresh[r]) return r > 0;
+    if (interior && !k->keep[r]) return is_max || r > 0 ? nc : nc - 1;
+    return (is_max ? nc : nc > 0 ? nc - 1 : 0) + (r > 0);
+}
+
+/* Every output's rows' ops (cb_row_ops), the average's division where it
+ * has a divisor; every op in all VL lanes. (The global average's 4 chains:
+ * hw - 1 adds, as the interior count.) */
 int64_t POOL_CB_FLOPS(const nnb_pool_cb *p)
 {
     const int64_t ring = nnb_pool_cb_ring_rows(p);
-    int64_t per_fresh = 0, divided = 0, ops = 0, next = 0;
-    for (int64_t ox = 0; ox < p->ow; ox++) {
-        const int64_t nc = nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, false);
-        per_fresh += p->is_max ? nc : nc > 0 ? nc - 1 : 0;
-    }
+    int64_t lo, hi, ops = 0, next = 0;
+    cb_interior(p, &lo, &hi);
     for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
         cb_rows k;
         cb_walk(p, oy, ring, NULL, 0, &next, &k);
-        for (int r = 0; r < k.nr; r++) ops += k.fresh[r] ? per_fresh : 0;
-        ops += k.nr > 1 ? (k.nr - 1) * p->ow : 0;
-        if (p->is_max) continue;
-        for (int64_t ox = 0; ox < p->ow; ox++)
-            divided += k.cy * nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, p->include_pad) > 0;
+        for (int64_t ox = 0; ox < p->ow; ox++) {
+            const bool interior = ox >= lo && ox < hi;
+            const int64_t nc = nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, false);
+            for (int r = 0; r < k.nr; r++) ops += cb_row_ops(&k, r, nc, interior, p->is_max);
+            if (!p->is_max)
+                ops += k.cy * nnb_pool_axis_count(ox, p->kw, p->sw, p->pl, p->pr, p->dw, p->w, p->include_pad) > 0;
+        }
     }
-    return (ops + divided) * VL;
+    return ops * VL;
 }
