@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CB_AI __attribute__((always_inline, target(VEC_TARGET)))
 
@@ -17,11 +18,25 @@
  * the next output row. */
 typedef struct cb_rows {
     int nr;
-    int64_t cy; /* the average's counted rows */
+    int64_t cy;        /* the average's counted rows */
+    int64_t div;       /* the average's divisor of an interior output (cy * kw) */
+    float scale;       /* its reciprocal where a power of two (exact), else itself */
     const float *in[NNB_POOL_CB_MAX_KH];
     float *slot[NNB_POOL_CB_MAX_KH];
     bool fresh[NNB_POOL_CB_MAX_KH], keep[NNB_POOL_CB_MAX_KH];
 } cb_rows;
+
+/* 1 / d for a power of two d < 2^126, built from its exponent bits (no
+ * floating-point op: the work model counts the vector ops alone) */
+static inline float cb_pow2_inverse(int64_t d)
+{
+    int e = 0;
+    while ((INT64_C(1) << e) < d) e++;
+    const uint32_t bits = (uint32_t)(127 - e) << 23;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
 
 /* output row oy's rows; *next: the first input row not computed yet in this
  * column block (rows only move down at dilation 1) */
@@ -44,6 +59,8 @@ static inline void cb_walk(const nnb_pool_cb *p, int64_t oy, int64_t ring, float
     }
     if (ring && end > *next) *next = end;
     k->cy = p->is_max ? 0 : nnb_pool_axis_count(oy, p->kh, p->sh, p->pt, p->pb, p->dh, p->h, p->include_pad);
+    k->div = k->cy * p->kw;
+    k->scale = k->div > 0 && (k->div & (k->div - 1)) == 0 ? cb_pow2_inverse(k->div) : (float)k->div;
 }
 
 /* outputs [*lo, *hi) whose window columns all lie inside the input row */
@@ -66,7 +83,7 @@ static inline CB_AI V cb_vop(V h, V acc, const bool MAX)
 static inline CB_AI V cb_div(V acc, int64_t div)
 {
     if (div <= 0) return V_ZERO();
-    if ((div & (div - 1)) == 0) return CB_MUL(acc, V_SET1(1.0f / (float)div));
+    if ((div & (div - 1)) == 0) return CB_MUL(acc, V_SET1(cb_pow2_inverse(div)));
     return CB_DIV(acc, V_SET1((float)div));
 }
 
@@ -106,22 +123,44 @@ static inline CB_AI void cb_single(const nnb_pool_cb *p, const cb_rows *k, int64
     CB_STORE(out + ox * VL, acc);
 }
 
+/* how a window row enters an interior output: straight into the
+ * accumulator (fresh, not kept), through its H row (fresh, kept in the
+ * ring), or as the ring's H row */
+enum { CB_DIRECT = 1, CB_HROW = 2, CB_RING = 3 };
+
+static inline int cb_mode(const cb_rows *k, int r)
+{
+    return !k->fresh[r] ? CB_RING : k->keep[r] ? CB_HROW : CB_DIRECT;
+}
+
+/* the modes of an output row's window rows, 2 bits a row (0: over 15 rows) */
+static inline int cb_modes(const cb_rows *k)
+{
+    int modes = 0;
+    for (int r = 0; r < k->nr && k->nr <= 15; r++) modes |= cb_mode(k, r) << (2 * r);
+    return modes;
+}
+
 /* J interior outputs from ox, all in registers; KW, SW constants where
- * nonzero (then dilation 1). A fresh row no later output row needs goes
- * straight into the accumulator tap by tap (the reference's own order: the
- * same first maximum as through its H row, one op fewer); a kept one
- * through its H row (stored to the ring), a ring row as its H row. */
+ * nonzero (then dilation 1); NR, MODES the rows and their modes where
+ * constants (0: read them), so the common rows unroll whole. A fresh row no
+ * later output row needs goes straight into the accumulator tap by tap (the
+ * reference's own order: the same first maximum as through its H row, one
+ * op fewer); a kept one through its H row (stored to the ring), a ring row
+ * as its H row. */
 static inline CB_AI void cb_block(const nnb_pool_cb *p, const cb_rows *k, int64_t ox, int64_t cx0, const bool MAX,
-                                  const int KW, const int SW, const int J, float *out)
+                                  const int KW, const int SW, const int J, const int NR, const int MODES, float *out)
 {
     const int64_t kw = KW ? KW : p->kw, sw = SW ? SW : p->sw, dw = KW ? 1 : p->dw;
+    const int nr = NR ? NR : k->nr;
     const V ninf = V_SET1(-INFINITY);
     V acc[CB_J];
     for (int j = 0; j < J; j++) acc[j] = MAX ? ninf : V_ZERO();
-    for (int r = 0; r < k->nr; r++) {
-        float *slot = k->slot[r] ? k->slot[r] + (ox - cx0) * VL : NULL;
-        const float *q = k->in[r] + (ox * sw - p->pl) * VL;
-        if (k->fresh[r] && !k->keep[r]) {
+    for (int r = 0; r < nr; r++) {
+        const int mode = MODES ? (MODES >> (2 * r)) & 3 : cb_mode(k, r);
+        float *slot = mode != CB_DIRECT ? k->slot[r] + (ox - cx0) * VL : NULL;
+        const float *q = mode != CB_RING ? k->in[r] + (ox * sw - p->pl) * VL : NULL;
+        if (mode == CB_DIRECT) {
             for (int j = 0; j < J; j++) {
                 const float *t = q + j * sw * VL;
                 acc[j] = MAX || r > 0 ? cb_vop(V_LOAD(t), acc[j], MAX) : V_LOAD(t);
@@ -130,7 +169,7 @@ static inline CB_AI void cb_block(const nnb_pool_cb *p, const cb_rows *k, int64_
             continue;
         }
         V h[CB_J];
-        if (k->fresh[r]) {
+        if (mode == CB_HROW) {
             for (int j = 0; j < J; j++) {
                 const float *t = q + j * sw * VL;
                 h[j] = MAX ? CB_MAX(V_LOAD(t), ninf) : V_LOAD(t);
@@ -142,7 +181,14 @@ static inline CB_AI void cb_block(const nnb_pool_cb *p, const cb_rows *k, int64_
         }
         for (int j = 0; j < J; j++) acc[j] = r == 0 ? h[j] : cb_vop(h[j], acc[j], MAX);
     }
-    for (int j = 0; j < J; j++) CB_STORE(out + (ox + j) * VL, MAX ? acc[j] : cb_div(acc[j], k->cy * kw));
+    if (MAX) {
+        for (int j = 0; j < J; j++) CB_STORE(out + (ox + j) * VL, acc[j]);
+        return;
+    }
+    const V scale = V_SET1(k->scale); /* cb_div's, once per block */
+    const bool mul = (k->div & (k->div - 1)) == 0;
+    for (int j = 0; j < J; j++)
+        CB_STORE(out + (ox + j) * VL, k->div <= 0 ? V_ZERO() : mul ? CB_MUL(acc[j], scale) : CB_DIV(acc[j], scale));
 }
 
 /* A global average (the window is the plane, one output): the plane's
@@ -173,6 +219,36 @@ static inline int64_t cb_columns(const nnb_pool_cb *p, int64_t ring)
     return ring ? NNB_POOL_CB_RING_FLOATS / VL / ring : p->ow;
 }
 
+/* output row k's columns [cx0, cx1): interior ones in register blocks
+ * (J = CB_J, CB_J/2, 2, 1), the others one at a time */
+static inline CB_AI void cb_row(const nnb_pool_cb *p, const cb_rows *k, int64_t cx0, int64_t cx1, int64_t lo,
+                                int64_t hi, float *out, const bool MAX, const int KW, const int SW, const int NR,
+                                const int MODES)
+{
+    for (int64_t ox = cx0; ox < cx1;) {
+        const int64_t room = ox >= lo ? (hi < cx1 ? hi : cx1) - ox : 0; /* interior outputs from ox */
+        if (room >= CB_J) {
+            cb_block(p, k, ox, cx0, MAX, KW, SW, CB_J, NR, MODES, out);
+            ox += CB_J;
+        } else if (room >= CB_J / 2 && CB_J / 2 > 1) {
+            cb_block(p, k, ox, cx0, MAX, KW, SW, CB_J / 2, NR, MODES, out);
+            ox += CB_J / 2;
+        } else if (room >= 2) {
+            cb_block(p, k, ox, cx0, MAX, KW, SW, 2, NR, MODES, out);
+            ox += 2;
+        } else if (room >= 1) {
+            cb_block(p, k, ox, cx0, MAX, KW, SW, 1, NR, MODES, out);
+            ox++;
+        } else {
+            cb_single(p, k, ox, cx0, MAX, out);
+            ox++;
+        }
+    }
+}
+
+#define CB_MODES2(a, b) ((a) | (b) << 2)
+#define CB_MODES3(a, b, c) ((a) | (b) << 2 | (c) << 4)
+
 static inline CB_AI void cb_impl(const nnb_pool_cb *p, const bool MAX, const int KW, const int SW)
 {
     float ring_buf[NNB_POOL_CB_RING_FLOATS] __attribute__((aligned(64)));
@@ -186,25 +262,17 @@ static inline CB_AI void cb_impl(const nnb_pool_cb *p, const bool MAX, const int
             cb_rows k;
             cb_walk(p, oy, ring, ring_buf, cols * VL, &next, &k);
             float *out = p->out + oy * p->ow * VL;
-            for (int64_t ox = cx0; ox < cx1;) {
-                const int64_t room = ox >= lo ? (hi < cx1 ? hi : cx1) - ox : 0; /* interior outputs from ox */
-                if (room >= CB_J) {
-                    cb_block(p, &k, ox, cx0, MAX, KW, SW, CB_J, out);
-                    ox += CB_J;
-                } else if (room >= CB_J / 2 && CB_J / 2 > 1) {
-                    cb_block(p, &k, ox, cx0, MAX, KW, SW, CB_J / 2, out);
-                    ox += CB_J / 2;
-                } else if (room >= 2) {
-                    cb_block(p, &k, ox, cx0, MAX, KW, SW, 2, out);
-                    ox += 2;
-                } else if (room >= 1) {
-                    cb_block(p, &k, ox, cx0, MAX, KW, SW, 1, out);
-                    ox++;
-                } else {
-                    cb_single(p, &k, ox, cx0, MAX, out);
-                    ox++;
-                }
-            }
+            /* the steady rows of the common windows: 2x2 s2 (no ring), 3x3
+             * s2 (ring, fresh, kept), 3x3 s1 (ring, ring, kept) */
+            const int modes = KW ? cb_modes(&k) : 0;
+            if (modes == CB_MODES2(CB_DIRECT, CB_DIRECT))
+                cb_row(p, &k, cx0, cx1, lo, hi, out, MAX, KW, SW, 2, CB_MODES2(CB_DIRECT, CB_DIRECT));
+            else if (modes == CB_MODES3(CB_RING, CB_DIRECT, CB_HROW))
+                cb_row(p, &k, cx0, cx1, lo, hi, out, MAX, KW, SW, 3, CB_MODES3(CB_RING, CB_DIRECT, CB_HROW));
+            else if (modes == CB_MODES3(CB_RING, CB_RING, CB_HROW))
+                cb_row(p, &k, cx0, cx1, lo, hi, out, MAX, KW, SW, 3, CB_MODES3(CB_RING, CB_RING, CB_HROW));
+            else
+                cb_row(p, &k, cx0, cx1, lo, hi, out, MAX, KW, SW, 0, 0);
         }
     }
 }
