@@ -69,7 +69,8 @@ def compare(args, batch, threads):
             key = (r["layer"]["name"], r["layer"]["spec"])
             layers[key] = r["layer"]
             times.setdefault(key, {}).setdefault(r["kernel"], []).append(r["time"]["median_s"])
-            impl[(key, r["kernel"])] = r.get("impl", "")
+            if r["kernel"] == "onednn":
+                impl[key] = r.get("impl", "")
         print("  threads %s: round %d/%d done" % (threads, rnd + 1, args.rounds), file=sys.stderr)
     out = []
     for key, per_kernel in times.items():
@@ -78,15 +79,13 @@ def compare(args, batch, threads):
         if "onednn" not in med or not ours:
             continue
         best = min(ours, key=ours.get)
-        ours_impl = impl.get((key, best), "")  # our kernel's layout, e.g. nChw16c
-        best_shown = "%s (%s)" % (best, ours_impl) if ours_impl else best
-        out.append((key, layers[key], best_shown, ours[best], med["onednn"], impl.get((key, "onednn"), "")))
+        out.append((key, layers[key], best, ours[best], med["onednn"], impl.get(key, "")))
     return out
 
 
 def report(rows, threads):
     print("\n## %s thread%s\n" % (threads, "" if str(threads) == "1" else "s"))
-    print("| layer | class | best nnbench kernel (impl) | nnbench | onednn (impl) | onednn | ratio |")
+    print("| layer | class | best nnbench kernel | nnbench | onednn (impl) | onednn | ratio |")
     print("|---|---|---|---:|---|---:|---:|")
     by_class = {}
     for key, layer, best, t_ours, t_dnnl, impl in rows:
