@@ -48,7 +48,7 @@ typedef struct nnb_pool_ukr {
     int64_t (*global_flops)(const nnb_pool_global *p);
     void (*max_plane)(const nnb_pool_plane *p); /* NULL where the ISA has none */
     int64_t (*max_plane_flops)(const nnb_pool_plane *p);
-    void (*cb)(const nnb_pool_cb *p); /* channel-blocked; NULL where the ISA has none */
+    void (*cb)(const nnb_pool_cb *p); /* channel-blocked, lanes channels a block; NULL: none */
     int64_t (*cb_flops)(const nnb_pool_cb *p);
 } nnb_pool_ukr;
 

@@ -382,6 +382,14 @@ static void nasty_shapes(void)
     /* ResNet's 3x3 s2 pad 1 max pool on a 40-wide plane; its average */
     fixed(NNB_OP_POOL_MAX, 1, 3, 40, 40, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
     fixed(NNB_OP_POOL_AVG, 1, 3, 40, 40, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    /* channel-blocked (nChw16c, nChw8c): 20 channels (the last block
+     * partial), 2 images, a ring of H rows in a column block wider than the
+     * row (3x3 s2), rows shared at stride 1 with padding (the average's
+     * border divisors), 2x2 s2 (no ring; a sum divided by 4 as x 0.25) */
+    fixed(NNB_OP_POOL_MAX, 2, 20, 40, 40, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_AVG, 2, 20, 40, 40, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_AVG, 1, 19, 14, 15, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    fixed(NNB_OP_POOL_AVG, 1, 24, 28, 28, 24, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 0, 0);
     /* stride > kernel (gathered taps), wide rows; dilated stride 2 */
     fixed(NNB_OP_POOL_AVG, 1, 2, 9, 70, 2, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1, 1, 0, 0);
     fixed(NNB_OP_POOL_MAX, 1, 2, 11, 75, 2, 3, 3, 2, 2, 1, 2, 1, 2, 2, 2, 1, 0, 0);

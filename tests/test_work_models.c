@@ -175,27 +175,40 @@ static double model(const char *kernel, const char *spec, int isa)
 static void test_pool_fc_models(void)
 {
     const char *mp = "maxpool:c=4,h=40,r=3,s=2,pad=1";
-    /* AVX2: the separable max. 20 outputs a row, every column vectorised
-     * (3 chunks of 8: 24 lanes);
-     * one row block (planes >= 2 threads). Input rows 0..39 each give one H
-     * row (3 taps a lane); output row 0 maxes 2 H rows (1 op a lane), rows
-     * 1..19 three (2 ops); 4 planes */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (40 * 24 * 3 + 24 * 1 + 19 * 24 * 2), 0);
-    /* AVX-512: channel-blocked (a 40-wide plane), one group of 16 lanes
-     * (4 planes), 20 x 20 outputs of 9 taps each, padding taps included */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 20.0 * 20 * 9 * 16, 0);
-    /* channel-blocked average: 20 planes in 2 groups of 16 lanes, 4 x 4
-     * outputs, 4 taps and a division each */
-    CHECK_NEAR(model("pool", "avgpool:c=20,h=8,r=2,s=2", NNB_ISA_AVX512), 2.0 * 16 * (4 + 1) * 16, 0);
+    /* AVX2: channel-blocked, one nChw8c block (4 padding channels), 20 x 20
+     * outputs, ring of H rows (sh 2 < kh 3), one band at 1 thread. Column 0
+     * (taps -1..1: 2 in the input) goes one at a time through H rows (each
+     * its in-input taps, merged with one op), columns 1..19 are interior:
+     * a fresh row no later output row needs goes straight into the
+     * accumulator (3 ops), a kept one through its H row (3 + 1 merge), a
+     * ring row as the first H row costs nothing. Output row 0 (rows 0, 1;
+     * row 1 kept): 19 x (3 + 4) + (2 + 3); rows 1..18 (ring, fresh, kept):
+     * 19 x (0 + 3 + 4) + (0 + 3 + 3); row 19 (nothing kept): 20 x (0 + 3 + 3) */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 8.0 * ((19 * 7 + 5) + 18 * (19 * 7 + 6) + 20 * 6), 0);
+    /* AVX-512: 4 channels would pad a 16-channel block 4x: the separable max
+     * on NCHW planes. 20 outputs a row in 2 chunks of 16 (32 lanes); input
+     * rows 0..39 each give one H row (3 taps a lane); output row 0 maxes 2
+     * H rows (1 op a lane), rows 1..19 three (2 ops); 4 planes */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (40 * 32 * 3 + 32 * 1 + 19 * 32 * 2), 0);
+    /* channel-blocked average: 20 channels in 2 nChw16c blocks, 4 x 4
+     * outputs, no ring (sh = kh): both rows straight into the sum (1 + 2
+     * adds), then the division (by 4: a multiply by 0.25) */
+    CHECK_NEAR(model("pool", "avgpool:c=20,h=8,r=2,s=2", NNB_ISA_AVX512), 2.0 * 16 * (3 + 1) * 16, 0);
     /* C: the in-input taps only */
     CHECK_NEAR(model("pool", mp, NNB_ISA_SCALAR), 4.0 * (19 * 6 + 4 + 19 * (19 * 9 + 6)), 0);
 
     const char *gp = "avgpool:c=37,h=7,r=7"; /* global: 37 planes of 49 */
-    /* AVX2: 7 chunks of 8 per plane; 5 groups of 8 planes: 7 tree ops and
-     * one division of 8 lanes each */
-    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX2), 37.0 * 7 * 8 + 5 * 7 * 8 + 5 * 8, 0);
-    /* AVX-512: 4 chunks of 16; 3 groups of 16: 15 tree ops, a division */
-    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX512), 37.0 * 4 * 16 + 3 * 15 * 16 + 3 * 16, 0);
+    /* channel-blocked: 5 blocks of 8 (AVX2), 3 of 16 (AVX-512): 48 adds and
+     * a division each, in all lanes */
+    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX2), 5.0 * 49 * 8, 0);
+    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX512), 3.0 * 49 * 16, 0);
+    /* AVX-512 on 5 planes (a 16-channel block would triple them): NCHW, 4
+     * chunks of 16 per plane, one group of 16 planes: 15 tree ops and a
+     * division */
+    CHECK_NEAR(model("pool", "avgpool:c=5,h=7,r=7", NNB_ISA_AVX512), 5.0 * 4 * 16 + 15 * 16 + 16, 0);
+    /* AVX2 on 3 planes: NCHW, 7 chunks of 8 per plane, one group: 7 tree
+     * ops and one division of 8 lanes */
+    CHECK_NEAR(model("pool", "avgpool:c=3,h=7,r=7", NNB_ISA_AVX2), 3.0 * 7 * 8 + 7 * 8 + 8, 0);
     /* C: 49 adds and a division per plane: the analytic count */
     CHECK_NEAR(model("pool", gp, NNB_ISA_SCALAR), 37.0 * 50, 0);
 
