@@ -69,8 +69,7 @@ def compare(args, batch, threads):
             key = (r["layer"]["name"], r["layer"]["spec"])
             layers[key] = r["layer"]
             times.setdefault(key, {}).setdefault(r["kernel"], []).append(r["time"]["median_s"])
-            if r["kernel"] == "onednn":
-                impl[key] = r.get("impl", "")
+            impl[key, r["kernel"]] = r.get("impl", "")
         print("  threads %s: round %d/%d done" % (threads, rnd + 1, args.rounds), file=sys.stderr)
     out = []
     for key, per_kernel in times.items():
@@ -79,7 +78,10 @@ def compare(args, batch, threads):
         if "onednn" not in med or not ours:
             continue
         best = min(ours, key=ours.get)
-        out.append((key, layers[key], best, ours[best], med["onednn"], impl.get(key, "")))
+        # the layout our best kernel timed in (e.g. nChw16c), as the table's impl line says
+        ours_impl = impl.get((key, best), "")
+        out.append((key, layers[key], best + (" (%s)" % ours_impl if ours_impl else ""), ours[best], med["onednn"],
+                    impl.get((key, "onednn"), "")))
     return out
 
 

@@ -406,6 +406,38 @@ static void run_range(const nnb_layer *l, const plan *p, const nnb_tensors *t, c
     }
 }
 
+/* a tile's cost per channel vector and input channel: its FMAs (np
+ * positions x nt taps) and its np stores */
+static int64_t unit_cost(const unit *d)
+{
+    return (int64_t)d->np * (d->nt + 1);
+}
+
+/* The first item of the (image, block, tile) order whose cost before it
+ * reaches target, costs being unit_cost x the block's channel vectors (sum
+ * W per (image, block) vector). An even split by tile count gave one thread
+ * 4.5 of 8 vectors' work on 128 channels (blocks of 3 + 3 + 2 vectors):
+ * 11% of 2 threads idle. */
+static int64_t split_at(const nnb_layer *l, const plan *p, const unit *units, int64_t W, int64_t target)
+{
+    const int64_t blocks = l->groups * p->kblocks;
+    int64_t cost = 0;
+    for (int64_t nb = 0; nb < l->n * blocks; nb++) {
+        const int64_t b = nb % blocks, i = b % p->kblocks;
+        const int64_t vecs = (i + 1) * p->kvecs / p->kblocks - i * p->kvecs / p->kblocks;
+        if (cost + vecs * W <= target) {
+            cost += vecs * W;
+            continue;
+        }
+        for (int64_t u = 0; u < p->units; u++) {
+            if (cost >= target) return nb * p->units + u;
+            cost += vecs * unit_cost(&units[u]);
+        }
+        return (nb + 1) * p->units;
+    }
+    return l->n * blocks * p->units;
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
@@ -418,11 +450,17 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 #pragma omp parallel
     {
         /* each thread one contiguous range of the (image, block, tile)
-         * order: the split is even to a tile (11 blocks on 2 threads would
-         * be 6 + 5 as whole items), and a thread keeps a block's weights
-         * over consecutive tiles */
+         * order, of even cost to a tile (split_at; 11 blocks on 2 threads
+         * would be 6 + 5 as whole items), and a thread keeps a block's
+         * weights over consecutive tiles */
         const int64_t T = omp_get_num_threads(), tid = omp_get_thread_num();
-        run_range(l, &p, t, wp, src, p.cb ? cbdst : t->dst, tid * total / T, (tid + 1) * total / T);
+        const unit *units = (const unit *)(wp + p.wei_floats);
+        int64_t W = 0;
+        for (int64_t u = 0; u < p.units; u++) W += unit_cost(&units[u]);
+        const int64_t cost = l->n * p.kvecs * l->groups * W;
+        const int64_t it = split_at(l, &p, units, W, tid * cost / T);
+        const int64_t end = tid + 1 == T ? total : split_at(l, &p, units, W, (tid + 1) * cost / T);
+        run_range(l, &p, t, wp, src, p.cb ? cbdst : t->dst, it, end);
     }
     if (p.cb && !((const nnb_cb_state *)ws)->in_bracket) nnb_cb_to_nchw(t->dst, cbdst, l->n, l->k, p.ohw, p.ukr->lanes);
 }
