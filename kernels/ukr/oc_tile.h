@@ -52,6 +52,11 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW)
         for (int64_t r = 0; r * t->nw < t->ntaps; r++)
             oc_taps(acc, t, t->w + (t->tap0 + r * t->kw) * (VL * KV), t->tapoff + r * t->nw, t->nw, KV, NP);
     }
+    if (t->cb) { /* one vector per (block, position): the channel padding lanes are zeros */
+        for (int v = 0; v < KV; v++)
+            for (int p = 0; p < NP; p++) V_STOREU(t->out + v * t->ohw + p * t->ostep, acc[v][p]);
+        return;
+    }
     for (int v = 0; v < KV; v++) {
         V r[8];
         for (int p = 0; p < 8; p++) r[p] = p < NP ? acc[v][p] : V_ZERO();

@@ -65,7 +65,8 @@ void nnb_tile_pack_weights(const float *wei, int kb, int64_t nc, int64_t ntaps, 
 
 /* ---- direct_oc's tile: nk output channels (vectors) x np positions ----
  * Per input channel and tap: kv weight vectors loaded, np input values
- * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows. The
+ * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows, or
+ * (cb) each accumulator goes whole into a channel-blocked output. The
  * taps read are a rectangle of the window: those inside the input for every
  * position of the tile (no FMA on padding). */
 typedef struct nnb_oc_tile {
@@ -80,8 +81,11 @@ typedef struct nnb_oc_tile {
     int64_t xs;              /* floats between consecutive positions' inputs */
     const float *bias;       /* nk values or NULL */
     float *out;              /* output channel 0 of the block at the first position */
-    int64_t ohw;             /* floats between output channels */
-    int64_t ostep;           /* floats between consecutive output positions (1: along a row) */
+    int64_t ohw;             /* floats between output channels (cb: between blocks of lanes channels) */
+    int64_t ostep;           /* floats between consecutive output positions (1: along a row;
+                                cb: lanes along a row) */
+    bool cb;                 /* output channel-blocked (nChw16c / nChw8c, the block the
+                                vector width): each accumulator stored whole, no transpose */
     int nk;                  /* output channels, 1..kv_max * lanes */
     int np;                  /* positions, 1..np_max */
 } nnb_oc_tile;

@@ -11,6 +11,7 @@
 #define V_LOADU(p) _mm256_loadu_ps(p)
 #define V_LOAD(p) _mm256_load_ps(p)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define V_STOREU(p, v) _mm256_storeu_ps(p, v)
 #define V_MASKSTORE(p, m, v) _mm256_maskstore_ps(p, m, v)
 
 /* lanes [0, rem) of a vector (all of them when rem >= VL) */
