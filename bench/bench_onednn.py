@@ -69,8 +69,7 @@ def compare(args, batch, threads):
             key = (r["layer"]["name"], r["layer"]["spec"])
             layers[key] = r["layer"]
             times.setdefault(key, {}).setdefault(r["kernel"], []).append(r["time"]["median_s"])
-            if r["kernel"] == "onednn":
-                impl[key] = r.get("impl", "")
+            impl.setdefault(key, {})[r["kernel"]] = r.get("impl", "")
         print("  threads %s: round %d/%d done" % (threads, rnd + 1, args.rounds), file=sys.stderr)
     out = []
     for key, per_kernel in times.items():
@@ -79,7 +78,9 @@ def compare(args, batch, threads):
         if "onednn" not in med or not ours:
             continue
         best = min(ours, key=ours.get)
-        out.append((key, layers[key], best, ours[best], med["onednn"], impl.get(key, "")))
+        best_impl = impl[key].get(best, "")  # our kernel's layout where it has its own (nChw16c)
+        out.append((key, layers[key], best + (" (%s)" % best_impl if best_impl else ""), ours[best], med["onednn"],
+                    impl[key].get("onednn", "")))
     return out
 
 
