@@ -195,9 +195,14 @@ static void random_conv(int kind)
         l.c = l.groups * rnd(2, 4);
         l.k = l.groups * (rnd(0, 3) ? rnd(1, 7) : 8 * rnd(1, 3));
         break;
-    default: /* depthwise, multiplier 1..3 */
+    case 2: /* depthwise, multiplier 1..3 */
         l.c = l.groups = rnd(1, 12);
         l.k = l.c * rnd(1, 3);
+        break;
+    default: /* depthwise, multiplier 1, channels across the blocked plan's
+                blocks (8, 16; not multiples of them) */
+        l.c = l.groups = l.k = rnd(0, 2) ? rnd(8, 40) : 16 * rnd(1, 3);
+        if (rnd(0, 2) == 0) l.w = rnd(15, 40); /* rows of several tiles */
         break;
     }
     check_layer(&l, (int)rnd(1, 2));
@@ -352,6 +357,10 @@ static void nasty_shapes(void)
     fixed(C, 3, 9, 7, 7, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, 0, 0);  /* groups 3, batch 3 */
     fixed(C, 1, 6, 9, 9, 12, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6, 0, 0);  /* depthwise multiplier 2 */
     fixed(C, 2, 11, 7, 7, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 11, 0, 0); /* depthwise 7x7 flat, calls across images */
+    fixed(C, 2, 17, 7, 7, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 17, 0, 0); /* depthwise blocked: 16 + 1 channels, 2 images */
+    fixed(C, 1, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, 0, 0);  /* blocked, the window over a 1x1 plane */
+    fixed(C, 1, 24, 5, 31, 24, 3, 3, 2, 2, 0, 2, 1, 1, 1, 1, 24, 0, 0); /* blocked s2, pads 0/2 and 1/1, tiles */
+    fixed(C, 1, 32, 6, 30, 32, 3, 3, 1, 2, 1, 1, 1, 1, 2, 1, 32, 0, 0); /* blocked 3-wide tile, row dilation 2 */
     fixed(C, 1, 5, 30, 29, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, 0, 0);   /* depthwise 3x3 s1 row tiles, odd width */
     fixed(C, 1, 3, 37, 150, 3, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 3, 0, 0);  /* depthwise s2, two column tiles */
     fixed(C, 2, 4, 16, 17, 8, 3, 3, 2, 2, 0, 2, 1, 1, 1, 1, 4, 0, 0);   /* depthwise s2, pads 0/2, multiplier 2 */
@@ -522,6 +531,7 @@ int main(void)
         nnb_isa_set_cap(caps[c]);
         nasty_shapes();
         for (int i = 0; i < 30; i++) random_conv(i % 3);
+        for (int i = 0; i < 20; i++) random_conv(3);
         for (int i = 0; i < 20; i++) random_1x1();
         for (int i = 0; i < 6; i++) random_deep();
         for (int i = 0; i < 10; i++) random_deconv();
@@ -535,6 +545,7 @@ int main(void)
     for (int i = 0; i < 120; i++) random_conv(0);
     for (int i = 0; i < 60; i++) random_conv(1);
     for (int i = 0; i < 60; i++) random_conv(2);
+    for (int i = 0; i < 60; i++) random_conv(3);
     for (int i = 0; i < 60; i++) random_1x1();
     for (int i = 0; i < 12; i++) random_deep();
     for (int i = 0; i < 60; i++) random_deconv();

@@ -17,6 +17,7 @@
 #include <string.h>
 
 static int parse(const char *spec, nnb_layer *l, nnb_analytic *a) { return nnb_test_layer(spec, l, a); }
+static void count_against_model(const char *kernel, const char *spec);
 
 static double model_flops(const char *kernel, const nnb_layer *l, const nnb_analytic *a, int isa, nnb_work *w)
 {
@@ -41,39 +42,40 @@ static void test_plan_models(void)
     /* OpenBLAS: 2 m n k + 2 m n (alpha, C add) with m 24, n 400, k 144 */
     CHECK_NEAR(model_flops("im2col_gemm", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 400 * 144 + 2.0 * 24 * 400, 0);
 
-    if (parse("conv:c=16,h=14,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* the NCHW plan: multiplier 2 (the channel-blocked plan takes multiplier 1) */
+    if (parse("conv:c=16,h=14,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX2 rows: 14 columns in two 8-wide vectors, 9 taps, 14 rows, 16 planes */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 16 * 9 * 14 * 16, 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 32 * 9 * 14 * 16, 0);
     CHECK(strstr(w.why, "8-wide avx2 vectors over 14-wide rows") != NULL);
     /* AVX-512 whole-plane 3x3 path: 16 lanes; (input row, output row) pairs
      * per row tile of 8, 6 rows (one vector per row): 23, 17 (padding rows
      * skipped), x 3 column shifts */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 17), 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 3 * (23 + 17), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
     /* the C context computes no lane past the row */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 16 * 9 * 14 * 14, 0);
-    if (parse("conv:c=16,h=7,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 32 * 9 * 14 * 14, 0);
+    if (parse("conv:c=16,h=7,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX-512 flat sweep of the 7 x 7 plane: 49 outputs in 4 16-wide
      * vectors, every one of the 9 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 9 * 4 * 16, 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 9 * 4 * 16, 0);
     CHECK(strstr(w.why, "lanes past the plane end") != NULL);
-    if (parse("conv:c=16,h=40,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    if (parse("conv:c=16,h=40,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX-512 whole-plane 3x3 row tiles (40 wide: 3 vectors, 48 lanes): (input
      * row, output row) pairs per tile of 4 rows: 11 (top padding row skipped),
      * 8 x 12, 11 (bottom), x 3 column shifts */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 48 * 3 * (11 + 8 * 12 + 11), 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 48 * 3 * (11 + 8 * 12 + 11), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
-    if (parse("conv:c=16,h=20,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    if (parse("conv:c=16,h=20,k=32,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
     /* stride 2, 10 x 10 outputs in one 16-wide vector per row: pairs per
      * tile of 8, 2 rows: 23 (top padding row skipped), 6, x 3 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 6), 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 3 * (23 + 6), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
-    if (parse("conv:c=16,h=14,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    if (parse("conv:c=16,h=14,k=32,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
     /* stride 2, 14 -> 7: output rows j and j + 4 share a vector (lanes 0-7,
      * 8-15); input row pairs t - 1, t + 7 for t = 0 .. 8, none both outside
      * the plane (the top padding row rides with row 7, computed as zeros):
      * (pair, output row) pairs 2j + r = t for j < 4, r < 3: 12, x 3 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * 12, 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 3 * 12, 0);
     CHECK(strstr(w.why, "over 7-wide rows") != NULL);
 
     if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;
@@ -86,6 +88,54 @@ static void test_plan_models(void)
 }
 
 /* verdicts from given counts: exact, explained (cause named), unexplained */
+/* the channel-blocked plan (multiplier 1, at least a block of channels),
+ * by hand: per (image, block) one FMA of block lanes for every window tap
+ * inside the input, padding channels included; bytes: the blocked layouts */
+static void test_blocked_models(void)
+{
+    nnb_layer l;
+    nnb_analytic a;
+    nnb_work w;
+    /* 14 x 14, pad 1: rows and columns each 2 x 2 + 12 x 3 = 40 taps inside */
+    if (parse("conv:c=16,h=14,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 40 * 40, 0);
+    CHECK(strstr(w.why, "padding taps skipped (nChw16c") && strstr(w.why, "bias folded"));
+    CHECK(!strstr(w.why, "padding channels"));
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 16 * 40 * 40, 0);
+    CHECK(strstr(w.why, "(nChw8c") != NULL);
+    /* 7 -> 4 at stride 2, pad 1: rows 2 + 3 + 3 + 2 = 10, columns alike;
+     * 20 channels: 2 blocks of 16 (12 padding channels), 3 of 8 (4) */
+    if (parse("conv:c=20,h=7,k=20,r=3,stride=2,pad=1,g=20", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 10 * 10, 0);
+    CHECK(strstr(w.why, "12 padding channels computed") != NULL);
+    const double bias = l.bias ? 32.0 * 4 : 0.0;
+    CHECK_NEAR(w.bytes, 32.0 * 49 * 4 + 32.0 * 16 * 4 + 32.0 * 9 * 4 + bias, 0);
+    CHECK(strstr(w.bytes_why, "nChw16c layouts (channels 20 -> 32)") != NULL);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 10 * 10, 0);
+    CHECK(strstr(w.why, "4 padding channels computed") != NULL);
+    /* 5 x 5, dilation 2, pad 2 over 9 x 11 (5 x 7 out): rows 4 4 5 4 4 = 21,
+     * columns 4 4 5 5 5 4 4 = 31 (the generic tile) */
+    if (parse("conv:c=16,h=9,w=11,k=16,r=5,dil=2,pad=2,g=16", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 21 * 31, 0);
+    /* multiplier 2 and fewer channels than a block keep the NCHW plan */
+    const nnb_isa isa = nnb_isa_kernels();
+    CHECK_STR(nnb_kernel_find("depthwise")->impl(&l),
+              isa >= NNB_ISA_AVX512 ? "nChw16c" : isa >= NNB_ISA_AVX2 ? "nChw8c" : "");
+    if (parse("conv:c=16,h=9,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
+    CHECK_STR(nnb_kernel_find("depthwise")->impl(&l), "");
+    if (parse("conv:c=7,h=9,k=7,r=3,pad=1,g=7", &l, &a) != 0) return;
+    CHECK_STR(nnb_kernel_find("depthwise")->impl(&l), "");
+}
+
+/* the blocked plan under valgrind (AVX2: nChw8c): the count is the model */
+static void test_blocked_counts(void)
+{
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("depthwise", "conv:c=16,h=14,k=16,r=3,pad=1,g=16");
+    count_against_model("depthwise", "conv:c=20,h=7,k=20,r=3,stride=2,pad=1,g=20");
+    count_against_model("depthwise", "conv:c=16,h=9,w=11,k=16,r=5,dil=2,pad=2,g=16,bias=0");
+}
+
 static void test_verdicts(void)
 {
     nnb_layer l;
@@ -326,6 +376,8 @@ int main(void)
     test_reference_counts();
     test_pool_fc_models();
     test_pool_fc_counts();
+    test_blocked_models();
+    test_blocked_counts();
     test_verdicts();
     test_wrong_model_caught();
     return nnb_test_done("test_work_models");

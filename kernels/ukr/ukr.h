@@ -142,6 +142,33 @@ int64_t nnb_dw3_plane_avx512_lanes(const nnb_dw_plane *p);
 /* whether it reads a stride-1 plane as one flat vector sweep (work models' cause) */
 bool nnb_dw3_plane_avx512_flat(const nnb_dw_plane *p);
 
+/* ---- depthwise, channel-blocked (nChw16c / nChw8c, kernels/blocked.h) ----
+ * Output rows [oy0, oy1) of one (image, channel block): every pixel a vector
+ * of lanes channels, so a tap is one FMA per output pixel with no shuffles.
+ * Per output row, tiles of up to NB pixels (the ISA's register blocking: NB
+ * accumulators); a 3-wide window of dilation 1 at stride 1 or 2 loads each
+ * input pixel of a kernel row once and feeds every tap that reads it (the
+ * weights in registers where the ISA has enough). Padding taps are skipped:
+ * kernel rows outside the input per output row, input columns outside it
+ * per tile (the tiles at the edges check; the others do not). */
+typedef struct nnb_dw_cb {
+    const float *in;        /* the block's input: h x w pixels of lanes floats */
+    const float *wt;        /* kh * kw weight vectors (row-major taps), lanes floats each */
+    const float *bias;      /* lanes floats, or NULL */
+    float *out;             /* the block's output: oh x ow pixels of lanes floats */
+    int64_t h, w, oh, ow;
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    int64_t oy0, oy1;       /* output rows of this call */
+} nnb_dw_cb;
+
+void nnb_dw_cb_avx512(const nnb_dw_cb *p);
+void nnb_dw_cb_avx2(const nnb_dw_cb *p);
+/* FMAs (vectors) those execute for p's rows: the window taps inside the input */
+int64_t nnb_dw_cb_fmas(const nnb_dw_cb *p);
+/* taps [t0, t1) of a k-tap window dimension (dilation d) whose tap 0 reads
+ * input index base land inside [0, n): the ones the kernel computes */
+void nnb_dw_cb_taps(int64_t base, int64_t d, int64_t k, int64_t n, int64_t *t0, int64_t *t1);
+
 /* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
  * each row two independent vector accumulators, x shared by the rows */
 enum { NNB_GEMV_RB = 4 }; /* rows per micro-kernel call: callers split work in multiples */

@@ -13,6 +13,7 @@
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define V_STOREU(p, v) _mm256_storeu_ps(p, v)
 #define V_MASKSTORE(p, m, v) _mm256_maskstore_ps(p, m, v)
+#define V_STORE(p, v) _mm256_store_ps(p, v)
 
 /* lanes [0, rem) of a vector (all of them when rem >= VL) */
 static inline __attribute__((always_inline, target("avx2,fma"))) __m256i v_mask(int rem)

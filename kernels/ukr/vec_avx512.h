@@ -13,6 +13,7 @@
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define V_STOREU(p, v) _mm512_storeu_ps(p, v)
 #define V_MASKSTORE(p, m, v) _mm512_mask_storeu_ps(p, m, v)
+#define V_STORE(p, v) _mm512_store_ps(p, v)
 
 /* lanes [0, rem) of a vector (all of them when rem >= VL); rem > 0 */
 static inline __attribute__((always_inline, target("avx512f"))) __mmask16 v_mask(int rem)
