@@ -36,6 +36,7 @@ typedef struct nnb_dw_ukr {
     void (*plane3)(const nnb_dw_plane *p);
     int64_t (*plane3_lanes)(const nnb_dw_plane *p); /* FMA lanes plane3 executes per plane */
     bool (*plane3_flat)(const nnb_dw_plane *p);     /* plane3 sweeps it flat (work models' cause) */
+    void (*cb)(const nnb_dw_cb *p); /* channel-blocked (lanes channels a block); NULL where the ISA has none */
 } nnb_dw_ukr;
 
 /* pooling: lanes outputs per row chunk (rows narrower go scalar), planes
@@ -48,7 +49,7 @@ typedef struct nnb_pool_ukr {
     int64_t (*global_flops)(const nnb_pool_global *p);
     void (*max_plane)(const nnb_pool_plane *p); /* NULL where the ISA has none */
     int64_t (*max_plane_flops)(const nnb_pool_plane *p);
-    void (*cb)(const nnb_pool_cb *p); /* channel-blocked; NULL where the ISA has none */
+    void (*cb)(const nnb_pool_cb *p); /* channel-blocked, lanes channels a block; NULL: none */
     int64_t (*cb_flops)(const nnb_pool_cb *p);
 } nnb_pool_ukr;
 

@@ -30,6 +30,7 @@
  * each thread streams its own channel blocks' weights. The tile is the kernel context's
  * (ctx.h; AVX-512, AVX2 and C forms in ukr/oc_*.c). */
 #include "nnbench/kernel.h"
+#include "blocked.h"
 #include "ctx.h"
 #include "kernels.h"
 
@@ -61,6 +62,9 @@ typedef struct plan {
     int64_t lists;         /* tap lists (row bands x column bands), taps entries each */
     int64_t tap_positions; /* sum over output positions of the taps they read (integer: run counts no FP op) */
     int64_t wei_floats, unit_floats, list_floats;
+    bool cb;               /* output channel-blocked by the vector width (out_blocked) */
+    int64_t hdr_floats;    /* the blocked state's header (cb), before the packed weights */
+    int64_t cb_floats;     /* the channel-blocked dst (cb), after the input copy */
 } plan;
 
 static int64_t ceil_div(int64_t a, int64_t b)
@@ -179,6 +183,16 @@ static bool cols_padded(const nnb_layer *l, const plan *p)
     return (l->pl > 0 || l->pr > 0) && (l->ow <= 2 * p->ukr->np_max || p->cg < 8);
 }
 
+/* Output channel-blocked (oneDNN's nChw16c, nChw8c on AVX2: the block the
+ * vector width) where the channels are dense (one group: a block never
+ * straddles two), so each accumulator is stored whole: no transpose, no
+ * masked stores (the fixed cost per tile that hurt 64-deep 1x1 reductions).
+ * The src stays NCHW. Timed as the onednn kernel is (layout rule, blocked.h). */
+static bool out_blocked(const nnb_layer *l)
+{
+    return l->groups == 1;
+}
+
 static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
     p->ukr = &ctx->oc;
@@ -209,6 +223,15 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->cg * p->taps + 15) / 16 * 16;
     p->unit_floats = (p->units * (int64_t)sizeof(unit) / (int64_t)sizeof(float) + 15) / 16 * 16;
     p->list_floats = (p->lists * p->taps * (int64_t)(sizeof(int64_t) / sizeof(float)) + 15) / 16 * 16;
+    p->cb = out_blocked(l);
+    p->hdr_floats = p->cb ? NNB_CB_HEADER_BYTES / (int64_t)sizeof(float) : 0;
+    p->cb_floats = p->cb ? nnb_cb_floats(l->n, l->k, p->ohw, p->ukr->lanes) : 0;
+}
+
+/* floats of the workspace: header, packed weights, tiles, tap lists, input copy, blocked dst */
+static int64_t ws_floats(const plan *p)
+{
+    return p->hdr_floats + p->wei_floats + p->unit_floats + p->list_floats + p->in_floats + p->cb_floats;
 }
 
 /* output channels per group a multiple of 8 (AVX2's vector): fewer would
@@ -223,7 +246,7 @@ static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
     (void)nthreads;
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
-    return (p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float);
+    return ws_floats(&p) * (int64_t)sizeof(float);
 }
 
 /* block b (of groups * kblocks): output channels [k0, k0 + nk) of group
@@ -244,7 +267,8 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
-    float *wp = ws;
+    float *wp = (float *)ws + p.hdr_floats;
+    if (p.cb) ((nnb_cb_state *)ws)->in_bracket = false;
     const int64_t lanes = p.ukr->lanes, ct = p.cg * p.taps;
 #pragma omp parallel for schedule(static)
     for (int64_t b = 0; b < l->groups * p.kblocks; b++) {
@@ -271,6 +295,19 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
                &tap_positions);
 }
 
+
+/* the dst layout of the timed run: "nChw16c" (AVX-512), "nChw8c" (AVX2, C), "" (NCHW) */
+static const char *layout_name(const plan *p)
+{
+    return !p->cb ? "" : p->ukr->lanes == 16 ? "nChw16c" : "nChw8c";
+}
+
+static const char *impl(const nnb_layer *l)
+{
+    plan p;
+    make_plan(l, nnb_kernel_ctx_get(), &p);
+    return layout_name(&p);
+}
 
 /* What run executes: per block, input channel, tap and position one FMA per
  * output-channel lane; the SIMD tiles compute whole vectors of lanes (the
@@ -302,9 +339,17 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
      * original: those bytes are the packed ones, with the tile and tap lists
      * prepare wrote (and the column-padded input copy where the run makes one) */
     w->bytes -= (double)a->wei_bytes;
-    nnb_work_workspace(w, (p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float),
+    nnb_work_workspace(w, (p.hdr_floats + p.wei_floats + p.unit_floats + p.list_floats + p.in_floats) * (int64_t)sizeof(float),
                        p.padcols ? "packed weights (read instead of the weights), tile and tap lists, column-padded input"
                                  : "packed weights (read instead of the weights), tile and tap lists");
+    /* the timed run writes the blocked dst instead of the NCHW one */
+    if (p.cb) {
+        const double pad_bytes = (double)p.cb_floats * sizeof(float) - (double)a->dst_bytes;
+        w->bytes += pad_bytes;
+        if (pad_bytes > 0)
+            nnb_work_cause(w->bytes_why, sizeof w->bytes_why, "dst %s: its channel padding %.1f KiB",
+                           layout_name(&p), pad_bytes / 1024.0);
+    }
 }
 
 /* the input rows with pl zeros before and zeros after, iw floats each */
@@ -321,52 +366,116 @@ static const float *copy_cols_padded(const nnb_layer *l, const plan *p, const fl
     return copy;
 }
 
+/* the tiles of [it, end) of the (image, block, tile) order; out: the dst
+ * (NCHW, or channel-blocked when p->cb) */
+static void run_range(const nnb_layer *l, const plan *p, const nnb_tensors *t, const float *wp, const float *src,
+                      float *out, int64_t it, int64_t end)
+{
+    const unit *units = (const unit *)(wp + p->wei_floats);
+    const int64_t *lists = (const int64_t *)(wp + p->wei_floats + p->unit_floats);
+    const int64_t blocks = l->groups * p->kblocks, cs = l->h * p->iw, pl = p->padcols ? 0 : l->pl;
+    const int64_t lanes = p->ukr->lanes, ps = p->cb ? lanes : 1; /* floats between positions */
+    const int64_t xs[2] = {p->flat ? 1 : l->sw, l->sh * p->iw}, ostep[2] = {ps, l->ow * ps}; /* along a row, down a column */
+    while (it < end) {
+        const int64_t nbi = it / p->units, n = nbi / blocks, b = nbi % blocks, g = b / p->kblocks;
+        const int64_t stop = (nbi + 1) * p->units < end ? (nbi + 1) * p->units : end;
+        int64_t k0, wofs;
+        nnb_oc_tile tile = {.cs = cs, .nc = p->cg, .wtaps = p->taps, .kw = l->kw, .ohw = p->ohw * ps, .cb = p->cb};
+        block_range(p, b, &k0, &tile.nk, &wofs);
+        tile.w = wp + wofs;
+        tile.bias = l->bias ? t->bias + k0 : NULL;
+        const float *iplane = src + (n * l->c + g * p->cg) * cs;
+        /* k0 is a whole block's first channel when p->cb (one group) */
+        float *oplane = p->cb ? out + (n * ((l->k + lanes - 1) / lanes) + k0 / lanes) * p->ohw * lanes
+                              : out + (n * l->k + k0) * p->ohw;
+        for (; it < stop; it++) {
+            const unit *d = &units[it % p->units];
+            /* the first position's first tap (none read: padding only, the bias) */
+            const int64_t iy = d->oy * l->sh - l->pt + d->r0 * l->dh, ix = d->ox * l->sw - pl + d->s0 * l->dw;
+            tile.in = iplane + (d->nt ? (p->flat ? d->ox : iy * p->iw + ix) : 0);
+            tile.tapoff = lists + d->list;
+            tile.ntaps = d->nt;
+            tile.tap0 = d->r0 * l->kw + d->s0;
+            tile.nw = d->nw;
+            tile.xs = xs[d->col];
+            tile.out = oplane + (d->oy * l->ow + d->ox) * ps;
+            tile.ostep = ostep[d->col];
+            tile.np = d->np;
+            p->ukr->run(&tile);
+        }
+    }
+}
+
+/* a tile's cost per channel vector and input channel: its FMAs (np
+ * positions x nt taps) and its np stores */
+static int64_t unit_cost(const unit *d)
+{
+    return (int64_t)d->np * (d->nt + 1);
+}
+
+/* The first item of the (image, block, tile) order whose cost before it
+ * reaches target, costs being unit_cost x the block's channel vectors (sum
+ * W per (image, block) vector). An even split by tile count gave one thread
+ * 4.5 of 8 vectors' work on 128 channels (blocks of 3 + 3 + 2 vectors):
+ * 11% of 2 threads idle. */
+static int64_t split_at(const nnb_layer *l, const plan *p, const unit *units, int64_t W, int64_t target)
+{
+    const int64_t blocks = l->groups * p->kblocks;
+    int64_t cost = 0;
+    for (int64_t nb = 0; nb < l->n * blocks; nb++) {
+        const int64_t b = nb % blocks, i = b % p->kblocks;
+        const int64_t vecs = (i + 1) * p->kvecs / p->kblocks - i * p->kvecs / p->kblocks;
+        if (cost + vecs * W <= target) {
+            cost += vecs * W;
+            continue;
+        }
+        for (int64_t u = 0; u < p->units; u++) {
+            if (cost >= target) return nb * p->units + u;
+            cost += vecs * unit_cost(&units[u]);
+        }
+        return (nb + 1) * p->units;
+    }
+    return l->n * blocks * p->units;
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
-    const float *wp = ws;
-    const unit *units = (const unit *)(wp + p.wei_floats);
-    const int64_t *lists = (const int64_t *)(wp + p.wei_floats + p.unit_floats);
-    const int64_t blocks = l->groups * p.kblocks, cs = l->h * p.iw, pl = p.padcols ? 0 : l->pl;
-    const float *src = p.padcols ? copy_cols_padded(l, &p, t->src, (float *)ws + p.wei_floats + p.unit_floats + p.list_floats)
+    const float *wp = (const float *)ws + p.hdr_floats;
+    const float *src = p.padcols ? copy_cols_padded(l, &p, t->src, (float *)wp + p.wei_floats + p.unit_floats + p.list_floats)
                                  : t->src;
-    const int64_t total = l->n * blocks * p.units; /* tiles in all */
-    const int64_t xs[2] = {p.flat ? 1 : l->sw, l->sh * p.iw}, ostep[2] = {1, l->ow}; /* along a row, down a column */
+    float *cbdst = (float *)wp + p.wei_floats + p.unit_floats + p.list_floats + p.in_floats;
+    const int64_t total = l->n * l->groups * p.kblocks * p.units; /* tiles in all */
 #pragma omp parallel
     {
         /* each thread one contiguous range of the (image, block, tile)
-         * order: the split is even to a tile (11 blocks on 2 threads would
-         * be 6 + 5 as whole items), and a thread keeps a block's weights
-         * over consecutive tiles */
+         * order, of even cost to a tile (split_at; 11 blocks on 2 threads
+         * would be 6 + 5 as whole items), and a thread keeps a block's
+         * weights over consecutive tiles */
         const int64_t T = omp_get_num_threads(), tid = omp_get_thread_num();
-        for (int64_t it = tid * total / T, end = (tid + 1) * total / T; it < end;) {
-            const int64_t nbi = it / p.units, n = nbi / blocks, b = nbi % blocks, g = b / p.kblocks;
-            const int64_t stop = (nbi + 1) * p.units < end ? (nbi + 1) * p.units : end;
-            int64_t k0, wofs;
-            nnb_oc_tile tile = {.cs = cs, .nc = p.cg, .wtaps = p.taps, .kw = l->kw, .ohw = p.ohw};
-            block_range(&p, b, &k0, &tile.nk, &wofs);
-            tile.w = wp + wofs;
-            tile.bias = l->bias ? t->bias + k0 : NULL;
-            const float *iplane = src + (n * l->c + g * p.cg) * cs;
-            float *oplane = t->dst + (n * l->k + k0) * p.ohw;
-            for (; it < stop; it++) {
-                const unit *d = &units[it % p.units];
-                /* the first position's first tap (none read: padding only, the bias) */
-                const int64_t iy = d->oy * l->sh - l->pt + d->r0 * l->dh, ix = d->ox * l->sw - pl + d->s0 * l->dw;
-                tile.in = iplane + (d->nt ? (p.flat ? d->ox : iy * p.iw + ix) : 0);
-                tile.tapoff = lists + d->list;
-                tile.ntaps = d->nt;
-                tile.tap0 = d->r0 * l->kw + d->s0;
-                tile.nw = d->nw;
-                tile.xs = xs[d->col];
-                tile.out = oplane + d->oy * l->ow + d->ox;
-                tile.ostep = ostep[d->col];
-                tile.np = d->np;
-                p.ukr->run(&tile);
-            }
-        }
+        const unit *units = (const unit *)(wp + p.wei_floats);
+        int64_t W = 0;
+        for (int64_t u = 0; u < p.units; u++) W += unit_cost(&units[u]);
+        const int64_t cost = l->n * p.kvecs * l->groups * W;
+        const int64_t it = split_at(l, &p, units, W, tid * cost / T);
+        const int64_t end = tid + 1 == T ? total : split_at(l, &p, units, W, (tid + 1) * cost / T);
+        run_range(l, &p, t, wp, src, p.cb ? cbdst : t->dst, it, end);
     }
+    if (p.cb && !((const nnb_cb_state *)ws)->in_bracket) nnb_cb_to_nchw(t->dst, cbdst, l->n, l->k, p.ohw, p.ukr->lanes);
+}
+
+/* the layout rule (blocked.h): inside the bracket run leaves the dst
+ * channel-blocked; the closing call puts it into t->dst (the src is NCHW
+ * either way: nothing to reorder on opening) */
+static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin)
+{
+    plan p;
+    make_plan(l, nnb_kernel_ctx_get(), &p);
+    if (!p.cb) return;
+    ((nnb_cb_state *)ws)->in_bracket = begin;
+    if (!begin)
+        nnb_cb_to_nchw(t->dst, (const float *)ws + ws_floats(&p) - p.cb_floats, l->n, l->k, p.ohw, p.ukr->lanes);
 }
 
 const nnb_kernel nnb_kernel_direct_oc = {
@@ -377,5 +486,7 @@ const nnb_kernel nnb_kernel_direct_oc = {
     .workspace_bytes = workspace_bytes,
     .prepare = prepare,
     .run = run,
+    .timed = timed,
+    .impl = impl,
     .work = work,
 };

@@ -24,20 +24,28 @@
  * planes at a time through a transposing tree (ukr.h: the sum in another
  * order than the reference's, inside the real-valued check's bound).
  *
- * OpenMP over (plane, block of output rows), or over blocks of planes. */
+ * Channel-blocked (where the context has it: nChw16c on AVX-512, nChw8c on
+ * AVX2; kernels/blocked.h): the input reordered into the block layout
+ * outside the timed bracket, as the onednn kernel's is; each vector one
+ * pixel of a block's channels, so per output plain vertical ops with no
+ * shuffle, separably (ukr.h nnb_pool_cb: the reference's tap order for
+ * the max, bit for bit), H rows shared by the output rows that hold them.
+ *
+ * OpenMP over (plane, block of output rows), over blocks of planes, or
+ * over (image, channel block, band of output rows). */
 #include "nnbench/kernel.h"
 #include "ctx.h"
 #include "kernels.h"
+#include "blocked.h"
 
 #include <math.h>
 #include <omp.h>
-
-#define NNB_POOL_CB_MAX_W 64
 
 typedef struct plan {
     const nnb_pool_ukr *u;
     bool is_max, global, separable; /* separable: the max_plane path (ukr.h) */
     bool blocked;                   /* the channel-blocked path (ukr.h nnb_pool_cb) */
+    int block;                      /* its channels per block (the context's lanes) */
     int64_t planes;
     int64_t ox_lo, ox_hi; /* interior columns: every tap inside the input row */
 } plan;
@@ -49,17 +57,13 @@ static bool is_global(const nnb_layer *l)
            l->dh == 1 && l->dw == 1;
 }
 
-static nnb_pool_cb cb_args(const nnb_layer *l, const nnb_tensors *t, int64_t g, int64_t oy0, int64_t oy1)
+/* one channel block's arguments (in, out: the block's pixels; NULL for the work model) */
+static nnb_pool_cb cb_args(const nnb_layer *l, const float *in, float *out, int64_t oy0, int64_t oy1)
 {
-    const int64_t planes = l->n * l->c, first = 16 * g;
     return (nnb_pool_cb){
-        .in = t ? t->src + first * l->h * l->w : NULL, .in_plane = l->h * l->w,
-        .np = planes - first < 16 ? planes - first : 16,
-        .h = l->h, .w = l->w, .kh = l->kh, .kw = l->kw, .sh = l->sh, .sw = l->sw, .dh = l->dh, .dw = l->dw,
-        .pt = l->pt, .pl = l->pl, .pb = l->pb, .pr = l->pr,
-        .ow = l->ow, .oy0 = oy0, .oy1 = oy1,
-        .is_max = l->op == NNB_OP_POOL_MAX, .include_pad = l->count_include_pad,
-        .out = t ? t->dst + first * l->oh * l->ow : NULL, .out_plane = l->oh * l->ow,
+        .in = in, .h = l->h, .w = l->w, .kh = l->kh, .kw = l->kw, .sh = l->sh, .sw = l->sw, .dh = l->dh,
+        .dw = l->dw, .pt = l->pt, .pl = l->pl, .pb = l->pb, .pr = l->pr, .ow = l->ow, .oy0 = oy0, .oy1 = oy1,
+        .is_max = l->op == NNB_OP_POOL_MAX, .include_pad = l->count_include_pad, .out = out,
     };
 }
 
@@ -72,10 +76,12 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     p->separable = p->is_max && p->u->max_plane && (l->kh - 1) * l->dh + 1 <= NNB_POOL_RING_ROWS;
     p->global = is_global(l) && !p->separable;
     p->planes = l->n * l->c;
-    const nnb_pool_cb cb = cb_args(l, NULL, 0, 0, l->oh);
-    /* measured (bench_onednn, maxpool): blocked wins up to 56-wide planes, loses 1.4-2x at 112 and 224
-     * (0.25 shuffle per input float against the separable path's ~0.1) */
-    p->blocked = p->u->cb && !is_global(l) && l->w <= NNB_POOL_CB_MAX_W && nnb_pool_cb_band_rows(&cb) > 0;
+    p->block = p->u->lanes;
+    /* blocked time goes with the padded channels, the NCHW paths' with the
+     * channels at about twice the cost each (measured: bench_onednn's pool
+     * layers, before and after): blocked unless padding would double them */
+    const int64_t padded_c = (l->c + p->block - 1) / p->block * p->block;
+    p->blocked = p->u->cb && l->kh <= NNB_POOL_CB_MAX_KH && padded_c <= 2 * l->c;
     int64_t lo, hi, lo_last, hi_last;
     nnb_valid_out_range(l->w, l->ow, 0, l->sw, l->pl, l->dw, &lo, &hi);
     nnb_valid_out_range(l->w, l->ow, l->kw - 1, l->sw, l->pl, l->dw, &lo_last, &hi_last);
@@ -225,31 +231,114 @@ static nnb_pool_plane plane_args(const nnb_layer *l, const float *in, float *out
     };
 }
 
-/* 16 planes per work item, several row blocks each where groups are few */
-static void run_blocked(const nnb_layer *l, const plan *p, const nnb_tensors *t)
+/* ---- the channel-blocked plan (the layout rule: kernels/blocked.h) ---- */
+
+static int64_t cb_items(const nnb_layer *l, int block)
 {
-    const int64_t threads = omp_get_max_threads(), groups = (p->planes + 15) / 16;
-    const int64_t blocks = row_blocks(l, groups, threads), rows_per = (l->oh + blocks - 1) / blocks;
+    return l->n * ((l->c + block - 1) / block);
+}
+
+/* the workspace: the bracket state, the blocked src, the blocked dst */
+typedef struct cb_bufs {
+    nnb_cb_state *state;
+    float *src, *dst;
+} cb_bufs;
+
+static cb_bufs cb_bufs_of(const nnb_layer *l, void *ws, int block)
+{
+    char *base = ws;
+    float *src = (float *)(base + NNB_CB_HEADER_BYTES);
+    return (cb_bufs){(nnb_cb_state *)ws, src, src + nnb_cb_floats(l->n, l->c, l->h * l->w, block)};
+}
+
+/* sized for the widest block (16): enough for either context's plan */
+static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
+{
+    (void)nthreads;
+    if (!supports(l) || l->kh > NNB_POOL_CB_MAX_KH) return 0;
+    const int64_t floats = nnb_cb_floats(l->n, l->c, l->h * l->w, 16) + nnb_cb_floats(l->n, l->c, l->oh * l->ow, 16);
+    return NNB_CB_HEADER_BYTES + floats * (int64_t)sizeof(float);
+}
+
+/* output row bands per channel block: the fewest that give every thread
+ * the same number of (image, block, band) items, at least one */
+static int64_t cb_bands(const nnb_layer *l, int64_t items, int64_t threads)
+{
+    for (int64_t b = 1; b < l->oh; b++)
+        if (items * b >= threads && items * b % threads == 0) return b;
+    return l->oh;
+}
+
+static void run_blocked(const nnb_layer *l, const plan *p, const float *src, float *dst)
+{
+    const int64_t threads = omp_get_max_threads(), items = cb_items(l, p->block);
+    const int64_t bands = cb_bands(l, items, threads), rows_per = (l->oh + bands - 1) / bands;
+    const int64_t in_floats = l->h * l->w * p->block, out_floats = l->oh * l->ow * p->block;
 #pragma omp parallel for schedule(static) if (threads > 1)
-    for (int64_t i = 0; i < groups * blocks; i++) {
-        const int64_t oy0 = i % blocks * rows_per, oy1 = oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh;
+    for (int64_t i = 0; i < items * bands; i++) {
+        const int64_t b = i / bands, oy0 = i % bands * rows_per;
+        const int64_t oy1 = oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh;
         if (oy0 >= oy1) continue;
-        const nnb_pool_cb a = cb_args(l, t, i / blocks, oy0, oy1);
+        const nnb_pool_cb a = cb_args(l, src + b * in_floats, dst + b * out_floats, oy0, oy1);
         p->u->cb(&a);
     }
 }
 
-static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+/* FLOPs of run_blocked under `threads`: every item's bands */
+static int64_t blocked_flops(const nnb_layer *l, const plan *p, int threads)
 {
-    (void)ws;
+    const int64_t items = cb_items(l, p->block), bands = cb_bands(l, items, threads);
+    const int64_t rows_per = (l->oh + bands - 1) / bands;
+    int64_t sum = 0;
+    for (int64_t oy0 = 0; oy0 < l->oh; oy0 += rows_per) {
+        const nnb_pool_cb a = cb_args(l, NULL, NULL, oy0, oy0 + rows_per < l->oh ? oy0 + rows_per : l->oh);
+        sum += p->u->cb_flops(&a);
+    }
+    return items * sum;
+}
+
+static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
-    if (p.global) {
-        run_global(l, &p, t);
+    if (!p.blocked) return;
+    const cb_bufs b = cb_bufs_of(l, ws, p.block);
+    b.state->in_bracket = false;
+    nnb_cb_from_nchw(b.src, t->src, l->n, l->c, l->h * l->w, p.block);
+}
+
+/* inside the bracket run reads and writes the blocked buffers only */
+static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin)
+{
+    plan p;
+    make_plan(l, nnb_kernel_ctx_get(), &p);
+    if (!p.blocked) return;
+    const cb_bufs b = cb_bufs_of(l, ws, p.block);
+    b.state->in_bracket = begin;
+    if (begin) nnb_cb_from_nchw(b.src, t->src, l->n, l->c, l->h * l->w, p.block);
+    else nnb_cb_to_nchw(t->dst, b.dst, l->n, l->c, l->oh * l->ow, p.block);
+}
+
+static const char *impl(const nnb_layer *l)
+{
+    plan p;
+    make_plan(l, nnb_kernel_ctx_get(), &p);
+    return !p.blocked ? "" : p.block == 16 ? "nChw16c" : "nChw8c";
+}
+static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    plan p;
+    make_plan(l, nnb_kernel_ctx_get(), &p);
+    if (p.blocked) {
+        const cb_bufs b = cb_bufs_of(l, ws, p.block);
+        const bool in_bracket = b.state->in_bracket;
+        if (!in_bracket) nnb_cb_from_nchw(b.src, t->src, l->n, l->c, l->h * l->w, p.block);
+        run_blocked(l, &p, b.src, b.dst);
+        if (!in_bracket) nnb_cb_to_nchw(t->dst, b.dst, l->n, l->c, l->oh * l->ow, p.block);
         return;
     }
-    if (p.blocked) {
-        run_blocked(l, &p, t);
+    if (p.global) {
+        run_global(l, &p, t);
         return;
     }
     const int64_t threads = omp_get_max_threads(), blocks = row_blocks(l, p.planes, threads);
@@ -311,6 +400,21 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     make_plan(l, nnb_kernel_ctx_at((nnb_isa)isa), &p);
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
     const char *name = nnb_isa_name((nnb_isa)isa);
+    if (p.blocked) {
+        w->flops = (double)blocked_flops(l, &p, threads);
+        const int64_t pad_c = (l->c + p.block - 1) / p.block * p.block - l->c;
+        w->bytes = (double)(nnb_cb_floats(l->n, l->c, l->h * l->w, p.block) +
+                            nnb_cb_floats(l->n, l->c, l->oh * l->ow, p.block)) * (double)sizeof(float);
+        nnb_work_cause(w->why, sizeof w->why,
+                       "nChw%dc: H rows (the in-input taps of each window row, a max's first against -inf, a "
+                       "sum's one fewer) once per row band, then the op over the window's rows, in %d-wide %s "
+                       "vectors%s",
+                       p.block, p.block, name, pad_c ? " (padding channels computed)" : "");
+        if (pad_c)
+            nnb_work_cause(w->bytes_why, sizeof w->bytes_why, "nChw%dc's %lld padding channels read and written",
+                           p.block, (long long)pad_c);
+        return;
+    }
     if (p.global) {
         const nnb_pool_global g = {.plane = l->h * l->w, .nplanes = p.planes, .is_max = p.is_max};
         w->flops = (double)p.u->global_flops(&g);
@@ -319,15 +423,6 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
                            "global pooling: each plane reduced in %d-wide %s vectors (lanes past the plane's end "
                            "counted), then %d planes per transposing tree (%d ops)",
                            p.u->lanes, name, p.u->lanes, p.u->lanes - 1);
-        return;
-    }
-    if (p.blocked) {
-        const nnb_pool_cb cb = cb_args(l, NULL, 0, 0, l->oh);
-        w->flops = (double)((p.planes + 15) / 16) * (double)p.u->cb_flops(&cb);
-        nnb_work_cause(w->why, sizeof w->why,
-                       "channel-blocked: 16 planes per %s vector, every window tap (padding as the identity) in "
-                       "all 16 lanes (planes past the last counted)",
-                       name);
         return;
     }
     if (p.separable) {
@@ -349,10 +444,13 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
 
 const nnb_kernel nnb_kernel_pool = {
     .name = "pool",
-    .desc = "max/avg pooling from NCHW planes: vector row interiors, global reductions, OpenMP",
+    .desc = "max/avg pooling: nChw16c/nChw8c blocks (separable), else NCHW planes; OpenMP",
     .flops_tolerance = 0.02,
     .supports = supports,
-    .workspace_bytes = nnb_kernel_no_workspace,
+    .workspace_bytes = workspace_bytes,
+    .prepare = prepare,
     .run = run,
+    .timed = timed,
+    .impl = impl,
     .work = work,
 };

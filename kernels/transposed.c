@@ -694,7 +694,8 @@ static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             float *orow = t->dst + (n * l->k + k0) * ohw + oy * l->ow;
             if (p.cb) { /* block k0 / cb of image n, row oy; positions sw * cb apart */
                 orow = dcb + ((n * ((l->k + p.cb - 1) / p.cb) + k0 / p.cb) * ohw + oy * l->ow) * p.cb;
-                tile.cbstep = ohw * p.cb;
+                tile.cb = true;
+                tile.ohw = ohw * p.cb;
                 tile.ostep = l->sw * p.cb;
             }
             phase_cols(l, bx, &jlo, &jhi);

@@ -7,7 +7,9 @@
  * 2 (paired taps, lone taps, 2x2 and 3x3 unrolled), gathers, dilation,
  * padding, ceil_mode, rows narrower than a vector, a row wider than a
  * column block, a window taller than the ring (the row path), the
- * channel-blocked path's groups of 16 planes and bands of rows. */
+ * channel-blocked path (nChw16c, nChw8c: partial blocks, several images,
+ * bands of rows, ring column blocks), run outside the timed bracket and
+ * inside it (prepare, timed(true), run, timed(false)). */
 #include "nnbench/kernel.h"
 #include "nnbench/layer.h"
 #include "nnbench/tensor.h"
@@ -27,6 +29,7 @@ static uint64_t rnd(void)
     return rng_state;
 }
 
+static int64_t images = 1; /* the batch of the next check */
 static int64_t zeros_pos, zeros_neg, nan_windows; /* the reference's outputs: proof the ties occur */
 
 /* NaN (either sign) nan_eighths of the time, else mostly signed zeros and
@@ -38,10 +41,19 @@ static void fill(float *x, int64_t n, int nan_eighths)
         x[i] = (int)(rnd() % 8) < nan_eighths ? (rnd() % 2 ? NAN : -NAN) : pool[rnd() % 6];
 }
 
-static void run(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t)
+/* prepare and run on a workspace of garbage; bracket: inside the timed
+ * bracket (kernel.h: timed), as the harness times it */
+static void run(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, bool bracket)
 {
     for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = 12345.0f; /* a forgotten output shows */
-    k->run(l, t, NULL);
+    const int64_t ws_bytes = k->workspace_bytes(l, omp_get_max_threads());
+    void *ws = ws_bytes > 0 ? nnb_alloc((size_t)ws_bytes) : NULL;
+    if (ws) memset(ws, 0xa5, (size_t)ws_bytes);
+    nnb_kernel_prepare(k, l, t, ws);
+    if (bracket && k->timed) k->timed(l, t, ws, true);
+    k->run(l, t, ws);
+    if (bracket && k->timed) k->timed(l, t, ws, false);
+    nnb_free(ws);
 }
 
 /* c h w, kh kw, sh sw, pt pl pb pr, dh dw, ceil, NaN share */
@@ -51,7 +63,7 @@ static void check(int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw, int64
     nnb_layer l;
     memset(&l, 0, sizeof l);
     nnb_layer_init(&l, NNB_OP_POOL_MAX);
-    l.n = 1; l.c = l.k = c; l.h = h; l.w = w; l.kh = kh; l.kw = kw; l.sh = sh; l.sw = sw;
+    l.n = images; l.c = l.k = c; l.h = h; l.w = w; l.kh = kh; l.kw = kw; l.sh = sh; l.sw = sw;
     l.pt = pt; l.pl = pl; l.pb = pb; l.pr = pr; l.dh = dh; l.dw = dw; l.ceil_mode = ceil;
     char err[256];
     nnb_tensors t;
@@ -63,7 +75,7 @@ static void check(int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw, int64
     fill(t.src, t.src_elems, nan_eighths);
     size_t nk;
     const nnb_kernel *ref = nnb_kernels(&nk)[0], *pool = nnb_kernel_find("pool");
-    run(ref, &l, &t);
+    run(ref, &l, &t, false);
     float *want = malloc((size_t)t.dst_elems * sizeof(float));
     memcpy(want, t.dst, (size_t)t.dst_elems * sizeof(float));
     for (int64_t i = 0; i < t.dst_elems; i++) {
@@ -74,9 +86,10 @@ static void check(int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw, int64
     const nnb_isa caps[] = {NNB_ISA_SCALAR, NNB_ISA_AVX2, NNB_ISA_COUNT};
     for (int ci = 0; ci < 3; ci++)
         for (int threads = 1; threads <= 2; threads++) {
+            const bool bracket = threads == 2; /* both ways on every ISA */
             nnb_isa_set_cap(caps[ci]);
             omp_set_num_threads(threads);
-            run(pool, &l, &t);
+            run(pool, &l, &t, bracket);
             int64_t bad = -1;
             for (int64_t i = 0; i < t.dst_elems && bad < 0; i++)
                 if (memcmp(&t.dst[i], &want[i], sizeof(float)) != 0) bad = i;
@@ -109,12 +122,20 @@ int main(void)
     check(1, 5, 3005, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1, false, 2);   /* 1503 outputs: two column blocks */
     check(1, 90, 20, 5, 2, 1, 1, 0, 0, 0, 0, 20, 1, false, 2);   /* 81 rows tall: the row path */
     check(2, 7, 7, 7, 7, 1, 1, 0, 0, 0, 0, 1, 1, false, 2);      /* global */
-    /* channel-blocked (AVX-512, planes up to 64 wide): two groups, the
-     * second partial; bands of rows (a 64-wide plane's tile holds 15 rows);
-     * dilation in a narrow plane */
+    /* channel-blocked (nChw16c on AVX-512, nChw8c on AVX2): every shape
+     * above; here channels past one block (the last partial), several
+     * images, bands of rows at 2 threads (one block: bands split it),
+     * column blocks of the H-row ring (3x3: 32 outputs a block on AVX-512),
+     * windows taller than the ring (a 5-row window: ring 8), dilation */
     check(20, 13, 13, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, true, 2);
     check(2, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false, 2);
     check(3, 11, 30, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2, false, 2);
+    check(17, 9, 150, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false, 2);
+    check(5, 12, 12, 5, 3, 1, 2, 2, 1, 2, 1, 1, 1, true, 2);
+    images = 3;
+    check(19, 15, 15, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, true, 2);
+    check(9, 7, 7, 7, 7, 1, 1, 0, 0, 0, 0, 1, 1, false, 4);
+    images = 1;
     printf("reference outputs: %lld +0, %lld -0, %lld -inf (NaN windows)\n", (long long)zeros_pos,
            (long long)zeros_neg, (long long)nan_windows);
     CHECK(zeros_pos > 100 && zeros_neg > 100 && nan_windows > 0);

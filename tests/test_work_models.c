@@ -17,6 +17,7 @@
 #include <string.h>
 
 static int parse(const char *spec, nnb_layer *l, nnb_analytic *a) { return nnb_test_layer(spec, l, a); }
+static void count_against_model(const char *kernel, const char *spec);
 
 static double model_flops(const char *kernel, const nnb_layer *l, const nnb_analytic *a, int isa, nnb_work *w)
 {
@@ -41,39 +42,40 @@ static void test_plan_models(void)
     /* OpenBLAS: 2 m n k + 2 m n (alpha, C add) with m 24, n 400, k 144 */
     CHECK_NEAR(model_flops("im2col_gemm", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 400 * 144 + 2.0 * 24 * 400, 0);
 
-    if (parse("conv:c=16,h=14,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    /* the NCHW plan: multiplier 2 (the channel-blocked plan takes multiplier 1) */
+    if (parse("conv:c=16,h=14,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX2 rows: 14 columns in two 8-wide vectors, 9 taps, 14 rows, 16 planes */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 16 * 9 * 14 * 16, 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 32 * 9 * 14 * 16, 0);
     CHECK(strstr(w.why, "8-wide avx2 vectors over 14-wide rows") != NULL);
     /* AVX-512 whole-plane 3x3 path: 16 lanes; (input row, output row) pairs
      * per row tile of 8, 6 rows (one vector per row): 23, 17 (padding rows
      * skipped), x 3 column shifts */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 17), 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 3 * (23 + 17), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
     /* the C context computes no lane past the row */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 16 * 9 * 14 * 14, 0);
-    if (parse("conv:c=16,h=7,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_SCALAR, &w), 2.0 * 32 * 9 * 14 * 14, 0);
+    if (parse("conv:c=16,h=7,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX-512 flat sweep of the 7 x 7 plane: 49 outputs in 4 16-wide
      * vectors, every one of the 9 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 9 * 4 * 16, 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 9 * 4 * 16, 0);
     CHECK(strstr(w.why, "lanes past the plane end") != NULL);
-    if (parse("conv:c=16,h=40,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    if (parse("conv:c=16,h=40,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX-512 whole-plane 3x3 row tiles (40 wide: 3 vectors, 48 lanes): (input
      * row, output row) pairs per tile of 4 rows: 11 (top padding row skipped),
      * 8 x 12, 11 (bottom), x 3 column shifts */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 48 * 3 * (11 + 8 * 12 + 11), 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 48 * 3 * (11 + 8 * 12 + 11), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
-    if (parse("conv:c=16,h=20,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    if (parse("conv:c=16,h=20,k=32,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
     /* stride 2, 10 x 10 outputs in one 16-wide vector per row: pairs per
      * tile of 8, 2 rows: 23 (top padding row skipped), 6, x 3 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * (23 + 6), 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 3 * (23 + 6), 0);
     CHECK(strstr(w.why, "padding rows skipped") != NULL);
-    if (parse("conv:c=16,h=14,k=16,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
+    if (parse("conv:c=16,h=14,k=32,r=3,stride=2,pad=1,g=16", &l, &a) != 0) return;
     /* stride 2, 14 -> 7: output rows j and j + 4 share a vector (lanes 0-7,
      * 8-15); input row pairs t - 1, t + 7 for t = 0 .. 8, none both outside
      * the plane (the top padding row rides with row 7, computed as zeros):
      * (pair, output row) pairs 2j + r = t for j < 4, r < 3: 12, x 3 taps */
-    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 16 * 3 * 12, 0);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 3 * 12, 0);
     CHECK(strstr(w.why, "over 7-wide rows") != NULL);
 
     if (parse("deconv:c=8,h=6,k=8,r=3,stride=2,pad=1,outpad=1", &l, &a) != 0) return;
@@ -86,6 +88,54 @@ static void test_plan_models(void)
 }
 
 /* verdicts from given counts: exact, explained (cause named), unexplained */
+/* the channel-blocked plan (multiplier 1, at least a block of channels),
+ * by hand: per (image, block) one FMA of block lanes for every window tap
+ * inside the input, padding channels included; bytes: the blocked layouts */
+static void test_blocked_models(void)
+{
+    nnb_layer l;
+    nnb_analytic a;
+    nnb_work w;
+    /* 14 x 14, pad 1: rows and columns each 2 x 2 + 12 x 3 = 40 taps inside */
+    if (parse("conv:c=16,h=14,k=16,r=3,pad=1,g=16", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 40 * 40, 0);
+    CHECK(strstr(w.why, "padding taps skipped (nChw16c") && strstr(w.why, "bias folded"));
+    CHECK(!strstr(w.why, "padding channels"));
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 16 * 40 * 40, 0);
+    CHECK(strstr(w.why, "(nChw8c") != NULL);
+    /* 7 -> 4 at stride 2, pad 1: rows 2 + 3 + 3 + 2 = 10, columns alike;
+     * 20 channels: 2 blocks of 16 (12 padding channels), 3 of 8 (4) */
+    if (parse("conv:c=20,h=7,k=20,r=3,stride=2,pad=1,g=20", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 10 * 10, 0);
+    CHECK(strstr(w.why, "12 padding channels computed") != NULL);
+    const double bias = l.bias ? 32.0 * 4 : 0.0;
+    CHECK_NEAR(w.bytes, 32.0 * 49 * 4 + 32.0 * 16 * 4 + 32.0 * 9 * 4 + bias, 0);
+    CHECK(strstr(w.bytes_why, "nChw16c layouts (channels 20 -> 32)") != NULL);
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 10 * 10, 0);
+    CHECK(strstr(w.why, "4 padding channels computed") != NULL);
+    /* 5 x 5, dilation 2, pad 2 over 9 x 11 (5 x 7 out): rows 4 4 5 4 4 = 21,
+     * columns 4 4 5 5 5 4 4 = 31 (the generic tile) */
+    if (parse("conv:c=16,h=9,w=11,k=16,r=5,dil=2,pad=2,g=16", &l, &a) != 0) return;
+    CHECK_NEAR(model_flops("depthwise", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 16 * 21 * 31, 0);
+    /* multiplier 2 and fewer channels than a block keep the NCHW plan */
+    const nnb_isa isa = nnb_isa_kernels();
+    CHECK_STR(nnb_kernel_find("depthwise")->impl(&l),
+              isa >= NNB_ISA_AVX512 ? "nChw16c" : isa >= NNB_ISA_AVX2 ? "nChw8c" : "");
+    if (parse("conv:c=16,h=9,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
+    CHECK_STR(nnb_kernel_find("depthwise")->impl(&l), "");
+    if (parse("conv:c=7,h=9,k=7,r=3,pad=1,g=7", &l, &a) != 0) return;
+    CHECK_STR(nnb_kernel_find("depthwise")->impl(&l), "");
+}
+
+/* the blocked plan under valgrind (AVX2: nChw8c): the count is the model */
+static void test_blocked_counts(void)
+{
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("depthwise", "conv:c=16,h=14,k=16,r=3,pad=1,g=16");
+    count_against_model("depthwise", "conv:c=20,h=7,k=20,r=3,stride=2,pad=1,g=20");
+    count_against_model("depthwise", "conv:c=16,h=9,w=11,k=16,r=5,dil=2,pad=2,g=16,bias=0");
+}
+
 static void test_verdicts(void)
 {
     nnb_layer l;
@@ -175,27 +225,40 @@ static double model(const char *kernel, const char *spec, int isa)
 static void test_pool_fc_models(void)
 {
     const char *mp = "maxpool:c=4,h=40,r=3,s=2,pad=1";
-    /* AVX2: the separable max. 20 outputs a row, every column vectorised
-     * (3 chunks of 8: 24 lanes);
-     * one row block (planes >= 2 threads). Input rows 0..39 each give one H
-     * row (3 taps a lane); output row 0 maxes 2 H rows (1 op a lane), rows
-     * 1..19 three (2 ops); 4 planes */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 4.0 * (40 * 24 * 3 + 24 * 1 + 19 * 24 * 2), 0);
-    /* AVX-512: channel-blocked (a 40-wide plane), one group of 16 lanes
-     * (4 planes), 20 x 20 outputs of 9 taps each, padding taps included */
-    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 20.0 * 20 * 9 * 16, 0);
-    /* channel-blocked average: 20 planes in 2 groups of 16 lanes, 4 x 4
-     * outputs, 4 taps and a division each */
-    CHECK_NEAR(model("pool", "avgpool:c=20,h=8,r=2,s=2", NNB_ISA_AVX512), 2.0 * 16 * (4 + 1) * 16, 0);
+    /* AVX2: channel-blocked, one nChw8c block (4 padding channels), 20 x 20
+     * outputs, ring of H rows (sh 2 < kh 3), one band at 1 thread. Column 0
+     * (taps -1..1: 2 in the input) goes one at a time through H rows (each
+     * its in-input taps, merged with one op), columns 1..19 are interior:
+     * a fresh row no later output row needs goes straight into the
+     * accumulator (3 ops), a kept one through its H row (3 + 1 merge), a
+     * ring row as the first H row costs nothing. Output row 0 (rows 0, 1;
+     * row 1 kept): 19 x (3 + 4) + (2 + 3); rows 1..18 (ring, fresh, kept):
+     * 19 x (0 + 3 + 4) + (0 + 3 + 3); row 19 (nothing kept): 20 x (0 + 3 + 3) */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX2), 8.0 * ((19 * 7 + 5) + 18 * (19 * 7 + 6) + 20 * 6), 0);
+    /* AVX-512: 4 channels would pad a 16-channel block 4x: the separable max
+     * on NCHW planes. 20 outputs a row in 2 chunks of 16 (32 lanes); input
+     * rows 0..39 each give one H row (3 taps a lane); output row 0 maxes 2
+     * H rows (1 op a lane), rows 1..19 three (2 ops); 4 planes */
+    CHECK_NEAR(model("pool", mp, NNB_ISA_AVX512), 4.0 * (40 * 32 * 3 + 32 * 1 + 19 * 32 * 2), 0);
+    /* channel-blocked average: 20 channels in 2 nChw16c blocks, 4 x 4
+     * outputs, no ring (sh = kh): both rows straight into the sum (1 + 2
+     * adds), then the division (by 4: a multiply by 0.25) */
+    CHECK_NEAR(model("pool", "avgpool:c=20,h=8,r=2,s=2", NNB_ISA_AVX512), 2.0 * 16 * (3 + 1) * 16, 0);
     /* C: the in-input taps only */
     CHECK_NEAR(model("pool", mp, NNB_ISA_SCALAR), 4.0 * (19 * 6 + 4 + 19 * (19 * 9 + 6)), 0);
 
     const char *gp = "avgpool:c=37,h=7,r=7"; /* global: 37 planes of 49 */
-    /* AVX2: 7 chunks of 8 per plane; 5 groups of 8 planes: 7 tree ops and
-     * one division of 8 lanes each */
-    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX2), 37.0 * 7 * 8 + 5 * 7 * 8 + 5 * 8, 0);
-    /* AVX-512: 4 chunks of 16; 3 groups of 16: 15 tree ops, a division */
-    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX512), 37.0 * 4 * 16 + 3 * 15 * 16 + 3 * 16, 0);
+    /* channel-blocked: 5 blocks of 8 (AVX2), 3 of 16 (AVX-512): 48 adds and
+     * a division each, in all lanes */
+    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX2), 5.0 * 49 * 8, 0);
+    CHECK_NEAR(model("pool", gp, NNB_ISA_AVX512), 3.0 * 49 * 16, 0);
+    /* AVX-512 on 5 planes (a 16-channel block would triple them): NCHW, 4
+     * chunks of 16 per plane, one group of 16 planes: 15 tree ops and a
+     * division */
+    CHECK_NEAR(model("pool", "avgpool:c=5,h=7,r=7", NNB_ISA_AVX512), 5.0 * 4 * 16 + 15 * 16 + 16, 0);
+    /* AVX2 on 3 planes: NCHW, 7 chunks of 8 per plane, one group: 7 tree
+     * ops and one division of 8 lanes */
+    CHECK_NEAR(model("pool", "avgpool:c=3,h=7,r=7", NNB_ISA_AVX2), 3.0 * 7 * 8 + 7 * 8 + 8, 0);
     /* C: 49 adds and a division per plane: the analytic count */
     CHECK_NEAR(model("pool", gp, NNB_ISA_SCALAR), 37.0 * 50, 0);
 
@@ -313,6 +376,8 @@ int main(void)
     test_reference_counts();
     test_pool_fc_models();
     test_pool_fc_counts();
+    test_blocked_models();
+    test_blocked_counts();
     test_verdicts();
     test_wrong_model_caught();
     return nnb_test_done("test_work_models");

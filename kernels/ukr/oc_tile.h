@@ -10,8 +10,6 @@
  * With KV and NP constants the loops unroll and the KV x NP accumulators
  * stay in registers. */
 
-#include <string.h> /* memcpy: a whole-vector store of the channel-blocked form */
-
 /* one tap of one input channel: KV weight vectors at w times NP inputs xs apart at x */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
 oc_tap(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int NP)
@@ -54,9 +52,9 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW)
         for (int64_t r = 0; r * t->nw < t->ntaps; r++)
             oc_taps(acc, t, t->w + (t->tap0 + r * t->kw) * (VL * KV), t->tapoff + r * t->nw, t->nw, KV, NP);
     }
-    if (t->cbstep) { /* channel-blocked output: each accumulator is one pixel's channel vector */
+    if (t->cb) { /* one vector per (block, position): the channel padding lanes are zeros */
         for (int v = 0; v < KV; v++)
-            for (int p = 0; p < NP; p++) memcpy(t->out + v * t->cbstep + p * t->ostep, &acc[v][p], sizeof(V));
+            for (int p = 0; p < NP; p++) V_STOREU(t->out + v * t->ohw + p * t->ostep, acc[v][p]);
         return;
     }
     for (int v = 0; v < KV; v++) {

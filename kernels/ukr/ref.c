@@ -58,8 +58,14 @@ void nnb_oc_tile_ref(const nnb_oc_tile *t)
             for (int p = 0; p < t->np; p++)
                 for (int j = 0; j < t->nk; j++) acc[j][p] += w[j] * x[p * t->xs];
         }
-    for (int j = 0; j < t->nk; j++)
-        for (int p = 0; p < t->np; p++) t->out[j * t->ohw + p * t->ostep] = acc[j][p];
+    /* channel-blocked: 8-channel blocks (the context's lanes), channel j at
+     * block j / 8, lane j % 8; the lanes past nk are zeros */
+    for (int j = 0; j < (t->cb ? kvl : t->nk); j++)
+        for (int p = 0; p < t->np; p++) {
+            const float v = j < t->nk ? acc[j][p] : 0.0f;
+            if (t->cb) t->out[j / 8 * t->ohw + p * t->ostep + j % 8] = v;
+            else t->out[j * t->ohw + p * t->ostep] = v;
+        }
 }
 
 /* ---- depthwise ---- */

@@ -65,7 +65,8 @@ void nnb_tile_pack_weights(const float *wei, int kb, int64_t nc, int64_t ntaps, 
 
 /* ---- direct_oc's tile: nk output channels (vectors) x np positions ----
  * Per input channel and tap: kv weight vectors loaded, np input values
- * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows. The
+ * broadcast, kv*np FMAs; an in-register transpose stores NCHW rows, or
+ * (cb) each accumulator goes whole into a channel-blocked output. The
  * taps read are a rectangle of the window: those inside the input for every
  * position of the tile (no FMA on padding). */
 typedef struct nnb_oc_tile {
@@ -80,11 +81,11 @@ typedef struct nnb_oc_tile {
     int64_t xs;              /* floats between consecutive positions' inputs */
     const float *bias;       /* nk values or NULL */
     float *out;              /* output channel 0 of the block at the first position */
-    int64_t ohw;             /* floats between output channels */
-    int64_t ostep;           /* floats between consecutive output positions (1: along a row) */
-    int64_t cbstep;          /* 0: NCHW stores as above; else a channel-blocked output (AVX2/AVX-512
-                                tiles only, blocks of lanes channels): channel vector v at out + v*cbstep,
-                                position p at out + p*ostep, stored whole (lanes past nk hold zeros) */
+    int64_t ohw;             /* floats between output channels (cb: between blocks of lanes channels) */
+    int64_t ostep;           /* floats between consecutive output positions (1: along a row;
+                                cb: lanes along a row) */
+    bool cb;                 /* output channel-blocked (nChw16c / nChw8c, the block the
+                                vector width): each accumulator stored whole, no transpose */
     int nk;                  /* output channels, 1..kv_max * lanes */
     int np;                  /* positions, 1..np_max */
 } nnb_oc_tile;
@@ -140,6 +141,33 @@ void nnb_dw3_planes_avx512(const nnb_dw_plane *p);
 int64_t nnb_dw3_plane_avx512_lanes(const nnb_dw_plane *p);
 /* whether it reads a stride-1 plane as one flat vector sweep (work models' cause) */
 bool nnb_dw3_plane_avx512_flat(const nnb_dw_plane *p);
+
+/* ---- depthwise, channel-blocked (nChw16c / nChw8c, kernels/blocked.h) ----
+ * Output rows [oy0, oy1) of one (image, channel block): every pixel a vector
+ * of lanes channels, so a tap is one FMA per output pixel with no shuffles.
+ * Per output row, tiles of up to NB pixels (the ISA's register blocking: NB
+ * accumulators); a 3-wide window of dilation 1 at stride 1 or 2 loads each
+ * input pixel of a kernel row once and feeds every tap that reads it (the
+ * weights in registers where the ISA has enough). Padding taps are skipped:
+ * kernel rows outside the input per output row, input columns outside it
+ * per tile (the tiles at the edges check; the others do not). */
+typedef struct nnb_dw_cb {
+    const float *in;        /* the block's input: h x w pixels of lanes floats */
+    const float *wt;        /* kh * kw weight vectors (row-major taps), lanes floats each */
+    const float *bias;      /* lanes floats, or NULL */
+    float *out;             /* the block's output: oh x ow pixels of lanes floats */
+    int64_t h, w, oh, ow;
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    int64_t oy0, oy1;       /* output rows of this call */
+} nnb_dw_cb;
+
+void nnb_dw_cb_avx512(const nnb_dw_cb *p);
+void nnb_dw_cb_avx2(const nnb_dw_cb *p);
+/* FMAs (vectors) those execute for p's rows: the window taps inside the input */
+int64_t nnb_dw_cb_fmas(const nnb_dw_cb *p);
+/* taps [t0, t1) of a k-tap window dimension (dilation d) whose tap 0 reads
+ * input index base land inside [0, n): the ones the kernel computes */
+void nnb_dw_cb_taps(int64_t base, int64_t d, int64_t k, int64_t n, int64_t *t0, int64_t *t1);
 
 /* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
  * each row two independent vector accumulators, x shared by the rows */
@@ -212,29 +240,39 @@ typedef struct nnb_pool_plane {
     float *out;           /* the output plane: row oy at out + oy * ow */
 } nnb_pool_plane;
 
-/* cb: output rows [oy0, oy1) of np <= 16 consecutive planes of a max or
- * average pool, channel-blocked: the window's input rows transposed into a
- * tile of one vector per position (lane i = plane i: oneDNN's nChw16c),
- * taps outside the input holding the op's identity (-inf, which never wins
- * `tap > acc`; +0, which leaves a sum begun at +0 unchanged: both are the
- * reference's skipping), each output the plain op over its window's taps in
- * the reference's order (so its answer bit for bit, max and average alike;
- * the average divided by the reference's divisor), 16 consecutive outputs
- * at a time transposed back to the planes. No shuffle per tap: the
- * transposes (64 shuffles per 16 x 16 floats) are the whole overhead, so it
- * wins where rows are narrow or windows overlap. The tile holds
- * NNB_POOL_CB_TILE_FLOATS floats (on the callee's stack): bands of output
- * rows whose input rows fit (nnb_pool_cb_band_rows). */
-#define NNB_POOL_CB_TILE_FLOATS 16384
+/* cb: output rows [oy0, oy1) of one channel block of a max or average pool
+ * in the channel-blocked layout (kernels/blocked.h: pixel after pixel, VL
+ * channels each; VL = the ISA's lanes: nChw16c on AVX-512, nChw8c on AVX2),
+ * a lane per channel, so no shuffles. Separably: each in-input window row's
+ * horizontal op over the output's columns (an "H row": max from -inf,
+ * `tap > acc ? tap : acc`, taps outside the input row skipped; a sum from
+ * its first in-input tap), then each output the op over its window's H rows
+ * in row order, so a max takes the reference's row-major tap order: its
+ * answer bit for bit (sign of zero, NaN never taken). A sum goes in that
+ * order too (exact on integers, within the real-valued bound otherwise),
+ * then the reference's divisor (a power of two as its exact reciprocal).
+ * At dilation 1 with overlapping windows (sh < kh) an H row is computed once
+ * per call and column block and kept in a ring for the next output row
+ * (nnb_pool_cb_ring_rows). Interior outputs go several at a time. */
+#define NNB_POOL_CB_MAX_KH 64          /* taller windows: not blocked */
+#define NNB_POOL_CB_RING_FLOATS 8192   /* the ring, on the callee's stack */
 typedef struct nnb_pool_cb {
-    const float *in;       /* plane 0 */
-    int64_t in_plane, np;  /* floats between planes, planes (1..16) */
+    const float *in;       /* the block's h x w pixels */
     int64_t h, w, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
-    int64_t ow, oy0, oy1;
+    int64_t ow, oy0, oy1;  /* the output rows to compute */
     bool is_max, include_pad;
-    float *out;            /* plane 0's output plane */
-    int64_t out_plane;
+    float *out;            /* the block's output: row oy at out + oy * ow * VL */
 } nnb_pool_cb;
+
+/* rows of the H-row ring: the power of two >= the window's rows where
+ * consecutive output rows share rows (dilation 1, sh < kh), else 0 */
+static inline int64_t nnb_pool_cb_ring_rows(const nnb_pool_cb *p)
+{
+    if (p->dh != 1 || p->sh >= p->kh) return 0;
+    int64_t ring = 1;
+    while (ring < p->kh) ring *= 2;
+    return ring;
+}
 
 /* taps of output o along one axis that count in the average's divisor (the
  * reference's): inside the padded input [-p0, in + p1), or inside the input */
@@ -249,24 +287,11 @@ static inline int64_t nnb_pool_axis_count(int64_t o, int64_t k, int64_t s, int64
     return c;
 }
 
-/* the tile's row length in positions: every tap column of the output row,
- * and every input column after the left padding */
-static inline int64_t nnb_pool_cb_tile_w(const nnb_pool_cb *p)
-{
-    const int64_t taps = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
-    return taps > p->pl + p->w ? taps : p->pl + p->w;
-}
-
-/* output rows per band: the most whose input rows fit the tile (0: not even one) */
-static inline int64_t nnb_pool_cb_band_rows(const nnb_pool_cb *p)
-{
-    const int64_t rows = NNB_POOL_CB_TILE_FLOATS / 16 / nnb_pool_cb_tile_w(p), span = (p->kh - 1) * p->dh + 1;
-    return rows < span ? 0 : (rows - span) / p->sh + 1;
-}
-
 void nnb_pool_cb_avx512(const nnb_pool_cb *p);
-/* FLOPs it executes: every tap of every output in all 16 lanes, the divisions */
+void nnb_pool_cb_avx2(const nnb_pool_cb *p);
+/* FLOPs they execute: every vector op in all lanes (padding channels too) */
 int64_t nnb_pool_cb_avx512_flops(const nnb_pool_cb *p);
+int64_t nnb_pool_cb_avx2_flops(const nnb_pool_cb *p);
 
 void nnb_pool_row_ref(const nnb_pool_row *p);
 void nnb_pool_row_avx2(const nnb_pool_row *p);

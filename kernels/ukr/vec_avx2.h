@@ -11,7 +11,9 @@
 #define V_LOADU(p) _mm256_loadu_ps(p)
 #define V_LOAD(p) _mm256_load_ps(p)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define V_STOREU(p, v) _mm256_storeu_ps(p, v)
 #define V_MASKSTORE(p, m, v) _mm256_maskstore_ps(p, m, v)
+#define V_STORE(p, v) _mm256_store_ps(p, v)
 
 /* lanes [0, rem) of a vector (all of them when rem >= VL) */
 static inline __attribute__((always_inline, target("avx2,fma"))) __m256i v_mask(int rem)

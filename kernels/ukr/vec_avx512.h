@@ -11,7 +11,9 @@
 #define V_LOADU(p) _mm512_loadu_ps(p)
 #define V_LOAD(p) _mm512_load_ps(p)
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define V_STOREU(p, v) _mm512_storeu_ps(p, v)
 #define V_MASKSTORE(p, m, v) _mm512_mask_storeu_ps(p, m, v)
+#define V_STORE(p, v) _mm512_store_ps(p, v)
 
 /* lanes [0, rem) of a vector (all of them when rem >= VL); rem > 0 */
 static inline __attribute__((always_inline, target("avx512f"))) __mmask16 v_mask(int rem)

@@ -1,0 +1,156 @@
+/* Generator of depthwise's channel-blocked micro-kernel (ukr.h nnb_dw_cb)
+ * for one vector ISA, so the AVX-512 (nChw16c) and AVX2 (nChw8c) forms share
+ * one body. The including file includes the ISA's vocabulary
+ * (ukr/vec_<isa>.h) and defines DWCB_NAME (the function), DWCB_NB (the most
+ * output pixels a tile: its accumulators) and DWCB_WREG (1: the 9 weight
+ * vectors of a 3x3 window stay in registers; 0: FMAs read them from L1,
+ * where registers are too few).
+ *
+ * A pixel is one vector of VL channels, so the kernel is pure vertical
+ * FMAs: no shuffles at any stride. A tile is nb <= DWCB_NB consecutive
+ * output pixels of one output row, all accumulated at once (nb independent
+ * FMA chains hide the FMA latency). */
+
+/* ---- 3 wide, dilation 1, stride SW (1 or 2) ----
+ * Per in-input kernel row, the tile's input pixels ix0 .. ix0 + (nb-1)*SW + 2
+ * are each loaded once and feed every tap s that reads them (output pixel
+ * (i - s) / SW): at stride 1 a load feeds up to 3 FMAs, at stride 2 up to 2,
+ * so stride 2 costs loads, never shuffles. CHECK: the tile touches the
+ * input's left or right edge: the pixels outside it are skipped (padding
+ * taps), the others need no test. */
+typedef struct cb3_args {
+    const float *in;       /* the block's input */
+    int64_t row0, rstride; /* pixel index of kernel row 0's row, pixels between kernel rows */
+    int64_t ix0, w;        /* the tile's first input column, the input's width */
+    int r0, r1;            /* kernel rows inside the input */
+    const float *wt, *bias;
+    float *out;            /* the tile's first output pixel */
+} cb3_args;
+
+static inline __attribute__((always_inline, target(VEC_TARGET))) void cb3_tile(const cb3_args *a, const int NB,
+                                                                              const int SW, const bool CHECK)
+{
+    V wreg[9];
+#pragma GCC unroll 9
+    for (int k = 0; k < 9; k++) {
+        wreg[k] = V_LOAD(a->wt + k * VL);
+        /* register values, opaque to the compiler: it would otherwise
+         * re-read them from memory as FMA operands, a load per FMA */
+        if (DWCB_WREG) __asm__("" : "+v"(wreg[k]));
+    }
+    const V b = a->bias ? V_LOAD(a->bias) : V_ZERO();
+    V acc[DWCB_NB];
+#pragma GCC unroll 16
+    for (int j = 0; j < NB; j++) acc[j] = b;
+#pragma GCC unroll 3
+    for (int r = 0; r < 3; r++) {
+        if (r < a->r0 || r >= a->r1) continue;
+        const float *ip = a->in + (a->row0 + r * a->rstride + a->ix0) * VL;
+#pragma GCC unroll 64
+        for (int i = 0; i < (NB - 1) * SW + 3; i++) {
+            if (CHECK && (a->ix0 + i < 0 || a->ix0 + i >= a->w)) continue;
+            V x = V_LOAD(ip + (int64_t)i * VL);
+            __asm__("" : "+v"(x)); /* one load, in a register, for every tap that reads it */
+#pragma GCC unroll 3
+            for (int s = 0; s < 3; s++) {
+                const int d = i - s;
+                if (d < 0 || d % SW || d / SW >= NB) continue;
+                acc[d / SW] = V_FMA(x, DWCB_WREG ? wreg[r * 3 + s] : V_LOAD(a->wt + (r * 3 + s) * VL), acc[d / SW]);
+            }
+        }
+    }
+    float *const out = a->out; /* a local: the stores could alias *a */
+#pragma GCC unroll 16
+    for (int j = 0; j < NB; j++) V_STORE(out + (int64_t)j * VL, acc[j]);
+}
+
+/* one function per (tile width, stride, edge check): each allocates its
+ * registers alone (inlined together, the weights spilled) */
+typedef void (*cb3_fn)(const cb3_args *a);
+#define CB3_FN(n, sw, chk)                                                                             \
+    static __attribute__((noinline, target(VEC_TARGET))) void cb3_##n##_##sw##_##chk(const cb3_args *a) \
+    {                                                                                                  \
+        cb3_tile(a, n, sw, chk);                                                                       \
+    }
+#define CB3_FNS(n) CB3_FN(n, 1, 0) CB3_FN(n, 1, 1) CB3_FN(n, 2, 0) CB3_FN(n, 2, 1)
+#define CB3_ROW(n) {{cb3_##n##_1_0, cb3_##n##_1_1}, {cb3_##n##_2_0, cb3_##n##_2_1}},
+CB3_FNS(1) CB3_FNS(2) CB3_FNS(3) CB3_FNS(4) CB3_FNS(5) CB3_FNS(6) CB3_FNS(7) CB3_FNS(8)
+#if DWCB_NB > 8
+CB3_FNS(9) CB3_FNS(10) CB3_FNS(11) CB3_FNS(12) CB3_FNS(13) CB3_FNS(14)
+#endif
+/* [tile width - 1][stride - 1][edge check] */
+static const cb3_fn cb3_fns[DWCB_NB][2][2] = {
+    CB3_ROW(1) CB3_ROW(2) CB3_ROW(3) CB3_ROW(4) CB3_ROW(5) CB3_ROW(6) CB3_ROW(7) CB3_ROW(8)
+#if DWCB_NB > 8
+    CB3_ROW(9) CB3_ROW(10) CB3_ROW(11) CB3_ROW(12) CB3_ROW(13) CB3_ROW(14)
+#endif
+};
+#undef CB3_FN
+#undef CB3_FNS
+#undef CB3_ROW
+
+/* ---- any window: per tap one weight vector, one FMA per output pixel of
+ * the tile whose input lies inside the input ---- */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+cbg_tile(const nnb_dw_cb *p, int64_t iy0, int64_t r0, int64_t r1, int64_t ox0, int nb, V b, float *out)
+{
+    V acc[DWCB_NB];
+    for (int j = 0; j < DWCB_NB; j++) acc[j] = b;
+    for (int64_t r = r0; r < r1; r++) {
+        const float *row = p->in + (iy0 + r * p->dh) * p->w * VL;
+        for (int64_t s = 0; s < p->kw; s++) {
+            const V wv = V_LOAD(p->wt + (r * p->kw + s) * VL);
+            const int64_t ix0 = ox0 * p->sw - p->pl + s * p->dw;
+            for (int j = 0; j < DWCB_NB; j++) {
+                const int64_t ix = ix0 + j * p->sw;
+                if (j < nb && ix >= 0 && ix < p->w) acc[j] = V_FMA(V_LOAD(row + ix * VL), wv, acc[j]);
+            }
+        }
+    }
+    for (int j = 0; j < DWCB_NB; j++)
+        if (j < nb) V_STORE(out + (int64_t)j * VL, acc[j]);
+}
+
+/* the 3-wide rows of p (stride SW): tiles of near-equal width, up to DWCB_NB */
+static void cb3_rows(const nnb_dw_cb *p, const int SW)
+{
+    const int64_t tiles = (p->ow + DWCB_NB - 1) / DWCB_NB;
+    cb3_args a = {.in = p->in, .rstride = p->dh * p->w, .w = p->w, .wt = p->wt, .bias = p->bias};
+    for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
+        int64_t r0, r1;
+        const int64_t iy0 = oy * p->sh - p->pt;
+        nnb_dw_cb_taps(iy0, p->dh, 3, p->h, &r0, &r1);
+        a.row0 = iy0 * p->w;
+        a.r0 = (int)r0;
+        a.r1 = (int)r1;
+        for (int64_t t = 0; t < tiles; t++) {
+            const int64_t ox0 = p->ow * t / tiles, nb = p->ow * (t + 1) / tiles - ox0;
+            a.ix0 = ox0 * SW - p->pl;
+            a.out = p->out + (oy * p->ow + ox0) * VL;
+            const bool edge = a.ix0 < 0 || a.ix0 + (nb - 1) * SW + 2 >= p->w;
+            cb3_fns[nb - 1][SW - 1][edge](&a);
+        }
+    }
+}
+
+__attribute__((target(VEC_TARGET))) void DWCB_NAME(const nnb_dw_cb *p)
+{
+    if (p->kh == 3 && p->kw == 3 && p->dw == 1 && p->sw == 1) {
+        cb3_rows(p, 1);
+        return;
+    }
+    if (p->kh == 3 && p->kw == 3 && p->dw == 1 && p->sw == 2) {
+        cb3_rows(p, 2);
+        return;
+    }
+    const V b = p->bias ? V_LOAD(p->bias) : V_ZERO();
+    for (int64_t oy = p->oy0; oy < p->oy1; oy++) {
+        int64_t r0, r1;
+        const int64_t iy0 = oy * p->sh - p->pt;
+        nnb_dw_cb_taps(iy0, p->dh, p->kh, p->h, &r0, &r1);
+        for (int64_t ox0 = 0; ox0 < p->ow; ox0 += DWCB_NB) {
+            const int nb = (int)(p->ow - ox0 < DWCB_NB ? p->ow - ox0 : DWCB_NB);
+            cbg_tile(p, iy0, r0, r1, ox0, nb, b, p->out + (oy * p->ow + ox0) * VL);
+        }
+    }
+}
