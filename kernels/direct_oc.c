@@ -296,10 +296,10 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 }
 
 
-/* the dst layout of the timed run: "nChw16c" (AVX-512), "nChw8c" (AVX2, C), "" (NCHW) */
+/* the dst layout of the timed run: "dst nChw16c" (AVX-512), "dst nChw8c" (AVX2, C): the src stays NCHW, "" (NCHW) */
 static const char *layout_name(const plan *p)
 {
-    return !p->cb ? "" : p->ukr->lanes == 16 ? "nChw16c" : "nChw8c";
+    return !p->cb ? "" : p->ukr->lanes == 16 ? "dst nChw16c" : "dst nChw8c";
 }
 
 static const char *impl(const nnb_layer *l)
