@@ -22,6 +22,37 @@ oc_tap(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const in
     }
 }
 
+/* oc_tap over positions [P0, P1) only */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+oc_tap_range(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int P0, const int P1)
+{
+    V wv[OC_KV];
+    for (int v = 0; v < KV; v++) wv[v] = V_LOAD(w + VL * v);
+    for (int p = P0; p < P1; p++) {
+        const V xb = V_SET1(x[p * xs]);
+        for (int v = 0; v < KV; v++) acc[v][p] = V_FMA(wv[v], xb, acc[v][p]);
+    }
+}
+
+/* the edge form (ukr.h: t->edge): window rows of 3 taps over a whole row
+ * of NP positions, tap 0 from position 1, tap 2 to position NP - 2 */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+oc_taps_edge(V acc[OC_KV][OC_NP], const nnb_oc_tile *t, const float *w, const int KV, const int NP)
+{
+    const int64_t rows = t->ntaps / 3, skip = (t->wtaps - t->ntaps) * (VL * KV), xs = t->xs;
+    int64_t c = 0;
+    do {
+        const float *x = t->in + c * t->cs;
+        for (int64_t r = 0; r < rows; r++, w += 3 * VL * KV) {
+            const int64_t *off = t->tapoff + 3 * r;
+            oc_tap_range(acc, w, x + off[0], xs, KV, 1, NP);
+            oc_tap_range(acc, w + VL * KV, x + off[1], xs, KV, 0, NP);
+            oc_tap_range(acc, w + 2 * VL * KV, x + off[2], xs, KV, 0, NP - 1);
+        }
+        w += skip;
+    } while (++c < t->nc);
+}
+
 /* n consecutive window taps from w, tapoff their inputs' offsets, over
  * every input channel */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
@@ -77,7 +108,7 @@ static __attribute__((noinline, target(VEC_TARGET))) void oc_bias_tile(const nnb
 }
 
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, const bool CB)
+oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, const bool CB, const bool EDGE)
 {
     if (t->ntaps < 1 || t->nc < 1) {
         oc_bias_tile(t);
@@ -93,7 +124,9 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, 
      * loop, or weights addressed through a loaded index, measured 10-30%
      * slower). Each form its own specialisation: both in one body measured
      * 2% slower on the one-pass tiles of a 3-channel 7x7 layer. */
-    if (!BY_ROW) {
+    if (EDGE) {
+        oc_taps_edge(acc, t, t->w + t->tap0 * (VL * KV), KV, NP);
+    } else if (!BY_ROW) {
         oc_taps(acc, t, t->w + t->tap0 * (VL * KV), t->tapoff, t->ntaps, KV, NP);
     } else {
         int64_t r = 0;
@@ -117,27 +150,27 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, 
 }
 
 /* one specialisation per position count; 6 and 7 only where OC_NP allows */
-static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV, const bool BY_ROW, const bool CB)
+static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV, const bool BY_ROW, const bool CB, const bool EDGE)
 {
     switch (t->np) {
-    case 1: oc_tile_kn(t, KV, 1, BY_ROW, CB); break;
-    case 2: oc_tile_kn(t, KV, 2, BY_ROW, CB); break;
-    case 3: oc_tile_kn(t, KV, 3, BY_ROW, CB); break;
-    case 4: oc_tile_kn(t, KV, 4, BY_ROW, CB); break;
-    case 5: oc_tile_kn(t, KV, 5, BY_ROW, CB); break;
+    case 1: oc_tile_kn(t, KV, 1, BY_ROW, CB, EDGE); break;
+    case 2: oc_tile_kn(t, KV, 2, BY_ROW, CB, EDGE); break;
+    case 3: oc_tile_kn(t, KV, 3, BY_ROW, CB, EDGE); break;
+    case 4: oc_tile_kn(t, KV, 4, BY_ROW, CB, EDGE); break;
+    case 5: oc_tile_kn(t, KV, 5, BY_ROW, CB, EDGE); break;
     case 6:
         if (OC_NP > 6) {
-            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP, BY_ROW, CB);
+            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP, BY_ROW, CB, EDGE);
             break;
         }
         __attribute__((fallthrough));
     case 7:
         if (OC_NP > 7) {
-            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP, BY_ROW, CB);
+            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP, BY_ROW, CB, EDGE);
             break;
         }
         __attribute__((fallthrough));
-    default: oc_tile_kn(t, KV, OC_NP, BY_ROW, CB); break;
+    default: oc_tile_kn(t, KV, OC_NP, BY_ROW, CB, EDGE); break;
     }
 }
 
@@ -145,7 +178,7 @@ static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(
  * apart (all forms in one body measured 2% slower on a 3-channel 7x7 layer,
  * and 25% slower with the per-row form a second specialisation there) */
 #define OC_FORM(KV, BY_ROW, CB, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB); }
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB, false); }
 OC_FORM(1, false, false, oc_k1)
 OC_FORM(1, true, false, oc_k1_rows)
 OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, false, oc_k2)
@@ -159,6 +192,13 @@ OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, true, oc_k2_rows_cb)
 OC_FORM(OC_KV, false, true, oc_kmax_cb)
 OC_FORM(OC_KV, true, true, oc_kmax_rows_cb)
 #undef OC_FORM
+/* the edge forms: channel-blocked output only (direct_oc plans edge tiles for one group) */
+#define OC_EDGE_FORM(KV, NAME) \
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, true); }
+OC_EDGE_FORM(1, oc_k1_edge)
+OC_EDGE_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_edge)
+OC_EDGE_FORM(OC_KV, oc_kmax_edge)
+#undef OC_EDGE_FORM
 
 __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
 {
@@ -170,5 +210,10 @@ __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
         {{oc_kmax, oc_kmax_cb}, {oc_kmax_rows, oc_kmax_rows_cb}}};
     const int vecs = (t->nk + VL - 1) / VL;
     const int f = vecs == 1 ? 0 : vecs == 2 && OC_KV > 2 ? 1 : 2;
+    static void (*const edge_forms[3])(const nnb_oc_tile *) = {oc_k1_edge, oc_k2_edge, oc_kmax_edge};
+    if (t->edge) {
+        edge_forms[f](t);
+        return;
+    }
     forms[f][!one_pass][t->cb](t);
 }
