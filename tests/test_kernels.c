@@ -362,6 +362,13 @@ static void nasty_shapes(void)
     fixed(C, 1, 9, 1, 1, 17, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0);  /* one position */
     fixed(C, 2, 15, 5, 3, 51, 1, 1, 1, 3, 0, 0, 0, 0, 1, 1, 3, 0, 0);  /* groups 3 x 17 channels out */
     fixed(C, 1, 8, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 0); /* grouped, g = 2 */
+    /* direct_oc's edge tiles (a whole row, 3x3 pad 1: tap 0 skips the first
+     * position, tap 2 the last): 7 wide (AVX-512), 40 channels (2.5 vectors),
+     * batch 2; 5 wide (AVX2 too); 1 wide (both edge taps skip the only
+     * position) over a 1-row plane (the window's padding rows too) */
+    fixed(C, 2, 20, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    fixed(C, 1, 9, 6, 5, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    fixed(C, 1, 8, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
     fixed(D, 1, 6, 5, 5, 4, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2, 2);   /* deconv s3, output padding 2 */
     fixed(D, 3, 6, 4, 5, 6, 3, 2, 3, 2, 0, 1, 2, 0, 2, 1, 3, 2, 1);   /* + groups 3, dilation, batch 3 */
     fixed(D, 1, 4, 1, 1, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1);   /* 1x1 input */

@@ -42,6 +42,18 @@ static void test_plan_models(void)
     /* OpenBLAS: 2 m n k + 2 m n (alpha, C add) with m 24, n 400, k 144 */
     CHECK_NEAR(model_flops("im2col_gemm", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 24 * 400 * 144 + 2.0 * 24 * 400, 0);
 
+    /* direct_oc on a 7x7 plane, 3x3 pad 1: AVX-512 tiles each 7-wide row
+     * whole (edge tiles: the padding columns' taps skipped per position):
+     * (2 + 3 x 5 + 2)^2 = 361 taps over the plane, benchdnn's valid taps;
+     * AVX2's 6-position tiles cannot hold a row: padding columns computed,
+     * 19 x 21 = 399 */
+    if (parse("conv:c=16,h=7,k=32,r=3,pad=1", &l, &a) == 0) {
+        CHECK_NEAR(model_flops("direct_oc", &l, &a, NNB_ISA_AVX512, &w), 2.0 * 32 * 16 * 361, 0);
+        CHECK(strstr(w.why, "padding taps skipped") != NULL);
+        CHECK_NEAR(model_flops("direct_oc", &l, &a, NNB_ISA_AVX2, &w), 2.0 * 32 * 16 * 399, 0);
+        CHECK(strstr(w.why, "padding columns computed") != NULL);
+    }
+
     /* the NCHW plan: multiplier 2 (the channel-blocked plan takes multiplier 1) */
     if (parse("conv:c=16,h=14,k=32,r=3,pad=1,g=16", &l, &a) != 0) return;
     /* AVX2 rows: 14 columns in two 8-wide vectors, 9 taps, 14 rows, 16 planes */

@@ -22,6 +22,37 @@ oc_tap(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const in
     }
 }
 
+/* oc_tap over positions [P0, P1) only */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+oc_tap_range(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int P0, const int P1)
+{
+    V wv[OC_KV];
+    for (int v = 0; v < KV; v++) wv[v] = V_LOAD(w + VL * v);
+    for (int p = P0; p < P1; p++) {
+        const V xb = V_SET1(x[p * xs]);
+        for (int v = 0; v < KV; v++) acc[v][p] = V_FMA(wv[v], xb, acc[v][p]);
+    }
+}
+
+/* the edge form (ukr.h: t->edge): window rows of 3 taps over a whole row
+ * of NP positions, tap 0 from position 1, tap 2 to position NP - 2 */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+oc_taps_edge(V acc[OC_KV][OC_NP], const nnb_oc_tile *t, const float *w, const int KV, const int NP)
+{
+    const int64_t rows = t->ntaps / 3, skip = (t->wtaps - t->ntaps) * (VL * KV), xs = t->xs;
+    int64_t c = 0;
+    do {
+        const float *x = t->in + c * t->cs;
+        for (int64_t r = 0; r < rows; r++, w += 3 * VL * KV) {
+            const int64_t *off = t->tapoff + 3 * r;
+            oc_tap_range(acc, w, x + off[0], xs, KV, 1, NP);
+            oc_tap_range(acc, w + VL * KV, x + off[1], xs, KV, 0, NP);
+            oc_tap_range(acc, w + 2 * VL * KV, x + off[2], xs, KV, 0, NP - 1);
+        }
+        w += skip;
+    } while (++c < t->nc);
+}
+
 /* n consecutive window taps from w, tapoff their inputs' offsets, over
  * every input channel */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
@@ -29,13 +60,60 @@ oc_taps(V acc[OC_KV][OC_NP], const nnb_oc_tile *t, const float *w, const int64_t
         const int NP)
 {
     const int64_t skip = (t->wtaps - n) * (VL * KV), xs = t->xs;
-    for (int64_t c = 0; c < t->nc; c++, w += skip)
-        for (int64_t i = 0; i < n; i++, w += VL * KV) oc_tap(acc, w, t->in + c * t->cs + tapoff[i], xs, KV, NP);
+    /* at least one channel and tap (oc_tile_kn): no zero-trip path */
+    int64_t c = 0;
+    do {
+        int64_t i = 0;
+        do {
+            oc_tap(acc, w, t->in + c * t->cs + tapoff[i], xs, KV, NP);
+            w += VL * KV;
+        } while (++i < n);
+        w += skip;
+    } while (++c < t->nc);
+}
+
+/* accumulator row r (VL channels of vector v at positions p < np, r[p]
+ * for p < 8) stored NCHW: an in-register transpose */
+static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_store_nchw(const nnb_oc_tile *t, const V r[8],
+                                                                                  int v, int np)
+{
+    const int nv = t->nk - VL * v < VL ? t->nk - VL * v : VL;
+    float *out = t->out + VL * v * t->ohw;
+    if (t->ostep == 1) {
+        oc_store(r, np, nv, out, t->ohw);
+    } else { /* positions down a column: through a buffer of 8-float rows */
+        float buf[VL * 8];
+        oc_store(r, np, nv, buf, 8);
+        for (int j = 0; j < nv; j++)
+            for (int p = 0; p < np; p++) out[j * t->ohw + p * t->ostep] = buf[j * 8 + p];
+    }
+}
+
+/* a tile reading no tap (padding only): the bias. Apart from the FMA
+ * forms: a zero-trip path there made GCC keep their accumulators in memory
+ * (stored at the start, spilled and reloaded at the end: 7 of the 11 ns
+ * fixed cost of a 64-channel 2 x 16 x 8 tile on Zen 5) */
+static __attribute__((noinline, target(VEC_TARGET))) void oc_bias_tile(const nnb_oc_tile *t)
+{
+    for (int v = 0; v * VL < t->nk; v++) {
+        const V b = oc_bias(t, v);
+        V r[8];
+        for (int p = 0; p < 8; p++) r[p] = b;
+        if (t->cb) {
+            for (int p = 0; p < t->np; p++) V_STOREU(t->out + v * t->ohw + p * t->ostep, b);
+        } else {
+            oc_store_nchw(t, r, v, t->np);
+        }
+    }
 }
 
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW)
+oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, const bool CB, const bool EDGE)
 {
+    if (t->ntaps < 1 || t->nc < 1) {
+        oc_bias_tile(t);
+        return;
+    }
     V acc[OC_KV][OC_NP];
     for (int v = 0; v < KV; v++) {
         const V b = oc_bias(t, v);
@@ -46,82 +124,96 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW)
      * loop, or weights addressed through a loaded index, measured 10-30%
      * slower). Each form its own specialisation: both in one body measured
      * 2% slower on the one-pass tiles of a 3-channel 7x7 layer. */
-    if (!BY_ROW) {
+    if (EDGE) {
+        oc_taps_edge(acc, t, t->w + t->tap0 * (VL * KV), KV, NP);
+    } else if (!BY_ROW) {
         oc_taps(acc, t, t->w + t->tap0 * (VL * KV), t->tapoff, t->ntaps, KV, NP);
     } else {
-        for (int64_t r = 0; r * t->nw < t->ntaps; r++)
+        int64_t r = 0;
+        do
             oc_taps(acc, t, t->w + (t->tap0 + r * t->kw) * (VL * KV), t->tapoff + r * t->nw, t->nw, KV, NP);
+        while (++r * t->nw < t->ntaps);
     }
-    if (t->cb) { /* one vector per (block, position): the channel padding lanes are zeros */
+    if (CB) { /* one vector per (block, position): the channel padding lanes are zeros; its own
+                 specialisation, the strides in locals (GCC reloaded t->out per store) */
+        float *const out = t->out;
+        const int64_t ohw = t->ohw, ostep = t->ostep;
         for (int v = 0; v < KV; v++)
-            for (int p = 0; p < NP; p++) V_STOREU(t->out + v * t->ohw + p * t->ostep, acc[v][p]);
+            for (int p = 0; p < NP; p++) V_STOREU(out + v * ohw + p * ostep, acc[v][p]);
         return;
     }
     for (int v = 0; v < KV; v++) {
         V r[8];
         for (int p = 0; p < 8; p++) r[p] = p < NP ? acc[v][p] : V_ZERO();
-        const int nv = t->nk - VL * v < VL ? t->nk - VL * v : VL;
-        float *out = t->out + VL * v * t->ohw;
-        if (t->ostep == 1) {
-            oc_store(r, NP, nv, out, t->ohw);
-        } else { /* positions down a column: through a buffer of 8-float rows */
-            float buf[VL * 8];
-            oc_store(r, NP, nv, buf, 8);
-            for (int j = 0; j < nv; j++)
-                for (int p = 0; p < NP; p++) out[j * t->ohw + p * t->ostep] = buf[j * 8 + p];
-        }
+        oc_store_nchw(t, r, v, NP);
     }
 }
 
 /* one specialisation per position count; 6 and 7 only where OC_NP allows */
-static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV, const bool BY_ROW)
+static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV, const bool BY_ROW, const bool CB, const bool EDGE)
 {
     switch (t->np) {
-    case 1: oc_tile_kn(t, KV, 1, BY_ROW); break;
-    case 2: oc_tile_kn(t, KV, 2, BY_ROW); break;
-    case 3: oc_tile_kn(t, KV, 3, BY_ROW); break;
-    case 4: oc_tile_kn(t, KV, 4, BY_ROW); break;
-    case 5: oc_tile_kn(t, KV, 5, BY_ROW); break;
+    case 1: oc_tile_kn(t, KV, 1, BY_ROW, CB, EDGE); break;
+    case 2: oc_tile_kn(t, KV, 2, BY_ROW, CB, EDGE); break;
+    case 3: oc_tile_kn(t, KV, 3, BY_ROW, CB, EDGE); break;
+    case 4: oc_tile_kn(t, KV, 4, BY_ROW, CB, EDGE); break;
+    case 5: oc_tile_kn(t, KV, 5, BY_ROW, CB, EDGE); break;
     case 6:
         if (OC_NP > 6) {
-            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP, BY_ROW);
+            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP, BY_ROW, CB, EDGE);
             break;
         }
         __attribute__((fallthrough));
     case 7:
         if (OC_NP > 7) {
-            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP, BY_ROW);
+            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP, BY_ROW, CB, EDGE);
             break;
         }
         __attribute__((fallthrough));
-    default: oc_tile_kn(t, KV, OC_NP, BY_ROW); break;
+    default: oc_tile_kn(t, KV, OC_NP, BY_ROW, CB, EDGE); break;
     }
 }
 
 /* one function per (channel vectors, form): each allocates its registers
  * apart (all forms in one body measured 2% slower on a 3-channel 7x7 layer,
  * and 25% slower with the per-row form a second specialisation there) */
-#define OC_FORM(KV, BY_ROW, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW); }
-OC_FORM(1, false, oc_k1)
-OC_FORM(1, true, oc_k1_rows)
-OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, oc_k2)
-OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, oc_k2_rows)
-OC_FORM(OC_KV, false, oc_kmax)
-OC_FORM(OC_KV, true, oc_kmax_rows)
+#define OC_FORM(KV, BY_ROW, CB, NAME) \
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB, false); }
+OC_FORM(1, false, false, oc_k1)
+OC_FORM(1, true, false, oc_k1_rows)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, false, oc_k2)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, false, oc_k2_rows)
+OC_FORM(OC_KV, false, false, oc_kmax)
+OC_FORM(OC_KV, true, false, oc_kmax_rows)
+OC_FORM(1, false, true, oc_k1_cb)
+OC_FORM(1, true, true, oc_k1_rows_cb)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, true, oc_k2_cb)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, true, oc_k2_rows_cb)
+OC_FORM(OC_KV, false, true, oc_kmax_cb)
+OC_FORM(OC_KV, true, true, oc_kmax_rows_cb)
 #undef OC_FORM
+/* the edge forms: channel-blocked output only (direct_oc plans edge tiles for one group) */
+#define OC_EDGE_FORM(KV, NAME) \
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, true); }
+OC_EDGE_FORM(1, oc_k1_edge)
+OC_EDGE_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_edge)
+OC_EDGE_FORM(OC_KV, oc_kmax_edge)
+#undef OC_EDGE_FORM
 
 __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
 {
     const bool one_pass = t->nw == t->kw || t->nw == t->ntaps;
-    switch ((t->nk + VL - 1) / VL) {
-    case 1: one_pass ? oc_k1(t) : oc_k1_rows(t); break;
-    case 2:
-        if (OC_KV > 2) {
-            one_pass ? oc_k2(t) : oc_k2_rows(t);
-            break;
-        }
-        __attribute__((fallthrough));
-    default: one_pass ? oc_kmax(t) : oc_kmax_rows(t); break;
+    /* [channel vectors 1, 2, more][per row][channel-blocked output] */
+    static void (*const forms[3][2][2])(const nnb_oc_tile *) = {
+        {{oc_k1, oc_k1_cb}, {oc_k1_rows, oc_k1_rows_cb}},
+        {{oc_k2, oc_k2_cb}, {oc_k2_rows, oc_k2_rows_cb}},
+        {{oc_kmax, oc_kmax_cb}, {oc_kmax_rows, oc_kmax_rows_cb}}};
+    const int vecs = (t->nk + VL - 1) / VL;
+    const int f = vecs == 1 ? 0 : vecs == 2 && OC_KV > 2 ? 1 : 2;
+    static void (*const edge_forms[3])(const nnb_oc_tile *) = {oc_k1_edge, oc_k2_edge, oc_kmax_edge};
+    if (t->edge) {
+        edge_forms[f](t);
+        return;
     }
+    forms[f][!one_pass][t->cb](t);
 }

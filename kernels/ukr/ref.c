@@ -55,7 +55,9 @@ void nnb_oc_tile_ref(const nnb_oc_tile *t)
         for (int64_t i = 0; i < t->ntaps; i++) {
             const float *x = t->in + c * t->cs + t->tapoff[i];
             const float *w = t->w + (c * t->wtaps + t->tap0 + i / t->nw * t->kw + i % t->nw) * kvl;
-            for (int p = 0; p < t->np; p++)
+            const int64_t s = i % t->nw; /* edge: the padding column's positions skipped */
+            const int p0 = t->edge && s == 0, p1 = t->edge && s == t->nw - 1 ? t->np - 1 : t->np;
+            for (int p = p0; p < p1; p++)
                 for (int j = 0; j < t->nk; j++) acc[j][p] += w[j] * x[p * t->xs];
         }
     /* channel-blocked: 8-channel blocks (the context's lanes), channel j at

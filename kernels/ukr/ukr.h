@@ -86,6 +86,10 @@ typedef struct nnb_oc_tile {
                                 cb: lanes along a row) */
     bool cb;                 /* output channel-blocked (nChw16c / nChw8c, the block the
                                 vector width): each accumulator stored whole, no transpose */
+    bool edge;               /* a whole row padded by one column each side, window rows of 3
+                                taps (nw = kw = 3, stride and dilation 1): tap 0 skips
+                                position 0 and tap 2 position np - 1 (their inputs the
+                                padding), so no FMA multiplies padding */
     int nk;                  /* output channels, 1..kv_max * lanes */
     int np;                  /* positions, 1..np_max */
 } nnb_oc_tile;
