@@ -15,9 +15,12 @@
  * Per in-input kernel row, the tile's input pixels ix0 .. ix0 + (nb-1)*SW + 2
  * are each loaded once and feed every tap s that reads them (output pixel
  * (i - s) / SW): at stride 1 a load feeds up to 3 FMAs, at stride 2 up to 2,
- * so stride 2 costs loads, never shuffles. CHECK: the tile touches the
- * input's left or right edge: the pixels outside it are skipped (padding
- * taps), the others need no test. */
+ * so stride 2 costs loads, never shuffles. At the input's edges the pixels
+ * outside it are skipped (padding taps): LSKIP / RSKIP (0 or 1, known at
+ * compile time: a 3x3 window with padding 1 never reaches further) leave
+ * out the first / last, straight-line code like the interior's; CHECK tests
+ * every pixel at run time, for wider paddings only (its branches cost a
+ * third more than the FMAs they guard). */
 typedef struct cb3_args {
     const float *in;       /* the block's input */
     int64_t row0, rstride; /* pixel index of kernel row 0's row, pixels between kernel rows */
@@ -27,8 +30,8 @@ typedef struct cb3_args {
     float *out;            /* the tile's first output pixel */
 } cb3_args;
 
-static inline __attribute__((always_inline, target(VEC_TARGET))) void cb3_tile(const cb3_args *a, const int NB,
-                                                                              const int SW, const bool CHECK)
+static inline __attribute__((always_inline, target(VEC_TARGET))) void
+cb3_tile(const cb3_args *a, const int NB, const int SW, const int LSKIP, const int RSKIP, const bool CHECK)
 {
     V wreg[9];
 #pragma GCC unroll 9
@@ -47,7 +50,7 @@ static inline __attribute__((always_inline, target(VEC_TARGET))) void cb3_tile(c
         if (r < a->r0 || r >= a->r1) continue;
         const float *ip = a->in + (a->row0 + r * a->rstride + a->ix0) * VL;
 #pragma GCC unroll 64
-        for (int i = 0; i < (NB - 1) * SW + 3; i++) {
+        for (int i = LSKIP; i < (NB - 1) * SW + 3 - RSKIP; i++) {
             if (CHECK && (a->ix0 + i < 0 || a->ix0 + i >= a->w)) continue;
             V x = V_LOAD(ip + (int64_t)i * VL);
             __asm__("" : "+v"(x)); /* one load, in a register, for every tap that reads it */
@@ -64,29 +67,36 @@ static inline __attribute__((always_inline, target(VEC_TARGET))) void cb3_tile(c
     for (int j = 0; j < NB; j++) V_STORE(out + (int64_t)j * VL, acc[j]);
 }
 
-/* one function per (tile width, stride, edge check): each allocates its
- * registers alone (inlined together, the weights spilled) */
+/* one function per (tile width, stride, edge): each allocates its
+ * registers alone (inlined together, the weights spilled). Edge: 0 inside
+ * the input, 1 / 2 the first / last input pixel outside it, 3 both, 4 any
+ * other (tested per pixel). */
+enum { CB3_EDGES = 5 };
 typedef void (*cb3_fn)(const cb3_args *a);
-#define CB3_FN(n, sw, chk)                                                                             \
-    static __attribute__((noinline, target(VEC_TARGET))) void cb3_##n##_##sw##_##chk(const cb3_args *a) \
-    {                                                                                                  \
-        cb3_tile(a, n, sw, chk);                                                                       \
+#define CB3_FN(n, sw, e)                                                                             \
+    static __attribute__((noinline, target(VEC_TARGET))) void cb3_##n##_##sw##_##e(const cb3_args *a) \
+    {                                                                                                \
+        cb3_tile(a, n, sw, e < 4 && (e & 1), e < 4 && (e & 2), e == 4);                               \
     }
-#define CB3_FNS(n) CB3_FN(n, 1, 0) CB3_FN(n, 1, 1) CB3_FN(n, 2, 0) CB3_FN(n, 2, 1)
-#define CB3_ROW(n) {{cb3_##n##_1_0, cb3_##n##_1_1}, {cb3_##n##_2_0, cb3_##n##_2_1}},
+#define CB3_FNS_SW(n, sw) CB3_FN(n, sw, 0) CB3_FN(n, sw, 1) CB3_FN(n, sw, 2) CB3_FN(n, sw, 3) CB3_FN(n, sw, 4)
+#define CB3_FNS(n) CB3_FNS_SW(n, 1) CB3_FNS_SW(n, 2)
+#define CB3_ROW_SW(n, sw) {cb3_##n##_##sw##_0, cb3_##n##_##sw##_1, cb3_##n##_##sw##_2, cb3_##n##_##sw##_3, cb3_##n##_##sw##_4}
+#define CB3_ROW(n) {CB3_ROW_SW(n, 1), CB3_ROW_SW(n, 2)},
 CB3_FNS(1) CB3_FNS(2) CB3_FNS(3) CB3_FNS(4) CB3_FNS(5) CB3_FNS(6) CB3_FNS(7) CB3_FNS(8)
 #if DWCB_NB > 8
 CB3_FNS(9) CB3_FNS(10) CB3_FNS(11) CB3_FNS(12) CB3_FNS(13) CB3_FNS(14)
 #endif
-/* [tile width - 1][stride - 1][edge check] */
-static const cb3_fn cb3_fns[DWCB_NB][2][2] = {
+/* [tile width - 1][stride - 1][edge] */
+static const cb3_fn cb3_fns[DWCB_NB][2][CB3_EDGES] = {
     CB3_ROW(1) CB3_ROW(2) CB3_ROW(3) CB3_ROW(4) CB3_ROW(5) CB3_ROW(6) CB3_ROW(7) CB3_ROW(8)
 #if DWCB_NB > 8
     CB3_ROW(9) CB3_ROW(10) CB3_ROW(11) CB3_ROW(12) CB3_ROW(13) CB3_ROW(14)
 #endif
 };
 #undef CB3_FN
+#undef CB3_FNS_SW
 #undef CB3_FNS
+#undef CB3_ROW_SW
 #undef CB3_ROW
 
 /* ---- any window: per tap one weight vector, one FMA per output pixel of
@@ -111,6 +121,13 @@ cbg_tile(const nnb_dw_cb *p, int64_t iy0, int64_t r0, int64_t r1, int64_t ox0, i
         if (j < nb) V_STORE(out + (int64_t)j * VL, acc[j]);
 }
 
+/* the edge form (cb3_fns) of a tile reading input columns [first, last] of w */
+static int cb3_edge(int64_t first, int64_t last, int64_t w)
+{
+    const int64_t left = first < 0 ? -first : 0, right = last >= w ? last - w + 1 : 0;
+    return left > 1 || right > 1 ? 4 : (int)(left + 2 * right);
+}
+
 /* the 3-wide rows of p (stride SW): tiles of near-equal width, up to DWCB_NB */
 static void cb3_rows(const nnb_dw_cb *p, const int SW)
 {
@@ -127,8 +144,7 @@ static void cb3_rows(const nnb_dw_cb *p, const int SW)
             const int64_t ox0 = p->ow * t / tiles, nb = p->ow * (t + 1) / tiles - ox0;
             a.ix0 = ox0 * SW - p->pl;
             a.out = p->out + (oy * p->ow + ox0) * VL;
-            const bool edge = a.ix0 < 0 || a.ix0 + (nb - 1) * SW + 2 >= p->w;
-            cb3_fns[nb - 1][SW - 1][edge](&a);
+            cb3_fns[nb - 1][SW - 1][cb3_edge(a.ix0, a.ix0 + (nb - 1) * SW + 2, p->w)](&a);
         }
     }
 }
