@@ -350,6 +350,21 @@ static void nasty_shapes(void)
     fixed(C, 1, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, 0, 0);  /* blocked, the window over a 1x1 plane */
     fixed(C, 1, 24, 5, 31, 24, 3, 3, 2, 2, 0, 2, 1, 1, 1, 1, 24, 0, 0); /* blocked s2, pads 0/2 and 1/1, tiles */
     fixed(C, 1, 32, 6, 30, 32, 3, 3, 1, 2, 1, 1, 1, 1, 2, 1, 32, 0, 0); /* blocked 3-wide tile, row dilation 2 */
+    /* blocked 3x3 tiles' edge forms (dwcb_tile.h cb3_edge): the first
+     * input pixel outside (left pad 1), the last (right pad 1), both (one
+     * tile a row), wider pads (tested per pixel), at stride 1 and 2 */
+    fixed(C, 1, 16, 5, 40, 16, 3, 3, 1, 1, 1, 1, 1, 0, 1, 1, 16, 0, 0);
+    fixed(C, 1, 16, 5, 40, 16, 3, 3, 1, 1, 0, 0, 1, 1, 1, 1, 16, 0, 0);
+    fixed(C, 2, 20, 6, 15, 20, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 20, 0, 0);
+    fixed(C, 1, 16, 6, 23, 16, 3, 3, 1, 2, 2, 2, 2, 2, 1, 1, 16, 0, 0);
+    /* narrow planes, two output rows a tile (rows of at most 7 pixels on
+     * AVX-512, 4 on AVX2) in each edge form, odd row counts (a row left
+     * alone), 2 images */
+    fixed(C, 2, 20, 12, 4, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 20, 0, 0);
+    fixed(C, 1, 16, 9, 6, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 16, 0, 0);
+    fixed(C, 1, 16, 13, 8, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 16, 0, 0);
+    fixed(C, 2, 24, 14, 8, 24, 3, 3, 2, 2, 1, 0, 0, 1, 1, 1, 24, 0, 0);
+    fixed(C, 1, 32, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32, 0, 0);
     fixed(C, 1, 5, 30, 29, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, 0, 0);   /* depthwise 3x3 s1 row tiles, odd width */
     fixed(C, 1, 3, 37, 150, 3, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 3, 0, 0);  /* depthwise s2, two column tiles */
     fixed(C, 2, 4, 16, 17, 8, 3, 3, 2, 2, 0, 2, 1, 1, 1, 1, 4, 0, 0);   /* depthwise s2, pads 0/2, multiplier 2 */

@@ -1,17 +1,8 @@
 /* depthwise's channel-blocked micro-kernels (ukr.h nnb_dw_cb): what every
- * ISA's form shares, the taps it computes (inside the input) and their
- * count for the work models, so the two change together. */
+ * ISA's form shares, the count of the taps they compute (ukr.h
+ * nnb_dw_cb_taps: inside the input) for the work models, so the two change
+ * together. */
 #include "ukr/ukr.h"
-
-void nnb_dw_cb_taps(int64_t base, int64_t d, int64_t k, int64_t n, int64_t *t0, int64_t *t1)
-{
-    int64_t lo = base < 0 ? (-base + d - 1) / d : 0;
-    int64_t hi = base <= n - 1 ? (n - 1 - base) / d + 1 : 0;
-    if (hi > k) hi = k;
-    if (lo > hi) lo = hi;
-    *t0 = lo;
-    *t1 = hi;
-}
 
 int64_t nnb_dw_cb_fmas(const nnb_dw_cb *p)
 {

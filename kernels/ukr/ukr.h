@@ -170,8 +170,17 @@ void nnb_dw_cb_avx2(const nnb_dw_cb *p);
 /* FMAs (vectors) those execute for p's rows: the window taps inside the input */
 int64_t nnb_dw_cb_fmas(const nnb_dw_cb *p);
 /* taps [t0, t1) of a k-tap window dimension (dilation d) whose tap 0 reads
- * input index base land inside [0, n): the ones the kernel computes */
-void nnb_dw_cb_taps(int64_t base, int64_t d, int64_t k, int64_t n, int64_t *t0, int64_t *t1);
+ * input index base land inside [0, n): the ones the kernel computes
+ * (inline, no division at dilation 1: the kernels ask once per output row) */
+static inline void nnb_dw_cb_taps(int64_t base, int64_t d, int64_t k, int64_t n, int64_t *t0, int64_t *t1)
+{
+    int64_t lo = base >= 0 ? 0 : d == 1 ? -base : (-base + d - 1) / d;
+    int64_t hi = base > n - 1 ? 0 : d == 1 ? n - base : (n - 1 - base) / d + 1;
+    if (hi > k) hi = k;
+    if (lo > hi) lo = hi;
+    *t0 = lo;
+    *t1 = hi;
+}
 
 /* ---- gemv rows: out[r] = w[r*len :] . x for r < nr <= NNB_GEMV_RB ----
  * each row two independent vector accumulators, x shared by the rows */
