@@ -1,7 +1,11 @@
 /* NCHW <-> channel-blocked reorders (blocked.h). Outside the timed bracket
- * they run inside every run, so they go by 16 x 16 tiles (a block's
- * channels x 16 pixels), each read and written in whole lines. */
+ * they run inside every run (networks, --time-prepare), so they go by tiles
+ * of a block's channels x 16 pixels, full ones by the kernel context's
+ * in-register transposes (ukr.h nnb_cb_reorder_ukr), the rest element by
+ * element. */
 #include "blocked.h"
+
+#include "ctx.h"
 
 
 int64_t nnb_cb_floats(int64_t n, int64_t c, int64_t hw, int block)
@@ -9,11 +13,24 @@ int64_t nnb_cb_floats(int64_t n, int64_t c, int64_t hw, int block)
     return n * ((c + block - 1) / block) * hw * block;
 }
 
+/* the context's full-tile reorder for this block, or NULL (the element
+ * loops: partial blocks, a context without one) */
+static const nnb_cb_reorder_ukr *tile_ukr(int block)
+{
+    const nnb_cb_reorder_ukr *u = &nnb_kernel_ctx_get()->cb_reorder;
+    return u->block == block ? u : NULL;
+}
+
 /* the tiles of one (image, block) pair: pixels p0.. of channels c0..c0+nc */
 static void tile_in(float *restrict cb, const float *restrict nchw, int64_t hw, int block, int nc)
 {
+    const nnb_cb_reorder_ukr *u = nc == block ? tile_ukr(block) : NULL;
     for (int64_t p0 = 0; p0 < hw; p0 += 16) {
         const int64_t np = hw - p0 < 16 ? hw - p0 : 16;
+        if (u && np == 16) {
+            u->tile_in(cb + p0 * block, nchw + p0, hw);
+            continue;
+        }
         for (int64_t p = 0; p < np; p++) {
             float *o = cb + (p0 + p) * block;
             for (int j = 0; j < nc; j++) o[j] = nchw[j * hw + p0 + p];
@@ -24,8 +41,13 @@ static void tile_in(float *restrict cb, const float *restrict nchw, int64_t hw, 
 
 static void tile_out(float *restrict nchw, const float *restrict cb, int64_t hw, int block, int nc)
 {
+    const nnb_cb_reorder_ukr *u = nc == block ? tile_ukr(block) : NULL;
     for (int64_t p0 = 0; p0 < hw; p0 += 16) {
         const int64_t np = hw - p0 < 16 ? hw - p0 : 16;
+        if (u && np == 16) {
+            u->tile_out(nchw + p0, cb + p0 * block, hw);
+            continue;
+        }
         for (int j = 0; j < nc; j++)
             for (int64_t p = 0; p < np; p++) nchw[j * hw + p0 + p] = cb[(p0 + p) * block + j];
     }

@@ -4,11 +4,12 @@
  * channels, so depthwise and pooling work per pixel with no shuffles.
  *
  * A kernel that works in these layouts is timed the way the onednn kernel
- * is (kernel.h: timed): prepare (untimed) puts the NCHW input into its
- * layout; inside the harness's timed bracket run reads and writes the
+ * is (kernel.h: timed): the bracket's opening call (untimed) puts the NCHW
+ * input into its layout; inside the bracket run reads and writes the
  * blocked buffers only, and the closing call puts the output back into
- * NCHW; outside the bracket (the check, networks, tests) run does both
- * reorders itself, so a caller that knows prepare + run always gets NCHW.
+ * NCHW; outside the bracket (the check, networks, tests, --time-prepare)
+ * run does both reorders itself, so a caller that knows prepare + run
+ * always gets NCHW (prepare only readies the weights and the state).
  * The state lives in the first NNB_CB_HEADER_BYTES of the kernel's
  * workspace, so nothing is static. */
 #ifndef NNBENCH_KERNELS_BLOCKED_H

@@ -60,6 +60,7 @@ typedef struct nnb_kernel_ctx {
     nnb_oc_ukr oc;
     nnb_dw_ukr dw;
     nnb_pool_ukr pool;
+    nnb_cb_reorder_ukr cb_reorder; /* the channel-blocked reorders' full tiles */
     void (*gemv_rows)(const float *w, int64_t len, const float *x, int nr, float *out);
     int64_t (*gemv_row_flops)(int64_t len); /* FLOPs of one row of gemv_rows */
 } nnb_kernel_ctx;

@@ -13,6 +13,7 @@ void nnb_kernel_ctx_init_avx2(nnb_kernel_ctx *c)
     c->pool = (nnb_pool_ukr){8, nnb_pool_row_avx2, nnb_pool_row_avx2_flops, nnb_pool_global_avx2, nnb_pool_global_avx2_flops,
                              nnb_pool_max_plane_avx2, nnb_pool_max_plane_avx2_flops,
                              nnb_pool_cb_avx2, nnb_pool_cb_avx2_flops};
+    c->cb_reorder = (nnb_cb_reorder_ukr){8, nnb_cb_tile_in_avx2, nnb_cb_tile_out_avx2};
     c->gemv_rows = nnb_gemv_rows_avx2;
     c->gemv_row_flops = nnb_gemv_row_avx2_flops;
 }

@@ -14,6 +14,7 @@ void nnb_kernel_ctx_init_avx512(nnb_kernel_ctx *c)
     c->pool = (nnb_pool_ukr){16, nnb_pool_row_avx512, nnb_pool_row_avx512_flops, nnb_pool_global_avx512, nnb_pool_global_avx512_flops,
                              nnb_pool_max_plane_avx512, nnb_pool_max_plane_avx512_flops,
                              nnb_pool_cb_avx512, nnb_pool_cb_avx512_flops};
+    c->cb_reorder = (nnb_cb_reorder_ukr){16, nnb_cb_tile_in_avx512, nnb_cb_tile_out_avx512};
     c->gemv_rows = nnb_gemv_rows_avx512;
     c->gemv_row_flops = nnb_gemv_row_avx512_flops;
 }

@@ -99,8 +99,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 c.wt[(b * p.taps + tap) * p.block + j] = ch < l->c ? t->wei[ch * p.taps + tap] : 0.0f;
             c.bias[b * p.block + j] = ch < l->c && l->bias ? t->bias[ch] : 0.0f;
         }
-    nnb_cb_from_nchw(c.src, t->src, l->n, l->c, l->h * l->w, p.block);
-    c.state->in_bracket = false;
+    c.state->in_bracket = false; /* the input is reordered by timed() or by run itself */
 }
 
 /* the bracket (kernel.h: timed): inside, run reads and writes the blocked

@@ -326,4 +326,17 @@ void nnb_pool_max_plane_avx512(const nnb_pool_plane *p);
 int64_t nnb_pool_max_plane_avx2_flops(const nnb_pool_plane *p);
 int64_t nnb_pool_max_plane_avx512_flops(const nnb_pool_plane *p);
 
+/* Full tiles of the channel-blocked reorders (kernels/blocked.h): one block
+ * of channels (16 on AVX-512, 8 on AVX2) x 16 pixels;
+ * the NCHW side channel j at nchw + j * hw. */
+typedef struct nnb_cb_reorder_ukr {
+    int block; /* channels per tile (0: none, the scalar loops) */
+    void (*tile_in)(float *cb, const float *nchw, int64_t hw);
+    void (*tile_out)(float *nchw, const float *cb, int64_t hw);
+} nnb_cb_reorder_ukr;
+void nnb_cb_tile_in_avx512(float *cb, const float *nchw, int64_t hw);
+void nnb_cb_tile_out_avx512(float *nchw, const float *cb, int64_t hw);
+void nnb_cb_tile_in_avx2(float *cb, const float *nchw, int64_t hw);
+void nnb_cb_tile_out_avx2(float *nchw, const float *cb, int64_t hw);
+
 #endif
