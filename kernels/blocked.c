@@ -1,5 +1,5 @@
 /* NCHW <-> channel-blocked reorders (blocked.h). Outside the timed bracket
- * they run inside every run (networks, --time-prepare), so they go by tiles
+ * they run inside every run (--time-prepare, the check), so they go by tiles
  * of a block's channels x 16 pixels, full ones by the kernel context's
  * in-register transposes (ukr.h nnb_cb_reorder_ukr), the rest element by
  * element. */

@@ -2,8 +2,8 @@
  * channels x 16 pixels, as in-register transposes: 16 x 16 (AVX-512) and
  * two 8 x 8 (AVX2), rows loaded and stored whole. Element by element a
  * reorder ran ~1 float a cycle and gathers little better (Zen 5: maxpool3x3s2
- * under --time-prepare spent 77% of its time in them); networks and
- * --time-prepare pay these on every run. */
+ * under --time-prepare spent 77% of its time in them); --time-prepare
+ * pays these on every run. */
 #include "ukr/ukr.h"
 
 #include <immintrin.h>
