@@ -7,7 +7,7 @@
  * is (kernel.h: timed): the bracket's opening call (untimed) puts the NCHW
  * input into its layout; inside the bracket run reads and writes the
  * blocked buffers only, and the closing call puts the output back into
- * NCHW; outside the bracket (the check, networks, tests, --time-prepare)
+ * NCHW; outside the bracket (the check, tests, --time-prepare)
  * run does both reorders itself, so a caller that knows prepare + run
  * always gets NCHW (prepare only readies the weights and the state).
  * The state lives in the first NNB_CB_HEADER_BYTES of the kernel's
