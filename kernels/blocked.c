@@ -56,24 +56,26 @@ static void tile_out(float *restrict nchw, const float *restrict cb, int64_t hw,
 /* big enough to be worth waking the team (below it the team's start costs more) */
 static bool worth_threads(int64_t floats) { return floats >= 1 << 15; }
 
-void nnb_cb_from_nchw(float *cb, const float *nchw, int64_t n, int64_t c, int64_t hw, int block)
+/* every (image, block) pair's tiles, one direction or the other */
+static void reorder(float *cb, float *nchw, int64_t n, int64_t c, int64_t hw, int block, bool to_blocked)
 {
     const int64_t blocks = (c + block - 1) / block;
 #pragma omp parallel for schedule(static) if (worth_threads(n * blocks * hw * block))
     for (int64_t nb = 0; nb < n * blocks; nb++) {
         const int64_t i = nb / blocks, b = nb % blocks, c0 = b * block;
         const int nc = (int)(c - c0 < block ? c - c0 : block);
-        tile_in(cb + nb * hw * block, nchw + (i * c + c0) * hw, hw, block, nc);
+        float *plane = nchw + (i * c + c0) * hw, *tile = cb + nb * hw * block;
+        if (to_blocked) tile_in(tile, plane, hw, block, nc);
+        else tile_out(plane, tile, hw, block, nc);
     }
+}
+
+void nnb_cb_from_nchw(float *cb, const float *nchw, int64_t n, int64_t c, int64_t hw, int block)
+{
+    reorder(cb, (float *)nchw, n, c, hw, block, true); /* nchw only read */
 }
 
 void nnb_cb_to_nchw(float *nchw, const float *cb, int64_t n, int64_t c, int64_t hw, int block)
 {
-    const int64_t blocks = (c + block - 1) / block;
-#pragma omp parallel for schedule(static) if (worth_threads(n * blocks * hw * block))
-    for (int64_t nb = 0; nb < n * blocks; nb++) {
-        const int64_t i = nb / blocks, b = nb % blocks, c0 = b * block;
-        const int nc = (int)(c - c0 < block ? c - c0 : block);
-        tile_out(nchw + (i * c + c0) * hw, cb + nb * hw * block, hw, block, nc);
-    }
+    reorder((float *)cb, nchw, n, c, hw, block, false); /* cb only read */
 }
