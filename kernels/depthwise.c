@@ -304,7 +304,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 
 const nnb_kernel nnb_kernel_depthwise = {
     .name = "depthwise",
-    .desc = "depthwise conv (groups == c, any multiplier): rows x width register tiles",
+    .desc = "depthwise conv (groups == c, any multiplier): multiplier 1 channel-blocked (nChw16c/nChw8c), else NCHW rows x width tiles",
     .flops_tolerance = 0.02,
     .supports = supports,
     .workspace_bytes = workspace_bytes,

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "util/suggest.h"
+
 extern const nnb_kernel nnb_kernel_reference;
 extern const nnb_kernel nnb_kernel_im2col_gemm;
 extern const nnb_kernel nnb_kernel_direct;
@@ -50,8 +52,11 @@ const char *nnb_kernel_unavailable(const char *name)
     if (name && strcmp(name, "onednn") == 0)
         return " (this build has no oneDNN: apt-get install libdnnl-dev and re-run cmake)";
 #endif
-    (void)name;
-    return "";
+    static _Thread_local char hint[96];
+    enum { N = sizeof registry / sizeof registry[0] };
+    const char *names[N];
+    for (size_t i = 0; i < N; i++) names[i] = registry[i]->name;
+    return name ? nnb_suggest_text(hint, sizeof hint, name, "", names, N, sizeof names[0]) : "";
 }
 
 void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tensors *t, void *ws)

@@ -82,10 +82,15 @@ CASES = [
     ("max-mem absurd", ["--layer", SMALL, "--max-mem", "2000000T"], {}, 2, "--max-mem"),
     ("max-mem accepted", ["--layer", SMALL] + RUN + ["--max-mem", "512M"], {}, 0, ""),
     ("max-mem accepted iB", ["--layer", SMALL] + RUN + ["--max-mem", "1GiB"], {}, 0, ""),
+    # the workspace depends on the ISA path and the cache sizes: {conv3x3_need} is derived from a run (need_text)
     ("max-mem below need", ["--layer", "conv3x3", "--threads", "1"] + RUN + ["--max-mem", "1M"], {}, 2,
-     "layer needs 5.1 MiB (tensors 1.7, check 2.4, workspace 1.0), 1.0 MiB allowed by --max-mem"),
+     "layer needs {conv3x3_need}, 1.0 MiB allowed by --max-mem"),
+    # the need against what the machine has (the limit's value is the machine's: not in the fragment;
+    # a machine with 1.3 TiB available would run it), then with --max-mem forcing the limit
     ("layer beyond memory", ["--layer", "conv:c=4096,h=4096,k=4096,r=3", "--kernels", "reference"] + RUN, {}, 2,
-     "layer needs 1280.4 GiB (tensors 512.3, check 768.1)"),
+     "layer needs 1280.4 GiB (tensors 512.3, check 768.1), "),
+    ("layer beyond --max-mem", ["--layer", "conv:c=4096,h=4096,k=4096,r=3", "--kernels", "reference"] + RUN
+     + ["--max-mem", "512M"], {}, 2, "layer needs 1280.4 GiB (tensors 512.3, check 768.1), 512.0 MiB allowed by --max-mem"),
     ("unknown option", ["--layer", SMALL, "--bogus"], {}, 2, "unknown or ambiguous option '--bogus'"),
     ("ambiguous option", ["--layer", SMALL, "--li"], {}, 2, "ambiguous option '--li'"),
     ("unknown short", ["--layer", SMALL, "-x"], {}, 2, "option '-x' is unknown"),
@@ -122,6 +127,16 @@ CASES = [
     ("benchdnn groups", ["--layer", "g3ic64ih56oc64kh3", "--analytic"], {}, 2, "divisible by groups=3"),
     ("benchdnn no output", ["--layer", "ic64ih5oc64kh9", "--analytic"], {}, 2, "oh deduced <= 0"),
     ("benchdnn overflow", ["--layer", "mb1ic99999999999999999999ih56oc64kh3", "--analytic"], {}, 2, "ic exceeds 2^40"),
+    ("benchdnn partial 3-D", ["--layer", "mb1ic16id8ih8oc16od8oh8kd3kh3", "--analytic"], {}, 2,
+     "3-D convolution is not supported"),
+    ("benchdnn partial h/w", ["--layer", "mb1ic16id1ih8oc16od1oh8kd1kh3", "--analytic"], {}, 2,
+     "give all h and w dimensions or none"),
+    # typos: one shared edit-distance helper names the nearest name
+    ("option typo", ["--layr", SMALL], {}, 2, "did you mean '--layer'?"),
+    ("preset typo", ["--layer", "conv3x4", "--analytic"], {}, 2, "did you mean 'conv3x3'?"),
+    ("model typo", ["--model", "resnet5", "--analytic"], {}, 2, "did you mean 'resnet50'?"),
+    ("kernel typo", ["--layer", SMALL] + RUN + ["--kernels", "dirct"], {}, 2, "did you mean 'direct'?"),
+    ("no suggestion far off", ["--layer", SMALL, "--zzzzzz"], {}, 2, "(see --help)"),
     ("benchdnn required", ["--layer", "ic64", "--analytic"], {}, 2, "oc not specified or 0"),
     ("benchdnn name quote open", ["--layer", 'mb1ic64ih56oc64oh56kh3ph1n"abc', "--analytic"], {}, 2, "the name's quote is not closed"),
     ("benchdnn name quote close", ["--layer", 'mb1ic64ih56oc64oh56kh3ph1nabc"', "--analytic"], {}, 2, "the name's quote is not closed"),
@@ -227,8 +242,33 @@ def make_files(tmp):
     os.mkdir(os.path.join(tmp, "nobin"))
 
 
+DERIVED = {}  # placeholders whose text depends on the machine, filled by main()
+
+
 def subst(s, tmp):
+    for k, v in DERIVED.items():
+        s = s.replace("{" + k + "}", v)
     return s.replace("{tmp}", tmp)
+
+
+def need_text(layer, tmp):
+    """The memory need nnbench states for LAYER at 1 thread with the check,
+    from the same inputs it plans with (src/harness/memory.c): tensors (src,
+    weights, bias, dst), check buffers (two outputs and a copy of the inputs)
+    and the largest workspace of the kernels (the ISA path and cache sizes
+    set it): each kernel record's workspace_bytes, from a run of the layer."""
+    r = run(["--layer", layer, "--threads", "1", "--format", "json"] + RUN, {}, tmp)
+    recs = [json.loads(ln) for ln in r.stdout.decode().splitlines() if ln.startswith("{")]
+    if r.returncode != 0 or not recs:
+        raise RuntimeError(f"{layer} run for the memory need: exit {r.returncode}: {r.stderr.decode()[-300:]}")
+    a = recs[0]["analytic"]
+    inputs = a["src_bytes"] + a["wei_bytes"] + a["bias_bytes"]
+    parts = [("tensors", inputs + a["dst_bytes"]), ("check", 2 * a["dst_bytes"] + inputs),
+             ("workspace", max(x["workspace_bytes"] for x in recs))]
+    total = sum(b for _, b in parts)
+    div, unit = (1 << 30, "GiB") if total >= 1 << 30 else (1 << 20, "MiB") if total >= 1 << 20 else (1024, "KiB")
+    shown = ", ".join(f"{n} {b / div:.1f}" for n, b in parts if b / div >= 0.05)
+    return f"{total / div:.1f} {unit} ({shown})"
 
 
 def run(argv, env_extra, tmp, timeout_s=TIMEOUT_S):
@@ -327,6 +367,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="nnb_hostile_")
     try:
         make_files(tmp)
+        DERIVED["conv3x3_need"] = need_text("conv3x3", tmp)
         fails = [f for f in (check_case(c, tmp) for c in CASES) if f]
         fails += check_env_faults(tmp)
         leftovers = [f for f in os.listdir(tmp) if ".tmp." in f]

@@ -89,7 +89,8 @@ void nnb_kernel_prepare(const nnb_kernel *k, const nnb_layer *l, const nnb_tenso
 /* All registered kernels, reference first. */
 const nnb_kernel *const *nnb_kernels(size_t *count);
 const nnb_kernel *nnb_kernel_find(const char *name);
-/* Why a known kernel is not in this build (" (built without oneDNN: ...)"), else "". */
+/* Why a name is not a kernel of this build: " (built without oneDNN: ...)", or a
+ * typo's "; did you mean 'direct'?", else "". */
 const char *nnb_kernel_unavailable(const char *name);
 
 #endif

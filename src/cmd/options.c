@@ -13,6 +13,7 @@
 #include "counters/counters.h"
 #include "machine/blas.h"
 #include "machine/isa.h"
+#include "nnbench/kernel.h"
 #include "util/util.h"
 
 /* Option values echoed in messages are cut short: one line stays one line. */
@@ -145,6 +146,15 @@ int nnb_cli_option_value(nnb_options *o, const char *name, const char *v, char *
     if (!strcmp(name, "format")) return set_format(&o->format, v, err, len);
     if (!strcmp(name, "kernels")) {
         if (!*v) return nnb_errf(err, len, "--kernels needs a kernel list (see --list-kernels), got ''");
+        /* names checked here, before ceilings are measured or layers run */
+        char buf[512];
+        nnb_copy_str(buf, sizeof buf, v);
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, ",", &save); tok && strcmp(v, "all") && strcmp(v, "fast");
+             tok = strtok_r(NULL, ",", &save))
+            if (!nnb_kernel_find(tok))
+                return nnb_errf(err, len, "unknown kernel '" SHOW "'%s (see --list-kernels)", tok,
+                                nnb_kernel_unavailable(tok));
         o->run.kernels = v;
         return 0;
     }

@@ -14,7 +14,6 @@
 #include "roofline/cache.h"
 #include "roofline/measure.h"
 #include "roofline/plot.h"
-#include "util/cache_dir.h"
 #include "util/signals.h"
 
 typedef struct roofline_args {
@@ -26,16 +25,22 @@ typedef struct roofline_args {
 
 static void roofline_usage(FILE *f)
 {
-    char dir[4096];
-    if (nnb_cache_dir(dir, sizeof dir) != 0) snprintf(dir, sizeof dir, "(no cache directory: set HOME)");
-    fprintf(f, "usage: nnbench roofline [--threads N] [--refresh] [--plot FILE.svg] [--csv FILE]\n"
-               "                        [--format table|json] [--quick] [--import FILE]\n"
-               "  Measures (or loads from %s, keyed by this machine's identity) peak FLOP/s\n"
-               "  and bandwidth per memory level. Without --threads: 1 thread and all cores.\n"
-               "  --refresh measures again; --quick: reduced sweep, not cached (a smoke test,\n"
-               "  not a ceiling); --import FILE: store a ceilings file (e.g. results/ceilings-*.txt)\n"
-               "  as this machine's, for its thread count.\n",
-            dir);
+    /* the same text on every machine (the README quotes it): the cache
+     * directory by its rule, not this user's path */
+    fputs("usage: nnbench roofline [--threads N] [--refresh] [--quick] [--format table|json]\n"
+          "                        [--plot FILE.svg] [--csv FILE.csv] [--import FILE]\n"
+          "  Measures (or loads from $XDG_CACHE_HOME/nnbench, else ~/.cache/nnbench, keyed by\n"
+          "  this machine's identity) peak FLOP/s and bandwidth per memory level.\n"
+          "  --threads N       ceilings for N threads (default: 1 thread and all cores)\n"
+          "  --refresh         measure again, replacing the cached ceilings\n"
+          "  --quick           reduced sweep, not cached (a smoke test, not a ceiling)\n"
+          "  --format F        table (default) or json\n"
+          "  --plot FILE.svg   draw the ceilings (an empty roofline)\n"
+          "  --csv FILE.csv    the ceilings as CSV: one row per peak (ISA, precision, FMA or\n"
+          "                    FMA+ADD) and per memory level (read, triad), with the ridge AI\n"
+          "  --import FILE     store a ceilings file (e.g. results/ceilings-*.txt) as this\n"
+          "                    machine's, for its thread count\n",
+          f);
 }
 
 /* If argv[*i] is one of the options that take a value ("--opt V" or

@@ -30,6 +30,7 @@
 #include "cmd/skipped.h"
 #include "util/atomic_file.h"
 #include "util/signals.h"
+#include "util/suggest.h"
 
 static void usage(FILE *f)
 {
@@ -59,7 +60,8 @@ static void usage(FILE *f)
           "  --cold                flush caches before each repetition\n"
           "  --time-prepare        time each kernel's weight prepare with every run (as a framework\n"
           "                        that reorders weights per call); default: prepared once, untimed\n"
-          "  --no-check            skip the comparison with the reference kernel\n"
+          "  --check, --no-check   compare every kernel with the reference kernel first (default),\n"
+          "                        or skip that comparison\n"
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline (a sweep: GFLOP/s against\n"
           "                        the swept key per kernel, and their trajectories on the roofline)\n"
@@ -146,6 +148,18 @@ static int push_layer(const nnb_layer *l, const char *line, void *ctx)
     return 0;
 }
 
+/* getopt_long's '?' for a long option: unknown or ambiguous, with the
+ * option it is a typo of when there is one (--layr: --layer). */
+static int unknown_option(const char *arg, const struct option *opts, size_t n)
+{
+    char word[64], hint[96], msg[200];
+    const char *name = arg[0] == '-' && arg[1] == '-' ? arg + 2 : arg;
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(name, "="), name);
+    snprintf(msg, sizeof msg, "unknown or ambiguous option '%%s' (see --help)%s",
+             nnb_suggest_text(hint, sizeof hint, word, "--", opts, n, sizeof *opts));
+    return bad(msg, arg);
+}
+
 /* Options -> o. Returns -1 to go on, or the exit code (help, version, or 2
  * with one line on stderr). Options with a value are read (and refused)
  * by nnb_cli_option_value (cmd/options.c). */
@@ -222,7 +236,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
                 char s[2] = {(char)optopt, 0};
                 return bad("option '-%s' is unknown (see --help)", s);
             }
-            return bad("unknown or ambiguous option '%s' (see --help)", argv[optind - 1]);
+            return unknown_option(argv[optind - 1], longopts, sizeof longopts / sizeof longopts[0] - 1);
         }
     }
     if (optind < argc) return bad("unexpected argument '%s' (see --help)", argv[optind]);
@@ -258,7 +272,14 @@ static int load_layers(nnb_options *o, layer_list *ll)
         if (o->shard_n) shard_layers(o, ll);
     } else {
         const nnb_net *net = nnb_net_find(o->model_name);
-        if (!net) return bad("unknown model '%s' (see --list)", o->model_name);
+        if (!net) {
+            size_t nn;
+            const nnb_net *nets = nnb_nets(&nn);
+            char hint[96], msg[160];
+            snprintf(msg, sizeof msg, "unknown model '%%s' (see --list)%s",
+                     nnb_suggest_text(hint, sizeof hint, o->model_name, "", nets, nn, sizeof *nets));
+            return bad(msg, o->model_name);
+        }
         if (nnb_net_build(net, o->mb ? o->mb : 1, &ll->net, err, sizeof err)) return bad("%s", err);
         for (size_t i = 0; i < ll->net.n; i++)
             if (push_layer(&ll->net.v[i].layer, ll->net.v[i].module, ll)) return bad("%s", "out of memory");

@@ -1,6 +1,7 @@
 /* The sweep's part of the command line (see run_sweep.h). */
 #include "cmd/run_sweep.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "harness/harness.h"
@@ -26,6 +27,15 @@ int nnb_cmd_sweep_layers(nnb_options *o, nnb_layer_fn push, void *ctx)
     size_t max = o->max_points > 0 ? (size_t)o->max_points : NNB_SWEEP_DEFAULT_MAX_POINTS;
     if (nnb_sweep_expand(&o->sweep, o->layer_spec, max, err, sizeof err)) return refuse(err);
     const nnb_sweep *sw = &o->sweep;
+    for (size_t a = 0; a < sw->naxes; a++) { /* the step nnbench chose, and what it makes */
+        const nnb_sweep_axis *ax = &sw->axis[a];
+        if (!ax->step_default) continue;
+        size_t n, cap = 1000000;
+        nnb_sweep_axis_values(ax, NULL, cap, &n);
+        fprintf(stderr, "nnbench: --sweep %s=%lld:%lld: no STEP given: %s%lld, %s%zu point%s (give :+STEP or :xSTEP "
+                "to choose)\n", ax->key, (long long)ax->from, (long long)ax->to, ax->mul ? "x" : "+",
+                (long long)ax->step, n > cap ? "more than " : "", n > cap ? cap : n, n == 1 ? "" : "s");
+    }
     fprintf(stderr, "nnbench: sweep: %zu of %zu points are valid layers", sw->npts, sw->grid);
     if (sw->skipped) fprintf(stderr, " (%zu skipped; first: %s)", sw->skipped, sw->first_skip);
     fputc('\n', stderr);

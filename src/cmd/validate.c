@@ -85,7 +85,7 @@ static int check_kernel_list(const char *list, char *err, size_t len)
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
         if (!nnb_kernel_find(tok)) {
-            snprintf(err, len, "unknown kernel '%s' in --kernels", tok);
+            snprintf(err, len, "unknown kernel '%s' in --kernels%s", tok, nnb_kernel_unavailable(tok));
             return -1;
         }
     return 0;
@@ -191,7 +191,7 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
 
     printf("  executed FLOPs (valgrind):");
     for (int k = 0; k < nk; k++) printf("  %s %.0f", ks[k]->name, exec[k]);
-    printf("\n  %-25s %14s", "formula (as modelled)", "value");
+    printf("\n  %-25s %14s", "formula: docs/conventions", "value");
     for (int k = 0; k < nk; k++) printf("  %-18s", ks[k]->name);
     printf("\n");
 

@@ -68,7 +68,8 @@ TOOL_FLOPS(flops_seed000, NNB_TOOL_SEED000)
 TOOL_FLOPS(flops_seed001, NNB_TOOL_SEED001)
 TOOL_FLOPS(flops_seed003, NNB_TOOL_SEED003)
 
-/* models: the tool and version whose source the op rules follow (tested
+/* models: the tool and version whose source the op rules follow (each
+ * described by its formula and source in docs/conventions.md) (tested
  * against the packages by tests/test_conventions_tools.py where PyPI has
  * them; scripts/make_venv.sh pins the same versions). */
 static const nnb_convention conventions[] = {
@@ -86,9 +87,9 @@ static const nnb_convention conventions[] = {
      flops_ptflops, false},
     {"thop", "thop 0.1.1.post2209072238", "MACs over the output, no bias (deconv output-based); BN 4 per element",
      flops_thop, false},
-    {"seed000", "seed 000 section 1.1", "B*O*C*(C-1)*Hout*Wout*(2k^2-1) (wrong C*(C-1) factor)", flops_seed000, true},
-    {"seed001", "seed 001", "outputs*Cin*k^2 multiplies + as many adds", flops_seed001, true},
-    {"seed003", "seed 003", "MACs + Cout, called FLOPs", flops_seed003, true},
+    {"seed000", "seed000 (ML/DL notes 1.1)", "B*O*C*(C-1)*Hout*Wout*(2k^2-1) (wrong C*(C-1) factor)", flops_seed000, true},
+    {"seed001", "seed001 (calc. exercises)", "outputs*Cin*k^2 multiplies + as many adds", flops_seed001, true},
+    {"seed003", "seed003 (params & FLOPs)", "MACs + Cout, called FLOPs", flops_seed003, true},
 };
 
 const nnb_convention *nnb_conventions(size_t *count)

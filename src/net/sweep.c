@@ -62,7 +62,13 @@ int nnb_sweep_parse_axis(const char *arg, nnb_sweep_axis *ax, char *err, size_t 
     ax->step = 1;
     if (c2 && strchr(c2 + 1, ':'))
         return nnb_errf(err, len, "--sweep '%s': unexpected '%s' after STEP", arg, strchr(c2 + 1, ':'));
-    return c2 ? axis_step(arg, c2 + 1, ax, err, len) : 0;
+    if (c2) return axis_step(arg, c2 + 1, ax, err, len);
+    /* No STEP: every value while that stays a handful of runs; a wide range
+     * (c=16:256 would be 241 points) doubles instead, as channel and size
+     * sweeps usually do. The CLI says which it chose. */
+    ax->step_default = true;
+    if ((uint64_t)ax->to - (uint64_t)ax->from >= NNB_SWEEP_DENSE_POINTS && ax->from >= 1) ax->mul = true, ax->step = 2;
+    return 0;
 }
 
 int nnb_sweep_add_axis(nnb_sweep *sw, const nnb_sweep_axis *ax, char *err, size_t len)
@@ -80,7 +86,7 @@ void nnb_sweep_axis_values(const nnb_sweep_axis *ax, int64_t *v, size_t cap, siz
 {
     *n = 0;
     for (int64_t x = ax->from; x <= ax->to && *n <= cap;) {
-        if (*n < cap) v[*n] = x;
+        if (v && *n < cap) v[*n] = x;
         (*n)++;
         int64_t next;
         if (!(ax->mul ? nnb_mul_ok(x, ax->step, &next) : nnb_add_ok(x, ax->step, &next))) break; /* past TO */

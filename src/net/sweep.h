@@ -12,13 +12,14 @@
 
 #include "nnbench/layer.h"
 
-enum { NNB_SWEEP_MAX_AXES = 8, NNB_SWEEP_DEFAULT_MAX_POINTS = 256 };
+enum { NNB_SWEEP_MAX_AXES = 8, NNB_SWEEP_DEFAULT_MAX_POINTS = 256, NNB_SWEEP_DENSE_POINTS = 32 };
 
 typedef struct nnb_sweep_axis {
     char key[16];         /* as given: c, h, g, r, pad, ... */
     unsigned fields;      /* NNB_F_*: the layer fields the key sets */
     int64_t from, to, step;
     bool mul;             /* xSTEP (geometric: plotted on a log axis); else +STEP */
+    bool step_default;    /* no STEP given: +1 up to NNB_SWEEP_DENSE_POINTS points, else x2 */
 } nnb_sweep_axis;
 
 typedef struct nnb_sweep_point {

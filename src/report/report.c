@@ -74,7 +74,8 @@ static void table_header(FILE *f, const nnb_layer_report *r)
             fprintf(f, ", output-based MACs %s", nnb_fmt_count(a->macs_deconv_output, b2, sizeof b2));
         fputc('\n', f);
     }
-    fprintf(f, "memory    input %.2f MB, fwd/bwd pass %.2f MB, params %.2f MB, total %.2f MB\n", a->input_mb,
+    /* footprint_mb is binary (MiB, torchsummary's unit); the bytes line above is decimal MB */
+    fprintf(f, "memory    input %.2f MiB, fwd/bwd pass %.2f MiB, params %.2f MiB, total %.2f MiB\n", a->input_mb,
             a->pass_mb, a->params_mb, a->total_mb);
     if (r->have_rf)
         fprintf(f, "field     receptive field %lldx%lld input pixels, jump %lldx%lld, first centre (%.1f, %.1f)\n",
@@ -291,6 +292,7 @@ static void table_conventions(FILE *f, const nnb_layer_report *r)
         fprintf(f, "%-9s %-25s %14s  %s\n", first ? "tools" : "", cv[i].models, num, cv[i].what);
         first = false;
     }
+    if (!first) fprintf(f, "%-9s %s\n", "", "each convention's formula and source: docs/conventions.md");
 }
 
 void nnb_report_layer(FILE *f, nnb_format fmt, const nnb_layer_report *r, bool analytic_only)

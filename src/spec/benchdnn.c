@@ -118,8 +118,16 @@ static int sanitize(const char *str, bd_desc *d, char *err, size_t len)
     if (nd <= 2) return nnb_errf(err, len, "benchdnn descriptor '%s': no spatial dimension given", str);
     static const int fam[6] = {OD, ID, KD, SD, PD, DD};
     static const int64_t def[6] = {1, 1, 1, 1, 0, 0};
-    if (nd == 5 && no_h != no_w)
+    if (nd == 5 && no_h != no_w) {
+        /* benchdnn refuses partial h/w too; a depth beyond 1 is the reason that matters here */
+        if (v[OD] > 1 || v[ID] > 1 || v[KD] > 1) {
+            nnb_errf(err, len, "benchdnn descriptor '%s': " NNB_SPEC_3D_REASON " (depth od%lld id%lld kd%lld; "
+                     "benchdnn also wants all h and w dimensions or none)", str, (long long)v[OD], (long long)v[ID],
+                     (long long)v[KD]);
+            return NNB_SPEC_UNSUPPORTED;
+        }
         return nnb_errf(err, len, "benchdnn descriptor '%s': give all h and w dimensions or none", str);
+    }
     for (int f = 0; f < 6; f++) {
         if (nd == 5 && no_h) v[fam[f] + 1] = v[fam[f] + 2] = v[fam[f]];
         else if (nd == 4 && no_w) v[fam[f] + 2] = v[fam[f] + 1];
@@ -148,7 +156,8 @@ static int read_desc(const char *str, bool deconv, bd_desc *d, char *err, size_t
             return nnb_errf(err, len, "benchdnn descriptor '%s': %s not specified or 0", str, field_names[needed[i]]);
     for (int a = 0; a < 3; a++)
         if (derive_axis(str, d, a, deconv, err, len)) return -1;
-    if (sanitize(str, d, err, len)) return -1;
+    int r = sanitize(str, d, err, len);
+    if (r) return r;
     for (int a = 0; a < 3; a++) {
         wide i = v[AX(ID, a)], o = v[AX(OD, a)], s = v[AX(SD, a)], p = v[AX(PD, a)], ext = bd_ext(v, a);
         wide far = deconv ? (i - 1) * s - o + ext - p : (o - 1) * s - i + ext - p;
@@ -241,7 +250,8 @@ int nnb_spec_read_benchdnn(const char *str, nnb_op op, int64_t mb, nnb_layer *l,
     const nnb_op_info *info = nnb_op_get(op);
     if (!info || !info->benchdnn_driver) return nnb_errf(err, len, "benchdnn descriptors describe conv or deconv only");
     bd_desc d;
-    if (read_desc(str, info->transposed, &d, err, len)) return -1;
+    int rd = read_desc(str, info->transposed, &d, err, len);
+    if (rd) return rd;
     if (mb > 0) d.v[MB] = mb; /* --mb overrides the descriptor's mb (benchdnn's prb_t) */
     nnb_layer_init(l, op);
     if (d.name && take_name(str, d.name, l, err, len)) return -1;

@@ -4,6 +4,7 @@
  * file (presets.c, benchdnn.c, kv.c, batch.c, format.c). */
 #include "spec/spec.h"
 #include "spec/syntax.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #include <string.h>
@@ -58,7 +59,11 @@ static int parse_as(const char *s, nnb_op driver, int64_t mb, nnb_layer *l, bool
     if (looks_kv(s) && !quote)
         return nnb_errf(err, len, "descriptor '%s': key=value form needs an op prefix, e.g. conv:%s", s, s);
     if (!nnb_spec_looks_benchdnn(s))
-        return nnb_errf(err, len, "unknown layer '%s' (not a preset, benchdnn string or op:key=value; see --list)", s);
+    {
+        char hint[96];
+        return nnb_errf(err, len, "unknown layer '%s' (not a preset, benchdnn string or op:key=value; see --list)%s", s,
+                        nnb_suggest_text(hint, sizeof hint, s, "", ps, np, sizeof *ps));
+    }
     *benchdnn = true;
     return nnb_spec_read_benchdnn(s, driver, mb, l, err, len);
 }
