@@ -46,7 +46,7 @@ def block_re(args):
     return re.compile(r"```\n\$ nnbench " + re.escape(" ".join(args)) + r"\n(.*?)```", re.S)
 
 
-def help_options(text, command):
+def help_options(text):
     """Options a help text names: the option column of '  --opt ...' lines
     (the text before the first run of two spaces) and the usage lines
     ('usage: ...' and the '[--opt]' or 'nnbench ...' lines continuing it)."""
@@ -81,7 +81,7 @@ def parser_options(command):
 def check_options(args, text):
     command = None if args[0] == "--help" else args[0]
     where, accepted = parser_options(command)
-    shown = help_options(text, command)
+    shown = help_options(text)
     name = "nnbench " + (command + " " if command else "") + "--help"
     for o in sorted(accepted - shown):
         fail(f"option {o}: accepted by the parser ({os.path.relpath(where, SRC)}) but missing from `{name}`: "
@@ -113,8 +113,7 @@ def check_blocks(readme, live, write):
         if args == ["--list-kernels"] and "onednn" not in want:  # a build without oneDNN
             got = "".join(ln for ln in got.splitlines(True) if not ln.startswith("  onednn "))
         if got != want and not write:
-            missing = sorted(help_options(want, args[0] if args[0] != "--help" else None)
-                             - help_options(got, args[0] if args[0] != "--help" else None))
+            missing = sorted(help_options(want) - help_options(got))
             fail(f"README.md's '$ nnbench {key}' block is not what the binary prints"
                  + (f" (it lacks {', '.join(missing)})" if missing else "")
                  + f": {first_difference(want, got)}; run tests/test_readme_cli.py --write")
