@@ -75,6 +75,14 @@ refuse "below FROM" --sweep c=64:16
 refuse "unknown key 'q'" --sweep q=1:4
 refuse "not an integer" --sweep c=1:99999999999999999999
 refuse "max-points 4" --sweep c=1:5 --max-points 4
+# no STEP: every value up to 32 points, else doubling; stderr says which, and the points run are those
+for case in "c=16:256 x2 5" "c=16:20 +1 5" "c=16:47 +1 32" "c=16:48 x2 2"; do
+  set -- $case
+  "$NNB" --layer conv1x1 --sweep "$1" --analytic --format json >"$tmp/o" 2>"$tmp/e"
+  n=$(grep -c '"analytic"' "$tmp/o")
+  grep -q -- "--sweep $1: no STEP given: $2, $3 points" "$tmp/e" && [ "$n" = "$3" ] && ok \
+    || bad "sweep $1 without STEP: want $2, $3 points; got $n records, stderr $(head -1 "$tmp/e")"
+done
 refuse "none of the" --sweep g=5:7
 refuse "same layer field" --sweep pad=0:1 --sweep ph=0:1
 "$NNB" --model mnist_cnn --sweep c=1:2 >/dev/null 2>"$tmp/e"; [ $? = 2 ] && grep -q "applies to --layer" "$tmp/e" && ok || bad "sweep on a model"
