@@ -252,9 +252,10 @@ static int load_layers(nnb_options *o, layer_list *ll)
     if (o->layer_spec) {
         if (nnb_spec_each(o->layer_spec, &o->knobs, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else if (o->batch_file) {
-        nnb_batch_sink sink = {push_layer, ll, nnb_skipped_push, &ll->skipped, 0, 0, 0};
+        nnb_batch_sink sink = {.layer = push_layer, .layer_ctx = ll, .skip = nnb_skipped_push, .skip_ctx = &ll->skipped,
+                               .note = nnb_skipped_note};
         if (nnb_spec_read_batch(o->batch_file, &o->knobs, &sink, err, sizeof err)) return bad("%s", err);
-        nnb_skipped_summary(&ll->skipped, sink.skipped_3d, sink.layers);
+        nnb_skipped_summary(&ll->skipped, sink.skipped_by, sink.layers);
         if (o->shard_n) shard_layers(o, ll);
     } else {
         const nnb_net *net = nnb_net_find(o->model_name);
