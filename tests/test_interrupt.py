@@ -181,9 +181,10 @@ def test_model(tmp):
     except (ValueError, KeyError, AssertionError) as ex:
         fails.append(f"model: stdout is not complete records: {ex}: {o[:300]!r}")
         return
-    nrec = sum(len(r["results"]) if "results" in r else 1 for r in rows)
+    nlayers = len({r["index"] for r in rows})  # one record per kernel, network layers by index
     check(len(rows) > 0, "model: no complete record printed")
-    check(last is None or f"({len(rows)} of " in last, f"model: {len(rows)} records, closing line {last}")
+    check(last is None or (f"after {nlayers} of " in last and f"({len(rows)} complete kernel record" in last),
+          f"model: {len(rows)} records of {nlayers} layers, closing line {last}")
     check(not any("summary" in r for r in rows), "model: a stopped network printed its summary")
 
 
