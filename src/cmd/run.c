@@ -342,7 +342,10 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         nrecords += rep.nresults;
         nnb_layer_report_free(&rep);
     }
-    if (!rc && nnb_stop_signal()) return nnb_cmd_stopped(o, nlayers, ll->n, o->sweep.naxes ? "point" : "layer", nrecords);
+    if (!rc && nnb_stop_signal()) { /* the records so far are out; no summary, picture or --out */
+        nnb_sweep_plot_free(&sp);
+        return nnb_cmd_stopped(o, nlayers, ll->n, o->sweep.naxes ? "point" : "layer", nrecords);
+    }
     if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
     if (run.quiet) nnb_progress_end(&pr);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
