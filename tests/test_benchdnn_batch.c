@@ -59,11 +59,12 @@ static void descriptors(void)
 }
 
 typedef struct {
-    int layers, skips;
+    int layers, skips, notes;
     int64_t n[16];
     nnb_op op[16];
     bool bias[16];
     char where[16][256];
+    nnb_skip_class cls[16];
 } seen;
 
 static int on_layer(const nnb_layer *l, const char *spec, void *ctx)
@@ -79,14 +80,24 @@ static int on_layer(const nnb_layer *l, const char *spec, void *ctx)
     return 0;
 }
 
-static int on_skip(const char *spec, const char *where, const char *reason, void *ctx)
+static int on_skip(const char *spec, const char *where, nnb_skip_class cls, const char *reason, void *ctx)
 {
     (void)spec;
     (void)reason;
     seen *s = ctx;
-    if (s->skips < 16) snprintf(s->where[s->skips], sizeof s->where[0], "%s", where);
+    if (s->skips < 16) {
+        snprintf(s->where[s->skips], sizeof s->where[0], "%s", where);
+        s->cls[s->skips] = cls;
+    }
     s->skips++;
     return 0;
+}
+
+static void on_note(const char *where, const char *text, void *ctx)
+{
+    (void)where;
+    (void)text;
+    ((seen *)ctx)->notes++;
 }
 
 static void write_file(const char *path, const char *text)
@@ -101,7 +112,7 @@ static void write_file(const char *path, const char *text)
 static int read_file(const char *path, const nnb_spec_knobs *k, seen *s, char *err, size_t len)
 {
     memset(s, 0, sizeof *s);
-    nnb_batch_sink sink = {on_layer, s, on_skip, s, 0, 0, 0};
+    nnb_batch_sink sink = {.layer = on_layer, .layer_ctx = s, .skip = on_skip, .skip_ctx = s, .note = on_note};
     int r = nnb_spec_read_batch(path, k, &sink, err, len);
     CHECK(r || (sink.layers == (size_t)s->layers && sink.skipped == (size_t)s->skips));
     return r;
@@ -151,6 +162,67 @@ static void batches(void)
     unlink(a);
     unlink(b);
     unlink(c);
+    rmdir(dir);
+}
+
+/* Each class of benchdnn knob (src/spec/knobs.c): honoured, checked (a
+ * value nnbench cannot honour skips the descriptors after it; a list keeps
+ * the honoured entries and names the others), hinted (one note), unknown
+ * (an error naming file:line). */
+static void knob_classes(void)
+{
+    char dir[] = "/tmp/nnb_knobs_XXXXXX", a[300], err[1024];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(a, sizeof a, "%s/k", dir);
+    seen s;
+    static const struct {
+        const char *knob;
+        nnb_skip_class cls;
+    } skips[] = {
+        {"--dt=bf16", NNB_SKIP_DATA_TYPE},          {"--dt=s8:s8:s32", NNB_SKIP_DATA_TYPE},
+        {"--dt=f32:f32:bf16", NNB_SKIP_DATA_TYPE},  {"--cfg=u8s8u8", NNB_SKIP_DATA_TYPE},
+        {"--bia-dt=bf16", NNB_SKIP_DATA_TYPE},      {"--attr-post-ops=relu", NNB_SKIP_POST_OPS},
+        {"--attr-post-ops=sum:1.0", NNB_SKIP_POST_OPS}, {"--attr-scales=wei:per_oc", NNB_SKIP_ATTRIBUTE},
+        {"--attr-zero-points=src:common:1", NNB_SKIP_ATTRIBUTE}, {"--attr-fpmath=tf32", NNB_SKIP_ATTRIBUTE},
+        {"--alg=wino", NNB_SKIP_ALGORITHM},         {"--dir=BWD_D", NNB_SKIP_BACKWARD},
+        {"--dir=bwd_w", NNB_SKIP_BACKWARD},
+    };
+    for (size_t i = 0; i < sizeof skips / sizeof skips[0]; i++) {
+        char text[256];
+        /* skipped until --reset; then the same descriptor runs */
+        snprintf(text, sizeof text, "%s\nic8ih6oc4kh3\nic8ih7oc4kh3\n--reset ic8ih6oc4kh3\n", skips[i].knob);
+        write_file(a, text);
+        CHECK(read_file(a, NULL, &s, err, sizeof err) == 0);
+        CHECK_EQ_I64(s.layers, 1);
+        CHECK_EQ_I64(s.skips, 2);
+        CHECK(s.cls[0] == skips[i].cls && s.cls[1] == skips[i].cls);
+        CHECK(strstr(s.where[1], "k:3") != NULL);
+    }
+    /* honoured values: f32 in each spelling, empty attributes, forward directions */
+    write_file(a, "--dt=f32 --cfg=f32 --dt=f32:f32:f32 --bia-dt=f32 --attr-post-ops= --attr-scales= --dir=FWD_I "
+                  "--attr-fpmath=strict ic8ih6oc4kh3\n");
+    CHECK(read_file(a, NULL, &s, err, sizeof err) == 0 && s.layers == 1 && s.skips == 0 && !s.bias[0]);
+    /* lists: the honoured entries run (FWD_B with bias, FWD_D without), the
+     * others are one record per knob */
+    write_file(a, "--dt=f32,bf16 --dir=FWD_B,FWD_D,BWD_D --mb=2,3 ic8ih6oc4kh3\n");
+    CHECK(read_file(a, NULL, &s, err, sizeof err) == 0);
+    CHECK_EQ_I64(s.layers, 4);
+    CHECK(s.bias[0] && !s.bias[1] && s.n[0] == 2 && s.n[2] == 3);
+    CHECK(s.skips == 2 && s.cls[0] == NNB_SKIP_BACKWARD && s.cls[1] == NNB_SKIP_DATA_TYPE);
+    /* --bia-dt=undef: no bias */
+    write_file(a, "--bia-dt=undef ic8ih6oc4kh3\n");
+    CHECK(read_file(a, NULL, &s, err, sizeof err) == 0 && s.layers == 1 && !s.bias[0]);
+    /* hints: run as they are, one note per knob */
+    write_file(a, "--stag=nhwc --mode=P ic8ih6oc4kh3 --stag=any --skip-impl=ref --alg=direct --wtag=any --dtag=any "
+                  "--strides=1x2 ic8ih6oc4kh3\n");
+    CHECK(read_file(a, NULL, &s, err, sizeof err) == 0 && s.layers == 2 && s.skips == 0);
+    CHECK_EQ_I64(s.notes, 7);
+    /* unknown knobs, and knobs without a value: errors at file:line */
+    write_file(a, "ic8ih6oc4kh3\n--bogus-knob=1 ic8ih6oc4kh3\n");
+    CHECK(read_file(a, NULL, &s, err, sizeof err) == -1 && strstr(err, "k:2:") && strstr(err, "--bogus-knob=1"));
+    write_file(a, "--dt bf16 ic8ih6oc4kh3\n");
+    CHECK(read_file(a, NULL, &s, err, sizeof err) == -1 && strstr(err, "k:1:") && strstr(err, "=VALUE"));
+    unlink(a);
     rmdir(dir);
 }
 
@@ -204,6 +276,7 @@ int main(void)
 {
     descriptors();
     batches();
+    knob_classes();
     valid_taps();
     return nnb_test_done("test_benchdnn_batch");
 }

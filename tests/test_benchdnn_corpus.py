@@ -10,8 +10,16 @@ init_pad_r and count_ops). Every descriptor must be
               way: same output, same MACs, same valid taps), or
   refused     a real 3-D problem, skipped with its file:line and the reason;
 with dense and valid-tap MACs equal to benchdnn's, and the benchdnn string
-nnbench prints reading back as the same layer. No silent misread."""
+nnbench prints reading back as the same layer. No silent misread.
+
+Then every other batch file of the corpus (harness_*, test_*, set_*,
+option_set_*, perf_*: the shapes under benchdnn's knobs, nested --batch
+included) must read, with exactly the layers and the skipped records by
+class that this test's own port of the knob rules (KNOB_RULES below, from
+benchdnn's parser.cpp and the conv/deconv drivers, independent of
+src/spec/knobs.c) derives from the files."""
 import collections
+import glob
 import os
 import subprocess
 import sys
@@ -49,6 +57,116 @@ def round_trip(rec):
     """nnbench's benchdnn string reads back (through the CLI's parser) as the
     same layer: every field equal but far padding that no window reaches."""
     return rec["layer"]["benchdnn"]
+
+
+def _dt_f32(e):
+    return e == "" or all(p == "f32" for p in e.split(":"))
+
+
+# The checked knobs, in the order a descriptor meets them: name, class of a
+# skip, entries honoured. A knob none of whose entries is honoured skips the
+# descriptor (the first such knob names it); else it runs for the honoured
+# entries and each knob with entries dropped adds one skipped record.
+KNOB_RULES = [
+    ("dir", "backward", lambda e: e.upper() in ("", "FWD_B", "FWD_D", "FWD_I")),
+    ("dt", "data_type", _dt_f32),
+    ("cfg", "data_type", lambda e: e.lower() in ("", "f32")),
+    ("bia-dt", "data_type", lambda e: e in ("", "f32", "undef")),
+    ("attr-post-ops", "post_ops", lambda e: e == ""),
+    ("attr-scales", "attribute", lambda e: e == ""),
+    ("attr-zero-points", "attribute", lambda e: e == ""),
+    ("attr-fpmath", "attribute", lambda e: e in ("", "strict")),
+    ("attr-rounding-mode", "attribute", lambda e: e in ("", "environment")),
+    ("attr-acc-mode", "attribute", lambda e: e in ("", "strict", "relaxed", "any", "f32")),
+    ("attr-dropout", "attribute", lambda e: e == ""),
+    ("alg", "algorithm", lambda e: e.lower() in ("", "auto", "direct", "convolution_auto", "convolution_direct")),
+]
+# Hints: accepted, change nothing (parser.cpp's global options and the drivers' layout/implementation knobs).
+HINTS = {"stag", "wtag", "dtag", "strides", "allow-enum-tags-only", "attr-scratchpad", "attr-deterministic",
+         "attr-same-pd-check", "mode", "mode-modifier", "impl", "skip-impl", "global-impl", "global-skip-impl",
+         "ctx-init", "ctx-exe", "num-streams", "stream-kind", "cpu-isa-hints", "engine", "memory-kind",
+         "execution-mode", "match", "check-ref-impl", "fast-ref", "mem-check", "cold-cache", "fix-times-per-prb",
+         "max-ms-per-prb", "repeats-per-prb", "perf-template", "summary", "verbose", "canonical", "start"}
+
+
+def bias_runs(values):
+    """(with bias, without bias) runs of a descriptor: --dir's forward
+    entries (FWD_B: with; FWD_D, FWD_I: without; default FWD_B), then
+    --bia-dt (f32 keeps them, undef drops the bias)."""
+    dirs = [e.upper() for e in values.get("dir", "").split(",")] if "dir" in values else ["FWD_B"]
+    w, wo = any(e in ("", "FWD_B") for e in dirs), any(e in ("FWD_D", "FWD_I") for e in dirs)
+    if "bia-dt" in values:
+        ents = values["bia-dt"].split(",")
+        f32, undef = any(e in ("", "f32") for e in ents), "undef" in ents
+        w, wo = w and f32, wo or (w and undef)
+    return int(w) + int(wo)
+
+
+def simulate(path, drv, state, tally):
+    """Reads a batch file as the rules say: tally['layers'] and a count per
+    skip class; state (driver, mb list, knob values) carries across nested
+    files as benchdnn's settings do."""
+    for tok, _ in B.batch_tokens(open(path).read()):
+        if tok.startswith("--"):
+            name, _, value = tok[2:].partition("=")
+            if name in ("conv", "deconv"):
+                state["drv"] = name
+            elif name == "reset":
+                state["values"], state["mb"] = {}, []
+            elif name == "mb":
+                state["mb"] = value.split(",") if value else []
+            elif name == "batch":
+                simulate(os.path.join(os.path.dirname(path), value), drv, state, tally)
+            elif name in dict((r[0], r) for r in KNOB_RULES):
+                state["values"][name] = value
+            elif name not in HINTS:
+                raise RuntimeError(f"{path}: knob {tok} in no rule")
+            continue
+        values = state["values"]
+        dropped, skipped = [], None
+        for name, cls, ok in KNOB_RULES:
+            if name not in values:
+                continue
+            ents = values[name].split(",")
+            if not any(ok(e) for e in ents):
+                skipped = cls
+                break
+            if not all(ok(e) for e in ents):
+                dropped.append(cls)
+        if skipped:
+            tally[skipped] += 1
+            continue
+        if B.problem_class(B.str2desc(tok, state["drv"] == "deconv")) == "3d":
+            tally["3d"] += 1
+            continue
+        tally["layers"] += max(1, len(state["mb"])) * bias_runs(values)
+        for cls in dropped:
+            tally[cls] += 1
+
+
+def knob_files(failures):
+    """Every batch file but the shapes: nnbench's layers and skipped records
+    by class against simulate(). Returns the totals."""
+    totals = collections.Counter()
+    for drv in ("conv", "deconv"):
+        for path in sorted(glob.glob(os.path.join(ROOT, drv, "*"))):
+            if os.path.basename(path).startswith("shapes_"):
+                continue
+            want = collections.Counter()
+            simulate(path, drv, {"drv": drv, "values": {}, "mb": []}, want)
+            try:
+                layers, skipped = B.read_with_nnbench(NNBENCH, drv, path)
+            except RuntimeError as ex:
+                failures.append(str(ex))
+                continue
+            got = collections.Counter(r["skipped"]["class"] for r in skipped)
+            got["layers"] = len(layers)
+            want = +want
+            if got != want:
+                failures.append(f"{os.path.relpath(path, ROOT)}: nnbench {dict(got)}, the rules {dict(want)}")
+            totals.update(got)
+            totals["files"] += 1
+    return totals
 
 
 def main():
@@ -106,6 +224,10 @@ def main():
     for k in sorted(counts):
         print(f"{k:32s} {counts[k]:6d}")
     print(f"{'descriptors':32s} {total:6d}, misread {len(failures)}")
+    nfail = len(failures)
+    kt = knob_files(failures)
+    print(f"knob files: {kt.pop('files', 0)}, layers {kt.pop('layers', 0)}, skipped by class: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(kt.items())) + f"; differing {len(failures) - nfail}")
     for f in failures[:30]:
         print("FAIL", f)
     return 1 if failures or total != 35431 else 0

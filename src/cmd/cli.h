@@ -35,6 +35,11 @@ typedef struct nnb_options {
     const char *summary_tool; /* --summary TOOL: the model as torchsummary/torchinfo/torchstat prints it */
 } nnb_options;
 
+/* A run stopped by SIGINT/SIGTERM (util/signals.h): the closing line, "done
+ * of total UNITs (N complete kernel records reported)" and what became of
+ * --out; returns the exit code (128 + the signal). */
+int nnb_cmd_stopped(const nnb_options *o, size_t done, size_t total, const char *unit, size_t nrecords);
+
 /* Runs `nnbench [options]`; returns the process exit code. */
 int nnb_cli_main(int argc, char **argv);
 

@@ -165,7 +165,7 @@ int nnb_roofline_main(int argc, char **argv)
         fprintf(stderr, "nnbench roofline: %s\n", eerr);
         return 2;
     }
-    nnb_signals_install(false); /* a stopped measurement leaves no partial cache, SVG or CSV */
+    nnb_signals_install(true); /* a stopped measurement leaves no partial cache, SVG or CSV */
     if (r.import) {
         nnb_ceilings *c = malloc(sizeof *c);
         char err[512];
@@ -191,8 +191,11 @@ int nnb_roofline_main(int argc, char **argv)
     for (int k = 0; k < nc; k++) {
         char err[512];
         if (ceilings_for(&r, counts[k], &cs[k], err, sizeof err) != 0) {
-            fprintf(stderr, "nnbench %s\n", err);
             free(cs);
+            if (nnb_stop_signal()) /* the thread counts measured before are printed */
+                return nnb_stopped("nnbench roofline", "%d of %d thread count%s (nothing cached for the one stopped; "
+                                   "no --plot/--csv written)", k, nc, nc == 1 ? "" : "s");
+            fprintf(stderr, "nnbench %s\n", err);
             return 1;
         }
         if (r.json) nnb_roofline_json_write(stdout, &cs[k], NULL, 0);
@@ -201,7 +204,9 @@ int nnb_roofline_main(int argc, char **argv)
             nnb_ceilings_print(stdout, &cs[k]);
         }
     }
-    rc = write_files(&r, &cs[nc - 1]);
+    if (nnb_stop_signal()) rc = nnb_stopped("nnbench roofline", "%d of %d thread count%s (no --plot/--csv written)", nc,
+                                            nc, nc == 1 ? "" : "s");
+    else rc = write_files(&r, &cs[nc - 1]);
     free(cs);
     return rc;
 }

@@ -266,9 +266,10 @@ static int load_layers(nnb_options *o, layer_list *ll)
     if (o->layer_spec) {
         if (nnb_spec_each(o->layer_spec, &o->knobs, push_layer, ll, err, sizeof err)) return bad("%s", err);
     } else if (o->batch_file) {
-        nnb_batch_sink sink = {push_layer, ll, nnb_skipped_push, &ll->skipped, 0, 0, 0};
+        nnb_batch_sink sink = {.layer = push_layer, .layer_ctx = ll, .skip = nnb_skipped_push, .skip_ctx = &ll->skipped,
+                               .note = nnb_skipped_note};
         if (nnb_spec_read_batch(o->batch_file, &o->knobs, &sink, err, sizeof err)) return bad("%s", err);
-        nnb_skipped_summary(&ll->skipped, sink.skipped_3d, sink.layers);
+        nnb_skipped_summary(&ll->skipped, sink.skipped_by, sink.layers);
         if (o->shard_n) shard_layers(o, ll);
     } else {
         const nnb_net *net = nnb_net_find(o->model_name);
@@ -287,16 +288,11 @@ static int load_layers(nnb_options *o, layer_list *ll)
     return 0;
 }
 
-/* A run stopped by SIGINT/SIGTERM (util/signals.h): one line on what was
- * reported; the exit code shells give a process the signal ended. */
-static int interrupted(const nnb_options *o, size_t nlayers, size_t total, size_t nrecords)
+int nnb_cmd_stopped(const nnb_options *o, size_t done, size_t total, const char *unit, size_t nrecords)
 {
-    int sig = nnb_stop_signal();
-    fprintf(stderr, "nnbench: stopped by %s after %zu of %zu layer%s (%zu complete kernel record%s reported)%s%s%s\n",
-            nnb_signal_name(sig), nlayers, total, total == 1 ? "" : "s", nrecords, nrecords == 1 ? "" : "s",
-            o->out_file ? "; --out " : "", o->out_file ? o->out_file : "",
-            o->out_file ? " not written, the records are on stdout" : "");
-    return NNB_EXIT_SIGNAL_BASE + sig;
+    return nnb_stopped("nnbench", "%zu of %zu %s%s (%zu complete kernel record%s reported)%s%s%s", done, total, unit,
+                       total == 1 ? "" : "s", nrecords, nrecords == 1 ? "" : "s", o->out_file ? "; --out " : "",
+                       o->out_file ? o->out_file : "", o->out_file ? " not written, the records are on stdout" : "");
 }
 
 /* A network layer's place: index, torchvision's module name, its receptive
@@ -367,7 +363,10 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         nrecords += rep.nresults;
         nnb_layer_report_free(&rep);
     }
-    if (!rc && nnb_stop_signal()) return interrupted(o, nlayers, ll->n, nrecords);
+    if (!rc && nnb_stop_signal()) { /* the records so far are out; no summary, picture or --out */
+        nnb_sweep_plot_free(&sp);
+        return nnb_cmd_stopped(o, nlayers, ll->n, o->sweep.naxes ? "point" : "layer", nrecords);
+    }
     if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
     if (run.quiet) nnb_progress_end(&pr);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
@@ -474,7 +473,11 @@ int nnb_cli_main(int argc, char **argv)
     memset(&obs, 0, sizeof obs);
     rc = load_layers(&o, &ll);
     if (!rc && o.summary_tool) rc = nnb_cmd_summary(&o, &ll.net);
-    else if (!rc && !o.analytic_only) rc = start_observer(&o, ll.n, &obs);
+    else if (!rc && !o.analytic_only) {
+        rc = start_observer(&o, ll.n, &obs);
+        /* stopped in the ceilings measurement (roofline/measure.h): nothing cached, nothing run */
+        if (nnb_stop_signal()) rc = nnb_cmd_stopped(&o, 0, ll.n, o.sweep.naxes ? "point" : "layer", 0);
+    }
     if (!rc && !o.summary_tool) rc = write_results(&o, &ll, &obs, &status);
     if (!rc) rc = status;
     nnb_observer_free(&obs);

@@ -16,6 +16,7 @@
 #include "ops/op.h"
 #include "report/net_summary.h"
 #include "results/shard.h"
+#include "util/signals.h"
 #include "util/util.h"
 
 /* Kernels for one layer of a network: from a --kernels list those that
@@ -108,12 +109,13 @@ static int time_layers(model_run *m, nnb_observer *obs, int *status, char *err, 
     }
     nnb_progress pr;
     nnb_progress_begin(&pr, stderr, "layer", ntimed, work);
-    for (size_t e = 0; e < m->plan.n; e++) {
+    for (size_t e = 0; e < m->plan.n && !nnb_stop_signal(); e++) {
         nnb_layer_report *r = &m->reps[e];
         model_kernels(m->run.kernels, &r->layer, ks, &nk);
         if (!nk || r->analytic.flops == 0) continue;
         nnb_progress_step(&pr, layer_label(r), timing_weight(m, r, nk));
         int rc = nnb_run_kernels(&m->run, r, ks, nk, nnb_observer_hook, &timing, err, len);
+        if (rc == NNB_EXIT_BAD_INPUT && nnb_stop_signal()) break; /* a signal's victim is no error */
         if (rc == NNB_EXIT_BAD_INPUT) return rc;
         if (rc) *status = rc;
         nnb_observer_collect(obs, r);
@@ -163,7 +165,7 @@ static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
         if (nnb_net_best(&m->reps[e])) n++, flops += COUNT_STARTUP_FLOPS + (double)m->reps[e].analytic.flops;
     nnb_progress pr;
     nnb_progress_begin(&pr, stderr, "count", n, flops);
-    for (size_t e = 0; e < m->plan.n; e++) {
+    for (size_t e = 0; e < m->plan.n && !nnb_stop_signal(); e++) {
         nnb_result *best = (nnb_result *)nnb_net_best(&m->reps[e]);
         if (!best) continue;
         nnb_progress_step(&pr, layer_label(&m->reps[e]), COUNT_STARTUP_FLOPS + (double)m->reps[e].analytic.flops);
@@ -171,8 +173,9 @@ static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
         nnb_layer_report tmp;
         int rc = nnb_layer_report_init(&tmp, &m->reps[e].layer, err, len);
         if (!rc) rc = nnb_run_kernels(&once, &tmp, &k, 1, nnb_observer_hook, obs, err, len);
-        if (!rc) take_counts(best, &tmp.results[0]);
+        if (!rc && tmp.nresults) take_counts(best, &tmp.results[0]);
         nnb_layer_report_free(&tmp);
+        if (rc && nnb_stop_signal()) break; /* a count child killed by the same signal */
         if (rc) return rc;
         nnb_progress_done(&pr);
     }
@@ -208,6 +211,26 @@ static void report(const model_run *m, FILE *out, nnb_format fmt)
     nnb_net_run_report(out, fmt, m->o->model_name, m->reps, m->plan.n, m->sums, m->plan.nlayers);
 }
 
+/* Stopped by a signal (util/signals.h): the records of the layers timed so
+ * far, without the network's summary (it would sum layers never run); the
+ * counts of layers counted so far are in them. */
+static int report_stopped(const model_run *m, FILE *out, nnb_format fmt)
+{
+    size_t done = 0, nrecords = 0, ntimed = 0, nk;
+    const nnb_kernel *ks[64];
+    nnb_report_begin(out, fmt, false);
+    for (size_t e = 0; e < m->plan.n; e++) {
+        model_kernels(m->run.kernels, &m->reps[e].layer, ks, &nk);
+        if (nk && m->reps[e].analytic.flops > 0) ntimed++; /* as time_layers counts them */
+        if (!m->reps[e].nresults) continue;
+        nnb_report_layer(out, fmt, &m->reps[e], false);
+        done++;
+        nrecords += m->reps[e].nresults;
+    }
+    fflush(out);
+    return nnb_cmd_stopped(m->o, done, ntimed, "timed layer", nrecords);
+}
+
 /* --shard I/N: keeps the I-th slice of the distinct layers; the network's
  * sums stay those of the whole network (nnbench report merges the shards). */
 static void shard_plan(model_run *m)
@@ -241,6 +264,11 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
     if (!rc) announce(&m, counting);
     if (!rc) rc = time_layers(&m, obs, status, err, sizeof err);
     if (!rc && counting) rc = count_best(&m, obs, err, sizeof err);
+    if (!rc && nnb_stop_signal()) {
+        rc = report_stopped(&m, out, o->format);
+        free_run(&m);
+        return rc;
+    }
     if (!rc) nnb_blas_warn_if_weaker();
     if (!rc) report(&m, out, o->format);
     if (!rc && store) report(&m, store, NNB_FMT_JSON);

@@ -7,9 +7,10 @@
 
 struct nnb_skip_entry {
     char *spec, *where, *reason;
+    nnb_skip_class cls;
 };
 
-int nnb_skipped_push(const char *spec, const char *where, const char *reason, void *ctx)
+int nnb_skipped_push(const char *spec, const char *where, nnb_skip_class cls, const char *reason, void *ctx)
 {
     nnb_skipped *s = ctx;
     if (s->n == s->cap) {
@@ -19,7 +20,7 @@ int nnb_skipped_push(const char *spec, const char *where, const char *reason, vo
         s->v = v;
         s->cap = cap;
     }
-    struct nnb_skip_entry e = {strdup(spec), strdup(where), strdup(reason)};
+    struct nnb_skip_entry e = {strdup(spec), strdup(where), strdup(reason), cls};
     if (!e.spec || !e.where || !e.reason) {
         free(e.spec);
         free(e.where);
@@ -30,15 +31,27 @@ int nnb_skipped_push(const char *spec, const char *where, const char *reason, vo
     return 0;
 }
 
-void nnb_skipped_summary(const nnb_skipped *s, size_t skipped_3d, size_t layers)
+void nnb_skipped_note(const char *where, const char *text, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "nnbench: %s: note: %s\n", where, text);
+}
+
+void nnb_skipped_summary(const nnb_skipped *s, const size_t by[NNB_SKIP_NCLASS], size_t layers)
 {
     enum { NAMED = 10 };
     if (!s->n) return;
     for (size_t i = 0; i < s->n && i < NAMED; i++)
         fprintf(stderr, "nnbench: skipped %s: %s\n", s->v[i].where, s->v[i].reason);
     if (s->n > NAMED) fprintf(stderr, "nnbench: ... and %zu more (each a record with --format json)\n", s->n - NAMED);
-    fprintf(stderr, "nnbench: batch: %zu layers, %zu skipped (%zu 3-D, %zu other unsupported)\n", layers, s->n,
-            skipped_3d, s->n - skipped_3d);
+    fprintf(stderr, "nnbench: batch: %zu layers, %zu skipped (", layers, s->n);
+    const char *sep = "";
+    for (int c = 0; c < NNB_SKIP_NCLASS; c++)
+        if (by[c]) {
+            fprintf(stderr, "%s%s %zu", sep, nnb_skip_class_name((nnb_skip_class)c), by[c]);
+            sep = ", ";
+        }
+    fputs(")\n", stderr);
 }
 
 void nnb_skipped_report(const nnb_skipped *s, FILE *out, nnb_format fmt)
@@ -49,6 +62,8 @@ void nnb_skipped_report(const nnb_skipped *s, FILE *out, nnb_format fmt)
         nnb_json_str(out, s->v[i].spec);
         fputs(",\"where\":", out);
         nnb_json_str(out, s->v[i].where);
+        fputs(",\"class\":", out);
+        nnb_json_str(out, nnb_skip_class_name(s->v[i].cls));
         fputs(",\"reason\":", out);
         nnb_json_str(out, s->v[i].reason);
         fputs("}}\n", out);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "report/report.h"
+#include "spec/spec.h"
 
 typedef struct nnb_skipped {
     struct nnb_skip_entry *v;
@@ -15,10 +16,12 @@ typedef struct nnb_skipped {
 } nnb_skipped;
 
 /* nnb_skip_fn: ctx is an nnb_skipped */
-int nnb_skipped_push(const char *spec, const char *where, const char *reason, void *ctx);
-/* stderr: the first few by name, then "N skipped (M 3-D)" */
-void nnb_skipped_summary(const nnb_skipped *s, size_t skipped_3d, size_t layers);
-/* JSON: {"schema":"nnbench/1","skipped":{"spec":..,"where":..,"reason":..}} per entry */
+int nnb_skipped_push(const char *spec, const char *where, nnb_skip_class cls, const char *reason, void *ctx);
+/* nnb_note_fn: one line on stderr */
+void nnb_skipped_note(const char *where, const char *text, void *ctx);
+/* stderr: the first few by name, then "N skipped (3d M, data_type K, ...)" by class */
+void nnb_skipped_summary(const nnb_skipped *s, const size_t by[NNB_SKIP_NCLASS], size_t layers);
+/* JSON: {"schema":"nnbench/1","skipped":{"spec":..,"where":..,"class":..,"reason":..}} per entry */
 void nnb_skipped_report(const nnb_skipped *s, FILE *out, nnb_format fmt);
 void nnb_skipped_free(nnb_skipped *s);
 

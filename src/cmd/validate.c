@@ -14,6 +14,7 @@
 #include "nnbench/kernel.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
+#include "util/signals.h"
 
 typedef struct suite_layer {
     const char *what;
@@ -130,12 +131,18 @@ static int check_work_models(const nnb_layer *l, const nnb_analytic *a, const nn
     return unexplained;
 }
 
-/* Each kernel's executed FLOPs under valgrind, one thread. 0, or 2 with one line on stderr. */
+/* validate_layer's answer when a stop signal came (util/signals.h) */
+#define VALIDATE_STOPPED 3
+
+/* Each kernel's executed FLOPs under valgrind, one thread. 0, 2 with one
+ * line on stderr, or VALIDATE_STOPPED between kernels (a count killed by
+ * the same signal, e.g. Ctrl-C reaching valgrind too, is no error). */
 static int count_kernels(const nnb_layer *l, const char *canon, const nnb_kernel *const *ks, int nk,
                          const nnb_count_request *how, double *exec, nnb_counts *counts)
 {
     char err[512];
     for (int k = 0; k < nk; k++) {
+        if (nnb_stop_signal()) return VALIDATE_STOPPED;
         nnb_counts c;
         nnb_count_request rq = *how;
         rq.layer = l;
@@ -143,6 +150,7 @@ static int count_kernels(const nnb_layer *l, const char *canon, const nnb_kernel
         rq.kernel = ks[k];
         rq.threads = 1;
         if (nnb_counter_valgrind.measure(&rq, &c, err, sizeof err) != 0) {
+            if (nnb_stop_signal()) return VALIDATE_STOPPED;
             fprintf(stderr, "nnbench validate: %s on %s: %s\n", ks[k]->name, canon, err);
             return 2;
         }
@@ -156,7 +164,8 @@ static int count_kernels(const nnb_layer *l, const char *canon, const nnb_kernel
     return 0;
 }
 
-/* Validates one layer; returns 0 ours passes, 1 ours fails, 2 error. */
+/* Validates one layer; returns 0 ours passes, 1 ours fails, 2 error,
+ * VALIDATE_STOPPED. */
 static int validate_layer(int idx, int total, const char *what, const char *spec, const char *klist,
                           const nnb_count_request *how, int *ours_pass_valid)
 {
@@ -187,7 +196,8 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
         fprintf(stderr, "nnbench validate: the reference kernel does not support %s\n", canon);
         return 2;
     }
-    if (count_kernels(&l, canon, ks, nk, how, exec, counts)) return 2;
+    int crc = count_kernels(&l, canon, ks, nk, how, exec, counts);
+    if (crc) return crc;
 
     printf("  executed FLOPs (valgrind):");
     for (int k = 0; k < nk; k++) printf("  %s %.0f", ks[k]->name, exec[k]);
@@ -297,6 +307,7 @@ int nnb_validate_main(int argc, char **argv)
         fprintf(stderr, "nnbench validate: %s\n", err);
         return 2;
     }
+    nnb_signals_install(true); /* stops after the kernel being counted (util/signals.h) */
     if (nnb_counter_valgrind.probe(NULL, err, sizeof err) != 0) {
         fprintf(stderr, "nnbench validate: needs the valgrind counter backend: %s\n", err);
         return 2;
@@ -319,7 +330,10 @@ int nnb_validate_main(int argc, char **argv)
     for (int i = 0; i < total; i++) {
         const char *what = nl ? "layer" : suite[i].what;
         const char *spec = nl ? layers[i] : suite[i].spec;
-        int rc = validate_layer(i + 1, total, what, spec, klist, &how, &valid_passes);
+        int rc = nnb_stop_signal() ? VALIDATE_STOPPED : validate_layer(i + 1, total, what, spec, klist, &how, &valid_passes);
+        if (rc == VALIDATE_STOPPED) /* the rows of the layers done are above */
+            return nnb_stopped("nnbench validate", "%d of %d layer%s (%d failed; counts taken are in the count cache)",
+                               i, total, total == 1 ? "" : "s", fails);
         if (rc == 2) return 2;
         if (rc == 1) {
             size_t n = strlen(failed);

@@ -45,6 +45,7 @@
 #include "machine/topo.h"
 #include "util/appendf.h"
 #include "util/clock.h"
+#include "util/temps.h"
 #include "util/util.h"
 
 /* ---------------------------------------------------------------- probe */
@@ -313,15 +314,21 @@ static int make_count_files(count_files *cf, char *err, size_t len)
     snprintf(cf->maps, sizeof cf->maps, "%.4000s/maps", cf->dir);
     snprintf(cf->maps_jit, sizeof cf->maps_jit, "%.4020s.jit", cf->maps); /* the child's NNB_JIT_SUFFIX copy */
     snprintf(cf->log, sizeof cf->log, "%.4000s/valgrind.log", cf->dir);
+    /* a second SIGINT/SIGTERM removes them (util/temps.h): the directory first, its files after */
+    const char *paths[] = {cf->dir, cf->profile, cf->maps, cf->maps_jit, cf->log};
+    if (!cf->keep)
+        for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) nnb_temps_track(paths[i]);
     return 0;
 }
 
 static void remove_count_files(const count_files *cf, bool keep)
 {
     if (keep) return;
-    const char *files[] = {cf->profile, cf->maps, cf->maps_jit, cf->log};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(files[i]);
-    rmdir(cf->dir);
+    const char *files[] = {cf->profile, cf->maps, cf->maps_jit, cf->log, cf->dir};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (unlink(files[i]) != 0) rmdir(files[i]);
+        nnb_temps_untrack(files[i]);
+    }
 }
 
 /* The nnbench executable the child runs: $NNB_COUNT_EXE, else this one
@@ -374,6 +381,7 @@ static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, co
     a[na++] = vg;
     a[na++] = "--tool=callgrind";
     a[na++] = "--quiet";
+    a[na++] = "--vgdb=no"; /* no gdbserver FIFOs in $TMPDIR: nothing left if the count is killed */
     a[na++] = "--dump-instr=yes";
     a[na++] = "--dump-line=no";
     a[na++] = "--cache-sim=yes";
@@ -430,6 +438,7 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
         fprintf(stderr, "cannot execute %s: %s\n", cl->args[0], strerror(errno));
         _exit(127);
     }
+    nnb_temps_child(*pid, true); /* a second signal kills it before removing its files */
     return 0;
 }
 
@@ -440,10 +449,12 @@ static int wait_child(pid_t pid, const count_files *cf, char *err, size_t len)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
+            nnb_temps_child(pid, false);
             snprintf(err, len, "valgrind: waitpid: %s", strerror(errno));
             return -1;
         }
     }
+    nnb_temps_child(pid, false);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
     char last[400];
     last_line_of(cf->log, last, sizeof last);

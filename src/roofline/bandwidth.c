@@ -12,6 +12,7 @@
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/team_timed.h"
+#include "util/signals.h"
 
 /* n is a multiple of 8 x LANES floats (read) or 16 floats (triad); pointers
  * are 64-byte aligned. Accumulators carry over repetitions and a compiler
@@ -106,6 +107,7 @@ typedef struct team_clock {
     long iters;
     int stop;
     double best;
+    int quit; /* SIGINT/SIGTERM (util/signals.h): the team leaves between points */
 } team_clock;
 
 /* Every thread of the team times every point on the prefix of its own
@@ -117,6 +119,10 @@ static double time_points(const nnb_bw_sweep *s, int threads, float *buf, team_c
     bw_kernels(&rd, &tr);
     double sink = 0;
     for (int pt = 0; pt < s->n; pt++) {
+#pragma omp master
+        tc->quit = nnb_stop_signal();
+#pragma omp barrier
+        if (tc->quit) break; /* every thread reads the same value: the team leaves together */
         int64_t sz = s->sizes[pt];
         if (s->do_read) {
             long n = rd_elems(sz, threads);
@@ -158,7 +164,7 @@ int nnb_ceil_bw_sweep(int threads, const nnb_bw_sweep *s)
 {
     size_t bytes = buffer_bytes(s, threads);
     int failed = 0, nt = threads;
-    team_clock tc = {1, 0, 1e300};
+    team_clock tc = {1, 0, 1e300, 0};
     double sink = 0;
 #pragma omp parallel num_threads(threads) shared(tc, failed, nt) reduction(+ : sink)
     {
@@ -178,7 +184,7 @@ int nnb_ceil_bw_sweep(int threads, const nnb_bw_sweep *s)
     }
     g_sink = sink;
     if (nt != threads) return -1;
-    return failed ? -1 : 0;
+    return failed || tc.quit ? -1 : 0;
 }
 
 double nnb_ceil_bw_gbs(bool triad, int64_t bytes, int threads, double min_time_s)

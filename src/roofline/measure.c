@@ -18,6 +18,7 @@
 #include "roofline/sweep.h"
 #include "util/appendf.h"
 #include "util/clock.h"
+#include "util/signals.h"
 #include "util/util.h"
 
 void nnb_ceil_opts_default(nnb_ceil_opts *o)
@@ -121,7 +122,7 @@ static void measure_peaks(int threads, const nnb_ceil_opts *o, const run_info *r
     for (int i = 0; i < NNB_ISA_COUNT; i++) {
         nnb_peak *p = &c->peak[i];
         p->fused = nnb_ceil_fused() || i >= NNB_ISA_AVX2;
-        for (int m = 0; m < 4; m++) {
+        for (int m = 0; m < 4 && !nnb_stop_signal(); m++) {
             bool dp = m >= 2, mix = m & 1;
             progress(ri->progress, "%s: peak FLOP/s %d/%d (%.1f s)", ri->what, ++step, 4 * NNB_ISA_COUNT,
                      nnb_now_s() - ri->t0);
@@ -176,8 +177,9 @@ static int measure_sweep(int threads, const nnb_ceil_opts *o, const run_info *ri
                           .samples = o->quick ? 2 : 5, .do_read = true, .do_triad = true,
                           .read_gbs = pass ? rd2 : rdv, .triad_gbs = pass ? tr2 : trv,
                           .point_done = sweep_point_done, .ctx = &pi};
-        if (nnb_ceil_bw_sweep(threads, &s) != 0) {
+        if (nnb_stop_signal() || nnb_ceil_bw_sweep(threads, &s) != 0) {
             progress(ri->progress, NULL);
+            if (nnb_stop_signal()) return nnb_errf(err, errlen, "%s", NNB_CEIL_STOPPED);
             return nnb_errf(err, errlen, "roofline: could not allocate %lld bytes per thread for the bandwidth sweep "
                             "(or OpenMP gave fewer than %d threads)", (long long)(hi / threads), threads);
         }

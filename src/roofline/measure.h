@@ -24,7 +24,11 @@ void nnb_ceil_opts_default(nnb_ceil_opts *o);
 void nnb_ceil_capacities(int threads, int64_t cap[NNB_LVL_COUNT]);
 
 /* Measures every ceiling for a thread count (threads bound one per core)
- * and analyses the sweep into levels. Returns 0, or -1 with one line in err. */
+ * and analyses the sweep into levels. Returns 0, or -1 with one line in err
+ * (NNB_CEIL_STOPPED when a stop signal came: util/signals.h; the steps poll
+ * it, and nothing partial is returned or cached). */
+#define NNB_CEIL_STOPPED "roofline: ceilings measurement stopped by a signal (nothing cached)"
+
 int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, char *err, size_t errlen);
 
 /* ---- building blocks (measure.c uses them; exposed for tests and bench/) ---- */
@@ -58,8 +62,9 @@ typedef struct nnb_bw_sweep {
     void *ctx;
 } nnb_bw_sweep;
 
-/* Returns 0, or -1 when a thread's buffer could not be allocated or
- * OpenMP gave fewer threads. */
+/* Returns 0, or -1 when a thread's buffer could not be allocated, OpenMP
+ * gave fewer threads or a stop signal came (util/signals.h: the team stops
+ * between points). */
 int nnb_ceil_bw_sweep(int threads, const nnb_bw_sweep *s);
 
 #endif

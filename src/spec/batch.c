@@ -2,16 +2,16 @@
  * conv driver's bench() read them: the file becomes whitespace-separated
  * tokens ('#' at a token's start drops the rest of the line, a token ending
  * in '\' is joined to the next), then each token is a knob or a descriptor,
- * in order. Knobs honoured: --conv/--deconv (the driver of unprefixed
- * descriptors, nnbench's extension: benchdnn picks it on its command line),
- * --mb=LIST, --dir (FWD_B bias, FWD_D/FWD_I none, backward ones skip the
- * descriptors), --reset (every knob back to its default but the driver, as
- * benchdnn's settings_t::reset) and --batch=FILE (relative to the including
- * file; knobs carry across files, as benchdnn's static settings do). Every
- * other benchdnn knob is ignored: they choose data types, memory tags,
- * algorithms, attributes (post-ops, scales, zero points), threading
- * contexts, matching, perf templates, strides and benchdnn's global modes,
- * none of which changes the layer's shape or MACs. */
+ * in order. What each knob does is spec/knobs.c's table: the layer knobs
+ * --conv/--deconv (the driver of unprefixed descriptors, nnbench's
+ * extension: benchdnn picks it on its command line), --mb=LIST, --dir,
+ * --reset (every knob back to its default but the driver, as benchdnn's
+ * settings_t::reset) and --batch=FILE (relative to the including file;
+ * knobs carry across files, as benchdnn's static settings do); the checked
+ * knobs (data types, post-ops, attributes, algorithm, --dir's backward
+ * entries), whose value lists are held here and checked at each
+ * descriptor; the hints, noted once; anything else is an error. */
+#include "spec/knobs.h"
 #include "spec/spec.h"
 #include "spec/syntax.h"
 #include "util/util.h"
@@ -41,7 +41,17 @@ typedef struct {
     int depth;
     char *err;
     size_t len;
+    char *value[NNB_KNOBS_MAX]; /* the checked knobs' value lists (NULL: benchdnn's default) */
+    bool noted[NNB_KNOBS_MAX];  /* a hint's note is written once */
 } batch_run;
+
+static void values_reset(batch_run *b)
+{
+    for (int i = 0; i < NNB_KNOBS_MAX; i++) {
+        free(b->value[i]);
+        b->value[i] = NULL;
+    }
+}
 
 static void tokens_free(token_list *t)
 {
@@ -176,15 +186,27 @@ static int nested_batch(batch_run *b, const char *path, int line, const char *fi
     return r;
 }
 
-/* benchdnn's --dir: one direction */
-static int dir_knob(batch_run *b, const char *path, int line, const char *v)
+/* A knob of the table: its value held (checked knobs), noted (hints) or
+ * read (layer knobs). */
+static int table_knob(batch_run *b, const char *path, int line, const char *tok, const nnb_knob *kn)
 {
-    if (!*v || !strcmp(v, "FWD_B")) b->k.bias = true, b->k.backward = false;
-    else if (!strcmp(v, "FWD_D") || !strcmp(v, "FWD_I")) b->k.bias = false, b->k.backward = false;
-    else if (!strcmp(v, "BWD_D") || !strcmp(v, "BWD_W") || !strcmp(v, "BWD_WB")) b->k.backward = true;
-    else
-        return nnb_errf(b->err, b->len, "%s:%d: --dir='%s': give one of FWD_B, FWD_D, FWD_I, BWD_D, BWD_W, BWD_WB",
-                        path, line, v);
+    size_t nk;
+    const size_t i = (size_t)(kn - nnb_knobs(&nk));
+    const char *eq = strchr(tok, '=');
+    if (!eq) return nnb_errf(b->err, b->len, "%s:%d: %s needs '=VALUE' in a batch file", path, line, tok);
+    if (kn->kind == NNB_KNOB_HINT || (kn->kind == NNB_KNOB_CHECK && kn->note_ok)) {
+        if (!b->noted[i] && b->sink->note) {
+            char where[4200], text[600];
+            snprintf(where, sizeof where, "%s:%d", path, line);
+            snprintf(text, sizeof text, "--%s is a hint nnbench does not follow: %s (noted once)", kn->name, kn->why);
+            b->sink->note(where, text, b->sink->skip_ctx);
+        }
+        b->noted[i] = true;
+        if (kn->kind == NNB_KNOB_HINT) return 0;
+    }
+    free(b->value[i]);
+    b->value[i] = strdup(eq + 1);
+    if (!b->value[i]) return nnb_errf(b->err, b->len, "%s: out of memory", path);
     return 0;
 }
 
@@ -197,15 +219,67 @@ static int knob(batch_run *b, const char *path, int line, const char *tok)
         nnb_op driver = b->k.driver;
         nnb_spec_knobs_init(&b->k);
         b->k.driver = driver;
+        values_reset(b);
     } else if (!strncmp(tok, "--mb=", 5)) {
         if (nnb_spec_knobs_mb(&b->k, tok + 5, e, sizeof e)) return nnb_errf(b->err, b->len, "%s:%d: %s", path, line, e);
-    } else if (!strncmp(tok, "--dir=", 6)) {
-        return dir_knob(b, path, line, tok + 6);
     } else if (!strncmp(tok, "--batch=", 8)) {
         return nested_batch(b, path, line, tok + 8);
-    } else if (!strcmp(tok, "--mb") || !strcmp(tok, "--batch") || !strcmp(tok, "--dir")) {
+    } else if (!strcmp(tok, "--mb") || !strcmp(tok, "--batch")) {
         return nnb_errf(b->err, b->len, "%s:%d: %s needs '=VALUE' in a batch file", path, line, tok);
-    } /* every other benchdnn knob: see the top of this file */
+    } else {
+        const nnb_knob *kn = nnb_knob_find(tok);
+        if (!kn || kn->kind == NNB_KNOB_LAYER)
+            return nnb_errf(b->err, b->len, "%s:%d: unknown benchdnn knob '%s' (nnbench knows parser.cpp's and the "
+                            "conv/deconv drivers' knobs: README, \"Describing layers\")", path, line, tok);
+        return table_knob(b, path, line, tok, kn);
+    }
+    return 0;
+}
+
+/* One checked knob's value list against the descriptor: the entries
+ * nnbench cannot honour into bad (comma-separated); returns how many
+ * entries it honours. --dir's and --bia-dt's honoured entries say which
+ * bias runs are made. */
+static size_t check_list(const nnb_knob *kn, const char *value, char *bad, size_t badlen, unsigned *bias_runs)
+{
+    size_t ok = 0, off = 0;
+    unsigned runs = 0;
+    bad[0] = 0;
+    for (const char *p = value;;) {
+        size_t n = strcspn(p, ",");
+        char entry[256];
+        snprintf(entry, sizeof entry, "%.*s", (int)(n < 255 ? n : 255), p);
+        if (kn->ok(entry)) {
+            ok++;
+            bool bias;
+            if (!strcmp(kn->name, "dir") && nnb_knob_dir_forward(entry, &bias))
+                runs |= bias ? NNB_SPEC_WITH_BIAS : NNB_SPEC_WITHOUT_BIAS;
+            if (!strcmp(kn->name, "bia-dt")) runs |= !strcmp(entry, "undef") ? NNB_SPEC_WITHOUT_BIAS : NNB_SPEC_WITH_BIAS;
+        } else if (off + n + 2 < badlen) {
+            off += (size_t)snprintf(bad + off, badlen - off, "%s%s", off ? "," : "", entry);
+        }
+        if (!p[n]) break;
+        p += n + 1;
+    }
+    if (!strcmp(kn->name, "dir")) *bias_runs = runs;
+    /* --bia-dt: f32 keeps --dir's bias, undef drops it */
+    if (!strcmp(kn->name, "bia-dt") && runs) {
+        unsigned dir = *bias_runs, out = 0;
+        if ((dir & NNB_SPEC_WITH_BIAS) && (runs & NNB_SPEC_WITH_BIAS)) out |= NNB_SPEC_WITH_BIAS;
+        if ((dir & NNB_SPEC_WITHOUT_BIAS) || (runs & NNB_SPEC_WITHOUT_BIAS)) out |= NNB_SPEC_WITHOUT_BIAS;
+        *bias_runs = out;
+    }
+    return ok;
+}
+
+static int skip_one(batch_run *b, const char *tok, const char *path, int line, nnb_skip_class cls, const char *reason)
+{
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%d", path, line);
+    b->sink->skipped++;
+    b->sink->skipped_by[cls]++;
+    if (b->sink->skip && b->sink->skip(tok, where, cls, reason, b->sink->skip_ctx))
+        return nnb_errf(b->err, b->len, "%s: could not record the skipped descriptor", where);
     return 0;
 }
 
@@ -217,22 +291,37 @@ static int count_layer(const nnb_layer *l, const char *spec, void *ctx)
     return 0;
 }
 
+/* A descriptor under the checked knobs, in the table's order: one whose
+ * knob has no entry nnbench honours is skipped once (the first such knob's
+ * reason); else it runs for the honoured entries, and each knob with
+ * entries dropped adds one skipped record naming them. */
 static int descriptor(batch_run *b, const char *path, int line, const char *tok)
 {
     if (tok[0] == '-')
         return nnb_errf(b->err, b->len, "%s:%d: '%s': benchdnn options start with '--'", path, line, tok);
-    char e[1024];
-    int r = nnb_spec_each(tok, &b->k, count_layer, b->sink, e, sizeof e);
-    if (r == NNB_SPEC_UNSUPPORTED) {
-        char where[4200];
-        snprintf(where, sizeof where, "%s:%d", path, line);
-        b->sink->skipped++;
-        if (strstr(e, NNB_SPEC_3D_REASON)) b->sink->skipped_3d++;
-        if (b->sink->skip && b->sink->skip(tok, where, e, b->sink->skip_ctx))
-            return nnb_errf(b->err, b->len, "%s: could not record the skipped descriptor", where);
-        return 0;
+    size_t nk;
+    const nnb_knob *kns = nnb_knobs(&nk);
+    nnb_spec_knobs k = b->k;
+    char bad[NNB_KNOBS_MAX][512], reason[1024];
+    for (size_t i = 0; i < nk && i < NNB_KNOBS_MAX; i++) {
+        bad[i][0] = 0;
+        if (!b->value[i]) continue;
+        if (check_list(&kns[i], b->value[i], bad[i], sizeof bad[i], &k.bias_runs) == 0) {
+            snprintf(reason, sizeof reason, "--%s=%.400s: %s", kns[i].name, b->value[i], kns[i].why);
+            return skip_one(b, tok, path, line, kns[i].skip, reason);
+        }
     }
+    char e[1024];
+    int r = nnb_spec_each(tok, &k, count_layer, b->sink, e, sizeof e);
+    if (r == NNB_SPEC_UNSUPPORTED) return skip_one(b, tok, path, line, strstr(e, NNB_SPEC_3D_REASON) ? NNB_SKIP_3D :
+                                                   NNB_SKIP_UNSUPPORTED, e);
     if (r) return nnb_errf(b->err, b->len, "%s:%d: %s", path, line, e);
+    for (size_t i = 0; i < nk && i < NNB_KNOBS_MAX; i++) {
+        if (!bad[i][0]) continue;
+        snprintf(reason, sizeof reason, "--%s entries %.400s not run (the others are): %s", kns[i].name, bad[i],
+                 kns[i].why);
+        if (skip_one(b, tok, path, line, kns[i].skip, reason)) return -1;
+    }
     return 0;
 }
 
@@ -257,8 +346,11 @@ int nnb_spec_read_batch(const char *path, const nnb_spec_knobs *k, nnb_batch_sin
     batch_run b = {.sink = sink, .err = err, .len = len};
     if (k) b.k = *k;
     else nnb_spec_knobs_init(&b.k);
-    sink->layers = sink->skipped = sink->skipped_3d = 0;
-    if (run_file(&b, path, false)) return -1;
+    sink->layers = sink->skipped = 0;
+    memset(sink->skipped_by, 0, sizeof sink->skipped_by);
+    int rc = run_file(&b, path, false);
+    values_reset(&b);
+    if (rc) return -1;
     /* only skipped descriptors is not an error: the caller reports them */
     if (sink->layers == 0 && sink->skipped == 0) return nnb_errf(err, len, "%s: no layer descriptors in batch file", path);
     return 0;

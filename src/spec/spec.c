@@ -78,7 +78,14 @@ void nnb_spec_knobs_init(nnb_spec_knobs *k)
 {
     memset(k, 0, sizeof *k);
     k->driver = nnb_op_by_driver(NNB_SPEC_DEFAULT_DRIVER)->op;
-    k->bias = true;
+    k->bias_runs = NNB_SPEC_WITH_BIAS;
+}
+
+const char *nnb_skip_class_name(nnb_skip_class c)
+{
+    static const char *const names[NNB_SKIP_NCLASS] = {"3d", "unsupported", "backward", "data_type",
+                                                       "post_ops", "attribute", "algorithm"};
+    return (unsigned)c < NNB_SKIP_NCLASS ? names[c] : "unsupported";
 }
 
 /* benchdnn's parse_mb: comma list of stoll_safe values ("" = default) */
@@ -104,21 +111,19 @@ int nnb_spec_knobs_mb(nnb_spec_knobs *k, const char *list, char *err, size_t len
 
 int nnb_spec_each(const char *s, const nnb_spec_knobs *k, nnb_layer_fn fn, void *ctx, char *err, size_t len)
 {
-    if (k->backward) {
-        nnb_errf(err, len, "descriptor '%s': benchdnn's backward directions are not measured (forward only)", s);
-        return NNB_SPEC_UNSUPPORTED;
-    }
     const nnb_op def = nnb_op_by_driver(NNB_SPEC_DEFAULT_DRIVER)->op;
     const size_t runs = k->nmb ? k->nmb : 1;
-    for (size_t i = 0; i < runs; i++) {
-        const int64_t mb = k->nmb ? k->mb[i] : 0;
+    for (size_t i = 0; i < 2 * runs; i++) { /* each mb, with bias then without, as --dir lists them */
+        if (!(k->bias_runs & (i % 2 ? NNB_SPEC_WITHOUT_BIAS : NNB_SPEC_WITH_BIAS))) continue;
+        const int64_t mb = k->nmb ? k->mb[i / 2] : 0;
         nnb_layer l;
         bool benchdnn;
         int r = parse_as(s, k->driver, mb, &l, &benchdnn, err, len);
         if (r) return r;
+        if (!benchdnn && i % 2 && (k->bias_runs & NNB_SPEC_WITH_BIAS)) continue; /* --dir is benchdnn's: once */
         bool changed = mb > 0 || (benchdnn && !nnb_spec_prefix_op(s) && k->driver != def);
-        if (benchdnn && !k->bias && l.bias) {
-            l.bias = false; /* --dir=FWD_D / FWD_I */
+        if (benchdnn && i % 2 && l.bias) {
+            l.bias = false; /* --dir=FWD_D / FWD_I, --bia-dt=undef */
             changed = true;
         }
         char canon[512];

@@ -21,6 +21,21 @@ const nnb_preset *nnb_presets(size_t *count);
 #define NNB_SPEC_UNSUPPORTED (-2)
 #define NNB_SPEC_3D_REASON "3-D convolution is not supported"
 
+/* Why a batch skipped a descriptor: its shape (3-D, padding nnbench's layer
+ * cannot hold) or a knob nnbench cannot honour (spec/knobs.c). */
+typedef enum nnb_skip_class {
+    NNB_SKIP_3D,          /* "3d" */
+    NNB_SKIP_UNSUPPORTED, /* "unsupported": another shape nnbench's layer cannot hold */
+    NNB_SKIP_BACKWARD,    /* "backward": --dir=BWD_* */
+    NNB_SKIP_DATA_TYPE,   /* "data_type": --dt/--cfg/--bia-dt other than f32 */
+    NNB_SKIP_POST_OPS,    /* "post_ops": --attr-post-ops */
+    NNB_SKIP_ATTRIBUTE,   /* "attribute": scales, zero points, fpmath, rounding, accumulation, dropout */
+    NNB_SKIP_ALGORITHM,   /* "algorithm": --alg=wino */
+    NNB_SKIP_NCLASS
+} nnb_skip_class;
+/* The class's name in records and summaries ("3d", "data_type", ...). */
+const char *nnb_skip_class_name(nnb_skip_class c);
+
 /* Any descriptor: preset name, benchdnn string ("mb1ic64ih56..." or with a
  * "conv:"/"deconv:" driver prefix... see README), or "op:key=value,...".
  * Returns 0, -1 (malformed) or NNB_SPEC_UNSUPPORTED. */
@@ -54,9 +69,10 @@ typedef struct nnb_spec_knobs {
     nnb_op driver;
     size_t nmb;
     int64_t mb[NNB_SPEC_MB_MAX];
-    bool backward; /* --dir other than FWD_*: descriptors are skipped */
-    bool bias;     /* --dir=FWD_B (benchdnn's default) */
+    unsigned bias_runs; /* NNB_SPEC_WITH_BIAS | NNB_SPEC_WITHOUT_BIAS: from --dir (FWD_B: benchdnn's default) */
 } nnb_spec_knobs;
+#define NNB_SPEC_WITH_BIAS 1u
+#define NNB_SPEC_WITHOUT_BIAS 2u
 void nnb_spec_knobs_init(nnb_spec_knobs *k);
 /* "--mb=" value: "N" or "N,M,...", each >= 0 ("" resets to no override). */
 int nnb_spec_knobs_mb(nnb_spec_knobs *k, const char *list, char *err, size_t errlen);
@@ -69,20 +85,27 @@ int nnb_spec_each(const char *s, const nnb_spec_knobs *k, nnb_layer_fn fn, void 
 
 /* Reads a benchdnn batch file as benchdnn's batch() does: whitespace
  * separated tokens, '#' at a token's start comments out the rest of the
- * line, a trailing '\' joins a token to the next; knobs (--conv, --deconv,
- * --mb=LIST, --dir, --reset, nested --batch=FILE relative to the including
- * file) apply to the descriptors after them, other benchdnn knobs are
- * ignored (batch.c lists them). layer gets every layer; skip (may be NULL)
- * every descriptor that is valid but unsupported (NNB_SPEC_UNSUPPORTED),
- * named "FILE:LINE". The counts include nested files. Returns 0, or -1 with
+ * line, a trailing '\' joins a token to the next; knobs apply to the
+ * descriptors after them, each as spec/knobs.c's table says: the layer
+ * knobs (--conv, --deconv, --mb=LIST, --dir, --reset, nested --batch=FILE
+ * relative to the including file) change the layers; a knob whose values
+ * nnbench cannot honour (a data type other than f32, post-ops, ...) skips
+ * the descriptors after it (entries of a list that nnbench cannot honour:
+ * one skipped record per descriptor, the rest runs); a hint (layouts,
+ * implementation filters, benchdnn's modes) is noted once; any other knob
+ * is an error. layer gets every layer; skip (may be NULL) every skipped
+ * descriptor, named "FILE:LINE", with its class; note (may be NULL, its
+ * ctx is skip_ctx) each note. The counts include nested files. Returns 0, or -1 with
  * "FILE:LINE: reason" in err at the first malformed descriptor or knob. */
-typedef int (*nnb_skip_fn)(const char *spec, const char *where, const char *reason, void *ctx);
+typedef int (*nnb_skip_fn)(const char *spec, const char *where, nnb_skip_class cls, const char *reason, void *ctx);
+typedef void (*nnb_note_fn)(const char *where, const char *text, void *ctx);
 typedef struct nnb_batch_sink {
     nnb_layer_fn layer;
     void *layer_ctx;
     nnb_skip_fn skip;
     void *skip_ctx;
-    size_t layers, skipped, skipped_3d;
+    nnb_note_fn note;
+    size_t layers, skipped, skipped_by[NNB_SKIP_NCLASS];
 } nnb_batch_sink;
 int nnb_spec_read_batch(const char *path, const nnb_spec_knobs *k, nnb_batch_sink *sink, char *err, size_t errlen);
 

@@ -1,45 +1,13 @@
 #include "util/atomic_file.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/temps.h"
 #include "util/util.h"
-
-/* Temporary names still on disk, for nnb_atomic_remove_all (a signal
- * handler may only unlink; it must not walk freed memory, so the table is
- * static and its slots are published with a volatile flag). */
-#define NNB_ATOMIC_MAX 16
-static char g_tmp[NNB_ATOMIC_MAX][4200];
-static volatile sig_atomic_t g_used[NNB_ATOMIC_MAX];
-
-static void track(const char *tmp)
-{
-    for (int i = 0; i < NNB_ATOMIC_MAX; i++)
-        if (!g_used[i]) {
-            nnb_copy_str(g_tmp[i], sizeof g_tmp[i], tmp);
-            g_used[i] = 1;
-            return;
-        }
-}
-
-static void untrack(const char *tmp)
-{
-    for (int i = 0; i < NNB_ATOMIC_MAX; i++)
-        if (g_used[i] && strcmp(g_tmp[i], tmp) == 0) {
-            g_used[i] = 0;
-            return;
-        }
-}
-
-void nnb_atomic_remove_all(void)
-{
-    for (int i = 0; i < NNB_ATOMIC_MAX; i++)
-        if (g_used[i]) unlink(g_tmp[i]);
-}
 
 FILE *nnb_atomic_open(nnb_atomic_file *af, const char *path, char *err, size_t len)
 {
@@ -70,7 +38,7 @@ FILE *nnb_atomic_open(nnb_atomic_file *af, const char *path, char *err, size_t l
         unlink(af->tmp);
         return NULL;
     }
-    track(af->tmp);
+    nnb_temps_track(af->tmp);
     return af->f;
 }
 
@@ -89,7 +57,7 @@ int nnb_atomic_commit(nnb_atomic_file *af, char *err, size_t len)
         e = errno;
     }
     if (!ok) unlink(af->tmp);
-    untrack(af->tmp);
+    nnb_temps_untrack(af->tmp);
     if (!ok) return nnb_errf(err, len, "%s: cannot write: %s", af->path, strerror(e ? e : EIO));
     return 0;
 }
@@ -100,6 +68,6 @@ void nnb_atomic_abort(nnb_atomic_file *af)
     af->f = NULL;
     if (af->tmp[0]) {
         unlink(af->tmp);
-        untrack(af->tmp);
+        nnb_temps_untrack(af->tmp);
     }
 }

@@ -1,8 +1,8 @@
 /* Files written whole or not at all: every file nnbench writes goes to a
  * temporary file in the same directory and is renamed over the target only
  * when it was written completely (rename is atomic within a file system).
- * Open temporary files are tracked so that a signal handler can remove
- * them (nnb_atomic_remove_all) before the process dies. */
+ * Open temporary files are tracked (util/temps.h) so that a signal handler
+ * can remove them before the process dies. */
 #ifndef NNBENCH_UTIL_ATOMIC_FILE_H
 #define NNBENCH_UTIL_ATOMIC_FILE_H
 
@@ -25,7 +25,5 @@ FILE *nnb_atomic_open(nnb_atomic_file *af, const char *path, char *err, size_t l
 int nnb_atomic_commit(nnb_atomic_file *af, char *err, size_t len);
 /* Closes and removes the temporary file; the target is left as it was. */
 void nnb_atomic_abort(nnb_atomic_file *af);
-/* Async-signal-safe: unlinks every temporary file still open. */
-void nnb_atomic_remove_all(void);
 
 #endif

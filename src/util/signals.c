@@ -1,17 +1,19 @@
 #include "util/signals.h"
 
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "util/atomic_file.h"
+#include "util/temps.h"
 
 static volatile sig_atomic_t g_stop, g_at_once;
 
 static void on_stop(int sig)
 {
     if (g_stop || g_at_once) { /* a second signal, or no graceful stop: now */
-        nnb_atomic_remove_all();
+        nnb_temps_remove_all();
         signal(sig, SIG_DFL);
         raise(sig);
         return;
@@ -39,4 +41,17 @@ int nnb_stop_signal(void) { return g_stop; }
 const char *nnb_signal_name(int sig)
 {
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal";
+}
+
+int nnb_stopped(const char *who, const char *fmt, ...)
+{
+    int sig = g_stop;
+    fflush(stdout);
+    fprintf(stderr, "%s: stopped by %s after ", who, nnb_signal_name(sig));
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return NNB_EXIT_SIGNAL_BASE + sig;
 }

@@ -1,10 +1,14 @@
-/* SIGINT / SIGTERM stop a run cleanly. The first signal only sets a flag
- * (async-signal-safe); the run polls it between kernels and layers, reports
- * the records already complete, removes its temporary files and exits with
- * 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as shells do.
- * A second signal removes the temporary files still open
- * (nnb_atomic_remove_all) and ends the process at once with the default
- * action, so a kernel that runs for minutes can still be stopped. */
+/* SIGINT / SIGTERM stop every long-running mode cleanly, all through this
+ * one flag. The first signal only sets it (async-signal-safe); every loop
+ * of a long-running mode (the layers of --layer/--batch/--sweep/--model,
+ * the kernels of a layer, validate's layers and counts, the steps of a
+ * ceilings measurement) polls nnb_stop_signal between kernels, reports the
+ * records already complete, removes its temporary files, writes one closing
+ * line (nnb_stopped) and exits with 128 + the signal number (130 for
+ * SIGINT, 143 for SIGTERM), as shells do. A second signal kills the
+ * children and removes the temporaries still tracked (util/temps.h), then
+ * ends the process at once with the default action, so a kernel that runs
+ * for minutes can still be stopped. */
 #ifndef NNBENCH_UTIL_SIGNALS_H
 #define NNBENCH_UTIL_SIGNALS_H
 
@@ -23,5 +27,9 @@ void nnb_signals_install(bool graceful);
 int nnb_stop_signal(void);
 /* "SIGINT", "SIGTERM" or "signal" */
 const char *nnb_signal_name(int sig);
+/* The closing line of a stopped mode on stderr, "WHO: stopped by SIGINT
+ * after " + the printf text (what was done and reported), after stdout is
+ * flushed; returns the exit code (128 + the signal). */
+int nnb_stopped(const char *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
