@@ -39,8 +39,8 @@ static bool libpfm_knows(const char *pmu)
 static int check_pmu(const char *pmu)
 {
     if (!libpfm_knows(pmu)) {
-        int v = pfm_get_version();
-        printf("%s: skipped (libpfm4 %d.%d does not know this PMU)\n", pmu, PFM_MAJ_VERSION(v), PFM_MIN_VERSION(v));
+        int v = nnb_papi_ops_get()->libpfm_version();
+        printf("%s: skipped (libpfm4 %d.%d does not know this PMU)\n", pmu, v >> 16, v & 0xffff);
         return 77;
     }
     nnb_papi_ops ops = *nnb_papi_ops_get();

@@ -17,6 +17,8 @@
 #include "counters/papi.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +60,26 @@ static const struct _papi_component_option *component(const char *name)
 
 static const struct _papi_hw_info *hardware(void) { return PAPI_get_hardware_info(); }
 
-static int libpfm_version(void) { return pfm_get_version(); }
+/* pfm_get_version() gives the API level (4.0 in every 4.x release): the
+ * release is the loaded library's file name (libpfm.so.4.13.0). */
+static int find_pfm(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+    if (!base || strncmp(base, "/libpfm.so", 10) != 0) return 0;
+    char real[PATH_MAX];
+    int maj = 0, min = 0;
+    if (realpath(info->dlpi_name, real) && sscanf(strrchr(real, '/'), "/libpfm.so.%d.%d", &maj, &min) == 2)
+        *(int *)data = maj << 16 | min;
+    return 1;
+}
+
+static int libpfm_version(void)
+{
+    int v = 0;
+    dl_iterate_phdr(find_pfm, &v);
+    return v;
+}
 
 typedef struct real_set {
     bool perf;              /* perf_event_open fds; else a PAPI event set */
