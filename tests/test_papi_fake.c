@@ -40,9 +40,10 @@ static const struct _papi_hw_info *fk_hardware(void) { return &f_hw; }
 static int fk_libpfm(void) { return 4 << 16 | 13; }
 
 /* per-thread FLOPs the fake loop executed: what the fake counter reads */
-static __thread long long tl_flops;
+static __thread long long tl_flops, tl_lines;
+static double f_l1_factor = 1; /* what the fake L1 fill event counts per line streamed */
 
-typedef struct fset { int n; const char *names[8]; long long start; } fset;
+typedef struct fset { int n; const char *names[8]; long long start, start_lines; } fset;
 
 static int fk_open(const char *comp, const char *const *names, int n, int cpu, void **set, int *bad, char *why,
                    size_t len)
@@ -65,6 +66,7 @@ static int fk_open(const char *comp, const char *const *names, int n, int cpu, v
 static int fk_start(void *set)
 {
     ((fset *)set)->start = tl_flops;
+    ((fset *)set)->start_lines = tl_lines;
     return PAPI_OK;
 }
 
@@ -72,7 +74,9 @@ static int fk_stop(void *set, long long *vals, nnb_papi_times *t)
 {
     fset *s = set;
     for (int i = 0; i < s->n; i++) {
-        vals[i] = strstr(s->names[i], "FLOPS") ? tl_flops - s->start : 1000;
+        vals[i] = strstr(s->names[i], "FLOPS")   ? tl_flops - s->start
+                  : strstr(s->names[i], "L1") ? (long long)(f_l1_factor * (double)(tl_lines - s->start_lines))
+                                               : 1000;
         t[i] = (nnb_papi_times){true, 1000000, s->n > f_max_scheduled ? 0 : f_multiplexed ? 400000 : 1000000};
     }
     return PAPI_OK;
@@ -107,7 +111,12 @@ static void machine(const char *vendor, int family, int model, const char *pmu, 
     nnb_papi_set_ops(&fake);
 }
 
-static int probe(char *why, size_t len) { return nnb_counter_papi.probe(NULL, why, len); }
+static int probe(char *why, size_t len)
+{
+    int rc = nnb_counter_papi.probe(NULL, why, len);
+    printf("%s %d/%d: %s\n", f_hw.vendor_string, f_hw.cpuid_family, f_hw.cpuid_model, why);
+    return rc;
+}
 
 /* ---- causes, on both vendors ---- */
 
@@ -174,15 +183,25 @@ static void fake_loop(int thread, nnb_papi_executed *ex)
     ex->flops = ex->flops_sp = (double)f;
 }
 
+static void fake_stream(int thread, nnb_papi_executed *ex)
+{
+    long long lines = 10000LL * (thread + 1);
+    tl_lines += lines;
+    ex->lines = (double)lines;
+}
+
 static const nnb_papi_eventset_desc fake_desc = {
     "fake FLOPs",
     {"fake", NULL},
     "perf_event",
-    {{"FAKE_FLOPS", NNB_PAPI_FLOPS, 1, 's'}, {"FAKE_CYCLES", NNB_PAPI_CYCLES, 1, 0}, {"FAKE_INSNS", NNB_PAPI_INSNS, 1, 0}},
+    {{"FAKE_FLOPS", NNB_PAPI_FLOPS, 1, 's'},
+     {"FAKE_CYCLES", NNB_PAPI_CYCLES, 1, 0},
+     {"FAKE_INSNS", NNB_PAPI_INSNS, 1, 0},
+     {"FAKE_L1_FILL", NNB_PAPI_L1_FILL, 0, 0}},
     4,
     {NULL, NULL, {NULL}, 0, false},
     "",
-    {{"fake", NULL, NULL, fake_loop}},
+    {{"fake", NULL, NULL, fake_loop}, {"stream", NULL, NULL, fake_stream}},
 };
 
 static void test_scheduling(void)
@@ -191,11 +210,19 @@ static void test_scheduling(void)
     /* scheduled: one group of three */
     machine("GenuineIntel", 6, 85, "skx", false);
     nnb_papi_use_events(&fake_desc);
-    CHECK(probe(why, sizeof why) == 0 && contains(why, "1 event group proved"));
-    /* a group of three accepted but never scheduled: regrouped, each alone */
+    CHECK(probe(why, sizeof why) == 0 && contains(why, "1 event group proved") && !contains(why, "left out"));
+    /* a group of four accepted but never scheduled: regrouped, each alone */
     f_max_scheduled = 1;
     nnb_papi_use_events(&fake_desc);
-    CHECK(probe(why, sizeof why) == 0 && contains(why, "3 event groups proved"));
+    CHECK(probe(why, sizeof why) == 0 && contains(why, "4 event groups proved"));
+    /* an L1 fill event counting twice the lines streamed: left out, named,
+     * and the rest proved again without it */
+    f_max_scheduled = 64;
+    f_l1_factor = 2;
+    nnb_papi_use_events(&fake_desc);
+    CHECK(probe(why, sizeof why) == 0 && contains(why, "1 event group proved") &&
+          contains(why, "left out: FAKE_L1_FILL (L1 fills failed the stream proof (thread 0: 2e+04 for 1e+04)"));
+    f_l1_factor = 1;
     /* multiplexed: refused, never counts */
     f_max_scheduled = 64;
     f_multiplexed = true;

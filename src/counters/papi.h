@@ -52,6 +52,9 @@ typedef struct nnb_papi_executed {
     double insns_min, insns_max;  /* retired instructions it must count (0, 0: not known) */
     double fma_insns;             /* FMA instructions: cycles must be >= fma_insns / 2 (two FMA
                                      pipes on every core the tables know); 0: no bound */
+    double lines;                 /* a stream over this many cache lines not in any cache (0: not a
+                                     stream): L1 and L2 fills must be 0.9-1.3 x lines */
+    bool writes;                  /* the stream wrote each line: write-backs 0.5-1.5 x lines */
 } nnb_papi_executed;
 
 /* A known loop for the proof: each thread of the proof's team runs it and
@@ -63,7 +66,7 @@ typedef struct nnb_papi_loop {
     void (*run)(int thread, nnb_papi_executed *ex);    /* runs on the calling thread */
 } nnb_papi_loop;
 
-#define NNB_PAPI_MAX_PROOFS 9    /* loops of one proof, with the NULL end */
+#define NNB_PAPI_MAX_PROOFS 11   /* loops of one proof, with the NULL end */
 #define NNB_PAPI_PROOF_CHAINS 10 /* independent FMA chains of each built-in loop */
 #define NNB_PAPI_NPROOF_KERNELS 8
 

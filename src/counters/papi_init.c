@@ -34,9 +34,11 @@ static void libpfm_str(int v, char *out, size_t len)
     else snprintf(out, len, "libpfm4 (version unknown)");
 }
 
-/* PAPI 7.0-7.2 (perf_event.c, _pe_init_component) disable perf_event when
- * perf_event_paranoid is exactly 3 (Debian's "no unprivileged use"); above
- * 3 the kernel itself refuses unprivileged users. */
+/* PAPI 7.0 (src/components/perf_event/perf_event.c, _pe_handle_paranoid:
+ * `if (paranoid_level==3)` -> "perf_event support disabled by Linux with
+ * paranoid=3") disables perf_event when perf_event_paranoid is exactly 3
+ * (Debian's "no unprivileged use"); above 3 the kernel itself refuses
+ * unprivileged users. */
 #define PAPI_PARANOID_DISABLES 3
 
 const char *nnb_papi_diagnose(const nnb_papi_env *e, char *why, size_t len)

@@ -17,6 +17,10 @@
 #include "counters/papi.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/topo.h"
 
 /* start values (distinct per chain), then b and c of a = a * b + c: the
  * chains converge to c / (1 - b) = 0.1 with no denormal or overflow */
@@ -134,10 +138,54 @@ RUNNER(5)
 RUNNER(6)
 RUNNER(7)
 
+/* ---- cache events: streams over lines in no cache ----
+ * Thread t reads (or writes one word of) every line of its own buffer of
+ * (t + 1) x 4 x the L2 size, flushed beforehand: every line comes from
+ * memory once, into L1 and L2 (fills = lines, the prefetchers' few lines
+ * past the end aside), and a written line leaves L1 and L2 dirty (all but
+ * what still fits in the L2 at the end: write-backs >= 0.75 x lines). No
+ * floating point: FLOP events must read 0 here. */
+
+static unsigned char *stream_buf[NNB_PAPI_PROOF_THREADS];
+static int64_t stream_bytes[NNB_PAPI_PROOF_THREADS];
+
+static void stream_prepare(void)
+{
+    const nnb_cache_level *l2 = nnb_topo_cache(nnb_topo_get(), 2);
+    int64_t base = 4 * (l2 && l2->geom.size > 0 ? l2->geom.size : (int64_t)2 << 20);
+    for (int t = 0; t < NNB_PAPI_PROOF_THREADS; t++) {
+        if (!stream_buf[t]) {
+            stream_bytes[t] = (t + 1) * base;
+            stream_buf[t] = aligned_alloc(64, (size_t)stream_bytes[t]);
+            if (!stream_buf[t]) stream_bytes[t] = 0;
+            else memset(stream_buf[t], 1, (size_t)stream_bytes[t]);
+        }
+        for (int64_t i = 0; i < stream_bytes[t]; i += 64) __builtin_ia32_clflush(stream_buf[t] + i);
+    }
+    __builtin_ia32_mfence();
+}
+
+static void stream_run(int thread, nnb_papi_executed *ex, bool writes)
+{
+    volatile uint64_t *p = (volatile uint64_t *)stream_buf[thread];
+    uint64_t sum = 0;
+    for (int64_t i = 0; i < stream_bytes[thread] / 8; i += 8) {
+        if (writes) p[i] = (uint64_t)i;
+        else sum += p[i];
+    }
+    __asm__ volatile("" : : "r"(sum));
+    ex->lines = (double)(stream_bytes[thread] / 64);
+    ex->writes = writes;
+}
+
+static void read_stream(int thread, nnb_papi_executed *ex) { stream_run(thread, ex, false); }
+static void write_stream(int thread, nnb_papi_executed *ex) { stream_run(thread, ex, true); }
+
 const nnb_papi_loop nnb_papi_builtin_proofs[NNB_PAPI_MAX_PROOFS] = {
     {"scalar SP FMA", avail_0, NULL, run_0}, {"scalar DP FMA", avail_1, NULL, run_1},
     {"128-bit SP FMA", avail_2, NULL, run_2}, {"128-bit DP FMA", avail_3, NULL, run_3},
     {"256-bit SP FMA", avail_4, NULL, run_4}, {"256-bit DP FMA", avail_5, NULL, run_5},
     {"512-bit SP FMA", avail_6, NULL, run_6}, {"512-bit DP FMA", avail_7, NULL, run_7},
+    {"read stream", NULL, stream_prepare, read_stream}, {"write stream", NULL, stream_prepare, write_stream},
     {NULL, NULL, NULL, NULL},
 };

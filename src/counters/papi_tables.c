@@ -79,8 +79,11 @@ static const nnb_papi_eventset_desc tables[] = {
      * (lib/events/amd64_events_fam1ah_zen5.h, commit e50b6a4, after 4.13)
      * splits RETIRED_SSE_AVX_FLOPS by FLOP_TYPE_* umasks (group 1, one at
      * a time, over ANY op type of group 0), as LIKWID's
-     * groups/zen5/FLOPS_SP.txt sums scalar + packed single. Each merged
-     * event takes a counter pair: two FLOP events per set of six counters. */
+     * groups/zen5/FLOPS_SP.txt sums scalar + packed single (its
+     * perfmon_zen5_events.txt: umask 0x4F = ANY 0x0F | SCALAR_SINGLE 0x40,
+     * 0x6F packed single, 0x8F/0xAF double). Each merged event takes a
+     * counter pair (LIKWID's PMC2 + MERGE on PMC3): two FLOP events per set
+     * of six counters. */
     {"AMD Zen 5 (RETIRED_SSE_AVX_FLOPS by FLOP_TYPE)",
      {"amd64_fam1ah_zen5", NULL},
      "perf_event",
