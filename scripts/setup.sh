@@ -12,6 +12,7 @@ packages=(
   build-essential cmake pkg-config
   libopenblas-openmp-dev      # OpenBLAS built with OpenMP, so it shares our thread pool
   libpapi-dev papi-tools      # hardware counters (PAPI components; libsde for tests/test_papi_sde)
+  libpfm4-dev                 # libpfm4 headers: the papi backend encodes its events for perf_event_open
   libhwloc-dev hwloc          # topology and thread binding
   libzydis-dev                # x86 decoder for the valgrind counter backend
   libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)

@@ -136,16 +136,16 @@ __attribute__((noinline)) static float fma8(long n, tcounts *tc)
     return a[0] + a[7];
 }
 
-static double fma_run(int thread)
+static void fma_run(int thread, nnb_papi_executed *ex)
 {
     long n = (thread + 1) * LOOP_N;
     volatile float sink = fma8(n, me());
     (void)sink;
     __atomic_add_fetch(&fma_calls, 1, __ATOMIC_RELAXED);
-    return (double)n * 16;
+    ex->flops = ex->flops_sp = (double)n * 16;
 }
 
-static double scalar_run(int thread)
+static void scalar_run(int thread, nnb_papi_executed *ex)
 {
     long n = (thread + 1) * LOOP_N;
     tcounts *tc = me();
@@ -156,7 +156,7 @@ static double scalar_run(int thread)
         tc->c[C_FP_SD] += 2; /* mulsd + addsd */
     }
     __atomic_add_fetch(&scalar_calls, 1, __ATOMIC_RELAXED);
-    return (double)n * 2;
+    ex->flops = ex->flops_dp = (double)n * 2;
 }
 
 /* ---- the kernel: thread t does (t + 1) x KERNEL_N FMAs and moves lines ---- */
@@ -263,7 +263,7 @@ static void test_per_thread_uncore_multiplies(int T)
     long long vals[8];
     char err[256];
     nnb_papi_work w = {work_prepare, work_run, NULL};
-    CHECK(nnb_papi_count_threads(&name, 1, T, &w, vals, err, sizeof err) == 0);
+    CHECK(nnb_papi_count_threads("sde", &name, 1, T, &w, vals, NULL, err, sizeof err) == 0);
     long long sum = 0;
     for (int t = 0; t < T; t++) sum += vals[t];
     CHECK_NEAR((double)sum, T * thread_work(T), 0);
@@ -346,22 +346,6 @@ static void test_version_mismatch(void)
     CHECK(!contains(why, "mismatch") && contains(why, PAPI_strerror(PAPI_EINVAL)));
 }
 
-/* perf_event_paranoid is named before any VM guess. */
-static void test_diagnosis(void)
-{
-    char why[512];
-    nnb_papi_pmu_diagnosis("perf_event support disabled by Linux with paranoid=3", 3, true, "KVMKVMKVM", why,
-                           sizeof why);
-    CHECK(contains(why, "perf_event_paranoid is 3") && contains(why, "sysctl kernel.perf_event_paranoid=2") &&
-          !contains(why, "virtual machine"));
-    nnb_papi_pmu_diagnosis("perf_event support disabled by Linux with paranoid=3", 3, false, "", why, sizeof why);
-    CHECK(contains(why, "perf_event_paranoid is 3"));
-    nnb_papi_pmu_diagnosis("Error libpfm4 no default PMU found", 2, true, "KVMKVMKVM", why, sizeof why);
-    CHECK(contains(why, "virtual machine (KVMKVMKVM) without a virtual PMU") && contains(why, "not the cause"));
-    nnb_papi_pmu_diagnosis("Error libpfm4 no default PMU found", 1, false, "", why, sizeof why);
-    CHECK(!contains(why, "virtual") && contains(why, "no default PMU"));
-}
-
 /* The hardware tables: libpfm4 names (never sysfs PMU names), no PAPI
  * presets, FP_ARITH in sets of at most four. */
 static void test_tables(void)
@@ -393,7 +377,6 @@ int main(void)
     const PAPI_component_info_t *ci = cidx >= 0 ? PAPI_get_component_info(cidx) : NULL;
     CHECK(ci && !ci->disabled); /* linked with libsde: the sde component must be active */
     test_tables();
-    test_diagnosis();
     test_uncore_enumeration();
     test_good();
     test_refused(SDE("FP_256_PS_FMA1"), "an FMA counted once");

@@ -46,14 +46,44 @@ typedef struct nnb_papi_uncore {
                                  false: one process-wide event set (SDE) */
 } nnb_papi_uncore;
 
+/* What a known loop executed on the calling thread. */
+typedef struct nnb_papi_executed {
+    double flops, flops_sp, flops_dp;
+    double insns_min, insns_max;  /* retired instructions it must count (0, 0: not known) */
+    double fma_insns;             /* FMA instructions: cycles must be >= fma_insns / 2 (two FMA
+                                     pipes on every core the tables know); 0: no bound */
+    double lines;                 /* a stream over this many cache lines not in any cache (0: not a
+                                     stream): L1 and L2 fills must be 0.9-1.3 x lines */
+    bool writes;                  /* the stream wrote each line: write-backs 0.5-1.5 x lines */
+} nnb_papi_executed;
+
 /* A known loop for the proof: each thread of the proof's team runs it and
- * says how many FLOPs it executed there. */
+ * says what it executed there. */
 typedef struct nnb_papi_loop {
-    const char *name;                   /* "FMA", "scalar"; NULL ends the list */
-    bool (*available)(void);            /* NULL: always (the FMA loop needs FMA) */
-    void (*prepare)(void);              /* NULL: nothing; uncounted, before the event sets start */
-    double (*run)(int thread);          /* runs on the calling thread; FLOPs it executed */
+    const char *name;                                  /* "256-bit SP FMA"; NULL ends the list */
+    bool (*available)(void);                           /* NULL: always */
+    void (*prepare)(void);                             /* NULL: nothing; uncounted, before the event sets start */
+    void (*run)(int thread, nnb_papi_executed *ex);    /* runs on the calling thread */
 } nnb_papi_loop;
+
+#define NNB_PAPI_MAX_PROOFS 11   /* loops of one proof, with the NULL end */
+#define NNB_PAPI_PROOF_CHAINS 10 /* independent FMA chains of each built-in loop */
+#define NNB_PAPI_NPROOF_KERNELS 8
+
+/* The built-in loops' asm bodies (papi_proofs.c): n iterations of
+ * NNB_PAPI_PROOF_CHAINS FMAs of `lanes` lanes; out gets 64 bytes per chain. */
+typedef struct nnb_papi_proof_kernel {
+    const char *name;      /* "256-bit SP" */
+    const char *symbol;    /* the function's symbol, for disassembly and callgrind */
+    void (*run)(long n, void *out);
+    bool (*available)(void);
+    char prec;             /* 's' or 'd' */
+    int vec_bits;          /* 0 scalar, 128, 256, 512 */
+    int lanes;
+} nnb_papi_proof_kernel;
+extern const nnb_papi_proof_kernel nnb_papi_proof_kernels[NNB_PAPI_NPROOF_KERNELS];
+/* FLOPs n iterations of k execute: n x chains x 2 x lanes. */
+double nnb_papi_proof_flops(const nnb_papi_proof_kernel *k, long n);
 
 typedef struct nnb_papi_eventset_desc {
     const char *label;             /* "Intel Skylake-SP/Cascade Lake (FP_ARITH_INST_RETIRED)" */
@@ -66,7 +96,7 @@ typedef struct nnb_papi_eventset_desc {
     int flop_events_per_set;
     nnb_papi_uncore dram;
     const char *unavailable;       /* what this family cannot count, and why ("" nothing) */
-    nnb_papi_loop proofs[3];       /* proofs[0].name NULL: the built-in FMA and scalar loops */
+    nnb_papi_loop proofs[NNB_PAPI_MAX_PROOFS]; /* proofs[0].name NULL: the built-in loops */
 } nnb_papi_eventset_desc;
 
 /* For tests only: count with desc instead of the table chosen for this CPU
@@ -78,7 +108,7 @@ void nnb_papi_use_events(const nnb_papi_eventset_desc *desc);
 
 /* The families the backend knows (papi_tables.c), and the built-in proof loops. */
 const nnb_papi_eventset_desc *nnb_papi_tables(size_t *count);
-extern const nnb_papi_loop nnb_papi_builtin_proofs[3];
+extern const nnb_papi_loop nnb_papi_builtin_proofs[NNB_PAPI_MAX_PROOFS];
 
 /* One line for a failed PAPI_library_init(header_version) that returned
  * rc: PAPI 7.0 returns PAPI_EINVAL (not its own version) when the header
@@ -87,20 +117,80 @@ extern const nnb_papi_loop nnb_papi_builtin_proofs[3];
  * works before init). */
 void nnb_papi_init_failure(int rc, int header_version, char *why, size_t len);
 
-/* Why perf_event cannot count here, one line with the fix: a
- * perf_event_paranoid of 3 or more (PAPI 7.0-7.2 disables perf_event there,
- * on any machine, even as root) is named before any virtual-machine guess.
- * paranoid < -1: unreadable. */
-void nnb_papi_pmu_diagnosis(const char *disabled_reason, int paranoid, bool virtualized,
-                            const char *vm_vendor, char *why, size_t len);
+/* ---- every question the backend asks PAPI, perf and sysfs, in one table
+ * of function pointers, so tests fake each reply (an unscheduled group, a
+ * multiplexed set, an unknown model, a missing event, ENOENT) ---- */
+
+struct _papi_component_option;
+struct _papi_hw_info;
+
+typedef struct nnb_papi_times {
+    bool known;                     /* false: a software component (SDE), nothing to schedule */
+    long long enabled_ns, running_ns;
+} nnb_papi_times;
+
+typedef struct nnb_papi_ops {
+    int (*paranoid)(void);                                          /* < -1: unreadable */
+    bool (*core_pmu_device)(void);  /* the kernel registered a core PMU (sysfs event_source cpu/cpu_core) */
+    const struct _papi_component_option *(*component)(const char *name); /* NULL: not built in */
+    const struct _papi_hw_info *(*hardware)(void);
+    int (*libpfm_version)(void);    /* libpfm4's version as pfm_get_version() gives it */
+    /* Opens names[0..n) of `component` as one group on the calling thread
+     * (cpu < 0) or system-wide on cpu (each event alone: uncore PMUs
+     * differ). PAPI_OK, or a PAPI error with *bad = the event that failed
+     * (-1: the group as a whole) and one line in why (errno named). */
+    int (*open)(const char *component, const char *const *names, int n, int cpu, void **set, int *bad, char *why,
+                size_t len);
+    int (*start)(void *set);
+    /* Stops and reads: vals[0..n) and, per event, how long it was enabled
+     * and running (times[0..n)). */
+    int (*stop)(void *set, long long *vals, nnb_papi_times *times);
+    void (*close)(void *set);
+} nnb_papi_ops;
+
+/* The real table (perf_event_open through libpfm4's encodings for the
+ * perf_event components, PAPI event sets for the others), or a test's. */
+const nnb_papi_ops *nnb_papi_ops_get(void);
+void nnb_papi_set_ops(const nnb_papi_ops *ops); /* NULL: the real one; forgets the last probe */
+void nnb_papi_set_ops_raw(const nnb_papi_ops *ops); /* the same, probe untouched (papi_ops.c) */
+
+/* Checks n events' times: every one scheduled for the whole run. 0, or -1
+ * with why ("never scheduled", "multiplexed: running 40% of enabled"). */
+int nnb_papi_check_times(const char *const *names, const nnb_papi_times *t, int n, char *why, size_t len);
+
+/* What the diagnosis knows about this machine (filled by nnb_papi_select
+ * from the ops; tests build it directly). */
+typedef struct nnb_papi_env {
+    int paranoid;                 /* < -1: unreadable */
+    bool pmu_device;              /* sysfs core PMU present */
+    bool virtualized;
+    const char *vm_vendor;        /* "" unknown */
+    const char *cpu_vendor;       /* "GenuineIntel", "AuthenticAMD" */
+    int family, model;
+    int libpfm_version;           /* pfm_get_version(); <= 0 unknown */
+    const char *papi_disabled;    /* perf_event's disabled_reason, NULL: enabled */
+    const char *pmus;             /* the PMUs libpfm4 detected, "a,b" ("" none) */
+} nnb_papi_env;
+
+/* Why the core PMU cannot count here, one line with the fix, the same on
+ * every vendor: perf_event_paranoid (PAPI 7.0-7.2 disables perf_event at
+ * exactly 3; above 3 the kernel refuses unprivileged users), a virtual
+ * machine without a virtual PMU, no PMU driver (firmware, kernel), or
+ * libpfm4 X.Y not knowing this family/model. NULL when none applies (the
+ * PMU is there and libpfm4 knows it). */
+const char *nnb_papi_diagnose(const nnb_papi_env *e, char *why, size_t len);
+/* The same for events that cannot be opened on a PMU that is there. */
+void nnb_papi_missing_events(const nnb_papi_env *e, const char *label, const char *missing, bool none_opens,
+                             char *why, size_t len);
 int nnb_papi_read_paranoid(void);
 
 /* PAPI_library_init + PAPI_thread_init, once per process: 0, or -1 with why. */
 int nnb_papi_library(char *why, size_t len);
 /* The table to count with: forced (a test's) where its component is
  * enabled, else the one for the core PMU libpfm4 detected; NULL with one
- * line in why. */
-const nnb_papi_eventset_desc *nnb_papi_select(const nnb_papi_eventset_desc *forced, char *why, size_t len);
+ * line in why. env (may be NULL) gets what the diagnosis used. */
+const nnb_papi_eventset_desc *nnb_papi_select(const nnb_papi_eventset_desc *forced, nnb_papi_env *env, char *why,
+                                              size_t len);
 
 /* ---- counting (papi_count.c) ---- */
 
@@ -110,13 +200,16 @@ typedef struct nnb_papi_work {
     void *arg;
 } nnb_papi_work;
 
-/* One run of w counting names[0..n) on each of nthreads OpenMP threads,
- * one event set per thread. vals: nthreads x n raw counts (thread-major).
- * -1 with one line in err when an event set cannot be built or started on
- * every thread, OpenMP changed its workers, or a count is negative (SDE
- * placeholders read -2: not counts). */
-int nnb_papi_count_threads(const char *const *names, int n, int nthreads, const nnb_papi_work *w,
-                           long long *vals, char *err, size_t len);
+/* One run of w counting names[0..n) (events of `component`) on each of
+ * nthreads OpenMP threads, one group per thread. vals: nthreads x n raw
+ * counts (thread-major). -1 with one line in err when a group cannot be
+ * opened or started on every thread, a group was not scheduled for the
+ * whole run or was multiplexed (nnb_papi_check_times), OpenMP changed its
+ * workers, or a count is negative (SDE placeholders read -2: not counts);
+ * -2 when the times were the cause (the caller may regroup).
+ * *bad_event (may be NULL): the event that failed to open, -1 other. */
+int nnb_papi_count_threads(const char *component, const char *const *names, int n, int nthreads,
+                           const nnb_papi_work *w, long long *vals, int *bad_event, char *err, size_t len);
 
 /* The uncore events of u present here: every enumerated event matching
  * u->pattern, with each umask. Returns how many (0: none, why says so). */

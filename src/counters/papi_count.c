@@ -19,60 +19,59 @@
 
 static unsigned long gettid_ul(void) { return (unsigned long)syscall(SYS_gettid); }
 
-/* Event sets of the counting team: thread t builds and starts its own. */
+
+/* Groups of the counting team: thread t opens and starts its own. */
 typedef struct team_sets {
+    const char *component;
     const char *const *names;
     int n, nthreads;
-    int *es;
+    void **set;
     unsigned long *tid;
-    int failed_rc;             /* first PAPI error seen (0 none) */
-    const char *failed_event;  /* the event it was adding, if any */
+    nnb_papi_times *times;     /* nthreads x n */
+    int failed_rc;             /* first error seen (0 none) */
+    int bad;                   /* the event that failed to open, -1 none */
+    char why[256];
 } team_sets;
 
-static void team_start(team_sets *ts)
+static void team_fail(team_sets *ts, int rc, int bad, const char *why)
 {
-#pragma omp parallel num_threads(ts->nthreads)
-    {
-        int t = omp_get_thread_num(), rc = PAPI_OK;
-        const char *bad = NULL;
-        ts->es[t] = PAPI_NULL;
-        ts->tid[t] = gettid_ul();
-        if ((rc = PAPI_register_thread()) == PAPI_OK) rc = PAPI_create_eventset(&ts->es[t]);
-        for (int i = 0; rc == PAPI_OK && i < ts->n; i++)
-            if ((rc = PAPI_add_named_event(ts->es[t], ts->names[i])) != PAPI_OK) bad = ts->names[i];
-        if (rc != PAPI_OK) {
 #pragma omp critical(nnb_papi_team)
-            if (!ts->failed_rc) {
-                ts->failed_rc = rc;
-                ts->failed_event = bad;
-            }
-        }
-        /* every set is built before any starts: a start never overlaps
-         * another thread's setup */
-#pragma omp barrier
-        if (!ts->failed_rc && (rc = PAPI_start(ts->es[t])) != PAPI_OK) {
-#pragma omp critical(nnb_papi_team)
-            if (!ts->failed_rc) ts->failed_rc = rc;
-        }
+    if (!ts->failed_rc) {
+        ts->failed_rc = rc;
+        ts->bad = bad;
+        snprintf(ts->why, sizeof ts->why, "%s", why);
     }
 }
 
-/* Stops and frees the team's sets; returns how many threads moved. */
-static int team_stop(team_sets *ts, long long *vals)
+static void team_start(team_sets *ts, const nnb_papi_ops *ops)
+{
+#pragma omp parallel num_threads(ts->nthreads)
+    {
+        int t = omp_get_thread_num(), bad = -1, rc;
+        char why[256] = "";
+        ts->tid[t] = gettid_ul();
+        rc = ops->open(ts->component, ts->names, ts->n, -1, &ts->set[t], &bad, why, sizeof why);
+        if (rc != PAPI_OK) team_fail(ts, rc, bad, why);
+        /* every group is built before any starts: a start never overlaps
+         * another thread's setup */
+#pragma omp barrier
+        if (!ts->failed_rc && (rc = ops->start(ts->set[t])) != PAPI_OK) team_fail(ts, rc, -1, "cannot start the group");
+    }
+}
+
+/* Stops, reads and closes the team's groups; returns how many threads moved. */
+static int team_stop(team_sets *ts, const nnb_papi_ops *ops, long long *vals)
 {
     int moved = 0;
 #pragma omp parallel num_threads(ts->nthreads) reduction(+ : moved)
     {
         int t = omp_get_thread_num();
         if (ts->tid[t] != gettid_ul()) moved++;
-        if (ts->es[t] != PAPI_NULL) {
-            int rc = PAPI_stop(ts->es[t], vals + (size_t)t * (size_t)ts->n);
-            if (rc != PAPI_OK && rc != PAPI_ENOTRUN) {
-#pragma omp critical(nnb_papi_team)
-                if (!ts->failed_rc) ts->failed_rc = rc;
-            }
-            PAPI_cleanup_eventset(ts->es[t]);
-            PAPI_destroy_eventset(&ts->es[t]);
+        if (ts->set[t]) {
+            int rc = ops->stop(ts->set[t], vals + (size_t)t * (size_t)ts->n, ts->times + (size_t)t * (size_t)ts->n);
+            if (rc != PAPI_OK && rc != PAPI_ENOTRUN) team_fail(ts, rc, -1, "cannot stop and read the group");
+            ops->close(ts->set[t]);
+            ts->set[t] = NULL;
         }
     }
     return moved;
@@ -92,16 +91,20 @@ static int check_counts(const char *const *names, int n, int rows, const long lo
     return 0;
 }
 
-int nnb_papi_count_threads(const char *const *names, int n, int nthreads, const nnb_papi_work *w,
-                           long long *vals, char *err, size_t len)
+int nnb_papi_count_threads(const char *component, const char *const *names, int n, int nthreads,
+                           const nnb_papi_work *w, long long *vals, int *bad_event, char *err, size_t len)
 {
+    const nnb_papi_ops *ops = nnb_papi_ops_get();
     int T = nthreads > 0 ? nthreads : 1;
-    team_sets ts = {.names = names, .n = n, .nthreads = T};
-    ts.es = malloc(sizeof(int) * (size_t)T);
+    team_sets ts = {.component = component, .names = names, .n = n, .nthreads = T, .bad = -1};
+    ts.set = calloc((size_t)T, sizeof *ts.set);
     ts.tid = calloc((size_t)T, sizeof *ts.tid);
-    if (!ts.es || !ts.tid) {
-        free(ts.es);
+    ts.times = calloc((size_t)T * (size_t)(n > 0 ? n : 1), sizeof *ts.times);
+    if (bad_event) *bad_event = -1;
+    if (!ts.set || !ts.tid || !ts.times) {
+        free(ts.set);
         free(ts.tid);
+        free(ts.times);
         snprintf(err, len, "out of memory");
         return -1;
     }
@@ -109,26 +112,30 @@ int nnb_papi_count_threads(const char *const *names, int n, int nthreads, const 
     int caller_threads = omp_get_max_threads();
     omp_set_num_threads(T); /* the kernel's team is the counting team */
     if (w->prepare) w->prepare(w->arg);
-    team_start(&ts);
+    team_start(&ts, ops);
     if (!ts.failed_rc) w->run(w->arg);
-    int moved = team_stop(&ts, vals);
+    int moved = team_stop(&ts, ops, vals);
     omp_set_num_threads(caller_threads);
-    free(ts.es);
-    free(ts.tid);
+    int rc = 0;
     if (ts.failed_rc) {
-        if (ts.failed_event)
-            snprintf(err, len, "PAPI could not add %s on all %d threads: %s", ts.failed_event, T,
-                     PAPI_strerror(ts.failed_rc));
-        else
-            snprintf(err, len, "PAPI could not build/start/stop the event set on all %d threads: %s", T,
-                     PAPI_strerror(ts.failed_rc));
-        return -1;
-    }
-    if (moved) {
+        if (bad_event) *bad_event = ts.bad;
+        snprintf(err, len, "on %d thread%s: %s", T, T > 1 ? "s" : "", ts.why);
+        rc = -1;
+    } else if (moved) {
         snprintf(err, len, "OpenMP changed its worker threads between regions (per-thread counts would be lost)");
-        return -1;
+        rc = -1;
     }
-    return check_counts(names, n, T, vals, err, len);
+    for (int t = 0; rc == 0 && t < T; t++) {
+        char why[300];
+        if (nnb_papi_check_times(names, ts.times + (size_t)t * (size_t)n, n, why, sizeof why) != 0) {
+            snprintf(err, len, "thread %d: %s", t, why);
+            rc = -2;
+        }
+    }
+    free(ts.set);
+    free(ts.tid);
+    free(ts.times);
+    return rc == 0 ? check_counts(names, n, T, vals, err, len) : rc;
 }
 
 /* ---- uncore ---- */
@@ -190,61 +197,46 @@ static int first_cpu_per_package(int *cpus, int max)
     return n;
 }
 
-/* An uncore event set: on the component, attached to cpu (>= 0) system-wide. */
-static int uncore_set(int cidx, int cpu, char names[][128], int n, int *es, char *err, size_t len)
-{
-    int rc;
-    *es = PAPI_NULL;
-    if ((rc = PAPI_create_eventset(es)) != PAPI_OK || (rc = PAPI_assign_eventset_component(*es, cidx)) != PAPI_OK)
-        goto fail;
-    if (cpu >= 0) {
-        PAPI_option_t o;
-        memset(&o, 0, sizeof o);
-        o.cpu.eventset = *es;
-        o.cpu.cpu_num = (unsigned)cpu;
-        if ((rc = PAPI_set_opt(PAPI_CPU_ATTACH, &o)) != PAPI_OK) goto fail;
-        memset(&o, 0, sizeof o);
-        o.granularity.eventset = *es;
-        o.granularity.granularity = PAPI_GRN_SYS;
-        if ((rc = PAPI_set_opt(PAPI_GRANUL, &o)) != PAPI_OK) goto fail;
-    }
-    for (int i = 0; i < n; i++)
-        if ((rc = PAPI_add_named_event(*es, names[i])) != PAPI_OK) {
-            snprintf(err, len, "PAPI cannot add uncore event %s%s: %s", names[i], cpu >= 0 ? " on its socket" : "",
-                     PAPI_strerror(rc));
-            return -1;
-        }
-    return 0;
-fail:
-    snprintf(err, len, "PAPI cannot build an uncore event set%s: %s", cpu >= 0 ? " attached to a CPU" : "",
-             PAPI_strerror(rc));
-    return -1;
-}
-
 int nnb_papi_count_uncore(const nnb_papi_uncore *u, char names[][128], int n, const nnb_papi_work *w,
                           double *bytes, char *err, size_t len)
 {
-    int cpus[64], nsets = 1, es[64], rc = 0, started = 0;
-    long long vals[64 * NNB_PAPI_MAX_UNCORE];
+    const nnb_papi_ops *ops = nnb_papi_ops_get();
+    int cpus[64], nsets = 1, rc = 0, started = 0;
+    void *set[64] = {0};
+    long long *vals = calloc(64 * NNB_PAPI_MAX_UNCORE, sizeof *vals);
+    nnb_papi_times *times = calloc(64 * NNB_PAPI_MAX_UNCORE, sizeof *times);
     const char *cn[NNB_PAPI_MAX_UNCORE];
-    int cidx = PAPI_get_component_index(u->component);
+    if (!vals || !times) {
+        free(vals);
+        free(times);
+        snprintf(err, len, "out of memory");
+        return -1;
+    }
     if (n > NNB_PAPI_MAX_UNCORE) n = NNB_PAPI_MAX_UNCORE;
+    for (int i = 0; i < n; i++) cn[i] = names[i];
     if (u->per_socket) {
         nsets = first_cpu_per_package(cpus, 64);
         if (nsets == 0) {
             snprintf(err, len, "cannot read the CPU packages from /sys/devices/system/cpu");
+            free(vals);
+            free(times);
             return -1;
         }
     } else {
         cpus[0] = -1;
     }
-    for (int s = 0; s < nsets; s++) es[s] = PAPI_NULL;
-    memset(vals, 0, sizeof vals);
     if (w->prepare) w->prepare(w->arg);
-    for (int s = 0; s < nsets && rc == 0; s++) rc = uncore_set(cidx, cpus[s], names, n, &es[s], err, len);
     for (int s = 0; s < nsets && rc == 0; s++) {
-        if ((rc = PAPI_start(es[s])) != PAPI_OK) {
-            snprintf(err, len, "PAPI cannot start the uncore event set: %s", PAPI_strerror(rc));
+        int bad = -1;
+        char why[256];
+        if (ops->open(u->component, cn, n, cpus[s], &set[s], &bad, why, sizeof why) != PAPI_OK) {
+            snprintf(err, len, "uncore events%s: %s", cpus[s] >= 0 ? " on their socket" : "", why);
+            rc = -1;
+        }
+    }
+    for (int s = 0; s < nsets && rc == 0; s++) {
+        if (ops->start(set[s]) != PAPI_OK) {
+            snprintf(err, len, "cannot start the uncore events");
             rc = -1;
         } else {
             started++;
@@ -252,19 +244,24 @@ int nnb_papi_count_uncore(const nnb_papi_uncore *u, char names[][128], int n, co
     }
     if (rc == 0) w->run(w->arg);
     for (int s = 0; s < started; s++)
-        if (PAPI_stop(es[s], vals + (size_t)s * (size_t)n) != PAPI_OK && rc == 0) {
-            snprintf(err, len, "PAPI cannot stop the uncore event set");
+        if (ops->stop(set[s], vals + (size_t)s * (size_t)n, times + (size_t)s * (size_t)n) != PAPI_OK && rc == 0) {
+            snprintf(err, len, "cannot stop and read the uncore events");
             rc = -1;
         }
     for (int s = 0; s < nsets; s++)
-        if (es[s] != PAPI_NULL) {
-            PAPI_cleanup_eventset(es[s]);
-            PAPI_destroy_eventset(&es[s]);
+        if (set[s]) ops->close(set[s]);
+    for (int s = 0; s < started && rc == 0; s++) {
+        char why[300];
+        if (nnb_papi_check_times(cn, times + (size_t)s * (size_t)n, n, why, sizeof why) != 0) {
+            snprintf(err, len, "socket %d: %s", s, why);
+            rc = -1;
         }
-    for (int i = 0; i < n; i++) cn[i] = names[i];
-    if (rc != 0 || check_counts(cn, n, nsets, vals, err, len) != 0) return -1;
+    }
+    if (rc == 0) rc = check_counts(cn, n, nsets, vals, err, len);
     *bytes = 0;
-    for (int s = 0; s < nsets; s++)
+    for (int s = 0; rc == 0 && s < nsets; s++)
         for (int i = 0; i < n; i++) *bytes += (double)vals[(size_t)s * (size_t)n + (size_t)i] * u->bytes_per_count;
-    return 0;
+    free(vals);
+    free(times);
+    return rc;
 }

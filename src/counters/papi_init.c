@@ -12,17 +12,6 @@
 
 #include <papi.h>
 
-int nnb_papi_read_paranoid(void)
-{
-    FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
-    int v = -99;
-    if (f) {
-        if (fscanf(f, "%d", &v) != 1) v = -99;
-        fclose(f);
-    }
-    return v;
-}
-
 void nnb_papi_init_failure(int rc, int header_version, char *why, size_t len)
 {
     int lib = PAPI_get_opt(PAPI_LIB_VERSION, NULL);
@@ -39,23 +28,79 @@ void nnb_papi_init_failure(int rc, int header_version, char *why, size_t len)
         snprintf(why, len, "PAPI_library_init failed: %s", PAPI_strerror(rc));
 }
 
-void nnb_papi_pmu_diagnosis(const char *disabled_reason, int paranoid, bool virtualized, const char *vm_vendor,
-                            char *why, size_t len)
+static void libpfm_str(int v, char *out, size_t len)
 {
-    const char *said = disabled_reason && disabled_reason[0] ? disabled_reason : "no reason given";
-    if (paranoid >= 3)
+    if (v > 0) snprintf(out, len, "libpfm4 %d.%d", (v >> 16) & 0xffff, v & 0xffff);
+    else snprintf(out, len, "libpfm4 (version unknown)");
+}
+
+/* PAPI 7.0 (src/components/perf_event/perf_event.c, _pe_handle_paranoid:
+ * `if (paranoid_level==3)` -> "perf_event support disabled by Linux with
+ * paranoid=3") disables perf_event when perf_event_paranoid is exactly 3
+ * (Debian's "no unprivileged use"); above 3 the kernel itself refuses
+ * unprivileged users. */
+#define PAPI_PARANOID_DISABLES 3
+
+const char *nnb_papi_diagnose(const nnb_papi_env *e, char *why, size_t len)
+{
+    const char *said = e->papi_disabled && e->papi_disabled[0] ? e->papi_disabled : NULL;
+    char pfm[48];
+    libpfm_str(e->libpfm_version, pfm, sizeof pfm);
+    if (e->paranoid == PAPI_PARANOID_DISABLES && said) {
         snprintf(why, len,
-                 "PMU not usable: kernel.perf_event_paranoid is %d and PAPI (7.0-7.2) disables perf_event at 3 or "
-                 "more, even as root; fix: sysctl kernel.perf_event_paranoid=2 (0 for DRAM/uncore events) (PAPI: "
-                 "%.120s)",
-                 paranoid, said);
-    else if (virtualized)
+                 "PMU not usable: kernel.perf_event_paranoid is 3 and PAPI (7.0-7.2) disables perf_event there, even "
+                 "as root; fix: sysctl kernel.perf_event_paranoid=2 (0 for DRAM/uncore events) (PAPI: %.120s)",
+                 said);
+        return why;
+    }
+    if (e->paranoid > PAPI_PARANOID_DISABLES && geteuid() != 0) {
         snprintf(why, len,
-                 "PMU not available: virtual machine (%.40s) without a virtual PMU (perf_event_paranoid=%d is not "
-                 "the cause); enable the hypervisor's vPMU or run on bare metal (PAPI: %.120s)",
-                 vm_vendor && vm_vendor[0] ? vm_vendor : "hypervisor", paranoid, said);
+                 "PMU not usable: kernel.perf_event_paranoid is %d: the kernel refuses perf_event_open to unprivileged "
+                 "users; fix: sysctl kernel.perf_event_paranoid=2, or run as root",
+                 e->paranoid);
+        return why;
+    }
+    if (!e->pmu_device) {
+        if (e->virtualized)
+            snprintf(why, len,
+                     "PMU not available: virtual machine (%.40s) without a virtual PMU (no core PMU in "
+                     "/sys/bus/event_source/devices; perf_event_paranoid=%d is not the cause); enable the "
+                     "hypervisor's vPMU (KVM: -cpu host,pmu=on) or run on bare metal",
+                     e->vm_vendor && e->vm_vendor[0] ? e->vm_vendor : "hypervisor", e->paranoid);
+        else
+            snprintf(why, len,
+                     "PMU not available: the kernel registered no core PMU driver (no cpu device in "
+                     "/sys/bus/event_source/devices: disabled in firmware, or a kernel without perf support for this "
+                     "%.20s CPU family %d model %d)",
+                     e->cpu_vendor ? e->cpu_vendor : "?", e->family, e->model);
+        return why;
+    }
+    if (said || !e->pmus || !e->pmus[0]) {
+        snprintf(why, len,
+                 "PMU not usable: the kernel has a core PMU but %s does not know this CPU (%.20s family %d model %d; "
+                 "libpfm4 PMUs here: [%.60s]): a newer libpfm4 (and PAPI built on it) is needed%s%.100s",
+                 pfm, e->cpu_vendor ? e->cpu_vendor : "?", e->family, e->model, e->pmus ? e->pmus : "",
+                 said ? "; PAPI: " : "", said ? said : "");
+        return why;
+    }
+    return NULL;
+}
+
+void nnb_papi_missing_events(const nnb_papi_env *e, const char *label, const char *missing, bool none_opens,
+                             char *why, size_t len)
+{
+    char pfm[48];
+    libpfm_str(e->libpfm_version, pfm, sizeof pfm);
+    if (none_opens && e->virtualized)
+        snprintf(why, len,
+                 "PMU not usable: virtual machine (%.40s) whose virtual PMU counts none of the events of %s "
+                 "(perf_event_paranoid=%d is not the cause): %.300s",
+                 e->vm_vendor && e->vm_vendor[0] ? e->vm_vendor : "hypervisor", label, e->paranoid, missing);
     else
-        snprintf(why, len, "PMU not available: %.160s (perf_event_paranoid=%d)", said, paranoid);
+        snprintf(why, len,
+                 "PMU not usable: FLOP event%s of %s missing on this %sPMU (%.20s family %d model %d, %s): %.300s",
+                 none_opens ? "s" : "", label, e->virtualized ? "virtual " : "", e->cpu_vendor ? e->cpu_vendor : "?",
+                 e->family, e->model, pfm, missing);
 }
 
 /* ---- library init, once per process ---- */
@@ -92,45 +137,69 @@ int nnb_papi_library(char *why, size_t len)
 static const nnb_papi_eventset_desc *table_for_pmus(const PAPI_component_info_t *ci, char *pmus, size_t len)
 {
     size_t ntab;
-    const nnb_papi_eventset_desc *tabs = nnb_papi_tables(&ntab);
+    const nnb_papi_eventset_desc *tabs = nnb_papi_tables(&ntab), *found = NULL;
     pmus[0] = '\0';
     for (int p = 0; p < PAPI_PMU_MAX && ci->pmu_names[p]; p++) {
         size_t used = strlen(pmus);
         snprintf(pmus + used, len - used, "%s%s", used ? "," : "", ci->pmu_names[p]);
-        for (size_t i = 0; i < ntab; i++)
+        for (size_t i = 0; i < ntab && !found; i++)
             for (int k = 0; k < 4 && tabs[i].pmus[k]; k++)
-                if (strcmp(tabs[i].pmus[k], ci->pmu_names[p]) == 0) return &tabs[i];
+                if (strcmp(tabs[i].pmus[k], ci->pmu_names[p]) == 0) found = &tabs[i];
     }
-    return NULL;
+    return found;
 }
 
-const nnb_papi_eventset_desc *nnb_papi_select(const nnb_papi_eventset_desc *forced, char *why, size_t len)
+/* libpfm4 lists its generic software PMUs ("perf", "perf_raw") on every
+ * CPU: they say nothing about the core. */
+static void core_pmus_only(char *pmus)
 {
+    char out[256] = "", *save = NULL;
+    for (char *t = strtok_r(pmus, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (strcmp(t, "perf") != 0 && strcmp(t, "perf_raw") != 0)
+            snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? "," : "", t);
+    strcpy(pmus, out);
+}
+
+const nnb_papi_eventset_desc *nnb_papi_select(const nnb_papi_eventset_desc *forced, nnb_papi_env *env_out, char *why,
+                                              size_t len)
+{
+    const nnb_papi_ops *ops = nnb_papi_ops_get();
     const char *component = forced ? forced->component : "perf_event";
-    int cidx = PAPI_get_component_index(component);
-    const PAPI_component_info_t *ci = cidx >= 0 ? PAPI_get_component_info(cidx) : NULL;
-    const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
-    bool vm = hw && hw->virtualized;
-    if (!ci || ci->disabled || (!forced && ci->num_cntrs <= 0)) {
-        char reason[PAPI_MAX_STR_LEN + 40];
-        snprintf(reason, sizeof reason, "%.160s", !ci ? "PAPI has no such component"
-                                              : ci->disabled ? ci->disabled_reason
-                                                             : "perf_event reports 0 hardware counters");
-        if (forced) {
-            snprintf(why, len, "PAPI component %s cannot count: %s", component, reason);
+    const PAPI_component_info_t *ci = ops->component(component);
+    const PAPI_hw_info_t *hw = ops->hardware();
+    static char pmus[256];
+    pmus[0] = '\0';
+    const nnb_papi_eventset_desc *d = forced;
+    if (!forced && ci && !ci->disabled) {
+        d = table_for_pmus(ci, pmus, sizeof pmus);
+        core_pmus_only(pmus);
+    }
+    nnb_papi_env env = {
+        .paranoid = ops->paranoid(),
+        .pmu_device = ops->core_pmu_device(),
+        .virtualized = hw && hw->virtualized,
+        .vm_vendor = hw ? hw->virtual_vendor_string : "",
+        .cpu_vendor = hw ? hw->vendor_string : "?",
+        .family = hw ? hw->cpuid_family : 0,
+        .model = hw ? hw->cpuid_model : 0,
+        .libpfm_version = ops->libpfm_version(),
+        .papi_disabled = !ci ? "PAPI has no perf_event component" : ci->disabled ? ci->disabled_reason : NULL,
+        .pmus = pmus,
+    };
+    if (env_out) *env_out = env;
+    if (forced) {
+        if (!ci || ci->disabled) {
+            snprintf(why, len, "PAPI component %s cannot count: %.160s", component,
+                     !ci ? "PAPI has no such component" : ci->disabled_reason);
             return NULL;
         }
-        nnb_papi_pmu_diagnosis(reason, nnb_papi_read_paranoid(), vm, hw ? hw->virtual_vendor_string : "", why, len);
-        return NULL;
+        return forced;
     }
-    if (forced) return forced;
-    char pmus[256];
-    const nnb_papi_eventset_desc *d = table_for_pmus(ci, pmus, sizeof pmus);
+    if (nnb_papi_diagnose(&env, why, len)) return NULL;
     if (!d)
         snprintf(why, len,
-                 "no FLOP event table for this CPU (%s family %#x model %d, %.60s): libpfm4's core PMUs here are "
-                 "[%s], none a family nnbench knows (libpfm4 may predate the CPU)",
-                 hw ? hw->vendor_string : "?", hw ? hw->cpuid_family : 0, hw ? hw->cpuid_model : 0,
-                 hw ? hw->model_string : "?", pmus);
+                 "no FLOP event table for this CPU (%s family %d model %d, %.60s): libpfm4's core PMUs here are [%s], "
+                 "none a family nnbench knows",
+                 env.cpu_vendor, env.family, env.model, hw ? hw->model_string : "?", pmus);
     return d;
 }

@@ -1,6 +1,6 @@
 /* The papi backend's event tables, one per CPU family (data, as LIKWID's
  * groups are), named as libpfm4 4.13 names them, and the built-in known
- * loops the FLOP events are proved on.
+ * loops the FLOP events are proved on (papi_proofs.c).
  *
  * Byte events follow LIKWID's groups: L1<->L2 = L1D.REPLACEMENT (fills) +
  * L1D write-backs (L1D_M_EVICT on Skylake-SP, L2_TRANS.L1D_WB on Ice
@@ -13,7 +13,6 @@
  * PAPI 7.0 defines no presets for Ice Lake, SPR or Zen 4. */
 #include "counters/papi.h"
 
-#include <immintrin.h>
 
 #define FP(umask, w, p) {"FP_ARITH_INST_RETIRED:" umask, NNB_PAPI_FLOPS, w, p}
 #define INTEL_FLOPS                                                                          \
@@ -47,16 +46,25 @@ static const nnb_papi_eventset_desc tables[] = {
      INTEL_IMC,
      NO_L1_WB,
      {{NULL}}},
-    {"Intel Sapphire Rapids (FP_ARITH_INST_RETIRED)",
-     {"spr", NULL},
+    /* Emerald Rapids (family 6 model 207): libpfm4 >= 4.14 names it "emr"
+     * and gives it SPR's event table (upstream lib/pfmlib_intel_spr.c,
+     * commit 52632c7 "add Intel EmeraldRapid core PMU support", after
+     * v4.13.0: Debian 12's libpfm4 4.13 does not know it) */
+    {"Intel Sapphire Rapids/Emerald Rapids (FP_ARITH_INST_RETIRED)",
+     {"spr", "emr", NULL},
      "perf_event",
      {INTEL_FLOPS, INTEL_CORE, {"L2_LINES_OUT:NON_SILENT", NNB_PAPI_L2_WB, 0, 0}},
      4,
      INTEL_IMC,
      NO_L1_WB,
      {{NULL}}},
-    /* Zen 2..4: one event counting FLOPs (FMA = 2); above 15 per cycle it
-     * needs the kernel's MergeEvent support, which the FMA proof checks. */
+    /* Zen 2..4: one event counting FLOPs (FMA = 2, "MAC_FLOPS" umask) for
+     * every width and precision, no SP/DP split; above 15 per cycle it
+     * needs the kernel's MergeEvent pairing, which the proof's ten-chain
+     * 256/512-bit loops exercise. libpfm4 4.13 (lib/pfmlib_amd64.c) names
+     * Zen 4 only for family 25 model 17 (Genoa); Ryzen 7000, Phoenix,
+     * Bergamo/Siena get Zen 3's table there (same event, same umask), or
+     * no PMU (upstream fix 1befa3d, after 4.13). */
     {"AMD Zen 2-4 (RETIRED_SSE_AVX_FLOPS)",
      {"amd64_fam17h_zen2", "amd64_fam19h_zen3", "amd64_fam19h_zen4", NULL},
      "perf_event",
@@ -65,7 +73,29 @@ static const nnb_papi_eventset_desc tables[] = {
       {"RETIRED_INSTRUCTIONS", NNB_PAPI_INSNS, 1, 0}},
      1,
      {NULL, NULL, {NULL}, 0, false},
-     "L1/L2 bytes: libpfm4 4.13's Zen tables name no cache write-back events; DRAM bytes: no UMC events",
+     "L1/L2 bytes: libpfm4's Zen tables name no cache write-back events; DRAM bytes: no UMC events",
+     {{NULL}}},
+    /* Zen 5 (family 26): upstream libpfm4's amd64_fam1ah_zen5
+     * (lib/events/amd64_events_fam1ah_zen5.h, commit e50b6a4, after 4.13)
+     * splits RETIRED_SSE_AVX_FLOPS by FLOP_TYPE_* umasks (group 1, one at
+     * a time, over ANY op type of group 0), as LIKWID's
+     * groups/zen5/FLOPS_SP.txt sums scalar + packed single (its
+     * perfmon_zen5_events.txt: umask 0x4F = ANY 0x0F | SCALAR_SINGLE 0x40,
+     * 0x6F packed single, 0x8F/0xAF double). Each merged event takes a
+     * counter pair (LIKWID's PMC2 + MERGE on PMC3): two FLOP events per set
+     * of six counters. */
+    {"AMD Zen 5 (RETIRED_SSE_AVX_FLOPS by FLOP_TYPE)",
+     {"amd64_fam1ah_zen5", NULL},
+     "perf_event",
+     {{"RETIRED_SSE_AVX_FLOPS:ANY:FLOP_TYPE_SCALAR_SINGLE", NNB_PAPI_FLOPS, 1, 's'},
+      {"RETIRED_SSE_AVX_FLOPS:ANY:FLOP_TYPE_PACKED_SINGLE", NNB_PAPI_FLOPS, 1, 's'},
+      {"RETIRED_SSE_AVX_FLOPS:ANY:FLOP_TYPE_SCALAR_DOUBLE", NNB_PAPI_FLOPS, 1, 'd'},
+      {"RETIRED_SSE_AVX_FLOPS:ANY:FLOP_TYPE_PACKED_DOUBLE", NNB_PAPI_FLOPS, 1, 'd'},
+      {"CYCLES_NOT_IN_HALT", NNB_PAPI_CYCLES, 1, 0},
+      {"RETIRED_INSTRUCTIONS", NNB_PAPI_INSNS, 1, 0}},
+     2,
+     {NULL, NULL, {NULL}, 0, false},
+     "L1/L2 bytes: libpfm4's Zen 5 table names no cache write-back events; DRAM bytes: no UMC events",
      {{NULL}}},
 };
 
@@ -74,63 +104,3 @@ const nnb_papi_eventset_desc *nnb_papi_tables(size_t *count)
     *count = sizeof tables / sizeof tables[0];
     return tables;
 }
-
-/* ---- built-in known loops: thread t runs (t + 1) x PROOF_N iterations,
- * so a count that is another thread's (or all threads') shows ---- */
-
-#define PROOF_N 1000000L
-
-__attribute__((target("avx2,fma"), noinline)) static float fma_loop(long n)
-{
-    __m256 b = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
-    __m256 a0 = _mm256_set1_ps(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (long i = 0; i < n; i++) {
-        a0 = _mm256_fmadd_ps(a0, b, c);
-        a1 = _mm256_fmadd_ps(a1, b, c);
-        a2 = _mm256_fmadd_ps(a2, b, c);
-        a3 = _mm256_fmadd_ps(a3, b, c);
-        a4 = _mm256_fmadd_ps(a4, b, c);
-        a5 = _mm256_fmadd_ps(a5, b, c);
-        a6 = _mm256_fmadd_ps(a6, b, c);
-        a7 = _mm256_fmadd_ps(a7, b, c);
-    }
-    __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
-                             _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
-    float out[8];
-    _mm256_storeu_ps(out, s);
-    return out[0];
-}
-
-__attribute__((noinline)) static double scalar_loop(long n)
-{
-    double x = 1.0;
-    for (long i = 0; i < n; i++) {
-        x = x * 0.9999999 + 1e-9; /* mulsd + addsd: no -ffp-contract to FMA without -mfma */
-        __asm__ volatile("" : "+x"(x));
-    }
-    return x;
-}
-
-static bool have_fma(void) { return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2"); }
-
-static double run_fma(int thread)
-{
-    long n = (thread + 1) * PROOF_N;
-    volatile float sink = fma_loop(n);
-    (void)sink;
-    return (double)n * 8 * 16 + 7 * 8; /* 8 x 256-bit FMA (16 FLOPs) per iteration + 7 vaddps */
-}
-
-static double run_scalar(int thread)
-{
-    long n = (thread + 1) * PROOF_N;
-    volatile double sink = scalar_loop(n);
-    (void)sink;
-    return (double)n * 2;
-}
-
-const nnb_papi_loop nnb_papi_builtin_proofs[3] = {
-    {"FMA", have_fma, NULL, run_fma},
-    {"scalar", NULL, NULL, run_scalar},
-    {NULL, NULL, NULL, NULL},
-};

@@ -10,6 +10,7 @@
 
 char *openblas_get_corename(void);
 char *openblas_get_config(void);
+int openblas_get_parallel(void);
 
 /* The vector level of OpenBLAS's sgemm kernels for each core name of its
  * dynamic dispatch (0.3.x); cores with AVX but no FMA count as SSE here. */
@@ -38,6 +39,7 @@ const nnb_blas_info *nnb_blas_info_get(void)
     done = true;
     nnb_copy_str(info.core, sizeof info.core, openblas_get_corename());
     nnb_copy_str(info.config, sizeof info.config, openblas_get_config());
+    info.parallel = openblas_get_parallel();
     size_t n = strlen(info.config); /* the config string ends in a space */
     while (n && info.config[n - 1] == ' ') info.config[--n] = '\0';
     nnb_isa core = core_level(info.core), cpu = nnb_isa_cpu();

@@ -14,6 +14,8 @@ typedef struct nnb_blas_info {
     const char *cpu_isa; /* the highest level this CPU runs */
     bool weaker;         /* core_isa below what this CPU runs */
     char remedy[96];     /* e.g. "OPENBLAS_CORETYPE=SkylakeX" when weaker */
+    int parallel;        /* openblas_get_parallel(): 0 sequential, 1 pthreads, 2 OpenMP (the
+                            library loaded at run time: Debian's alternatives can swap it) */
 } nnb_blas_info;
 
 /* Read once per process. */

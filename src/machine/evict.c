@@ -22,12 +22,20 @@ int nnb_evict_init(nnb_evict *e, int64_t bytes)
         return -1;
     }
     memset(p, 0, (size_t)e->bytes); /* first touch: the pages exist before anything is timed */
+    /* written once, here, and written back now: every later sweep only
+     * reads, so the lines it leaves in the caches are clean and the
+     * kernel's misses never write them back (a write sweep's dirty lines
+     * were counted as the kernel's DRAM/L2 traffic: issue 23) */
+    for (int64_t i = 0; i < e->bytes; i += 64) __builtin_ia32_clflush(p + i);
+    __builtin_ia32_mfence();
     return 0;
 }
 
 void nnb_evict_touch(nnb_evict *e)
 {
-    for (int64_t i = 0; i < e->bytes; i += 64) e->buf[i] = (char)(e->buf[i] + 1);
+    unsigned sum = 0;
+    for (int64_t i = 0; i < e->bytes; i += 64) sum += (unsigned char)e->buf[i]; /* volatile: every line read */
+    __asm__ volatile("" : : "r"(sum));
 }
 
 void nnb_evict_free(nnb_evict *e)

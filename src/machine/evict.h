@@ -1,6 +1,8 @@
-/* The one cache-evict buffer. Writing a buffer larger than the last-level
+/* The one cache-evict buffer. Reading a buffer larger than the last-level
  * cache pushes a kernel's data out of every cache level, so the next run
- * starts from memory (a cold run). Used by the timing loop (--cold), the
+ * starts from memory (a cold run). The buffer is written once, at
+ * allocation, and flushed (clflush): sweeps only read, so they leave no
+ * dirty line for the kernel's misses to write back. Used by the timing loop (--cold), the
  * papi backend and the valgrind child before their counted runs. */
 #ifndef NNBENCH_MACHINE_EVICT_H
 #define NNBENCH_MACHINE_EVICT_H
@@ -21,10 +23,10 @@ typedef struct nnb_evict {
 /* NNB_EVICT_LLC_FACTOR x the last-level cache size, or the fallback. */
 int64_t nnb_evict_default_bytes(void);
 
-/* Allocates and first-touches the buffer; bytes <= 0 means the default.
+/* Allocates, first-touches and flushes the buffer; bytes <= 0 means the default.
  * Returns 0, or -1 when the memory could not be allocated. */
 int nnb_evict_init(nnb_evict *e, int64_t bytes);
-/* Reads and writes one byte per 64-byte line of the whole buffer. */
+/* Reads one byte per 64-byte line of the whole buffer (no writes). */
 void nnb_evict_touch(nnb_evict *e);
 void nnb_evict_free(nnb_evict *e);
 
