@@ -157,6 +157,7 @@ static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
     once.measure.warmup = 0;
     once.measure.min_reps = once.measure.max_reps = 1;
     once.measure.min_time_s = 0;
+    once.measure.no_watch = true; /* a counted run is not a timing */
     size_t n = 0;
     double flops = 0;
     for (size_t e = 0; e < m->plan.n; e++)
