@@ -2,6 +2,7 @@
 #include "results/change.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,7 @@ static double robust_cv(const nnb_timing *t)
     return t->median_s > 0 && t->p75_s >= t->p25_s ? (t->p75_s - t->p25_s) / 1.349 / t->median_s : 0;
 }
 
-void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out)
+static void decide(const nnb_timing *a, const nnb_timing *b, bool test, nnb_change *out)
 {
     memset(out, 0, sizeof *out);
     out->p = -1;
@@ -122,6 +123,11 @@ void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out
                  b->disturbed ? "B disturbed: " : "", b->disturbed ? b->disturbed_why : "");
         return;
     }
+    if (!test) { /* the minimum effect alone */
+        if (out->ratio > 1 + out->threshold) out->kind = NNB_CHANGE_SLOWER;
+        else if (out->ratio < 1 / (1 + out->threshold)) out->kind = NNB_CHANGE_FASTER;
+        return;
+    }
     if (a->nsamples < 2 || b->nsamples < 2 || !(out->ratio > 0)) {
         out->kind = NNB_CHANGE_UNDECIDED;
         snprintf(out->why, sizeof out->why, "no per-repetition samples in %s (written before nnbench stored them)",
@@ -132,3 +138,7 @@ void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out
     bool beyond = out->ratio > 1 + out->threshold || out->ratio < 1 / (1 + out->threshold);
     if (out->p < NNB_CHANGE_ALPHA && beyond) out->kind = out->ratio > 1 ? NNB_CHANGE_SLOWER : NNB_CHANGE_FASTER;
 }
+
+void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out) { decide(a, b, true, out); }
+
+void nnb_change_decide_total(const nnb_timing *a, const nnb_timing *b, nnb_change *out) { decide(a, b, false, out); }

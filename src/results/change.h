@@ -34,6 +34,11 @@ const char *nnb_change_name(nnb_change_kind k);
 /* The decision for A -> B. */
 void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out);
 
+/* The same for sums over a network's layers (median = sum of medians,
+ * quartiles = sums of quartiles, disturbed when a layer was): no samples
+ * to test, so the minimum effect alone decides. */
+void nnb_change_decide_total(const nnb_timing *a, const nnb_timing *b, nnb_change *out);
+
 /* Two-sided p of the Mann-Whitney U test of x[0..n) against y[0..m). */
 double nnb_mann_whitney_p(const double *x, int n, const double *y, int m);
 
