@@ -5,7 +5,7 @@
  * run starts from memory.
  *
  * While it times, the loop watches the cores the kernel runs on
- * (harness/watch.h: other processes' CPU time, steal, involuntary context
+ * (machine/watch.h: other processes' CPU time, steal, involuntary context
  * switches, load at the start). A measurement that was disturbed, or whose
  * spread is above the threshold nnb_cv_threshold() gives for its repetition
  * time, is measured again after a pause, with more repetitions, within a

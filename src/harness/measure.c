@@ -1,5 +1,5 @@
 /* Timing loop: warm-up, then repetitions until a minimum time and count;
- * statistics over the repetitions; the watch (harness/watch.h) around each
+ * statistics over the repetitions; the watch (machine/watch.h) around each
  * attempt and adaptive re-measurement of a disturbed or unstable one.
  * Timer: util/clock (CLOCK_MONOTONIC). */
 #include "nnbench/measure.h"
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "harness/watch.h"
+#include "machine/watch.h"
 #include "machine/evict.h"
 #include "util/clock.h"
 #include "util/util.h"

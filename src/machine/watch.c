@@ -1,5 +1,5 @@
 /* The watch around a timed interval (watch.h). */
-#include "harness/watch.h"
+#include "machine/watch.h"
 
 #include <omp.h>
 #include <sched.h>

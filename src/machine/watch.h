@@ -4,8 +4,8 @@
  * involuntary context switches (getrusage), the load at the start
  * (/proc/loadavg). Other processes' CPU time on those CPUs = their busy
  * time minus ours. */
-#ifndef NNBENCH_HARNESS_WATCH_H
-#define NNBENCH_HARNESS_WATCH_H
+#ifndef NNBENCH_MACHINE_WATCH_H
+#define NNBENCH_MACHINE_WATCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
