@@ -50,13 +50,12 @@ static double quantile(const double *v, int n, double q)
     return v[i] + (h - i) * (v[i + 1] - v[i]);
 }
 
-/* The spread threshold. Measured here (2-vCPU KVM guest, shared): the
- * repetitions of a quiet, undisturbed kernel have a CV of 0.5-4% for
- * repetitions of 0.1-50 ms; 10% is well above that and well below what a
- * neighbour on the same core does (CV 30% and more). Short repetitions
- * carry more jitter of their own: a timer interrupt or a page of the
- * OpenMP runtime costs a few microseconds, whatever the repetition's
- * length, so 3 us / rep_s is added. */
+/* The spread threshold (README "Noise"): a quiet run's medians lie within
+ * a few percent of its fastest repetition, a neighbour on a core gives CVs
+ * of 30-120% (measured on the 2-vCPU VM under load); 10% lies between.
+ * Short repetitions carry jitter of their own: a timer interrupt costs a
+ * few microseconds whatever the repetition's length, so 3 us / rep_s is
+ * added. To be calibrated on a quiet machine from the stored samples. */
 double nnb_cv_threshold(double rep_s)
 {
     return 0.10 + (rep_s > 0 ? 3e-6 / rep_s : 0);

@@ -193,6 +193,8 @@ void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
         p->ai_l1 = (x->have_flops && x->have_l1 && x->l1_bytes > 0) ? x->flops / x->l1_bytes : 0;
         p->ai_l2 = (x->have_flops && x->have_l2 && x->l2_bytes > 0) ? x->flops / x->l2_bytes : 0;
         p->gflops = x->gflops;
+        p->gflops_lo = x->time.p75_s > 0 ? x->gflops * x->time.median_s / x->time.p75_s : 0;
+        p->gflops_hi = x->time.p25_s > 0 ? x->gflops * x->time.median_s / x->time.p25_s : 0;
         ob->npts++;
     }
 }
