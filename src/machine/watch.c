@@ -1,6 +1,7 @@
 /* The watch around a timed interval (watch.h). */
 #include "machine/watch.h"
 
+#include <math.h>
 #include <omp.h>
 #include <sched.h>
 #include <stdio.h>
@@ -120,7 +121,8 @@ void nnb_watch_end(const nnb_watch *w, nnb_watch_result *r)
     if (!r->have) return;
     const double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
     double other = (double)(busy - w->busy0) * tick - self;
-    r->other_cpu_frac = other > 0 ? other / (wall * w->cpus) : 0;
+    /* two clocks (ticks, rusage): the fraction can read a little over 1 */
+    r->other_cpu_frac = other > 0 ? fmin(1.0, other / (wall * w->cpus)) : 0;
     r->steal_frac = (double)(steal - w->steal0) * tick / (wall * w->cpus);
     r->ivcsw_per_s = (double)(nivcsw - w->nivcsw0) / wall;
 }
