@@ -98,32 +98,45 @@ diff <(grep '^spec ' "$tmp/mm") <(grep '^spec ' "$tmp/live_table") >/dev/null &&
 run --batch "$tmp/small.txt" --out "$tmp/r2.jsonl" >/dev/null 2>&1
 "$NNB" compare "$tmp/r_json.jsonl" "$tmp/r2.jsonl" >"$tmp/cmp" 2>"$tmp/cmp_err" && ok || bad "compare rc: $(cat "$tmp/cmp_err")"
 pairs=$(grep -c '"kernel"' "$tmp/r2.jsonl")
-grep -q "^$pairs pairs: " "$tmp/cmp" && ok || bad "compare pairs every record ($pairs): $(tail -1 "$tmp/cmp")"
+grep -q "^$pairs compared: " "$tmp/cmp" && ok || bad "compare pairs every record ($pairs): $(tail -1 "$tmp/cmp")"
 grep -q "^A  $tmp/r_json.jsonl: " "$tmp/cmp" && grep -q "^B  $tmp/r2.jsonl: " "$tmp/cmp" && ok || bad "compare headers"
-# crafted: B twice as slow with disjoint ranges; one kernel within the spread; one only in A
-$PY - "$tmp/r2.jsonl" "$tmp/slow.jsonl" <<'PY'
+# crafted from r2 (marked undisturbed, so the test decides, whatever the load
+# was): B twice as slow, every sample; one kernel 3% slower (below the minimum
+# effect); one only in A; one disturbed in B (never called, named)
+$PY - "$tmp/r2.jsonl" "$tmp/quiet.jsonl" "$tmp/slow.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+def scale(t, f):
+    for k in ("median_s", "min_s", "max_s", "p25_s", "p75_s"): t[k] *= f
+    t["samples_s"] = [s * f for s in t["samples_s"]]
+for r in rows[1:]:                              # tight samples around the median: a quiet run
+    if "kernel" not in r: continue
+    t = r["time"]; m = t["median_s"]
+    t["samples_s"] = [m * (0.98 + 0.002 * i) for i in range(21)]
+    t.update(min_s=m * 0.98, max_s=m * 1.02, p25_s=m * 0.99, p75_s=m * 1.01, disturbed=False)
+    t.pop("disturbed_why", None)
 out, seen = [rows[0]], 0
-for r in rows[1:]:
+for r in json.loads(json.dumps(rows))[1:]:
     if "kernel" not in r: out.append(r); continue
     seen += 1
     if seen == 1: continue                      # dropped: only in A
     t = r["time"]
-    if seen == 2:                               # overlapping: 1.5x the median, min below A's max
-        t["median_s"] *= 1.5; t["min_s"] = t["min_s"]; t["max_s"] *= 3
-    else:
-        t["median_s"] *= 2; t["min_s"] = t["max_s"] * 1.5; t["max_s"] *= 3
+    if seen == 2: scale(t, 1.03)                # below the minimum effect
+    elif seen == 3: t["disturbed"] = True; t["disturbed_why"] = "other processes 50% of 2 CPUs"; scale(t, 2)
+    else: scale(t, 2)
     out.append(r)
-with open(sys.argv[2], "w") as f:
-    for r in out: f.write(json.dumps(r, separators=(",", ":")) + "\n")
+for path, rs in ((sys.argv[2], rows), (sys.argv[3], out)):
+    with open(path, "w") as f:
+        for r in rs: f.write(json.dumps(r, separators=(",", ":")) + "\n")
 PY
-"$NNB" compare "$tmp/r2.jsonl" "$tmp/slow.jsonl" >"$tmp/cmp2" 2>/dev/null && ok || bad "compare exits 0 without --fail-on-slower"
+"$NNB" compare "$tmp/quiet.jsonl" "$tmp/slow.jsonl" >"$tmp/cmp2" 2>/dev/null && ok || bad "compare exits 0 without --fail-on-slower"
 n=$((pairs - 1))
-grep -q "^$n pairs: $((n - 1)) slower, 0 faster, 1 within the spread" "$tmp/cmp2" && ok || bad "compare marks: $(tail -1 "$tmp/cmp2")"
+grep -q "^$n compared: $((n - 2)) slower, 0 faster, 1 no change called, 1 undecided" "$tmp/cmp2" && ok || bad "compare calls: $(tail -2 "$tmp/cmp2")"
 [ "$(grep -c '^only in A ' "$tmp/cmp2")" -eq 1 ] && ok || bad "compare: the record only in A"
-[ "$(grep -E -c '  2  slower$' "$tmp/cmp2")" -eq $((n - 1)) ] && ok || bad "compare: ratio 2 and slower"
-"$NNB" compare --fail-on-slower "$tmp/r2.jsonl" "$tmp/slow.jsonl" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "--fail-on-slower exits 1"
+[ "$(grep -E -c ' 2 +[0-9.e-]+ +[0-9]+%  slower$' "$tmp/cmp2")" -eq $((n - 2)) ] && ok || bad "compare: ratio 2 and slower"
+grep -q "B disturbed: other processes 50% of 2 CPUs" "$tmp/cmp2" && ok || bad "compare names the disturbed pair"
+"$NNB" compare --fail-on-slower "$tmp/quiet.jsonl" "$tmp/slow.jsonl" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "--fail-on-slower exits 1"
+"$NNB" compare --fail-on-slower "$tmp/slow.jsonl" "$tmp/quiet.jsonl" >/dev/null 2>&1 && ok || bad "--fail-on-slower: faster is no failure"
 "$NNB" compare --fail-on-slower "$tmp/r2.jsonl" "$tmp/r2.jsonl" >/dev/null 2>&1 && ok || bad "a run against itself is no change"
 
 # --- refusals: one line naming the file (and line), exit 2, nothing on stdout

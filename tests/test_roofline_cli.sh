@@ -18,6 +18,15 @@ ls "$tmp"/nnbench/ceilings-*-1t.txt >/dev/null 2>&1 && bad "--no-roofline measur
 "$NNB" --layer "$L" --threads 1 --kernels fast --counters none --reps 2 --format json >"$tmp/m.json" 2>"$tmp/m.err" && ok || bad "run without ceilings: $(cat "$tmp/m.err")"
 grep -q "measuring them once" "$tmp/m.err" && ok || bad "no line saying the ceilings are measured: $(cat "$tmp/m.err")"
 grep -q '"roofline"' "$tmp/m.json" && ok || bad "no roofline keys after measuring the ceilings"
+# ceilings measured beside other work are not cached (issue 24): on a busy
+# machine the run says so twice (measured again, then not cached) and the
+# caching checks below run on the committed ceilings instead
+if grep -q "doubtful: .*; not cached" "$tmp/m.err"; then
+  grep -q "doubtful: .*; measuring again" "$tmp/m.err" && ok || bad "doubtful ceilings not measured again"
+  ls "$tmp"/nnbench/ceilings-*-1t.txt >/dev/null 2>&1 && bad "doubtful ceilings cached" || ok
+  echo "NOTE: the machine was busy: ceilings measured while disturbed, not cached; importing the committed ones"
+  "$NNB" roofline --import "${NNB_SOURCE_DIR:-.}/results/ceilings-vm-1t.txt" >/dev/null 2>&1 || bad "import"
+fi
 ls "$tmp"/nnbench/ceilings-*-1t.txt >/dev/null 2>&1 && ok || bad "ceilings not cached under \$XDG_CACHE_HOME/nnbench"
 grep -q "^key .*|caches .*|memory .*|os " "$tmp"/nnbench/ceilings-*-1t.txt && ok || bad "cache key is not the whole machine identity"
 "$NNB" roofline --threads 1 >"$tmp/ceil.txt" 2>"$tmp/ceil.err" && ok || bad "roofline from the cache: $(cat "$tmp/ceil.err")"

@@ -14,10 +14,14 @@ static void usage(FILE *f)
 {
     fputs("usage: nnbench compare [--fail-on-slower] A.jsonl B.jsonl\n"
           "Pairs the kernel records of two results files (written by --out) by layer spec,\n"
-          "kernel and threads, and prints per pair the median time of both with the min..max\n"
-          "of their repetitions and the ratio B/A. A change is marked (slower, faster) only\n"
-          "where the two min..max ranges do not overlap. Both headers are printed first.\n"
-          "  --fail-on-slower   exit 1 when a pair is marked slower\n"
+          "kernel and threads (a network's layers are labelled by module name), and prints per\n"
+          "pair the median time of both with its quartile spread (±), the ratio B/A and the\n"
+          "change called: slower or faster only where a Mann-Whitney test over the stored\n"
+          "repetitions gives p < 0.01 AND B/A is beyond the minimum effect (the run-to-run\n"
+          "variation of an unchanged binary, or twice the pair's spread). A pair where either\n"
+          "run was marked disturbed is never called: it is named instead. Two runs of one\n"
+          "network are compared by their totals too. Both headers are printed first.\n"
+          "  --fail-on-slower   exit 1 when a change is called slower\n"
           "Exit status: 0 ok (a comparison is a report), 1 slower with --fail-on-slower,\n"
           "2 bad options or a file that is not a results file.\n",
           f);

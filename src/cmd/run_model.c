@@ -159,6 +159,7 @@ static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
     once.measure.warmup = 0;
     once.measure.min_reps = once.measure.max_reps = 1;
     once.measure.min_time_s = 0;
+    once.measure.no_watch = true; /* a counted run is not a timing */
     size_t n = 0;
     double flops = 0;
     for (size_t e = 0; e < m->plan.n; e++)
@@ -181,6 +182,25 @@ static int count_best(model_run *m, nnb_observer *obs, char *err, size_t len)
     }
     nnb_progress_end(&pr);
     return 0;
+}
+
+/* The layers whose timing never settled, on stderr (the table lists them
+ * too; JSON and CSV carry time.disturbed). */
+static void warn_disturbed(const model_run *m)
+{
+    size_t n = 0, timed = 0;
+    for (size_t e = 0; e < m->plan.n; e++)
+        for (size_t i = 0; i < m->reps[e].nresults; i++) {
+            timed++;
+            if (!m->reps[e].results[i].time.disturbed) continue;
+            if (n++ < 8)
+                fprintf(stderr, "nnbench: disturbed: %s %s: %s\n", layer_label(&m->reps[e]),
+                        m->reps[e].results[i].kernel, m->reps[e].results[i].time.disturbed_why);
+        }
+    if (n)
+        fprintf(stderr, "nnbench: %zu of %zu timings disturbed%s (other work on the cores; re-measured, never settled): "
+                        "not to be trusted, and compare calls no change on them\n",
+                n, timed, n > 8 ? ", the first 8 named" : "");
 }
 
 /* What the run does, once, before it starts. */
@@ -263,6 +283,7 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
     if (!rc) shard_plan(&m);
     if (!rc) announce(&m, counting);
     if (!rc) rc = time_layers(&m, obs, status, err, sizeof err);
+    if (!rc) warn_disturbed(&m);
     if (!rc && counting) rc = count_best(&m, obs, err, sizeof err);
     if (!rc && nnb_stop_signal()) {
         rc = report_stopped(&m, out, o->format);

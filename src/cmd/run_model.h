@@ -9,7 +9,7 @@
 
 /* Model-run timing unless --reps/--min-time say otherwise: a network has
  * dozens of layers, so each kernel gets a short budget (stated on stderr). */
-enum { NNB_MODEL_MIN_REPS = 3 };
+enum { NNB_MODEL_MIN_REPS = 5 }; /* 5 a side: the least that lets compare's test call a change (p < 0.01) */
 #define NNB_MODEL_MIN_TIME_S 0.05
 
 /* layers[0..n) of o->model_name: the report in o->format on out and, when

@@ -30,7 +30,12 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
     /* roofline: this machine's ceilings for this thread count, measured once when missing */
     char e[512] = "";
     if (o->no_roofline) snprintf(ob->ceil_why, sizeof ob->ceil_why, "--no-roofline");
-    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
+    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) {
+        ob->have_ceil = true;
+        if (ob->ceil.doubt[0])
+            fprintf(stderr, "nnbench: the roofline placement (bound, eff) below uses doubtful ceilings: %s\n",
+                    ob->ceil.doubt);
+    }
     else if (o->plot_file) return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
     else {
         fprintf(stderr, "nnbench: no roofline placement: %s\n", e);
@@ -188,6 +193,8 @@ void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
         p->ai_l1 = (x->have_flops && x->have_l1 && x->l1_bytes > 0) ? x->flops / x->l1_bytes : 0;
         p->ai_l2 = (x->have_flops && x->have_l2 && x->l2_bytes > 0) ? x->flops / x->l2_bytes : 0;
         p->gflops = x->gflops;
+        p->gflops_lo = x->time.p75_s > 0 ? x->gflops * x->time.median_s / x->time.p75_s : 0;
+        p->gflops_hi = x->time.p25_s > 0 ? x->gflops * x->time.median_s / x->time.p25_s : 0;
         ob->npts++;
     }
 }

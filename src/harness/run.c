@@ -332,6 +332,17 @@ static int check_kernels(run_state *s, int *status, char *err, size_t len)
     return 0;
 }
 
+/* The watch's verdict on stderr: a measurement that never settled, or one
+ * that had to be taken again. */
+static void note_disturbance(const char *kernel, const nnb_timing *t)
+{
+    if (t->disturbed)
+        fprintf(stderr, "nnbench: %s: disturbed: %s; its time is not to be trusted\n", kernel, t->disturbed_why);
+    else if (t->attempts > 1)
+        fprintf(stderr, "nnbench: %s: re-measured (%d attempts; the first was %s)\n", kernel, t->attempts,
+                t->remeasured_why);
+}
+
 /* Times kernel i (prepare once, untimed, unless --time-prepare), then
  * hands it to the counter hook. */
 static int time_kernel(run_state *s, size_t i, nnb_counter_hook count, void *count_ctx, char *err, size_t len)
@@ -352,8 +363,11 @@ static int time_kernel(run_state *s, size_t i, nnb_counter_hook count, void *cou
     bool bracket = k->timed && !c.prepare;
     if (bracket) k->timed(s->l, &s->t, s->ws, true);
     int rc = 0;
-    if (nnb_measure(run_once, &c, &s->o->measure, &x->time))
+    nnb_measure_opts mo = s->o->measure;
+    mo.threads = s->o->threads; /* the watch looks at this team's cores */
+    if (nnb_measure(run_once, &c, &mo, &x->time))
         rc = nnb_bad_input(err, len, "out of memory for the cache-flush buffer");
+    else if (!s->o->quiet) note_disturbance(k->name, &x->time);
     if (!rc && k->impl) nnb_copy_str(x->impl, sizeof x->impl, k->impl(s->l));
     x->gflops = x->time.median_s > 0 ? (double)a->flops / x->time.median_s * 1e-9 : 0;
     x->gbs = x->time.median_s > 0 ? (double)a->bytes_min / x->time.median_s * 1e-9 : 0;

@@ -1,9 +1,14 @@
-/* nnbench compare: two stored runs side by side (stored.h). */
+/* nnbench compare: two stored runs side by side (stored.h); the decision
+ * per pair is results/change.h's. */
 #include "report/stored.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "report/net_summary.h"
+#include "results/change.h"
+#include "util/appendf.h"
 
 /* One kernel's measurement of one layer in a file. */
 typedef struct {
@@ -30,45 +35,103 @@ static bool same_key(const entry *a, const entry *b)
            a->x->threads == b->x->threads;
 }
 
-static void fmt_spread(const nnb_result *x, char *buf, size_t len)
+/* A network's layer by its module name (torchvision's), else its spec. */
+static const char *label(const nnb_layer_report *r) { return r->in_net && r->module[0] ? r->module : r->spec; }
+
+typedef struct counts {
+    size_t slower, faster, same, undecided;
+} counts;
+
+static void count(counts *c, nnb_change_kind k)
 {
-    char lo[32], hi[32];
-    nnb_fmt_time(x->time.min_s, lo, sizeof lo);
-    nnb_fmt_time(x->time.max_s, hi, sizeof hi);
-    snprintf(buf, len, "%s..%s", lo, hi);
+    if (k == NNB_CHANGE_SLOWER) c->slower++;
+    else if (k == NNB_CHANGE_FASTER) c->faster++;
+    else if (k == NNB_CHANGE_UNDECIDED) c->undecided++;
+    else c->same++;
 }
 
-/* "slower" / "faster" only where the min..max ranges do not overlap. */
-static const char *change(const nnb_result *a, const nnb_result *b)
+static void change_line(FILE *out, int width, const char *what, const char *kernel, int threads, const nnb_timing *a,
+                        const nnb_timing *b, const nnb_change *ch)
 {
-    if (b->time.min_s > a->time.max_s) return "slower";
-    if (b->time.max_s < a->time.min_s) return "faster";
-    return "";
-}
-
-static void pair_line(FILE *out, int width, const entry *a, const entry *b, size_t *counts)
-{
-    char am[32], bm[32], as[80], bs[80];
-    nnb_fmt_time(a->x->time.median_s, am, sizeof am);
-    nnb_fmt_time(b->x->time.median_s, bm, sizeof bm);
-    fmt_spread(a->x, as, sizeof as);
-    fmt_spread(b->x, bs, sizeof bs);
-    const char *c = change(a->x, b->x);
-    counts[c[0] == 's' ? 0 : c[0] == 'f' ? 1 : 2]++;
-    fprintf(out, "%-*s %-18s %3d %10s %-22s %10s %-22s %8.3g  %s\n", width, a->layer->spec, a->x->kernel,
-            a->x->threads, am, as, bm, bs, b->x->time.median_s / a->x->time.median_s, c);
+    char am[32], bm[32], as[16], bs[16], p[16] = "-";
+    nnb_fmt_time(a->median_s, am, sizeof am);
+    nnb_fmt_time(b->median_s, bm, sizeof bm);
+    nnb_fmt_spread(a, as, sizeof as);
+    nnb_fmt_spread(b, bs, sizeof bs);
+    if (ch->p >= 0) snprintf(p, sizeof p, "%.2g", ch->p);
+    fprintf(out, "%-*s %-18s %3d %10s %5s %10s %5s %8.3g %7s %5.0f%%  %s\n", width, what, kernel, threads, am, as, bm,
+            bs, ch->ratio, p, 100 * ch->threshold, nnb_change_name(ch->kind));
 }
 
 static void unpaired(FILE *out, const char *side, const entry *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!v[i].paired)
-            fprintf(out, "only in %s  %s %s threads %d\n", side, v[i].layer->spec, v[i].x->kernel, v[i].x->threads);
+            fprintf(out, "only in %s  %s %s threads %d\n", side, label(v[i].layer), v[i].x->kernel, v[i].x->threads);
+}
+
+/* The undecided pairs, by name, with the reason. */
+static void list_undecided(FILE *out, const entry *ea, size_t na, const entry *eb, size_t nb)
+{
+    bool first = true;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (same_key(&ea[i], &eb[j])) {
+                nnb_change ch;
+                nnb_change_decide(&ea[i].x->time, &eb[j].x->time, &ch);
+                if (ch.kind == NNB_CHANGE_UNDECIDED) {
+                    if (first) fputs("not called (a run was disturbed, or no samples):\n", out);
+                    fprintf(out, "  %s %s: %s\n", label(ea[i].layer), ea[i].x->kernel, ch.why);
+                    first = false;
+                }
+                break;
+            }
+}
+
+/* A network's total as one timing: sums of the best kernels' median and
+ * quartiles x repeat; disturbed when one of those layers was. */
+static void net_total(const nnb_results_file *f, nnb_timing *t)
+{
+    memset(t, 0, sizeof *t);
+    size_t o = 0, n = 0;
+    for (size_t i = 0; i < f->nlayers; i++) {
+        const nnb_result *b = nnb_net_best(&f->layers[i]);
+        if (!b) continue;
+        double rep = (double)(f->layers[i].repeat > 0 ? f->layers[i].repeat : 1);
+        t->median_s += rep * b->time.median_s;
+        t->p25_s += rep * (b->time.p25_s > 0 ? b->time.p25_s : b->time.median_s);
+        t->p75_s += rep * (b->time.p75_s > 0 ? b->time.p75_s : b->time.median_s);
+        if (b->time.disturbed) {
+            nnb_appendf(t->disturbed_why, sizeof t->disturbed_why, &o, "%s%s", n ? ", " : "layers ", label(&f->layers[i]));
+            n++;
+            t->disturbed = true;
+        }
+    }
+    if (o >= sizeof t->disturbed_why) snprintf(t->disturbed_why, sizeof t->disturbed_why, "%zu layers disturbed", n);
+}
+
+/* Both files a measured run of the same network: its total, decided. */
+static void compare_totals(FILE *out, int width, const nnb_results_file *a, const nnb_results_file *b, counts *c)
+{
+    if (!a->have_summary || !b->have_summary || strcmp(a->summary.model, b->summary.model) != 0) return;
+    nnb_timing ta, tb;
+    net_total(a, &ta);
+    net_total(b, &tb);
+    if (!(ta.median_s > 0) || !(tb.median_s > 0)) return;
+    nnb_change ch;
+    nnb_change_decide_total(&ta, &tb, &ch);
+    char what[160];
+    snprintf(what, sizeof what, "%s total", a->summary.model);
+    fputc('\n', out);
+    change_line(out, width, what, "(best per layer)", 0, &ta, &tb, &ch);
+    if (ch.kind == NNB_CHANGE_UNDECIDED) fprintf(out, "  total not called: %s\n", ch.why);
+    count(c, ch.kind);
 }
 
 size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_results_file *b)
 {
-    size_t na = 0, nb = 0, counts[3] = {0, 0, 0};
+    size_t na = 0, nb = 0;
+    counts c = {0, 0, 0, 0};
     entry *ea = entries(a, &na), *eb = entries(b, &nb);
     if (!ea || !eb) {
         free(ea);
@@ -80,23 +143,31 @@ size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_result
     nnb_report_file_line(out, "B  ", b);
     int width = 5;
     for (size_t i = 0; i < na; i++)
-        if ((int)strlen(ea[i].layer->spec) > width) width = (int)strlen(ea[i].layer->spec);
-    fprintf(out, "\n%-*s %-18s %3s %10s %-22s %10s %-22s %8s  %s\n", width, "layer", "kernel", "thr", "A median",
-            "A min..max", "B median", "B min..max", "B/A", "change");
+        if ((int)strlen(label(ea[i].layer)) > width) width = (int)strlen(label(ea[i].layer));
+    fprintf(out, "\n%-*s %-18s %3s %10s %5s %10s %5s %8s %7s %6s  %s\n", width, "layer", "kernel", "thr", "A median",
+            "+-", "B median", "+-", "B/A", "p", "min", "change");
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
             if (!eb[j].paired && same_key(&ea[i], &eb[j])) {
                 ea[i].paired = eb[j].paired = true;
-                pair_line(out, width, &ea[i], &eb[j], counts);
+                nnb_change ch;
+                nnb_change_decide(&ea[i].x->time, &eb[j].x->time, &ch);
+                count(&c, ch.kind);
+                change_line(out, width, label(ea[i].layer), ea[i].x->kernel, ea[i].x->threads, &ea[i].x->time,
+                            &eb[j].x->time, &ch);
                 break;
             }
+    compare_totals(out, width, a, b, &c);
     fputc('\n', out);
     unpaired(out, "A", ea, na);
     unpaired(out, "B", eb, nb);
-    fprintf(out, "%zu pairs: %zu slower, %zu faster, %zu within the spread of both (min..max of the repetitions "
-                 "overlap)\n",
-            counts[0] + counts[1] + counts[2], counts[0], counts[1], counts[2]);
+    list_undecided(out, ea, na, eb, nb);
+    fprintf(out, "%zu compared: %zu slower, %zu faster, %zu no change called, %zu undecided (disturbed)\n"
+                 "a change is called where a Mann-Whitney test over the repetitions gives p < %.2g and B/A is beyond "
+                 "the minimum effect (column min: %.0f%% run-to-run, or twice the quartile spread; README \"Noise\")\n",
+            c.slower + c.faster + c.same + c.undecided, c.slower, c.faster, c.same, c.undecided, NNB_CHANGE_ALPHA,
+            100 * NNB_CHANGE_FLOOR);
     free(ea);
     free(eb);
-    return counts[0];
+    return c.slower;
 }

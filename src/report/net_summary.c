@@ -28,6 +28,9 @@ void nnb_net_run_totals_compute(const nnb_layer_report *reps, size_t n, nnb_net_
             continue;
         }
         double s = b->time.median_s * (double)rep;
+        t->time_p25_s += (b->time.p25_s > 0 ? b->time.p25_s : b->time.median_s) * (double)rep;
+        t->time_p75_s += (b->time.p75_s > 0 ? b->time.p75_s : b->time.median_s) * (double)rep;
+        t->disturbed += b->time.disturbed;
         t->time_s += s;
         t->time_by_op_s[reps[i].layer.op] += s;
         t->flops_timed += (double)reps[i].analytic.flops * (double)rep;
@@ -41,11 +44,12 @@ static void table_row(FILE *f, const nnb_layer_report *r, const nnb_net_run_tota
 {
     const nnb_result *b = nnb_net_best(r);
     const char *what = r->module[0] ? r->module : r->human;
-    char tm[32];
+    char tm[32], sp[16];
     nnb_fmt_time(b->time.median_s, tm, sizeof tm);
+    nnb_fmt_spread(&b->time, sp, sizeof sp);
     double share = t->time_s > 0 ? b->time.median_s * (double)r->repeat / t->time_s : 0;
-    fprintf(f, "%4zu  %-44.44s %-8s %4" PRId64 " %10.2f  %-12s %10s %9.2f", r->index, what, nnb_op_name(r->layer.op),
-            r->repeat, (double)r->analytic.flops * 1e-6, b->kernel, tm, b->gflops);
+    fprintf(f, "%4zu  %-44.44s %-8s %4" PRId64 " %10.2f  %-12s %10s %6s %9.2f", r->index, what, nnb_op_name(r->layer.op),
+            r->repeat, (double)r->analytic.flops * 1e-6, b->kernel, tm, sp, b->gflops);
     if (b->have_roof) fprintf(f, "  %-12s %5.1f%%", b->bound, 100.0 * b->efficiency);
     else fprintf(f, "  %-12s %6s", "-", "-");
     fprintf(f, " %6.1f%%\n", 100.0 * share);
@@ -79,23 +83,46 @@ static void table_untimed(FILE *f, const nnb_layer_report *reps, size_t n)
     fputc('\n', f);
 }
 
+/* The layers whose best kernel's timing never settled, by name: their
+ * times (and the total) are not to be trusted. */
+static void table_disturbed(FILE *f, const nnb_layer_report *reps, size_t n, const nnb_net_run_totals *t)
+{
+    if (!t->disturbed) {
+        fputs("spread  +-: half the quartile range of the best kernel's repetitions over its median; no layer "
+              "disturbed\n", f);
+        return;
+    }
+    fprintf(f, "disturbed  %zu of %zu timed layers (!: other work on their cores; not to be trusted, README \"Noise\"):\n",
+            t->disturbed, t->timed);
+    for (size_t i = 0; i < n; i++) {
+        const nnb_result *b = nnb_net_best(&reps[i]);
+        if (b && b->time.disturbed)
+            fprintf(f, "  %s %s: %s\n", reps[i].module[0] ? reps[i].module : reps[i].human, b->kernel,
+                    b->time.disturbed_why);
+    }
+}
+
 static void table(FILE *f, const char *model, const nnb_layer_report *reps, size_t n, const nnb_net_run_totals *t,
                   const int64_t sums[3], size_t layers)
 {
-    fprintf(f, "%4s  %-44s %-8s %4s %10s  %-12s %10s %9s  %-12s %6s %7s\n", "#", "layer", "op", "x", "MFLOP",
-            "best kernel", "time", "GFLOP/s", "bound", "eff", "share");
+    fprintf(f, "%4s  %-44s %-8s %4s %10s  %-12s %10s %6s %9s  %-12s %6s %7s\n", "#", "layer", "op", "x", "MFLOP",
+            "best kernel", "time", "+-", "GFLOP/s", "bound", "eff", "share");
     for (size_t i = 0; i < n; i++)
         if (nnb_net_best(&reps[i])) table_row(f, &reps[i], t);
     table_untimed(f, reps, n);
     nnb_report_summary(f, NNB_FMT_TABLE, model, sums[0], sums[1], sums[2], layers);
     char tm[32];
     nnb_fmt_time(t->time_s, tm, sizeof tm);
-    fprintf(f, "time  %s over %zu distinct layers standing for %" PRId64 " (sum of best median x repeat), "
-               "%.2f GFLOP/s\nshare",
-            tm, t->timed, t->timed_layers, t->gflops);
+    char lo[32], hi[32];
+    nnb_fmt_time(t->time_p25_s, lo, sizeof lo);
+    nnb_fmt_time(t->time_p75_s, hi, sizeof hi);
+    fprintf(f, "time  %s (quartiles summed: %s..%s) over %zu distinct layers standing for %" PRId64
+               " (sum of best median x repeat), %.2f GFLOP/s\nshare",
+            tm, lo, hi, t->timed, t->timed_layers, t->gflops);
     for (int op = 0; op < NNB_OP_COUNT; op++)
         if (t->time_by_op_s[op] > 0) fprintf(f, "  %s %.1f%%", nnb_op_name((nnb_op)op), 100.0 * t->time_by_op_s[op] / t->time_s);
     fputc('\n', f);
+    table_disturbed(f, reps, n, t);
 }
 
 static void summary_json(FILE *f, const char *model, const nnb_net_run_totals *t, const int64_t sums[3], size_t layers)
@@ -106,6 +133,11 @@ static void summary_json(FILE *f, const char *model, const nnb_net_run_totals *t
             sums[0], sums[1], sums[2], layers);
     fputs(",\"time_s\":", f);
     nnb_json_num(f, t->time_s);
+    fputs(",\"time_p25_s\":", f);
+    nnb_json_num(f, t->time_p25_s);
+    fputs(",\"time_p75_s\":", f);
+    nnb_json_num(f, t->time_p75_s);
+    fprintf(f, ",\"disturbed_layers\":%zu", t->disturbed);
     fputs(",\"gflops\":", f);
     nnb_json_num(f, t->gflops);
     fputs(",\"share_by_type\":{", f);

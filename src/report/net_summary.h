@@ -17,6 +17,8 @@ typedef struct nnb_net_run_totals {
     double time_by_op_s[NNB_OP_COUNT]; /* time_s split by op */
     size_t timed, untimed;             /* distinct layers with / without a best kernel */
     int64_t timed_layers;              /* network layers those stand for (sum of repeats) */
+    double time_p25_s, time_p75_s;     /* the same sum over the best kernels' quartiles */
+    size_t disturbed;                  /* distinct layers whose best kernel's timing was disturbed */
 } nnb_net_run_totals;
 
 /* The layer's best result: the smallest median among kernels whose check

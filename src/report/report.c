@@ -154,6 +154,32 @@ static void table_reused(FILE *f, const nnb_layer_report *r)
     fprintf(f, "; counted since %s\n", when);
 }
 
+void nnb_fmt_spread(const nnb_timing *t, char *buf, size_t len)
+{
+    if (!(t->median_s > 0) || !(t->p75_s > 0)) snprintf(buf, len, "-");
+    else snprintf(buf, len, "%.*f%%%s", t->p75_s - t->p25_s < 0.02 * t->median_s ? 1 : 0,
+                  50.0 * (t->p75_s - t->p25_s) / t->median_s, t->disturbed ? "!" : "");
+}
+
+/* What the watch said about each kernel's timing (issue 24). */
+static void table_noise(FILE *f, const nnb_layer_report *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->nresults; i++) {
+        const nnb_timing *t = &r->results[i].time;
+        if (t->disturbed)
+            fprintf(f, "%s %s: %s; not to be trusted\n", any ? "         " : "disturbed", r->results[i].kernel,
+                    t->disturbed_why);
+        else if (t->attempts > 1)
+            fprintf(f, "%s %s: re-measured, %d attempts (the first: %s)\n", any ? "         " : "remeasure",
+                    r->results[i].kernel, t->attempts, t->remeasured_why);
+        else continue;
+        any = true;
+    }
+    if (r->nresults && r->results[0].time.nsamples)
+        fputs("spread    ±: half the quartile range of the repetitions over the median; !: disturbed (README \"Noise\")\n", f);
+}
+
 static void table_results(FILE *f, const nnb_layer_report *r)
 {
     if (!r->nresults) return;
@@ -167,7 +193,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         counted |= r->results[i].have_flops || r->results[i].have_dram;
         roof |= r->results[i].have_roof;
     }
-    fprintf(f, "\n%-18s %10s %10s %5s %9s %8s %6s", "kernel", "median", "min", "reps", "GFLOP/s", "GB/s", "check");
+    fprintf(f, "\n%-18s %10s %6s %10s %5s %9s %8s %6s", "kernel", "median", "+-", "min", "reps", "GFLOP/s", "GB/s", "check");
     if (counted) fprintf(f, " %13s %7s %-7s %12s %6s %-6s %8s", "FLOPs(meas)", "x model", " ", "DRAM(meas)", "x min", "", "AI(meas)");
     if (roof) fprintf(f, "  %-12s %6s", "bound", "eff");
     fputc('\n', f);
@@ -176,7 +202,9 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         char t1[32], t2[32];
         nnb_fmt_time(x->time.median_s, t1, sizeof t1);
         nnb_fmt_time(x->time.min_s, t2, sizeof t2);
-        fprintf(f, "%-18s %10s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, t2, x->time.reps, x->gflops, x->gbs,
+        char sp[16];
+        nnb_fmt_spread(&x->time, sp, sizeof sp);
+        fprintf(f, "%-18s %10s %6s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, sp, t2, x->time.reps, x->gflops, x->gbs,
                 nnb_check_name(x->check));
         if (counted) {
             char c1[32], c2[32];
@@ -198,6 +226,7 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         fputc('\n', f);
     }
     nnb_report_levels(f, r);
+    table_noise(f, r);
     bool prepared = false, timed = false;
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
@@ -248,7 +277,8 @@ void nnb_report_begin(FILE *f, nnb_format fmt, bool analytic_only)
     if (fmt != NNB_FMT_CSV) return;
     fputs("name,spec,op,n,c,h,w,k,kh,kw,sh,sw,ph,pw,dh,dw,groups,oh,ow,bias,params,macs,flops,bytes_min,ai", f);
     if (!analytic_only)
-        fputs(",kernel,threads,median_s,min_s,max_s,reps,gflops,check,backend,flops_measured,dram_bytes_measured", f);
+        fputs(",kernel,threads,median_s,min_s,max_s,reps,gflops,check,backend,flops_measured,dram_bytes_measured"
+              ",p25_s,p75_s,cv,attempts,disturbed,disturbed_why", f);
     fputc('\n', f);
 }
 
@@ -271,6 +301,9 @@ static void csv_row(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         if (x->have_flops) fprintf(f, "%.17g", x->flops);
         fputc(',', f);
         if (x->have_dram) fprintf(f, "%.17g", x->dram_bytes);
+        fprintf(f, ",%.9g,%.9g,%.6g,%d,%d,", x->time.p25_s, x->time.p75_s, x->time.cv, x->time.attempts,
+                x->time.disturbed ? 1 : 0);
+        csv_field(f, x->time.disturbed_why);
     }
     fputc('\n', f);
 }

@@ -18,6 +18,9 @@ void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t para
 char *nnb_fmt_count(int64_t v, char *buf, size_t len);
 /* "1.234 s", "12.345 ms", "4.56 us"; "-" when not finite (a stored null) */
 void nnb_fmt_time(double s, char *buf, size_t len);
+/* A timing's spread as the tables show it: half the quartile range over
+ * the median, "4%", "0.8%"; "!" appended when disturbed; "-" when not stored. */
+void nnb_fmt_spread(const nnb_timing *t, char *buf, size_t len);
 /* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
 char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len);
 

@@ -18,10 +18,11 @@ void nnb_report_stored(FILE *out, nnb_format fmt, const nnb_results_file *files,
 void nnb_report_file_line(FILE *out, const char *tag, const nnb_results_file *f);
 
 /* Per layer and kernel (pairs by layer spec, kernel, threads; the k-th
- * occurrence in a with the k-th in b): median time of both with the
- * min..max of their repetitions, the ratio b/a, and a change marked only
- * where the two ranges do not overlap. Returns the number of pairs marked
- * slower. */
+ * occurrence in a with the k-th in b, labelled by module name in a
+ * network): median and quartile spread of both, the ratio b/a and the
+ * change results/change.h calls; the network's total when both are runs of
+ * one network; the pairs not called because a run was disturbed, named.
+ * Returns the number of changes called slower. */
 size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_results_file *b);
 
 #endif

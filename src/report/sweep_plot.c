@@ -30,7 +30,11 @@ int nnb_sweep_plot_add(nnb_sweep_plot *sp, const nnb_sweep *sw, size_t point, co
         for (size_t a = 1; a < sw->naxes; a++)
             nnb_appendf(s->series, sizeof s->series, &o, " %s=%lld", sw->axis[a].key, (long long)sw->pts[point].value[a]);
         s->x = (double)sw->pts[point].value[0];
+        const nnb_timing *t = &rep->results[i].time;
         s->gflops = rep->results[i].gflops;
+        s->gflops_lo = t->p75_s > 0 ? s->gflops * t->median_s / t->p75_s : 0;
+        s->gflops_hi = t->p25_s > 0 ? s->gflops * t->median_s / t->p25_s : 0;
+        s->disturbed = t->disturbed;
         s->ai = rep->analytic.ai;
     }
     return 0;
@@ -117,10 +121,16 @@ static void top_series(FILE *f, const axes *a, const nnb_sweep_sample *v, size_t
     for (size_t i = first; i < first + count; i++) fprintf(f, " %.1f,%.1f", ax_x(a, v[i].x), ax_y(a, v[i].gflops));
     fprintf(f, "\"/>\n");
     for (size_t i = first; i < first + count; i++) {
-        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>", ax_x(a, v[i].x),
-                ax_y(a, v[i].gflops), col);
+        /* the spread: a bar from the third to the first quartile's GFLOP/s */
+        if (v[i].gflops_hi > 0)
+            fprintf(f, "<line class=\"spread\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                       "stroke-width=\"1.5\"/>\n", ax_x(a, v[i].x), ax_y(a, v[i].gflops_lo), ax_x(a, v[i].x),
+                    ax_y(a, v[i].gflops_hi), col);
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" stroke=\"%s\"><title>", ax_x(a, v[i].x),
+                ax_y(a, v[i].gflops), v[i].disturbed ? "white" : col, col);
         nnb_svg_escape(f, v[i].series);
-        fprintf(f, " at %g: %.3g GFLOP/s, AI %.3g</title></circle>\n", v[i].x, v[i].gflops, v[i].ai);
+        fprintf(f, " at %g: %.3g GFLOP/s (quartiles %.3g..%.3g), AI %.3g%s</title></circle>\n", v[i].x, v[i].gflops,
+                v[i].gflops_lo, v[i].gflops_hi, v[i].ai, v[i].disturbed ? "; disturbed: not to be trusted" : "");
     }
     double ly = Y0 + 14 + 16.0 * (double)color;
     fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
@@ -143,7 +153,7 @@ static void top_panel(FILE *f, const nnb_sweep_plot *sp, nnb_sweep_sample *v, co
     for (size_t i = 0; i < sp->n; i++) {
         a.x0 = fmin(a.x0, v[i].x);
         a.x1 = fmax(a.x1, v[i].x);
-        if (isfinite(v[i].gflops)) a.ymax = fmax(a.ymax, v[i].gflops);
+        if (isfinite(v[i].gflops)) a.ymax = fmax(a.ymax, fmax(v[i].gflops, isfinite(v[i].gflops_hi) ? v[i].gflops_hi : 0));
     }
     a.ymax = a.ymax > 0 ? a.ymax * 1.1 : 1;
     sort_samples(sp, v, sp->n, false);
@@ -164,7 +174,7 @@ static int roof_panel(FILE *f, const nnb_sweep_plot *sp, nnb_sweep_sample *v, co
         return -1;
     }
     size_t ns = 0;
-    for (size_t i = 0; i < sp->n; i++) pts[i] = (nnb_roof_point){.label = v[i].series, .ai = v[i].ai, .gflops = v[i].gflops};
+    for (size_t i = 0; i < sp->n; i++) pts[i] = (nnb_roof_point){.label = v[i].series, .ai = v[i].ai, .gflops = v[i].gflops, .gflops_lo = v[i].gflops_lo, .gflops_hi = v[i].gflops_hi};
     for (size_t i = 0; i < sp->n; i = next_run(v, sp->n, i), ns++)
         ser[ns] = (nnb_roof_series){v[i].series, i, next_run(v, sp->n, i) - i, ns};
     nnb_roofline_svg_panel(f, c, pts, sp->n, ser, ns, TOP_H);

@@ -5,6 +5,7 @@
 #ifndef NNBENCH_REPORT_SWEEP_PLOT_H
 #define NNBENCH_REPORT_SWEEP_PLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "net/sweep.h"
@@ -15,6 +16,8 @@ typedef struct nnb_sweep_sample {
     char series[96];   /* kernel, and the grid's other keys: "direct h=28" */
     double x;          /* value of the first swept key */
     double gflops, ai;
+    double gflops_lo, gflops_hi; /* at the repetitions' third and first quartile times (0: not known) */
+    bool disturbed;              /* the timing never settled (drawn hollow) */
 } nnb_sweep_sample;
 
 typedef struct nnb_sweep_plot {

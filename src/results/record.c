@@ -161,6 +161,42 @@ static void json_traffic(FILE *f, const nnb_result *x)
     }
 }
 
+/* The time object's spread, samples and the watch's verdict (issue 24). */
+static void json_spread(FILE *f, const nnb_timing *t)
+{
+    fputs(",\"p25_s\":", f);
+    nnb_json_num(f, t->p25_s);
+    fputs(",\"p75_s\":", f);
+    nnb_json_num(f, t->p75_s);
+    fputs(",\"cv\":", f);
+    nnb_json_num(f, t->cv);
+    fputs(",\"samples_s\":[", f);
+    for (int i = 0; i < t->nsamples; i++) {
+        if (i) fputc(',', f);
+        nnb_json_num(f, t->samples_s[i]);
+    }
+    fprintf(f, "],\"attempts\":%d,\"disturbed\":%s", t->attempts, t->disturbed ? "true" : "false");
+    if (t->disturbed) {
+        fputs(",\"disturbed_why\":", f);
+        nnb_json_str(f, t->disturbed_why);
+    }
+    if (t->attempts > 1) {
+        fputs(",\"remeasured_why\":", f);
+        nnb_json_str(f, t->remeasured_why);
+    }
+    const nnb_watch_result *w = &t->watch;
+    if (!w->have) return;
+    fprintf(f, ",\"watch\":{\"cpus\":%d,\"other_cpu\":", w->cpus);
+    nnb_json_num(f, w->other_cpu_frac);
+    fputs(",\"steal\":", f);
+    nnb_json_num(f, w->steal_frac);
+    fputs(",\"ivcsw_per_s\":", f);
+    nnb_json_num(f, w->ivcsw_per_s);
+    fputs(",\"load1\":", f);
+    nnb_json_num(f, w->load1);
+    fprintf(f, ",\"runnable\":%d}", w->runnable);
+}
+
 static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
 {
     const nnb_analytic *a = &r->analytic;
@@ -187,6 +223,7 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     fputs(",\"max_s\":", f);
     nnb_json_num(f, x->time.max_s);
     fprintf(f, ",\"reps\":%d", x->time.reps);
+    json_spread(f, &x->time);
     if (x->prepare_s >= 0) {
         fputs(",\"prepare_s\":", f);
         nnb_json_num(f, x->prepare_s);

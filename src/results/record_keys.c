@@ -241,6 +241,60 @@ static int read_check(const nnb_rk_where *w, json_t *rec, nnb_result *x)
     return nnb_rk_fail(w, "key check: '%s' is not pass, fail or skip", check);
 }
 
+/* The watch's numbers (record.c's json_spread), all or none. */
+static int read_watch(const nnb_rk_where *w, json_t *t, nnb_timing *x)
+{
+    int rc = 0;
+    json_t *o = nnb_rk_obj(&(nnb_rk){w, t, "time", "watch", false}, &rc);
+    if (rc || !o) return rc;
+    nnb_watch_result *r = &x->watch;
+    int64_t cpus = 0, runnable = 0;
+    const char *obj = "time.watch";
+    if (nnb_rk_int(&(nnb_rk){w, o, obj, "cpus", true}, &cpus) ||
+        nnb_rk_num(&(nnb_rk){w, o, obj, "other_cpu", true}, &r->other_cpu_frac) ||
+        nnb_rk_num(&(nnb_rk){w, o, obj, "steal", true}, &r->steal_frac) ||
+        nnb_rk_num(&(nnb_rk){w, o, obj, "ivcsw_per_s", true}, &r->ivcsw_per_s) ||
+        nnb_rk_num(&(nnb_rk){w, o, obj, "load1", true}, &r->load1) ||
+        nnb_rk_int(&(nnb_rk){w, o, obj, "runnable", true}, &runnable))
+        return -1;
+    if (cpus < 1 || cpus > 1 << 20 || runnable < 0 || runnable > 1 << 30)
+        return nnb_rk_fail(w, "key time.watch: cpus or runnable out of range");
+    r->cpus = (int)cpus;
+    r->runnable = (int)runnable;
+    r->have = true;
+    return 0;
+}
+
+/* Spread and samples: optional (files written before issue 24 have only
+ * median, min, max and reps); present, they are checked. */
+static int read_spread(const nnb_rk_where *w, json_t *t, nnb_timing *x)
+{
+    int64_t attempts = 0;
+    if (nnb_rk_num(&(nnb_rk){w, t, "time", "p25_s", false}, &x->p25_s) ||
+        nnb_rk_num(&(nnb_rk){w, t, "time", "p75_s", false}, &x->p75_s) ||
+        nnb_rk_num(&(nnb_rk){w, t, "time", "cv", false}, &x->cv) ||
+        nnb_rk_int(&(nnb_rk){w, t, "time", "attempts", false}, &attempts) ||
+        nnb_rk_bool(&(nnb_rk){w, t, "time", "disturbed", false}, &x->disturbed) ||
+        nnb_rk_str(&(nnb_rk){w, t, "time", "disturbed_why", x->disturbed}, x->disturbed_why, sizeof x->disturbed_why) ||
+        nnb_rk_str(&(nnb_rk){w, t, "time", "remeasured_why", false}, x->remeasured_why, sizeof x->remeasured_why) ||
+        read_watch(w, t, x))
+        return -1;
+    if (attempts < 0 || attempts > 1000) return nnb_rk_fail(w, "key time.attempts: %lld out of range", (long long)attempts);
+    x->attempts = (int)attempts;
+    json_t *s = json_object_get(t, "samples_s");
+    if (!s) return 0;
+    if (!json_is_array(s) || json_array_size(s) > NNB_SAMPLES_MAX)
+        return nnb_rk_fail(w, "key time.samples_s: expected an array of at most %d times", NNB_SAMPLES_MAX);
+    x->nsamples = (int)json_array_size(s);
+    for (int i = 0; i < x->nsamples; i++) {
+        json_t *v = json_array_get(s, (size_t)i);
+        if (!json_is_number(v) || !(json_number_value(v) >= 0))
+            return nnb_rk_fail(w, "key time.samples_s[%d]: expected a time in seconds", i);
+        x->samples_s[i] = json_number_value(v);
+    }
+    return 0;
+}
+
 static int read_time(const nnb_rk_where *w, json_t *rec, nnb_result *x)
 {
     int rc = 0;
@@ -253,6 +307,7 @@ static int read_time(const nnb_rk_where *w, json_t *rec, nnb_result *x)
         return -1;
     if (reps < 0 || reps > 1000000000) return nnb_rk_fail(w, "key time.reps: %lld out of range", (long long)reps);
     x->time.reps = (int)reps;
+    if (read_spread(w, t, &x->time)) return -1;
     x->prepare_s = -1;
     bool has_prep = json_object_get(t, "prepare_s") != NULL;
     return has_prep && (nnb_rk_num(&(nnb_rk){w, t, "time", "prepare_s", true}, &x->prepare_s) ||

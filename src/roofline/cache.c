@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "machine/identity.h"
 #include "machine/isa.h"
@@ -206,15 +207,32 @@ int nnb_ceilings_get(int threads, bool refresh, nnb_ceilings *c, char *err, size
     }
     nnb_ceil_opts o;
     nnb_ceil_opts_default(&o);
-    if (nnb_ceilings_measure(threads, &o, c, err, errlen) != 0) return -1;
-    cache_store(c);
+    /* doubtful ceilings (measured while disturbed, inconsistent) are
+     * measured once more after a pause, and never cached */
+    for (int attempt = 1; attempt <= 2; attempt++) {
+        if (nnb_ceilings_measure(threads, &o, c, err, errlen) != 0) return -1;
+        if (!c->doubt[0]) {
+            cache_store(c);
+            return 0;
+        }
+        fprintf(stderr, "nnbench: roofline ceilings for %d thread%s doubtful: %s; %s\n", threads,
+                threads == 1 ? "" : "s", c->doubt, attempt == 1 ? "measuring again" : "not cached");
+        if (attempt == 1) sleep(1);
+    }
     return 0;
 }
 
 int nnb_ceilings_for_run(int threads, nnb_ceilings *c, char *err, size_t errlen)
 {
     char lerr[512];
+    int cores = nnb_topo_get()->cores;
+    if (cores > 0 && threads > cores)
+        return nnb_errf(err, errlen, "no roofline ceilings for %d threads on %d cores (more threads than cores: "
+                        "they would measure the oversubscription)", threads, cores);
     int r = nnb_ceilings_cached(threads, c, lerr, sizeof lerr);
+    if (r == 0 && !nnb_ceil_check(c, c->doubt, sizeof c->doubt))
+        fprintf(stderr, "nnbench: roofline ceilings cached for %d thread%s are doubtful: %s (nnbench roofline "
+                        "--refresh measures them again)\n", threads, threads == 1 ? "" : "s", c->doubt);
     if (r == 0) return 0;
     if (r < 0) fprintf(stderr, "nnbench: %s\n", lerr);
     char dir[4096];

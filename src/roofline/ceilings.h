@@ -57,6 +57,7 @@ typedef struct nnb_ceilings {
     int nsweep;
     nnb_sweep_pt sweep[NNB_SWEEP_MAX];
     char binding[128];       /* cores used, from nnb_topo_bind_omp */
+    char doubt[256];         /* why these ceilings are doubtful (measured while disturbed, inconsistent); "" = not; never cached */
 } nnb_ceilings;
 
 /* "L1", "L2", "L3", "DRAM"; "?" out of range. (ISA names: nnb_isa_name.) */

@@ -31,6 +31,12 @@ void nnb_ceil_capacities(int threads, int64_t cap[NNB_LVL_COUNT]);
 
 int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, char *err, size_t errlen);
 
+/* Whether c is consistent (issue 24): no memory level faster than the
+ * level above it, no N-thread peak below the cached 1-thread one. false
+ * with why when not. c->doubt is set from it (or from the watch) when
+ * ceilings are measured. */
+bool nnb_ceil_check(const nnb_ceilings *c, char *why, size_t len);
+
 /* ---- building blocks (measure.c uses them; exposed for tests and bench/) ---- */
 
 /* GFLOP/s of the FMA (mix=false) or FMA+ADD (mix=true) loop; -1 when the

@@ -16,6 +16,8 @@ typedef struct nnb_roof_point {
     double ai_l1, ai_l2;     /* measured FLOPs / L1<->L2 and L2<->LL bytes; <= 0: none.
                                 With ai_measured: the kernel's points of a cache-aware
                                 (hierarchical) roofline, one per level at the same FLOP/s */
+    double gflops_lo, gflops_hi; /* the spread: GFLOP/s at the repetitions' third and first
+                                    quartile times; <= 0: not known (no bar drawn) */
 } nnb_roof_point;
 
 /* Files are written whole or not at all (util/atomic_file); path "-" =

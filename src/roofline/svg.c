@@ -359,6 +359,9 @@ static void draw_point(FILE *f, const frame *a, const nnb_roof_point *p, const c
     for (int k = 0; k < 3; k++)
         if (pt_ok(lv[k])) fprintf(f, "; measured AI %s %.3g", lname[k], lv[k]);
     fprintf(f, "</title>\n");
+    if (pt_ok(p->gflops_lo) && pt_ok(p->gflops_hi)) /* the spread: an error bar over the quartiles */
+        fprintf(f, "<line class=\"spread\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", X,
+                py(a, p->gflops_lo), X, py(a, p->gflops_hi), col);
     double xlo = X, xhi = X;
     for (int k = 0; k < 3; k++)
         if (pt_ok(lv[k])) {
