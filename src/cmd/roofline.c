@@ -31,7 +31,7 @@ static void roofline_usage(FILE *f)
     fprintf(f, "usage: nnbench roofline [--threads N] [--refresh] [--plot FILE.svg] [--csv FILE]\n"
                "                        [--format table|json] [--quick] [--import FILE]\n"
                "  Measures (or loads from %s, keyed by this machine's identity) peak FLOP/s\n"
-               "  and bandwidth per memory level. Without --threads: 1 thread and all cores.\n"
+               "  and bandwidth per memory level. Without --threads: 1 thread and every allowed core.\n"
                "  --refresh measures again; --quick: reduced sweep, not cached (a smoke test,\n"
                "  not a ceiling); --import FILE: store a ceilings file (e.g. results/ceilings-*.txt)\n"
                "  as this machine's, for its thread count.\n",
@@ -81,6 +81,10 @@ static int parse_args(int argc, char **argv, roofline_args *r)
                 return 2;
             }
             r->threads = (int)t;
+            if (nnb_opt_threads_fit("--threads ", r->threads, err, sizeof err)) {
+                fprintf(stderr, "nnbench roofline: %s\n", err);
+                return 2;
+            }
         } else if (strcmp(a, "--plot") == 0 || strcmp(a, "--csv") == 0) {
             bool plot = a[2] == 'p';
             if (nnb_opt_path(a, val, err, sizeof err) || !nnb_opt_ends_with(val, plot ? ".svg" : ".csv")) {
@@ -176,7 +180,7 @@ int nnb_roofline_main(int argc, char **argv)
     if (r.threads) counts[nc++] = r.threads;
     else {
         counts[nc++] = 1;
-        if (nnb_topo_get()->cores > 1) counts[nc++] = nnb_topo_get()->cores;
+        if (nnb_topo_get()->allowed_cores > 1) counts[nc++] = nnb_topo_get()->allowed_cores;
     }
     nnb_ceilings *cs = calloc((size_t)nc, sizeof *cs);
     if (!cs) {
