@@ -66,8 +66,10 @@ for _ in $(seq 50); do [ -S "$dir/munge/socket" ] && break; sleep 0.1; done
 [ -S "$dir/munge/socket" ] || die77 "munged did not start: $(tail -1 "$dir/munge/log" 2>/dev/null)"
 
 # the node as slurmd measures it; RealMemory a little under what it found
-node=$(slurmd -C | head -1 | sed 's/ RealMemory=.*//')
-mem=$(slurmd -C | head -1 | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p')
+node=$(slurmd -C 2>/dev/null | head -1 | sed 's/ RealMemory=.*//' || true)
+name=$(echo "$node" | sed -n 's/^NodeName=\([^ ]*\).*/\1/p')
+mem=$(slurmd -C 2>/dev/null | head -1 | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' || true)
+[ -n "$name" ] && [ -n "$mem" ] || die77 "slurmd -C did not describe this machine: $(slurmd -C 2>&1 | head -1)"
 mkdir -p "$dir/state" "$dir/spool"
 cat >"$dir/slurm.conf" <<EOF
 ClusterName=nnblocal
@@ -105,7 +107,7 @@ export SLURM_CONF="$dir/slurm.conf"
 
 slurmctld -D -i -f "$SLURM_CONF" 2>>"$dir/slurmctld.err" &
 pids+=($!)
-slurmd -D -f "$SLURM_CONF" -N "$host" 2>>"$dir/slurmd.err" &
+slurmd -D -f "$SLURM_CONF" -N "$name" 2>>"$dir/slurmd.err" &
 pids+=($!)
 # up when the node is idle (the controller has heard from slurmd)
 state=

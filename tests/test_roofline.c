@@ -602,6 +602,13 @@ static void test_topo(void)
         CHECK(strstr(desc, "SMT") == NULL && strstr(desc, "oversubscribed") == NULL);
     }
     CHECK_EQ_I64(nnb_topo_bind_omp(0, desc, sizeof desc), -1);
+
+    /* ceilings are keyed by the machine and the cpuset: core 1's are not cores 0-1's */
+    char mk[1024], ck[1100], tail[160];
+    nnb_machine_key(mk, sizeof mk);
+    nnb_ceilings_key(ck, sizeof ck);
+    snprintf(tail, sizeof tail, "|cpuset %s", t->cpuset);
+    CHECK(strncmp(ck, mk, strlen(mk)) == 0 && strcmp(ck + strlen(mk), tail) == 0);
 }
 
 static void test_cli(void)
