@@ -68,7 +68,7 @@ static void load_allowed(hwloc_topology_t hw, nnb_topo *t)
     }
     t->allowed_cores = g_ncores;
     t->allowed_pus = hwloc_bitmap_weight(g_allowed);
-    t->restricted = !hwloc_bitmap_isequal(g_allowed, hwloc_topology_get_complete_cpuset(hw));
+    t->restricted = !hwloc_bitmap_isequal(g_allowed, hwloc_topology_get_topology_cpuset(hw));
     hwloc_bitmap_list_snprintf(t->cpuset, sizeof t->cpuset, g_allowed);
     CPU_ZERO(&g_allowed_affinity);
     g_have_affinity = hwloc_cpuset_to_glibc_sched_affinity(hw, g_allowed, &g_allowed_affinity,
