@@ -58,6 +58,24 @@ if command -v hwloc-bind >/dev/null; then
   grep -q "\"cores\":\"core $core\"" "$tmp/h.json" && ok || bad "hwloc-bind pu:$cpu: $(grep -o '"cores":"[^"]*"' "$tmp/h.json")"
 fi
 
+# SMT, on a synthetic topology over this system's CPUs 0-1 (hwloc reads
+# HWLOC_SYNTHETIC; binding is real): one core of two PUs takes one thread by
+# default, a second thread on its second PU (said), a third is refused
+if [ "$($PY -c 'import os; print(sorted(os.sched_getaffinity(0))[:2])')" = "[0, 1]" ]; then
+  smt() { HWLOC_THISSYSTEM=1 HWLOC_SYNTHETIC="pack:1 core:1 pu:2" "$NNB" "$@"; }
+  if smt topo | grep -q "cores 1   PUs 2"; then
+    smt "${RUN[@]}" >"$tmp/s1.txt" 2>&1
+    grep -q "^threads   1 (core 0)" "$tmp/s1.txt" && ok || bad "SMT default: $(grep -m1 '^threads\|nnbench:' "$tmp/s1.txt")"
+    smt "${RUN[@]}" --threads 2 --out "$tmp/s2.jsonl" >"$tmp/s2.txt" 2>&1
+    grep -q "^threads   2 (core 0 (PUs 0-1) (SMT))" "$tmp/s2.txt" && ok || bad "SMT 2 threads: $(grep -m1 '^threads\|nnbench:' "$tmp/s2.txt")"
+    head -1 "$tmp/s2.jsonl" | grep -q '"cores_used":"0","pus_used":"0-1"' && ok || bad "SMT header: $(head -c 300 "$tmp/s2.jsonl")"
+    smt "${RUN[@]}" --threads 3 >/dev/null 2>"$tmp/s3.txt"
+    [ $? -eq 2 ] && grep -q "1 core (2 PUs), cpuset 0-1; give at most 2 threads" "$tmp/s3.txt" && ok || bad "SMT 3 threads: $(cat "$tmp/s3.txt")"
+  else
+    echo "note: hwloc ignores HWLOC_SYNTHETIC here; SMT checks not run"
+  fi
+fi
+
 # the whole allowed set: one thread per core, the header's cpuset is the set
 "$NNB" "${RUN[@]}" --out "$tmp/all.jsonl" >/dev/null 2>&1 || bad "run on the whole set"
 $PY - "$tmp/all.jsonl" <<'EOF' && ok || bad "whole set: header (above)"
