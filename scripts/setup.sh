@@ -23,6 +23,7 @@ packages=(
   universal-ctags             # tests/test_code_shape.py: function lengths
   clang libclang-rt-14-dev    # bench/fuzz.sh: libFuzzer targets
   python3-venv python3-pandas # scripts/make_venv.sh: the FLOPs tools over Debian's torch (torchstat needs pandas)
+  slurm-wlm munge             # tests/test_slurm.sh: a one-node Slurm (scripts/slurm_local.sh) runs a sharded array
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -123,7 +123,7 @@ static void test_plateaus(void)
 static void synth_ceilings(nnb_ceilings *c)
 {
     memset(c, 0, sizeof *c);
-    nnb_machine_key(c->key, sizeof c->key);
+    nnb_ceilings_key(c->key, sizeof c->key);
     c->threads = 1;
     c->measured_unix = 1234567890;
     c->measure_s = 12.5;
@@ -529,7 +529,7 @@ static void test_sanity(void)
     o.sweep_max = 4 << 20;
     nnb_ceilings c;
     char err[256];
-    int threads = t->cores > 1 ? 2 : 1;
+    int threads = t->allowed_cores > 1 ? 2 : 1;
     CHECK_EQ_I64(nnb_ceilings_measure(threads, &o, &c, err, sizeof err), 0);
     CHECK_EQ_I64(c.threads, threads);
     CHECK(c.nsweep >= 5);
@@ -571,15 +571,44 @@ static void test_topo(void)
     CHECK(sets > 0 && (sets & (sets - 1)) == 0 && sets * e.line * e.assoc == e.size);
     CHECK_EQ_I64(e.line, 64);
 
-    char desc[128] = "";
+    /* binding stays inside the allowed set (run this under taskset -c 1 to see it) */
+    CHECK(t->allowed_cores >= 1 && t->allowed_cores <= t->cores);
+    CHECK(t->allowed_pus >= t->allowed_cores && t->allowed_pus <= t->pus);
+    CHECK(t->cpuset[0] != '\0');
+    cpu_set_t allowed, now;
+    CHECK_EQ_I64(nnb_topo_allowed_affinity(&allowed), 0);
+    CHECK_EQ_I64(CPU_COUNT(&allowed), t->allowed_pus);
+    char desc[128] = "", cores[64] = "", pus[64] = "", want[160];
     int r = nnb_topo_bind_omp(1, desc, sizeof desc);
-    printf("bind 1 thread: %d \"%s\"\n", r, desc);
-    CHECK(r == 0 || r == 1 || (r == -1 && strncmp(desc, "unbound", 7) == 0));
-    if (r == 0) CHECK(strncmp(desc, "core 0", 6) == 0);
-    r = nnb_topo_bind_omp(t->cores, desc, sizeof desc);
-    printf("bind %d threads: %d \"%s\"\n", t->cores, r, desc);
-    if (r == 0 && t->cores > 1) CHECK(strncmp(desc, "cores 0-", 8) == 0);
+    printf("cpuset %s (%d of %d cores); bind 1 thread: %d \"%s\"\n", t->cpuset, t->allowed_cores, t->cores, r, desc);
+    CHECK(r == 0 || (r == -1 && strncmp(desc, "unbound", 7) == 0));
+    if (r == 0) {
+        /* the calling thread is OpenMP thread 0: bound to one allowed PU */
+        CHECK(nnb_topo_used(1, cores, sizeof cores, pus, sizeof pus) >= 0);
+        CHECK_EQ_I64(sched_getaffinity(0, sizeof now, &now), 0);
+        CHECK_EQ_I64(CPU_COUNT(&now), 1);
+        CHECK(CPU_ISSET(atoi(pus), &now) && CPU_ISSET(atoi(pus), &allowed));
+        snprintf(want, sizeof want, "core %s", cores);
+        CHECK(strncmp(desc, want, strlen(want)) == 0);
+    }
+    r = nnb_topo_bind_omp(t->allowed_cores, desc, sizeof desc);
+    printf("bind %d threads: %d \"%s\"\n", t->allowed_cores, r, desc);
+    if (r == 0) {
+        /* one thread per allowed core, each core once */
+        char cores2[64];
+        CHECK(nnb_topo_used(t->allowed_cores, cores2, sizeof cores2, NULL, 0) >= 0);
+        snprintf(want, sizeof want, "core%s %s", t->allowed_cores > 1 ? "s" : "", cores2);
+        CHECK(strncmp(desc, want, strlen(want)) == 0);
+        CHECK(strstr(desc, "SMT") == NULL && strstr(desc, "oversubscribed") == NULL);
+    }
     CHECK_EQ_I64(nnb_topo_bind_omp(0, desc, sizeof desc), -1);
+
+    /* ceilings are keyed by the machine and the cpuset: core 1's are not cores 0-1's */
+    char mk[1024], ck[1100], tail[160];
+    nnb_machine_key(mk, sizeof mk);
+    nnb_ceilings_key(ck, sizeof ck);
+    snprintf(tail, sizeof tail, "|cpuset %s", t->cpuset);
+    CHECK(strncmp(ck, mk, strlen(mk)) == 0 && strcmp(ck + strlen(mk), tail) == 0);
 }
 
 static void test_cli(void)

@@ -13,6 +13,7 @@
 #include "counters/counters.h"
 #include "machine/blas.h"
 #include "machine/isa.h"
+#include "machine/topo.h"
 #include "nnbench/kernel.h"
 #include "util/util.h"
 
@@ -83,6 +84,20 @@ int nnb_opt_path(const char *what, const char *s, char *err, size_t len)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return nnb_errf(err, len, "%s: file name holds a control character (byte %d)", what, (int)(p - s));
     return 0;
+}
+
+int nnb_opt_threads_fit(const char *what, int threads, char *err, size_t len)
+{
+    const nnb_topo *t = nnb_topo_get();
+    if (threads <= t->allowed_pus) return 0;
+    /* oversubscribed threads time each other: refused, never done quietly */
+    return nnb_errf(err, len,
+                    "%s%d: this process may run on %d core%s (%d PU%s), cpuset %s%s; give at most %d thread%s "
+                    "(or run it where more cores are allowed)",
+                    what, threads, t->allowed_cores, t->allowed_cores == 1 ? "" : "s", t->allowed_pus,
+                    t->allowed_pus == 1 ? "" : "s", t->cpuset,
+                    t->restricted ? " (restricted by taskset, a cgroup or the batch system)" : "", t->allowed_pus,
+                    t->allowed_pus == 1 ? "" : "s");
 }
 
 bool nnb_opt_ends_with(const char *s, const char *suffix)

@@ -19,6 +19,12 @@ int nnb_opt_bytes(const char *what, const char *s, int64_t *out, char *err, size
  * than 4000 bytes, no control characters. */
 int nnb_opt_path(const char *what, const char *s, char *err, size_t len);
 
+/* A thread count the process's cpuset can hold: at most one thread per
+ * allowed PU (machine/topo.h: one per core first). `what` names where the
+ * count came from ("--threads ", "OMP_NUM_THREADS="). 0, or -1 with one line
+ * naming the set. */
+int nnb_opt_threads_fit(const char *what, int threads, char *err, size_t len);
+
 /* Whether s ends in suffix (a file name's extension). */
 bool nnb_opt_ends_with(const char *s, const char *suffix);
 

@@ -17,8 +17,11 @@ static void usage(FILE *f)
     fputs("usage: nnbench report [--format table|csv|json] FILE.jsonl...\n"
           "Renders results files written by --out as the run printed them; measures nothing.\n"
           "Several files merge into one table when they are one suite: every shard of one run\n"
-          "(--shard I/N, merged in shard order), or runs of one kind of machine (CPU model and\n"
-          "cores). Where and with what each file was made goes to stderr.\n"
+          "(--shard I/N, merged in shard order), or whole runs, and only when their headers agree\n"
+          "on the machine (CPU, ISA, cores, caches, OS) and the software (nnbench build, compiler,\n"
+          "OpenBLAS, PAPI, hwloc, valgrind, oneDNN); host, memory and cpuset may differ. Otherwise\n"
+          "it refuses, naming the key that differs (nnbench compare takes runs across machines).\n"
+          "Where and with what each file was made goes to stderr.\n"
           "Exit status: 0 ok, 2 bad options or a file that is not a results file.\n",
           f);
 }

@@ -31,7 +31,7 @@ static void roofline_usage(FILE *f)
           "                        [--plot FILE.svg] [--csv FILE.csv] [--import FILE]\n"
           "  Measures (or loads from $XDG_CACHE_HOME/nnbench, else ~/.cache/nnbench, keyed by\n"
           "  this machine's identity) peak FLOP/s and bandwidth per memory level.\n"
-          "  --threads N       ceilings for N threads (default: 1 thread and all cores)\n"
+          "  --threads N       ceilings for N threads (default: 1 thread and every allowed core)\n"
           "  --refresh         measure again, replacing the cached ceilings\n"
           "  --quick           reduced sweep, not cached (a smoke test, not a ceiling)\n"
           "  --format F        table (default) or json\n"
@@ -86,6 +86,10 @@ static int parse_args(int argc, char **argv, roofline_args *r)
                 return 2;
             }
             r->threads = (int)t;
+            if (nnb_opt_threads_fit("--threads ", r->threads, err, sizeof err)) {
+                fprintf(stderr, "nnbench roofline: %s\n", err);
+                return 2;
+            }
         } else if (strcmp(a, "--plot") == 0 || strcmp(a, "--csv") == 0) {
             bool plot = a[2] == 'p';
             if (nnb_opt_path(a, val, err, sizeof err) || !nnb_opt_ends_with(val, plot ? ".svg" : ".csv")) {
@@ -181,7 +185,7 @@ int nnb_roofline_main(int argc, char **argv)
     if (r.threads) counts[nc++] = r.threads;
     else {
         counts[nc++] = 1;
-        if (nnb_topo_get()->cores > 1) counts[nc++] = nnb_topo_get()->cores;
+        if (nnb_topo_get()->allowed_cores > 1) counts[nc++] = nnb_topo_get()->allowed_cores;
     }
     nnb_ceilings *cs = calloc((size_t)nc, sizeof *cs);
     if (!cs) {

@@ -19,6 +19,7 @@
 #include "harness/progress.h"
 #include "harness/memory.h"
 #include "machine/blas.h"
+#include "machine/topo.h"
 #include "ops/op.h"
 #include "harness/observe.h"
 #include "net/nets.h"
@@ -50,8 +51,9 @@ static void usage(FILE *f)
           "  --format F            table (default), csv or json (JSON Lines, schema nnbench/1)\n"
           "  --kernels LIST        comma list, 'all' (default: every kernel that supports the layer)\n"
           "                        or 'fast' (all but the reference, which still checks them)\n"
-          "  --threads N           OpenMP and OpenBLAS threads, bound with hwloc (default:\n"
-          "                        OMP_NUM_THREADS when set, else all cores)\n"
+          "  --threads N           OpenMP and OpenBLAS threads, bound with hwloc inside the cpuset the\n"
+          "                        process was given (taskset, cgroup, Slurm), one per core, at most one\n"
+          "                        per allowed PU (default: OMP_NUM_THREADS when set, else every allowed core)\n"
           "  --counters B          auto (default), papi, valgrind or none\n"
           "  --recount             count again what the count cache holds (valgrind counts are reused\n"
           "                        while the binary, its libraries, the layer and the machine are the same)\n"
@@ -393,7 +395,7 @@ static int write_results(const nnb_options *o, const layer_list *ll, nnb_observe
     if (!store) return bad("--out: cannot write %s", o->out_file);
     nnb_header_write(store, &(nnb_header_info){o->argc, o->argv, o->analytic_only ? 0 : o->run.threads,
                                                 o->analytic_only, obs->have_ceil ? &obs->ceil : NULL, o->shard_i,
-                                                o->shard_n});
+                                                o->shard_n, !o->analytic_only && obs->bound});
     int rc = run_layers(o, ll, obs, stdout, store, status);
     if (rc) nnb_atomic_abort(&af);
     else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
@@ -401,24 +403,28 @@ static int write_results(const nnb_options *o, const layer_list *ll, nnb_observe
 }
 
 /* Without --threads: OMP_NUM_THREADS (its first level; nnb_env_check has
- * refused a bad one) as OpenMP programs read it, else every core. */
-static int default_threads(void)
+ * refused a bad one) as OpenMP programs read it, else every core the
+ * process may use (its cpuset: taskset, cgroup, Slurm), one thread each. */
+static int default_threads(const char **from)
 {
     const char *v = getenv("OMP_NUM_THREADS");
     long n = v ? strtol(v, NULL, 10) : 0;
-    return n >= 1 && n <= 4096 ? (int)n : omp_get_num_procs();
+    *from = "OMP_NUM_THREADS=";
+    return n >= 1 && n <= 4096 ? (int)n : nnb_topo_get()->allowed_cores;
 }
 
 /* Threads, binding and counters, validated before anything runs. */
 static int start_observer(nnb_options *o, size_t nlayers, nnb_observer *obs)
 {
-    if (o->run.threads == 0) o->run.threads = default_threads();
+    const char *from = "--threads ";
+    if (o->run.threads == 0) o->run.threads = default_threads(&from);
+    char err[1024] = "";
+    if (nnb_opt_threads_fit(from, o->run.threads, err, sizeof err)) return bad("%s", err);
     omp_set_num_threads(o->run.threads);
     openblas_set_num_threads(o->run.threads);
     o->observe.threads = o->run.threads;
     o->observe.kernels = o->run.kernels;
     o->observe.plot_what = o->model_name ? o->model_name : o->batch_file ? "batch" : NULL;
-    char err[1024] = "";
     if (nnb_observer_init(obs, &o->observe, nlayers > 1, err, sizeof err)) return bad("%s", err);
     return 0;
 }

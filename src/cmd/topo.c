@@ -25,6 +25,9 @@ static void print_table(FILE *f, const nnb_topo *t)
     fprintf(f, "cpu       %s (%s)\n", t->cpu_model, t->cpu_vendor);
     fprintf(f, "packages  %d   cores %d   PUs %d   NUMA nodes %d\n", t->packages, t->cores, t->pus,
             t->numa_nodes);
+    fprintf(f, "allowed   cpuset %s: %d core%s, %d PU%s%s\n", t->cpuset, t->allowed_cores,
+            t->allowed_cores == 1 ? "" : "s", t->allowed_pus, t->allowed_pus == 1 ? "" : "s",
+            t->restricted ? " (restricted: nnbench runs and binds its threads only there)" : "");
     fmt_bytes(b, sizeof b, t->memory_bytes);
     fprintf(f, "memory    %s", t->memory_bytes > 0 ? b : "unknown");
     if (t->system_memory_bytes > 0 && t->memory_bytes > 0 &&
@@ -71,6 +74,9 @@ static void print_json(FILE *f, const nnb_topo *t)
             t->from_hwloc ? "true" : "false", t->packages, t->cores, t->pus, t->numa_nodes,
             (long long)t->memory_bytes, (long long)t->system_memory_bytes);
     nnb_json_str(f, nnb_isa_features_str());
+    fputs(",\"cpuset\":", f);
+    nnb_json_str(f, t->cpuset);
+    fprintf(f, ",\"allowed_cores\":%d,\"allowed_pus\":%d", t->allowed_cores, t->allowed_pus);
     fprintf(f, ",\"caches\":[");
     for (int i = 0; i < t->ncaches; i++) {
         const nnb_cache_level *c = &t->caches[i];

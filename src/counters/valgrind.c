@@ -408,6 +408,8 @@ static void build_cmdline(child_cmdline *cl, const char *vg, const char *exe, co
 /* fork + exec valgrind with output to the log. 0 with *pid set, or -1 with err. */
 static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pid, char *err, size_t len)
 {
+    cpu_set_t allowed; /* read before fork: the child only makes the system call */
+    bool have_allowed = nnb_topo_allowed_affinity(&allowed) == 0;
     fflush(stdout);
     fflush(stderr);
     *pid = fork();
@@ -423,11 +425,9 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
             close(fd);
         }
         /* the parent's thread is bound to one core (the timed runs); the
-         * passes run side by side only if each child may use every core */
-        cpu_set_t all;
-        CPU_ZERO(&all);
-        for (long c = 0, n = sysconf(_SC_NPROCESSORS_ONLN); c < n && c < CPU_SETSIZE; c++) CPU_SET((int)c, &all);
-        sched_setaffinity(0, sizeof all, &all);
+         * passes run side by side only if each child may use every core
+         * the process was given (never more: a Slurm task's cores only) */
+        if (have_allowed) sched_setaffinity(0, sizeof allowed, &allowed);
         setenv("OMP_NUM_THREADS", cl->thr, 1);
         setenv("OPENBLAS_NUM_THREADS", cl->thr, 1);
         setenv("OMP_WAIT_POLICY", "PASSIVE", 1); /* valgrind serialises threads: no spinning */

@@ -18,9 +18,10 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
     memset(ob, 0, sizeof *ob);
     ob->o = *o;
     ob->multi_layer = multi_layer;
-    /* 1 = more threads than cores: bound round-robin, and the string says so */
+    /* 1 = more threads than allowed PUs (refused before, by the command): bound round-robin, said in the string */
     if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) < 0)
         snprintf(ob->cores, sizeof ob->cores, "unbound");
+    else ob->bound = true;
     /* a forced backend must be able to count here before anything runs */
     if (o->counters && strcmp(o->counters, "auto") != 0) {
         const nnb_counter_backend *b;

@@ -21,7 +21,8 @@ typedef struct nnb_observe_opts {
 
 typedef struct nnb_observer {
     nnb_observe_opts o;
-    char cores[64];
+    char cores[64];              /* the binding, "core 1" (machine/topo.h) or "unbound" */
+    bool bound;                  /* every thread was bound inside the allowed set */
     bool have_ceil;
     nnb_ceilings ceil;
     char ceil_why[512];          /* why there is no roofline placement */

@@ -29,3 +29,11 @@ void nnb_machine_key(char *buf, size_t len)
     for (char *p = buf; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
 }
+
+void nnb_ceilings_key(char *buf, size_t len)
+{
+    nnb_machine_key(buf, len);
+    size_t off = strlen(buf);
+    /* ceilings on cores 0-1 are not those on core 1 (shared caches, memory bandwidth) */
+    nnb_appendf(buf, len, &off, "|cpuset %s", nnb_topo_get()->cpuset);
+}

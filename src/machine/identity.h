@@ -10,4 +10,8 @@
  * memory BYTES|os NAME RELEASE ARCH", newlines replaced by spaces. */
 void nnb_machine_key(char *buf, size_t len);
 
+/* What cached roofline ceilings are keyed by: the machine key and
+ * "|cpuset LIST", the PUs the process may use (machine/topo.h). */
+void nnb_ceilings_key(char *buf, size_t len);
+
 #endif

@@ -3,6 +3,7 @@
 #include "util/util.h"
 
 #include <hwloc.h>
+#include <hwloc/glibc-sched.h>
 #include <omp.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +13,13 @@
 
 static hwloc_topology_t g_hw;      /* NULL when hwloc failed */
 static nnb_topo g_topo;
+/* The process's allowed PUs (cgroup cpuset and affinity at load), and per
+ * allowed core (logical order) its allowed PUs: what binding hands out. */
+static hwloc_bitmap_t g_allowed;
+static hwloc_bitmap_t *g_core_pus;
+static int g_ncores;
+static cpu_set_t g_allowed_affinity; /* g_allowed for sched_setaffinity after fork */
+static bool g_have_affinity;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 /* CPU model from /proc/cpuinfo when hwloc has none. */
@@ -33,6 +41,52 @@ static void cpuinfo_model(char *model, size_t len)
         }
     }
     fclose(f);
+}
+
+/* The cores this process may run on: the machine's allowed set (cgroup
+ * cpuset) within the process's affinity (taskset, numactl, Slurm, an MPI
+ * launcher), read once before any thread is bound. Every core with at least
+ * one allowed PU counts, with those PUs only. */
+static void load_allowed(hwloc_topology_t hw, nnb_topo *t)
+{
+    g_allowed = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(hw));
+    hwloc_bitmap_t bound = hwloc_bitmap_alloc();
+    if (g_allowed && bound && hwloc_get_cpubind(hw, bound, HWLOC_CPUBIND_PROCESS) == 0 &&
+        hwloc_bitmap_intersects(g_allowed, bound))
+        hwloc_bitmap_and(g_allowed, g_allowed, bound);
+    hwloc_bitmap_free(bound);
+    if (!g_allowed) return;
+    int n = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_CORE);
+    g_core_pus = calloc(n > 0 ? (size_t)n : 1, sizeof *g_core_pus);
+    for (int i = 0; g_core_pus && i < n; i++) {
+        hwloc_obj_t c = hwloc_get_obj_by_type(hw, HWLOC_OBJ_CORE, (unsigned)i);
+        if (!c || !c->cpuset || !hwloc_bitmap_intersects(c->cpuset, g_allowed)) continue;
+        hwloc_bitmap_t pus = hwloc_bitmap_alloc();
+        if (!pus) continue;
+        hwloc_bitmap_and(pus, c->cpuset, g_allowed);
+        g_core_pus[g_ncores++] = pus;
+    }
+    t->allowed_cores = g_ncores;
+    t->allowed_pus = hwloc_bitmap_weight(g_allowed);
+    t->restricted = !hwloc_bitmap_isequal(g_allowed, hwloc_topology_get_topology_cpuset(hw));
+    hwloc_bitmap_list_snprintf(t->cpuset, sizeof t->cpuset, g_allowed);
+    CPU_ZERO(&g_allowed_affinity);
+    g_have_affinity = hwloc_cpuset_to_glibc_sched_affinity(hw, g_allowed, &g_allowed_affinity,
+                                                          sizeof g_allowed_affinity) == 0;
+}
+
+/* Without hwloc: the affinity mask alone, every PU taken as a core. */
+static void fallback_allowed(nnb_topo *t)
+{
+    cpu_set_t s;
+    if (sched_getaffinity(0, sizeof s, &s) != 0) return;
+    g_allowed_affinity = s;
+    g_have_affinity = true;
+    t->allowed_cores = t->allowed_pus = CPU_COUNT(&s);
+    size_t off = 0;
+    for (int c = 0; c < CPU_SETSIZE && off + 12 < sizeof t->cpuset; c++)
+        if (CPU_ISSET(c, &s)) off += (size_t)snprintf(t->cpuset + off, sizeof t->cpuset - off, "%s%d", off ? "," : "", c);
+    t->restricted = t->allowed_pus < t->pus;
 }
 
 static void load_topo(void)
@@ -92,6 +146,11 @@ static void load_topo(void)
     if (t->packages <= 0) t->packages = 1;
     if (t->cores <= 0) t->cores = t->pus > 0 ? t->pus : 1;
     if (t->pus <= 0) t->pus = t->cores;
+    load_allowed(hw, t);
+    if (t->allowed_cores <= 0) { /* the set names no core hwloc knows: take the machine */
+        t->allowed_cores = t->cores;
+        t->allowed_pus = t->pus;
+    }
     return;
 
 fallback:
@@ -101,6 +160,8 @@ fallback:
         t->cores = t->pus = n > 0 ? (int)n : 1;
         t->packages = t->numa_nodes = 1;
     }
+    fallback_allowed(t);
+    if (t->allowed_cores <= 0) t->allowed_cores = t->allowed_pus = t->cores;
 }
 
 const nnb_topo *nnb_topo_get(void)
@@ -166,13 +227,61 @@ nnb_cache_geom nnb_cache_geom_valgrind(nnb_cache_geom g)
 
 /* ---- binding ---- */
 
+int nnb_topo_allowed_affinity(cpu_set_t *set)
+{
+    nnb_topo_get();
+    if (!g_have_affinity) return -1;
+    *set = g_allowed_affinity;
+    return 0;
+}
+
+/* Thread tid's PU (OS index): allowed core tid mod cores, and on it the
+ * (tid / cores)-th allowed PU, so a core's second PU is taken only once
+ * every allowed core has a thread; -1 without hwloc data. */
+static int thread_pu(int tid)
+{
+    if (!g_hw || g_ncores <= 0 || tid < 0) return -1;
+    const hwloc_bitmap_t pus = g_core_pus[tid % g_ncores];
+    int k = (tid / g_ncores) % hwloc_bitmap_weight(pus);
+    int pu = hwloc_bitmap_first(pus);
+    while (k-- > 0) pu = hwloc_bitmap_next(pus, pu);
+    return pu;
+}
+
 int nnb_topo_bind_self(int tid)
 {
-    const nnb_topo *t = nnb_topo_get();
-    if (!g_hw || t->cores <= 0 || tid < 0) return -1;
-    hwloc_obj_t core = hwloc_get_obj_by_type(g_hw, HWLOC_OBJ_CORE, (unsigned)(tid % t->cores));
-    if (!core || !core->cpuset) return -1;
-    return hwloc_set_cpubind(g_hw, core->cpuset, HWLOC_CPUBIND_THREAD) == 0 ? 0 : -1;
+    nnb_topo_get();
+    int pu = thread_pu(tid);
+    if (pu < 0) return -1;
+    hwloc_bitmap_t set = hwloc_bitmap_alloc();
+    if (!set) return -1;
+    hwloc_bitmap_only(set, (unsigned)pu);
+    int rc = hwloc_set_cpubind(g_hw, set, HWLOC_CPUBIND_THREAD) == 0 ? 0 : -1;
+    hwloc_bitmap_free(set);
+    return rc;
+}
+
+int nnb_topo_used(int nthreads, char *cores, size_t cores_len, char *pus, size_t pus_len)
+{
+    nnb_topo_get();
+    if (!g_hw || g_ncores <= 0 || nthreads < 1) return -1;
+    /* cores by logical index (as lstopo and lscpu number them), PUs by OS
+     * index (as taskset, Slurm and /proc number them) */
+    hwloc_bitmap_t cs = hwloc_bitmap_alloc(), ps = hwloc_bitmap_alloc();
+    for (int i = 0; cs && ps && i < nthreads; i++) {
+        int pu = thread_pu(i);
+        hwloc_obj_t o = hwloc_get_pu_obj_by_os_index(g_hw, (unsigned)pu);
+        hwloc_obj_t core = o ? hwloc_get_ancestor_obj_by_type(g_hw, HWLOC_OBJ_CORE, o) : NULL;
+        hwloc_bitmap_set(ps, (unsigned)pu);
+        if (core) hwloc_bitmap_set(cs, core->logical_index);
+    }
+    if (cores) hwloc_bitmap_list_snprintf(cores, cores_len, cs);
+    if (pus) hwloc_bitmap_list_snprintf(pus, pus_len, ps);
+    int ncores = hwloc_bitmap_weight(cs);
+    bool same = hwloc_bitmap_isequal(cs, ps);
+    hwloc_bitmap_free(cs);
+    hwloc_bitmap_free(ps);
+    return ncores < 0 ? -1 : (same ? 0 : 1);
 }
 
 int nnb_topo_bind_omp(int nthreads, char *desc, size_t desclen)
@@ -187,7 +296,7 @@ int nnb_topo_bind_omp(int nthreads, char *desc, size_t desclen)
         snprintf(desc, desclen, "unbound (bad thread count %d)", nthreads);
         return -1;
     }
-    if (!g_hw) {
+    if (!g_hw || g_ncores <= 0) {
         snprintf(desc, desclen, "unbound (hwloc topology unavailable)");
         return -1;
     }
@@ -200,24 +309,12 @@ int nnb_topo_bind_omp(int nthreads, char *desc, size_t desclen)
         snprintf(desc, desclen, "unbound (hwloc_set_cpubind failed for %d of %d threads)", failed, nthreads);
         return -1;
     }
-    /* describe the cores by logical index, and their PUs by OS index */
-    hwloc_bitmap_t cores = hwloc_bitmap_alloc(), pus = hwloc_bitmap_alloc();
-    int used = nthreads < t->cores ? nthreads : t->cores;
-    for (int i = 0; i < used; i++) {
-        hwloc_obj_t c = hwloc_get_obj_by_type(g_hw, HWLOC_OBJ_CORE, (unsigned)i);
-        if (!c) continue;
-        hwloc_bitmap_set(cores, (unsigned)i);
-        hwloc_bitmap_or(pus, pus, c->cpuset);
-    }
     char cl[128] = "", pl[128] = "";
-    hwloc_bitmap_list_snprintf(cl, sizeof cl, cores);
-    hwloc_bitmap_list_snprintf(pl, sizeof pl, pus);
-    bool same = hwloc_bitmap_isequal(cores, pus);
-    hwloc_bitmap_free(cores);
-    hwloc_bitmap_free(pus);
-    int over = nthreads > t->cores;
-    snprintf(desc, desclen, "core%s %s%s%s%s%s", used > 1 ? "s" : "", cl, same ? "" : " (PUs ",
-             same ? "" : pl, same ? "" : ")",
-             over ? " (oversubscribed: more threads than cores)" : "");
+    int differ = nnb_topo_used(nthreads, cl, sizeof cl, pl, sizeof pl);
+    int used = nthreads < g_ncores ? nthreads : g_ncores;
+    bool over = nthreads > t->allowed_pus, smt = nthreads > g_ncores && !over;
+    snprintf(desc, desclen, "core%s %s%s%s%s%s", used > 1 ? "s" : "", cl, differ ? " (PUs " : "", differ ? pl : "",
+             differ ? ")" : "",
+             over ? " (oversubscribed: more threads than allowed PUs)" : smt ? " (SMT)" : "");
     return over ? 1 : 0;
 }

@@ -16,6 +16,8 @@ void nnb_report_file_line(FILE *out, const char *tag, const nnb_results_file *f)
             h->cores, h->hostname, h->os, h->nnbench, h->git, h->blas_core, h->date);
     if (h->analytic) fputs("; --analytic", out);
     else fprintf(out, "; threads %d", h->threads);
+    if (h->pus_used[0]) fprintf(out, " on PU%s %s", strpbrk(h->pus_used, ",-") ? "s" : "", h->pus_used);
+    if (h->cpuset[0]) fprintf(out, " (cpuset %s)", h->cpuset);
     if (h->shard_n) fprintf(out, "; shard %d/%d", h->shard_i, h->shard_n);
     fputc('\n', out);
 }

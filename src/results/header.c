@@ -171,6 +171,22 @@ static void ceilings(FILE *f, const nnb_ceilings *c)
     fputs("}}", f);
 }
 
+/* Where the run may and did run: "cpuset" (the PUs the process was given,
+ * OS indexes as taskset and Slurm name them), "cores_used" (logical core
+ * indexes) and "pus_used" (OS indexes) of its threads; null when nothing
+ * ran or nothing was bound. */
+static void binding(FILE *f, const nnb_header_info *h)
+{
+    char cores[128], pus[128];
+    bool known = h->threads > 0 && h->bound && nnb_topo_used(h->threads, cores, sizeof cores, pus, sizeof pus) >= 0;
+    key_str(f, "cpuset", nnb_topo_get()->cpuset);
+    fputc(',', f);
+    key_str(f, "cores_used", known ? cores : NULL);
+    fputc(',', f);
+    key_str(f, "pus_used", known ? pus : NULL);
+    fputc(',', f);
+}
+
 void nnb_header_write(FILE *f, const nnb_header_info *h)
 {
     fputs("{\"schema\":\"nnbench/1\",\"header\":{", f);
@@ -192,6 +208,7 @@ void nnb_header_write(FILE *f, const nnb_header_info *h)
     if (h->threads > 0) fprintf(f, "%d", h->threads);
     else fputs("null", f);
     fprintf(f, ",\"analytic\":%s,", h->analytic ? "true" : "false");
+    binding(f, h);
     ceilings(f, h->ceilings);
     fputs(",\"shard\":", f);
     if (h->shard_n > 0) fprintf(f, "\"%d/%d\"", h->shard_i, h->shard_n);

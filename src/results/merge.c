@@ -38,15 +38,29 @@ int nnb_results_same_run(const nnb_results_header *a, const nnb_results_header *
     }
 }
 
+/* The first identity key (reader.h) on which the two headers disagree,
+ * named with both values: numbers from different machines or builds are
+ * not one table (that is nnbench compare's work). */
+static int differ(const nnb_results_file *a, const nnb_results_file *b, char *err, size_t len)
+{
+    for (int i = 0; i < NNB_HEADER_IDENT_KEYS; i++) {
+        const char *x = a->header.ident[i] ? a->header.ident[i] : "null";
+        const char *y = b->header.ident[i] ? b->header.ident[i] : "null";
+        if (strcmp(x, y) == 0) continue;
+        const char *key = nnb_header_ident_keys[i];
+        return nnb_errf(err, len, "%s and %s differ in header.%s (%.120s vs %.120s): not one %s; use nnbench compare",
+                        a->path, b->path, key, x, y, strncmp(key, "machine", 7) ? "build" : "machine");
+    }
+    return 0;
+}
+
 static int check_pair(const nnb_results_file *a, const nnb_results_file *b, char *err, size_t len)
 {
     const nnb_results_header *x = &a->header, *y = &b->header;
     if (x->analytic != y->analytic)
         return nnb_errf(err, len, "%s is %s but %s is not: they do not make one table", x->analytic ? a->path : b->path,
                         "--analytic", x->analytic ? b->path : a->path);
-    if (strcmp(x->cpu, y->cpu) || x->cores != y->cores)
-        return nnb_errf(err, len, "%s (%s, %d cores) and %s (%s, %d cores) come from different machines: "
-                        "use nnbench compare", a->path, x->cpu, x->cores, b->path, y->cpu, y->cores);
+    if (differ(a, b, err, len)) return -1;
     if (!x->shard_n != !y->shard_n)
         return nnb_errf(err, len, "%s is a shard but %s is not: they are not one run", x->shard_n ? a->path : b->path,
                         x->shard_n ? b->path : a->path);
@@ -56,9 +70,6 @@ static int check_pair(const nnb_results_file *a, const nnb_results_file *b, char
                         x->shard_n, b->path, y->shard_i, y->shard_n);
     if (x->shard_i == y->shard_i)
         return nnb_errf(err, len, "%s and %s are both shard %d/%d", a->path, b->path, x->shard_i, x->shard_n);
-    if (strcmp(x->git, y->git) || strcmp(x->nnbench, y->nnbench))
-        return nnb_errf(err, len, "%s and %s are shards from different nnbench builds (%s %s, %s %s)", a->path, b->path,
-                        x->nnbench, x->git, y->nnbench, y->git);
     if (!nnb_results_same_run(x, y))
         return nnb_errf(err, len, "%s and %s are shards of different command lines: not one run", a->path, b->path);
     return 0;

@@ -77,6 +77,34 @@ static int header_scalars(const nnb_rk_where *w, json_t *h, nnb_results_header *
     return 0;
 }
 
+const char *const nnb_header_ident_keys[NNB_HEADER_IDENT_KEYS] = {
+    "machine.cpu", "machine.vendor", "machine.isa", "machine.packages", "machine.cores", "machine.pus",
+    "machine.numa_nodes", "machine.caches", "machine.os", "software.nnbench", "software.git",
+    "software.compiler", "software.cflags", "software.build_type", "software.openblas", "software.papi",
+    "software.hwloc", "software.valgrind", "software.onednn"};
+
+/* The identity keys (reader.h) as compact JSON; the cpuset and PUs used. */
+static int header_ident(const nnb_rk_where *w, json_t *h, nnb_results_header *out)
+{
+    for (int i = 0; i < NNB_HEADER_IDENT_KEYS; i++) {
+        const char *key = nnb_header_ident_keys[i], *dot = strchr(key, '.');
+        char group[16];
+        snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
+        json_t *v = json_object_get(json_object_get(h, group), dot + 1);
+        out->ident[i] = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : strdup("null");
+        if (!out->ident[i]) return nnb_rk_fail(w, "out of memory");
+    }
+    static const char *const where[] = {"cpuset", "pus_used"};
+    char *dst[] = {out->cpuset, out->pus_used};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *v = json_object_get(h, where[i]);
+        if (v && !json_is_null(v) &&
+            nnb_rk_str(&(nnb_rk){w, h, "header", where[i], true}, dst[i], sizeof out->cpuset))
+            return -1;
+    }
+    return 0;
+}
+
 static int read_header(const nnb_rk_where *w, json_t *rec, nnb_results_header *out)
 {
     json_t *h = json_object_get(rec, "header");
@@ -87,7 +115,8 @@ static int read_header(const nnb_rk_where *w, json_t *rec, nnb_results_header *o
     }
     if (w->line != 1) return nnb_rk_fail(w, "a second header record (concatenated files? give each file on its own)");
     if (!json_is_object(h)) return nnb_rk_wrong_type(w, "", "header", "an object", h);
-    if (header_scalars(w, h, out) || header_argv(w, h, out) || header_shard(w, h, out)) return -1;
+    if (header_scalars(w, h, out) || header_argv(w, h, out) || header_shard(w, h, out) || header_ident(w, h, out))
+        return -1;
     return 1;
 }
 
@@ -241,5 +270,6 @@ void nnb_results_free(nnb_results_file *f)
     free(f->names);
     for (int i = 0; i < f->header.argc; i++) free(f->header.argv[i]);
     free(f->header.argv);
+    for (int i = 0; i < NNB_HEADER_IDENT_KEYS; i++) free(f->header.ident[i]);
     memset(f, 0, sizeof *f);
 }

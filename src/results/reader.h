@@ -17,6 +17,13 @@
 
 #include "nnbench/results.h"
 
+/* The header keys that name the machine and the software a file was made
+ * with: files merge into one report only where all of them agree
+ * (results/merge.h). The host name and memory size are left out: shards
+ * run on several nodes of one kind. */
+#define NNB_HEADER_IDENT_KEYS 19
+extern const char *const nnb_header_ident_keys[NNB_HEADER_IDENT_KEYS];
+
 /* What the reader keeps of the header record. */
 typedef struct nnb_results_header {
     char cpu[128], hostname[64], os[128];
@@ -28,6 +35,9 @@ typedef struct nnb_results_header {
     int threads;            /* 0: null (nothing ran) */
     bool analytic;
     int shard_i, shard_n;   /* 0/0: not a shard */
+    char cpuset[128];       /* the PUs the run was given ("" in files older than the key) */
+    char pus_used[128];     /* the PUs its threads were bound to ("": none, or an older file) */
+    char *ident[NNB_HEADER_IDENT_KEYS]; /* each key's value as compact JSON, "null" where absent */
 } nnb_results_header;
 
 /* A model's summary record. */

@@ -28,7 +28,7 @@ int nnb_ceil_cache_path(int threads, char *buf, size_t len)
 {
     char dir[4096], key[sizeof((nnb_ceilings *)0)->key];
     if (nnb_cache_dir(dir, sizeof dir) != 0) return -1;
-    nnb_machine_key(key, sizeof key);
+    nnb_ceilings_key(key, sizeof key);
     int w = snprintf(buf, len, "%s/ceilings-%016llx-%dt.txt", dir, (unsigned long long)nnb_fnv1a64(key), threads);
     return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }
@@ -182,7 +182,7 @@ int nnb_ceilings_cached(int threads, nnb_ceilings *c, char *err, size_t errlen)
     if (cache_file(threads, false, path, sizeof path, err, errlen) != 0) return -1;
     int r = nnb_ceil_load(path, c, err, errlen);
     if (r != 0) return r;
-    nnb_machine_key(key, sizeof key);
+    nnb_ceilings_key(key, sizeof key);
     if (strcmp(c->key, key) != 0 || c->threads != threads) return 1; /* a hash collision: not ours */
     return 0;
 }
@@ -248,7 +248,7 @@ int nnb_ceilings_import(const char *file, nnb_ceilings *c, char *err, size_t err
     if (r == 1) return nnb_errf(err, errlen, "roofline: %s: no such file", file);
     if (r != 0) return -1;
     char key[sizeof c->key];
-    nnb_machine_key(key, sizeof key);
+    nnb_ceilings_key(key, sizeof key);
     if (strcmp(c->key, key) != 0) {
         fprintf(stderr, "nnbench: importing ceilings measured on \"%s\" as this machine's\n", c->key);
         nnb_copy_str(c->key, sizeof c->key, key);

@@ -32,7 +32,7 @@ void nnb_ceil_opts_default(nnb_ceil_opts *o)
 void nnb_ceil_capacities(int threads, int64_t cap[NNB_LVL_COUNT])
 {
     const nnb_topo *t = nnb_topo_get();
-    int used = threads < t->cores ? threads : t->cores;
+    int used = threads < t->allowed_cores ? threads : t->allowed_cores;
     if (used < 1) used = 1;
     for (int l = 0; l < NNB_LVL_COUNT; l++) cap[l] = 0;
     for (int l = 1; l <= 3; l++) {
@@ -204,7 +204,7 @@ int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, c
     }
     if (threads < 1 || threads > 4096) return nnb_errf(err, errlen, "roofline: bad thread count %d (1..4096)", threads);
     memset(c, 0, sizeof *c);
-    nnb_machine_key(c->key, sizeof c->key);
+    nnb_ceilings_key(c->key, sizeof c->key);
     c->threads = threads;
     c->measured_unix = (long long)time(NULL);
     char what[32];
