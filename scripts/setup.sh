@@ -22,6 +22,7 @@ packages=(
   universal-ctags             # tests/test_code_shape.py: function lengths
   clang libclang-rt-14-dev    # bench/fuzz.sh: libFuzzer targets
   python3-venv python3-pandas # scripts/make_venv.sh: the FLOPs tools over Debian's torch (torchstat needs pandas)
+  chromium fonts-dejavu-core  # tests/test_html.py: the HTML report rendered in headless Chromium
 )
 
 export DEBIAN_FRONTEND=noninteractive

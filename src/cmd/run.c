@@ -63,6 +63,12 @@ static void usage(FILE *f)
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline (a sweep: GFLOP/s against\n"
           "                        the swept key per kernel, and their trajectories on the roofline)\n"
+          "  --plot-kernels best|all  a network's picture: one point per layer, its best kernel (default),\n"
+          "                        or every kernel of every layer\n"
+          "  --color-by op|bound   a network's points coloured by op (default) or by what bounds them\n"
+          "  --html FILE.html      the run as one self-contained page: header, totals, the per-layer\n"
+          "                        table (sortable, filterable) and the roofline with tooltips; the same\n"
+          "                        page as 'nnbench report --html' of the run's --out file\n"
           "  --sweep KEY=FROM:TO[:xSTEP|:+STEP]  with --layer: the layer with KEY (any key=value key:\n"
           "                        c, h, k, g, r, pad, ...) from FROM to TO; repeat for a grid\n"
           "  --max-points N        refuse a sweep of more than N points (default 256)\n"
@@ -163,6 +169,8 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"cold", no_argument, 0, O_COLD},           {"no-check", no_argument, 0, O_NO_CHECK},
         {"check", no_argument, 0, O_CHECK},         {"dump", required_argument, 0, O_VALUE},
         {"plot", required_argument, 0, O_VALUE},    {"out", required_argument, 0, O_VALUE},
+        {"html", required_argument, 0, O_VALUE},    {"plot-kernels", required_argument, 0, O_VALUE},
+        {"color-by", required_argument, 0, O_VALUE},
         {"max-mem", required_argument, 0, O_VALUE}, {"list", no_argument, 0, O_LIST},
         {"list-kernels", no_argument, 0, O_LIST_KERNELS}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},     {"time-prepare", no_argument, 0, O_TIME_PREPARE},

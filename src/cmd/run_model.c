@@ -116,7 +116,6 @@ static int time_layers(model_run *m, nnb_observer *obs, int *status, char *err, 
         int rc = nnb_run_kernels(&m->run, r, ks, nk, nnb_observer_hook, &timing, err, len);
         if (rc == NNB_EXIT_BAD_INPUT) return rc;
         if (rc) *status = rc;
-        nnb_observer_collect(obs, r);
         nnb_progress_done(&pr);
     }
     nnb_progress_end(&pr);
@@ -241,6 +240,7 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
     if (!rc) announce(&m, counting);
     if (!rc) rc = time_layers(&m, obs, status, err, sizeof err);
     if (!rc && counting) rc = count_best(&m, obs, err, sizeof err);
+    for (size_t e = 0; !rc && e < m.plan.n; e++) nnb_observer_collect(obs, &m.reps[e]); /* with the counts */
     if (!rc) nnb_blas_warn_if_weaker();
     if (!rc) report(&m, out, o->format);
     if (!rc && store) report(&m, store, NNB_FMT_JSON);

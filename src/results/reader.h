@@ -28,6 +28,11 @@ typedef struct nnb_results_header {
     int threads;            /* 0: null (nothing ran) */
     bool analytic;
     int shard_i, shard_n;   /* 0/0: not a shard */
+    /* the roofline the run was placed against (header.ceilings), for pictures */
+    bool have_ceilings;
+    char ceil_machine[1024];
+    int ceil_threads;
+    double ceil_peak_gflops, ceil_bw_gbs[4]; /* L1, L2, L3, DRAM; 0: none */
 } nnb_results_header;
 
 /* A model's summary record. */
