@@ -38,12 +38,18 @@ static void fmt_spread(const nnb_result *x, char *buf, size_t len)
     snprintf(buf, len, "%s..%s", lo, hi);
 }
 
-/* "slower" / "faster" only where the min..max ranges do not overlap. */
+int nnb_compare_change(const nnb_result *a, const nnb_result *b)
+{
+    if (b->time.min_s > a->time.max_s) return 1;
+    if (b->time.max_s < a->time.min_s) return -1;
+    return 0;
+}
+
+const char *nnb_compare_change_name(int change) { return change > 0 ? "slower" : change < 0 ? "faster" : ""; }
+
 static const char *change(const nnb_result *a, const nnb_result *b)
 {
-    if (b->time.min_s > a->time.max_s) return "slower";
-    if (b->time.max_s < a->time.min_s) return "faster";
-    return "";
+    return nnb_compare_change_name(nnb_compare_change(a, b));
 }
 
 static void pair_line(FILE *out, int width, const entry *a, const entry *b, size_t *counts)
