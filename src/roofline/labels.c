@@ -2,7 +2,9 @@
 #include "roofline/labels.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/util.h"
 
@@ -104,3 +106,16 @@ bool nnb_labels_place(nnb_labels *ls, const char *s, double size, double ax, dou
     }
     return false;
 }
+
+void nnb_text_fit(char *buf, size_t len, const char *text, double size, double width)
+{
+    snprintf(buf, len, "%s", text ? text : "");
+    if (nnb_text_width(buf, size) <= width) return;
+    size_t n = strlen(buf);
+    while (n > 0 && nnb_text_width(buf, size) + nnb_text_width("x", size) > width) {
+        do n--; while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80); /* whole UTF-8 characters */
+        buf[n] = '\0';
+    }
+    if (n + 4 <= len) memcpy(buf + n, "\xe2\x80\xa6", 4); /* U+2026 */
+}
+

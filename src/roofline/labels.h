@@ -33,6 +33,9 @@ double nnb_text_width(const char *s, double size);
  * angle_deg about (x, y) (0: none), its axis-aligned bounding box. */
 nnb_box nnb_text_box(const char *s, double size, double x, double y, nnb_anchor anchor, double angle_deg);
 
+/* text cut to at most width px at this size (an ellipsis marks a cut) into buf */
+void nnb_text_fit(char *buf, size_t len, const char *text, double size, double width);
+
 void nnb_labels_init(nnb_labels *ls, nnb_box bounds);
 void nnb_labels_free(nnb_labels *ls);
 /* Marks a box as taken (text drawn regardless, markers, legend). */

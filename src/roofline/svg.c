@@ -118,18 +118,6 @@ bool svg_text_near(svg_ctx *s, double x, double y, double size, nnb_anchor an, c
     return false;
 }
 
-void svg_fit(char *buf, size_t len, const char *text, double size, double width)
-{
-    snprintf(buf, len, "%s", text ? text : "");
-    if (nnb_text_width(buf, size) <= width) return;
-    size_t n = strlen(buf);
-    while (n > 0 && nnb_text_width(buf, size) + nnb_text_width("x", size) > width) {
-        do n--; while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80); /* whole UTF-8 characters */
-        buf[n] = '\0';
-    }
-    if (n + 4 <= len) memcpy(buf + n, "\xe2\x80\xa6", 4); /* U+2026 */
-}
-
 /* Ranges: every ridge, every drawable point, whole decades; bounded so
  * that absurd inputs still give a readable picture. */
 static void frame_fit(svg_frame *a, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n)
@@ -221,14 +209,14 @@ static void draw_head(svg_ctx *s, const char *title, bool inline_svg)
     fprintf(f, "<defs><clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath></defs>\n",
             X0, Y0, X1 - X0, Y1 - Y0);
     fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, s->h);
-    svg_fit(line, sizeof line, title, 16, W - X0 - 10);
+    nnb_text_fit(line, sizeof line, title, 16, W - X0 - 10);
     fprintf(f, "<g font-weight=\"bold\">\n");
     svg_text(s, X0, 28, 16, NNB_ANCHOR_START, NULL, 0, line);
     fprintf(f, "</g>\n");
     char full[sizeof machine + 160];
     snprintf(full, sizeof full, "%s | %d thread%s%s%s", machine, c->threads, c->threads == 1 ? "" : "s",
              c->binding[0] ? ", " : "", c->binding);
-    svg_fit(line, sizeof line, full, 11, W - X0 - 10);
+    nnb_text_fit(line, sizeof line, full, 11, W - X0 - 10);
     svg_text(s, X0, 48, 11, NNB_ANCHOR_START, "#555", 0, line);
 }
 

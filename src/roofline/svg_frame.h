@@ -43,8 +43,6 @@ void svg_text(svg_ctx *s, double x, double y, double size, nnb_anchor an, const 
  * (at most `tries` positions); false when none fits (nothing drawn). */
 bool svg_text_near(svg_ctx *s, double x, double y, double size, nnb_anchor an, const char *fill, const char *text,
                    int tries);
-/* Text cut to at most width px (an ellipsis marks the cut) into buf. */
-void svg_fit(char *buf, size_t len, const char *text, double size, double width);
 
 /* The kernels or layers and the legend under the axes (svg_points.c). */
 void svg_draw_points(svg_ctx *s, const nnb_roof_point *pts, size_t n, const nnb_roof_plot_opts *o);

@@ -100,7 +100,7 @@ static void draw_kernels(svg_ctx *s, const nnb_roof_point *pts, size_t n, const 
         fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n", X, Y, col);
         char t[256], lab[160];
         snprintf(t, sizeof t, "%s (%.3g GFLOP/s)", pt_name(p), p->gflops);
-        svg_fit(lab, sizeof lab, t, 11, 300);
+        nnb_text_fit(lab, sizeof lab, t, 11, 300);
         double lx, ly;
         nnb_anchor an;
         s->ls.bounds = (nnb_box){SVG_X0, SVG_Y0, SVG_X1, SVG_Y1};
@@ -214,7 +214,7 @@ static size_t net_labels(svg_ctx *s, const nnb_roof_point *pts, const size_t *or
         double share = total > 0 ? p->time_s / total : 0;
         char t[160], fit[160];
         snprintf(t, sizeof t, "%s %.*f%%", p->layer ? p->layer : pt_name(p), share < 0.01 ? 1 : 0, 100 * share);
-        svg_fit(fit, sizeof fit, t, 11, 220);
+        nnb_text_fit(fit, sizeof fit, t, 11, 220);
         double lx, ly;
         nnb_anchor an;
         if (nnb_labels_place(&s->ls, fit, 11, svg_px(&s->a, p->ai), svg_py(&s->a, p->gflops), radius(share), &lx, &ly,
@@ -318,9 +318,8 @@ static void mark_ridge(FILE *f, double x, double y, const void *unused)
     fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"white\" stroke=\"#444\"/>\n", x + 4, y);
 }
 
-static const char *const roof_note[2] = {
-    "memory roof per level = max(read-only, triad), triad counted without write-allocate (12 B/elem)",
-    "dashed: FMA+ADD mix (separate adders)"};
+static const char roof_note[] =
+    "memory roof = max(read-only, triad), triad without write-allocate (12 B/elem); dashed: FMA+ADD mix";
 
 static void legend_kernels(flow *fl)
 {
@@ -328,8 +327,7 @@ static void legend_kernels(flow *fl)
     flow_item(fl, 52, mark_measured, NULL, "measured AI at L1, L2, DRAM", NULL);
     flow_item(fl, 12, mark_ridge, NULL, "ridge point (its AI is labelled)", NULL);
     flow_break(fl);
-    flow_item(fl, 0, NULL, NULL, roof_note[0], "#555");
-    flow_item(fl, 0, NULL, NULL, roof_note[1], "#555");
+    flow_item(fl, 0, NULL, NULL, roof_note, "#555");
 }
 
 static void legend_network(flow *fl, const groups *g, const nnb_roof_plot_opts *o, size_t shown, size_t labelled,
@@ -358,7 +356,7 @@ static void legend_network(flow *fl, const groups *g, const nnb_roof_plot_opts *
     flow_item(fl, 0, NULL, NULL, "bars: fastest..slowest repetition", NULL);
     flow_item(fl, 12, mark_ridge, NULL, "ridge (AI labelled)", NULL);
     flow_break(fl);
-    flow_item(fl, 0, NULL, NULL, roof_note[0], "#555");
+    flow_item(fl, 0, NULL, NULL, roof_note, "#555");
 }
 
 static size_t count_best(const nnb_roof_point *pts, size_t n)
