@@ -58,7 +58,8 @@ static const char script[] =
     "var fl=document.getElementById('op-filter');if(fl)fl.addEventListener('change',function(){"
     "rows.forEach(function(r){var on=!fl.value||r.getAttribute('data-op')===fl.value;r.style.display=on?'':'none';"
     "var p=document.getElementById('pt-'+r.getAttribute('data-pt'));if(p)p.classList.toggle('dim',!on);});});"
-    "st.textContent='ok: '+rows.length+' rows, '+pts.length+' points';st.setAttribute('data-ok','1');})();";
+    "st.textContent='ok: '+rows.length+' rows, '+pts.length+' points';st.setAttribute('data-ok','1');"
+    "st.setAttribute('data-ms',Math.round(performance.now()));})();";
 
 void nnb_html_begin(FILE *f, const char *title)
 {
