@@ -158,6 +158,53 @@ static int count_kernels(const nnb_layer *l, const char *canon, const nnb_kernel
     return 0;
 }
 
+/* Every formula's value and its PASS/FAIL per kernel; the values go to
+ * the conclusion. */
+static void print_formulas(const nnb_layer *l, const nnb_analytic *a, const nnb_kernel *const *ks, const double *exec,
+                           int nk, nnb_vv *vv)
+{
+    /* ours: dense, and the valid-tap variant (padding MACs skipped) */
+    double dense = (double)a->flops;
+    double valid = dense - 2.0 * (double)(a->macs - a->macs_valid);
+    size_t nconv;
+    const nnb_convention *conv = nnb_conventions(&nconv);
+    double values[NNB_VV_MAX_FORMULAS];
+    const char *names[NNB_VV_MAX_FORMULAS], *models[NNB_VV_MAX_FORMULAS], *whats[NNB_VV_MAX_FORMULAS];
+    for (size_t f = 0; f <= nconv; f++) {
+        const char *name;
+        double v;
+        if (f < nconv) {
+            name = conv[f].models;
+            v = conv[f].flops(l, a);
+        } else {
+            name = "nnbench-valid";
+            v = valid;
+        }
+        if (f < NNB_VV_MAX_FORMULAS) {
+            values[f] = v;
+            names[f] = f < nconv ? conv[f].name : name;
+            models[f] = name;
+            whats[f] = f < nconv ? conv[f].what : "2 x MACs over in-bounds taps + bias adds";
+        }
+        printf("  %-25s ", name);
+        if (v < 0) printf("%14s", "n/a");
+        else printf("%14.0f", v);
+        for (int k = 0; k < nk; k++) {
+            if (v < 0) {
+                printf("  %-18s", "-");
+                continue;
+            }
+            bool ok = matches(exec[k], v, tolerance(ks[k]));
+            char cell[32];
+            if (v > 0) snprintf(cell, sizeof cell, "%s %.4f", ok ? "PASS" : "FAIL", exec[k] / v);
+            else snprintf(cell, sizeof cell, "%s", ok ? "PASS" : "FAIL");
+            printf("  %-18s", cell);
+        }
+        printf("\n");
+    }
+    nnb_vv_add(vv, l, a, values, names, models, whats, (int)(nconv + 1), exec[0], ORACLE_FLOPS_TOLERANCE);
+}
+
 /* Validates one layer; returns 0 ours passes, 1 ours fails, 2 error. */
 static int validate_layer(int idx, int total, const char *what, const char *spec, const char *klist,
                           const nnb_count_request *how, int *ours_pass_valid, nnb_vv *vv)
@@ -197,46 +244,9 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
     for (int k = 0; k < nk; k++) printf("  %-18s", ks[k]->name);
     printf("\n");
 
-    /* ours: dense, and the valid-tap variant (padding MACs skipped) */
+    print_formulas(&l, &a, ks, exec, nk, vv);
     double dense = (double)a.flops;
     double valid = dense - 2.0 * (double)(a.macs - a.macs_valid);
-    size_t nconv;
-    const nnb_convention *conv = nnb_conventions(&nconv);
-    double values[NNB_VV_MAX_FORMULAS];
-    const char *names[NNB_VV_MAX_FORMULAS], *models[NNB_VV_MAX_FORMULAS], *whats[NNB_VV_MAX_FORMULAS];
-    for (size_t f = 0; f <= nconv; f++) {
-        const char *name;
-        double v;
-        if (f < nconv) {
-            name = conv[f].models;
-            v = conv[f].flops(&l, &a);
-        } else {
-            name = "nnbench-valid";
-            v = valid;
-        }
-        if (f < NNB_VV_MAX_FORMULAS) {
-            values[f] = v;
-            names[f] = f < nconv ? conv[f].name : name;
-            models[f] = name;
-            whats[f] = f < nconv ? conv[f].what : "2 x MACs over in-bounds taps + bias adds";
-        }
-        printf("  %-25s ", name);
-        if (v < 0) printf("%14s", "n/a");
-        else printf("%14.0f", v);
-        for (int k = 0; k < nk; k++) {
-            if (v < 0) {
-                printf("  %-18s", "-");
-                continue;
-            }
-            bool ok = matches(exec[k], v, tolerance(ks[k]));
-            char cell[32];
-            if (v > 0) snprintf(cell, sizeof cell, "%s %.4f", ok ? "PASS" : "FAIL", exec[k] / v);
-            else snprintf(cell, sizeof cell, "%s", ok ? "PASS" : "FAIL");
-            printf("  %-18s", cell);
-        }
-        printf("\n");
-    }
-    nnb_vv_add(vv, &l, &a, values, names, models, whats, (int)(nconv + 1), exec[0], ORACLE_FLOPS_TOLERANCE);
     if (check_work_models(&l, &a, ks, counts, nk)) return 1;
     double tol = ORACLE_FLOPS_TOLERANCE;
     bool pass_dense = matches(exec[0], dense, tol), pass_valid = matches(exec[0], valid, tol);
