@@ -49,7 +49,16 @@ for block in body.split("\n[")[1:]:
             r["matched"] += 1
         else:
             r["factors"].append(float(val) / ex)
-j = json.load(open(f"{tmp}/v.json"))["validate_conclusion"]
+rec = json.load(open(f"{tmp}/v.json"))
+try:  # the record is the contract docs/schema.json states
+    import jsonschema
+    src = os.environ.get("NNB_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    jsonschema.validate(rec, json.load(open(os.path.join(src, "docs", "schema.json"))))
+except ImportError:
+    pass
+except jsonschema.ValidationError as e:
+    fails.append(f"the JSON is not what docs/schema.json says: {e.message}")
+j = rec["validate_conclusion"]
 if j["layers"] != len(LAYERS):
     fails.append(f"json says {j['layers']} layers, {len(LAYERS)} validated")
 rows = {f["models"]: f for f in j["formulas"]}
