@@ -333,7 +333,10 @@ static void legend_kernels(flow *fl)
 static void legend_network(flow *fl, const groups *g, const nnb_roof_plot_opts *o, size_t shown, size_t labelled,
                            size_t nbest)
 {
-    flow_item(fl, 0, NULL, NULL, o->color_by_bound ? "colour: bound" : "colour: op", "#555");
+    bool fixed = false; /* compare: the colours are the change's */
+    for (size_t i = 0; i < g->n; i++) fixed |= g->color[i] != NULL;
+    flow_item(fl, 0, NULL, NULL, fixed ? "colour: change A -> B" : o->color_by_bound ? "colour: bound" : "colour: op",
+              "#555");
     for (size_t i = 0; i < g->n; i++)
         flow_item(fl, 14, mark_swatch, g->color[i] ? g->color[i] : nnb_svg_color(i), g->name[i], NULL);
     flow_break(fl);
