@@ -37,6 +37,7 @@ static const char *const reason[] = {
     "none of the executed counts",                            /* 5: followed by its rule */
     "adds Cout, not one add per output",                      /* 6 */
     "counts 0 for an op it has no rule for",                  /* 7 */
+    "the reference executes work no count has (vectorised rows past the row end: its work model)", /* 8 */
 };
 
 static unsigned reasons_for(int i, int ie)
@@ -93,7 +94,7 @@ void nnb_vv_add(nnb_vv *v, const nnb_layer *l, const nnb_analytic *a, const doub
         double k = executed > 0 ? values[f] / executed : INFINITY;
         if (r->layers - r->matched == 1 || k < r->lo) r->lo = k;
         if (r->layers - r->matched == 1 || k > r->hi) r->hi = k;
-        r->reasons |= values[f] == 0 ? 1u << 7 : reasons_for(i, ie);
+        r->reasons |= values[f] == 0 ? 1u << 7 : ie == NNB_VV_COUNTS ? 1u << 8 | reasons_for(i, 0) : reasons_for(i, ie);
     }
 }
 
@@ -114,7 +115,7 @@ static void reasons_text(const nnb_vv_row *r, char *buf, size_t len)
         snprintf(buf, len, "%s", r->layers ? "matches what executes" : "no rule for these ops");
         return;
     }
-    for (size_t i = 0; i < sizeof reason / sizeof reason[0]; i++)
+    for (size_t i = 0; i < sizeof reason / sizeof reason[0] && o < len; i++)
         if (r->reasons & 1u << i)
             o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s%s%s%s", o ? "; " : "", reason[i],
                                   i == 5 ? " (its rule: " : "", i == 5 ? r->what : "", i == 5 ? ")" : "");

@@ -73,12 +73,18 @@ static bool overlap(const nnb_box *a, const nnb_box *b)
     return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
-bool nnb_labels_try(nnb_labels *ls, nnb_box b)
+bool nnb_labels_fits(const nnb_labels *ls, nnb_box b)
 {
     const nnb_box *o = &ls->bounds;
     if (b.x0 < o->x0 || b.x1 > o->x1 || b.y0 < o->y0 || b.y1 > o->y1) return false;
     for (size_t i = 0; i < ls->n; i++)
         if (overlap(&b, &ls->v[i])) return false;
+    return true;
+}
+
+bool nnb_labels_try(nnb_labels *ls, nnb_box b)
+{
+    if (!nnb_labels_fits(ls, b)) return false;
     nnb_labels_block(ls, b);
     return true;
 }
@@ -96,7 +102,7 @@ bool nnb_labels_place(nnb_labels *ls, const char *s, double size, double ax, dou
             nnb_anchor an = dx > 0 ? NNB_ANCHOR_START : dx < 0 ? NNB_ANCHOR_END : NNB_ANCHOR_MIDDLE;
             double X = ax + dx * d;
             double Y = dy < 0 ? ay - d - DESCENT * size : dy > 0 ? ay + d + ASCENT * size : ay + mid;
-            if (nnb_labels_try(ls, nnb_text_box(s, size, X, Y, an, 0))) {
+            if (nnb_labels_fits(ls, nnb_text_box(s, size, X, Y, an, 0))) {
                 *x = X;
                 *y = Y;
                 *anchor = an;

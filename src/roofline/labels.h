@@ -40,13 +40,16 @@ void nnb_labels_init(nnb_labels *ls, nnb_box bounds);
 void nnb_labels_free(nnb_labels *ls);
 /* Marks a box as taken (text drawn regardless, markers, legend). */
 void nnb_labels_block(nnb_labels *ls, nnb_box b);
-/* Whether b is inside the bounds and free; if so it is taken. */
+/* Whether b is inside the bounds and overlaps nothing taken. */
+bool nnb_labels_fits(const nnb_labels *ls, nnb_box b);
+/* The same; if so it is taken. */
 bool nnb_labels_try(nnb_labels *ls, nnb_box b);
 
 /* A label for the point (ax, ay) of radius r: the first free position of
  * right, left, above, below and the diagonals, at r + 3 px and then
  * further out in steps of a line. true with the baseline (*x, *y) and
- * anchor; false when nowhere fits. */
+ * anchor (not yet taken: the caller draws and blocks it); false when
+ * nowhere fits. */
 bool nnb_labels_place(nnb_labels *ls, const char *s, double size, double ax, double ay, double r, double *x, double *y,
                       nnb_anchor *anchor);
 

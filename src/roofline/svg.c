@@ -109,8 +109,7 @@ bool svg_text_near(svg_ctx *s, double x, double y, double size, nnb_anchor an, c
     for (int k = 0; k < tries; k++) {
         double yy = y + (k % 2 ? 1 : -1) * ((k + 1) / 2) * size * 1.15;
         if (k == 0) yy = y;
-        if (nnb_labels_try(&s->ls, nnb_text_box(text, size, x, yy, an, 0))) {
-            s->ls.n--; /* svg_text remembers it */
+        if (nnb_labels_fits(&s->ls, nnb_text_box(text, size, x, yy, an, 0))) {
             svg_text(s, x, yy, size, an, fill, 0, text);
             return true;
         }
@@ -345,8 +344,7 @@ static void draw_memory_labels(svg_ctx *s)
             double X = svg_px(a, xa), Y = svg_py(a, b * xa) - 5;
             nnb_box bx = nnb_text_box(t, 11, X, Y, NNB_ANCHOR_START, ang);
             if (bx.x1 > svg_px(a, ridge) + 4) break; /* the label would run past the ridge */
-            if (nnb_labels_try(&s->ls, bx)) {
-                s->ls.n--;
+            if (nnb_labels_fits(&s->ls, bx)) {
                 svg_text(s, X, Y, 11, NNB_ANCHOR_START, level_color[l], ang, t);
                 break;
             }
@@ -375,8 +373,7 @@ static void draw_ridges(svg_ctx *s)
         bool done = false;
         for (int k = 0; k < 4 && !done; k++) {
             double y = Y - 8 - 11.0 * k;
-            if (nnb_labels_try(&s->ls, nnb_text_box(t, 10, X, y, NNB_ANCHOR_MIDDLE, 0))) {
-                s->ls.n--;
+            if (nnb_labels_fits(&s->ls, nnb_text_box(t, 10, X, y, NNB_ANCHOR_MIDDLE, 0))) {
                 svg_text(s, X, y, 10, NNB_ANCHOR_MIDDLE, level_color[l], 0, t);
                 done = true;
             }
@@ -384,7 +381,6 @@ static void draw_ridges(svg_ctx *s)
         double lx, ly;
         nnb_anchor an;
         if (!done && nnb_labels_place(&s->ls, t, 10, X, Y, 3.5, &lx, &ly, &an)) {
-            s->ls.n--;
             svg_text(s, lx, ly, 10, an, level_color[l], 0, t);
         }
         s->ls.bounds = canvas;

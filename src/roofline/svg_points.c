@@ -105,7 +105,6 @@ static void draw_kernels(svg_ctx *s, const nnb_roof_point *pts, size_t n, const 
         nnb_anchor an;
         s->ls.bounds = (nnb_box){SVG_X0, SVG_Y0, SVG_X1, SVG_Y1};
         if (nnb_labels_place(&s->ls, lab, 11, X, Y, 5, &lx, &ly, &an)) {
-            s->ls.n--;
             svg_text(s, lx, ly, 11, an, col, 0, lab);
         }
         s->ls.bounds = canvas;
@@ -219,7 +218,6 @@ static size_t net_labels(svg_ctx *s, const nnb_roof_point *pts, const size_t *or
         nnb_anchor an;
         if (nnb_labels_place(&s->ls, fit, 11, svg_px(&s->a, p->ai), svg_py(&s->a, p->gflops), radius(share), &lx, &ly,
                              &an)) {
-            s->ls.n--;
             svg_text(s, lx, ly, 11, an, "#222", 0, fit);
             placed++;
         }
