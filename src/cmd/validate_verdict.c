@@ -94,7 +94,9 @@ void nnb_vv_add(nnb_vv *v, const nnb_layer *l, const nnb_analytic *a, const doub
         double k = executed > 0 ? values[f] / executed : INFINITY;
         if (r->layers - r->matched == 1 || k < r->lo) r->lo = k;
         if (r->layers - r->matched == 1 || k > r->hi) r->hi = k;
-        r->reasons |= values[f] == 0 ? 1u << 7 : ie == NNB_VV_COUNTS ? 1u << 8 | reasons_for(i, 0) : reasons_for(i, ie);
+        /* executed none of the counts: the reference's vectorised rows, the dense count as its model says */
+        unsigned why = ie == NNB_VV_COUNTS ? reasons_for(i, 0) : reasons_for(i, ie);
+        r->reasons |= values[f] == 0 ? 1u << 7 : why ? why : 1u << 8;
     }
 }
 
