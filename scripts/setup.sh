@@ -24,6 +24,7 @@ packages=(
   clang libclang-rt-14-dev    # bench/fuzz.sh: libFuzzer targets
   python3-venv python3-pandas # scripts/make_venv.sh: the FLOPs tools over Debian's torch (torchstat needs pandas)
   slurm-wlm munge             # tests/test_slurm.sh: a one-node Slurm (scripts/slurm_local.sh) runs a sharded array
+  chromium fonts-dejavu-core  # tests/test_html.py: the HTML report rendered in headless Chromium
 )
 
 export DEBIAN_FRONTEND=noninteractive

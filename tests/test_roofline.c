@@ -401,11 +401,12 @@ static int xml_check(const char *s, char *why, size_t wl)
 }
 
 static const nnb_roof_point PTS[] = {
-    {"direct <conv3x3> & \"friends\" 'q'", 12.5, 9.0, 60.0, 3.0, 6.0, 50.0, 66.0}, /* AI at L1, L2 too; spread */
-    {"im2col_gemm", 3.2, 0, 30.0, 0, 0, 0, 0},
-    {"bad\x01label \xff\xfe", 0.8, 1.1, 5.0, 0, 0, 0, 0},
-    {"-- comment breaker --", 0.0, 0, 5.0, 0, 0, 0, 0},   /* not drawn: ai 0 */
-    {"reference", 0.25, 0, NAN, 0, 0, 0, 0},              /* not drawn: gflops NaN */
+    {.label = "direct <conv3x3> & \"friends\" 'q'", .ai = 12.5, .ai_measured = 9.0, .gflops = 60.0, .ai_l1 = 3.0,
+     .ai_l2 = 6.0, .gflops_lo = 50.0, .gflops_hi = 66.0}, /* AI at L1, L2 too; spread */
+    {.label = "im2col_gemm", .ai = 3.2, .gflops = 30.0},
+    {.label = "bad\x01label \xff\xfe", .ai = 0.8, .ai_measured = 1.1, .gflops = 5.0},
+    {.label = "-- comment breaker --", .ai = 0.0, .gflops = 5.0}, /* not drawn: ai 0 */
+    {.label = "reference", .ai = 0.25, .gflops = NAN},            /* not drawn: gflops NaN */
 };
 #define NPTS (sizeof PTS / sizeof PTS[0])
 

@@ -58,8 +58,8 @@ def check_svg(path, synthetic):
         # hierarchical roofline: a marker per level (L1 square, L2 triangle,
         # DRAM diamond) for a kernel with those AIs, plus one of each in the legend
         ds = [p.get("d", "") for p in root.iter(SVG + "path")]
-        squares = sum("h 10 v 10 h -10 z" in d for d in ds)
-        triangles = sum("l 6 10 h -12 z" in d for d in ds)
+        squares = sum("h 10.0 v 10.0 h -10.0 z" in d for d in ds)
+        triangles = sum("l 6.0 10.0 h -12.0 z" in d for d in ds)
         if squares != 1 + 1 or triangles != 1 + 1:
             fail(f"expected 2 L1 squares and 2 L2 triangles (kernel + legend), got {squares}, {triangles}")
         # 3 drawable kernels; 4 ridge points; 1 legend circle + 1 legend ridge

@@ -181,7 +181,8 @@ def record_type(r):
     if "layer" in r:
         return "analytic_record"
     for key, name in (("summary", "model_summary_record"), ("skipped", "skipped_record"), ("topo", "topo_record"),
-                      ("header", "results_header_record"), ("roofline", "roofline_record")):
+                      ("header", "results_header_record"), ("roofline", "roofline_record"),
+                      ("validate_conclusion", "validate_conclusion_record")):
         if key in r:
             return name
     return None
@@ -261,7 +262,10 @@ def counted_records(env):
         return None
     if p.returncode != 0:
         fail(f"valgrind run: exit {p.returncode}: {p.stderr.strip()[-400:]}")
-    return records(args, env, "valgrind run", p)
+    recs = records(args, env, "valgrind run", p)
+    vj = os.path.join(env["NNB_RESULTS_DIR"], "validate.json")  # validate's conclusion (counted the same way)
+    run(["validate", "--layer", "conv:c=4,h=6,k=4,r=3", "--kernels", "none", "--quiet", "--json", vj], env)
+    return recs + file_record(vj, "validate --json")
 
 
 def quick_ceilings(env):
@@ -446,7 +450,7 @@ def main():
                      "roofline_record", "results_header_record"):
             if kind not in kinds:
                 fail(f"no {kind} among the outputs")
-        unexercised = () if have_valgrind else COUNTED_KEYS
+        unexercised = () if have_valgrind else COUNTED_KEYS + ("validate_conclusion_record",)
         topo_isa = next((r["topo"].get("isa", "") for _, r in recs if "topo" in r), "")
         if "avx2" not in topo_isa.split():  # Prescott is no weaker than an SSE-only CPU: no remedy to write
             unexercised += ("kernel_run_record.openblas.remedy",)

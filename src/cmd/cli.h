@@ -18,6 +18,7 @@ typedef struct nnb_options {
     const char *model_name;   /* --model */
     long mb;                  /* --mb N: the network's batch (0: 1) */
     const char *out_file;     /* --out FILE: written whole or not at all */
+    const char *html_file;    /* --html FILE.html: the run as one page (report/html.h), from its records */
     nnb_format format;
     bool analytic_only;
     bool list, list_kernels;  /* --list, --list-kernels */

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/options.h"
+#include "report/html.h"
 #include "report/stored.h"
 #include "results/reader.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: nnbench compare [--fail-on-slower] A.jsonl B.jsonl\n"
+    fputs("usage: nnbench compare [--fail-on-slower] [--html OUT.html] A.jsonl B.jsonl\n"
           "Pairs the kernel records of two results files (written by --out) by layer spec,\n"
           "kernel and threads (a network's layers are labelled by module name), and prints per\n"
           "pair the median time of both with its quartile spread (±), the ratio B/A and the\n"
@@ -22,6 +24,8 @@ static void usage(FILE *f)
           "run was marked disturbed is never called: it is named instead. Two runs of one\n"
           "network are compared by their totals too. Both headers are printed first.\n"
           "  --fail-on-slower   exit 1 when a change is called slower\n"
+          "  --html OUT.html    also write one page: both runs on one roofline, an arrow per layer\n"
+          "                     from A to B coloured by the change, and the table of ratios\n"
           "Exit status: 0 ok (a comparison is a report), 1 slower with --fail-on-slower,\n"
           "2 bad options or a file that is not a results file.\n",
           f);
@@ -34,12 +38,17 @@ int nnb_compare_main(int argc, char **argv)
     const char *path[2];
     int n = 0;
     bool fail_on_slower = false;
+    const char *html = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
         }
         if (strcmp(argv[i], "--fail-on-slower") == 0) fail_on_slower = true;
+        else if (strcmp(argv[i], "--html") == 0) {
+            html = i + 1 < argc ? argv[++i] : "";
+            if (!nnb_opt_ends_with(html, ".html")) return bad("--html '%s': the file name must end in .html", html);
+        }
         else if (argv[i][0] == '-' && argv[i][1]) return bad("unknown option '%s' (see --help)", argv[i]);
         else if (n == 2) return bad("one file too many: '%s' (compare takes two, see --help)", argv[i]);
         else path[n++] = argv[i];
@@ -55,6 +64,7 @@ int nnb_compare_main(int argc, char **argv)
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++)
         if (f[i].header.analytic) rc = bad("%s was run with --analytic: no times to compare", path[i]);
+    if (rc == 0 && html && nnb_html_compare_file(html, &f[0], &f[1], err, sizeof err)) rc = bad("%s", err);
     if (rc == 0 && nnb_report_compare(stdout, &f[0], &f[1]) && fail_on_slower) rc = 1;
     nnb_results_free(&f[0]);
     nnb_results_free(&f[1]);

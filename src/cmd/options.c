@@ -147,6 +147,17 @@ static int set_number(nnb_options *o, const char *name, const char *v, char *err
     return 0;
 }
 
+/* --plot-kernels best|all, --color-by op|bound */
+static int set_plot_style(nnb_options *o, const char *name, const char *v, char *err, size_t len)
+{
+    bool kernels = !strcmp(name, "plot-kernels");
+    const char *a = kernels ? "best" : "op", *b = kernels ? "all" : "bound";
+    if (strcmp(v, a) && strcmp(v, b)) return nnb_errf(err, len, "--%s '" SHOW "': give %s or %s", name, v, a, b);
+    if (kernels) o->observe.plot_all_kernels = !strcmp(v, b);
+    else o->observe.plot_by_bound = !strcmp(v, b);
+    return 0;
+}
+
 int nnb_cli_option_value(nnb_options *o, const char *name, const char *v, char *err, size_t len)
 {
     if (!strcmp(name, "layer")) return set_source(&o->layer_spec, name, v, err, len);
@@ -179,14 +190,17 @@ int nnb_cli_option_value(nnb_options *o, const char *name, const char *v, char *
         o->observe.counters = v;
         return 0;
     }
+    if (!strcmp(name, "plot-kernels") || !strcmp(name, "color-by")) return set_plot_style(o, name, v, err, len);
     const char **path = !strcmp(name, "dump") ? &o->run.dump_dir : !strcmp(name, "plot") ? &o->observe.plot_file
-                      : !strcmp(name, "out")  ? &o->out_file : NULL;
+                      : !strcmp(name, "out")  ? &o->out_file : !strcmp(name, "html") ? &o->html_file : NULL;
     if (!path) return set_number(o, name, v, err, len);
     char what[16];
     snprintf(what, sizeof what, "--%s", name);
     if (nnb_opt_path(what, v, err, len)) return -1;
     if (path == &o->observe.plot_file && !nnb_opt_ends_with(v, ".svg") && !nnb_opt_ends_with(v, ".csv") && !nnb_opt_ends_with(v, ".json"))
         return nnb_errf(err, len, "--plot '" SHOW "': the file name must end in .svg, .csv or .json", v);
+    if (path == &o->html_file && !nnb_opt_ends_with(v, ".html") && !nnb_opt_ends_with(v, ".htm"))
+        return nnb_errf(err, len, "--html '" SHOW "': the file name must end in .html", v);
     *path = v;
     return 0;
 }

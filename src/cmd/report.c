@@ -8,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/options.h"
+#include "report/html.h"
 #include "report/stored.h"
 #include "results/merge.h"
 #include "results/reader.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: nnbench report [--format table|csv|json] FILE.jsonl...\n"
+    fputs("usage: nnbench report [--format table|csv|json] [--html OUT.html] FILE.jsonl...\n"
           "Renders results files written by --out as the run printed them; measures nothing.\n"
           "Several files merge into one table when they are one suite: every shard of one run\n"
           "(--shard I/N, merged in shard order), or whole runs, and only when their headers agree\n"
@@ -22,6 +24,9 @@ static void usage(FILE *f)
           "OpenBLAS, PAPI, hwloc, valgrind, oneDNN); host, memory and cpuset may differ. Otherwise\n"
           "it refuses, naming the key that differs (nnbench compare takes runs across machines).\n"
           "Where and with what each file was made goes to stderr.\n"
+          "  --html OUT.html    also write the run as one self-contained page (header, totals,\n"
+          "                     roofline with tooltips, sortable per-layer table); the same page\n"
+          "                     a live run's --html wrote\n"
           "Exit status: 0 ok, 2 bad options or a file that is not a results file.\n",
           f);
 }
@@ -64,6 +69,7 @@ static int read_all(char **paths, size_t n, nnb_results_file *files)
 int nnb_report_main(int argc, char **argv)
 {
     nnb_format fmt = NNB_FMT_TABLE;
+    const char *html = NULL;
     char **paths = calloc((size_t)argc, sizeof *paths);
     size_t n = 0;
     if (!paths) return bad("%s", "out of memory");
@@ -77,6 +83,9 @@ int nnb_report_main(int argc, char **argv)
         } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
             if (parse_format(v, &fmt)) rc = bad("bad --format '%s' (table, csv or json)", v);
+        } else if (strcmp(a, "--html") == 0 || strncmp(a, "--html=", 7) == 0) {
+            html = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : "";
+            if (!nnb_opt_ends_with(html, ".html")) rc = bad("--html '%s': the file name must end in .html", html);
         } else if (a[0] == '-' && a[1]) {
             rc = bad("unknown option '%s' (see --help)", a);
         } else {
@@ -93,6 +102,8 @@ int nnb_report_main(int argc, char **argv)
         if (nnb_results_merge_order(files, n, order, err, sizeof err)) rc = bad("%s", err);
         for (size_t i = 0; i < n && rc == 0; i++) nnb_report_file_line(stderr, "nnbench report: ", &files[order[i]]);
         if (rc == 0) nnb_report_stored(stdout, fmt, files, order, n);
+        if (rc == 0 && html && nnb_html_report_file(html, files, order, n, NULL, err, sizeof err))
+            rc = bad("%s", err);
         for (size_t i = 0; i < n; i++) nnb_results_free(&files[i]);
     }
     free(files);

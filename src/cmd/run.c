@@ -25,7 +25,9 @@
 #include "net/nets.h"
 #include "report/net_table.h"
 #include "report/report.h"
+#include "report/html.h"
 #include "results/header.h"
+#include "results/reader.h"
 #include "results/shard.h"
 #include "spec/spec.h"
 #include "cmd/skipped.h"
@@ -67,6 +69,12 @@ static void usage(FILE *f)
           "  --dump DIR            write inputs and every kernel's output as .npy files\n"
           "  --plot FILE.svg       draw the kernels on this machine's roofline (a sweep: GFLOP/s against\n"
           "                        the swept key per kernel, and their trajectories on the roofline)\n"
+          "  --plot-kernels best|all  a network's picture: one point per layer, its best kernel (default),\n"
+          "                        or every kernel of every layer\n"
+          "  --color-by op|bound   a network's points coloured by op (default) or by what bounds them\n"
+          "  --html FILE.html      the run as one self-contained page: header, totals, the per-layer\n"
+          "                        table (sortable, filterable) and the roofline with tooltips; the same\n"
+          "                        page as 'nnbench report --html' of the run's --out file\n"
           "  --sweep KEY=FROM:TO[:xSTEP|:+STEP]  with --layer: the layer with KEY (any key=value key:\n"
           "                        c, h, k, g, r, pad, ...) from FROM to TO; repeat for a grid\n"
           "  --max-points N        refuse a sweep of more than N points (default 256)\n"
@@ -179,6 +187,8 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"cold", no_argument, 0, O_COLD},           {"no-check", no_argument, 0, O_NO_CHECK},
         {"check", no_argument, 0, O_CHECK},         {"dump", required_argument, 0, O_VALUE},
         {"plot", required_argument, 0, O_VALUE},    {"out", required_argument, 0, O_VALUE},
+        {"html", required_argument, 0, O_VALUE},    {"plot-kernels", required_argument, 0, O_VALUE},
+        {"color-by", required_argument, 0, O_VALUE},
         {"max-mem", required_argument, 0, O_VALUE}, {"list", no_argument, 0, O_LIST},
         {"list-kernels", no_argument, 0, O_LIST_KERNELS}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},     {"time-prepare", no_argument, 0, O_TIME_PREPARE},
@@ -384,21 +394,54 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     return rc;
 }
 
+/* The stored records (a results file in memory) as the page --html
+ * names: read back and rendered as `nnbench report --html` renders the
+ * --out file, so that both pages are the same. */
+static int write_html(const nnb_options *o, const char *buf, size_t n)
+{
+    char err[1024];
+    FILE *in = fmemopen((void *)buf, n, "r");
+    if (!in) return bad("--html: cannot write %s (out of memory)", o->html_file);
+    nnb_results_file rf;
+    int rc = nnb_results_read_stream(in, o->html_file, &rf, err, sizeof err);
+    fclose(in);
+    if (rc) return bad("--html: %s", err);
+    size_t zero = 0;
+    nnb_roof_plot_opts po = {.all_kernels = o->observe.plot_all_kernels, .color_by_bound = o->observe.plot_by_bound};
+    rc = nnb_html_report_file(o->html_file, &rf, &zero, 1, &po, err, sizeof err);
+    nnb_results_free(&rf);
+    if (rc) return bad("%s", err);
+    fprintf(stderr, "nnbench: wrote %s\n", o->html_file);
+    return 0;
+}
+
 /* Results to stdout and, with --out, stored as a results file (a header
- * record, then the records) that appears whole or not at all. */
+ * record, then the records) that appears whole or not at all; with --html
+ * the same records as a page. */
 static int write_results(const nnb_options *o, const layer_list *ll, nnb_observer *obs, int *status)
 {
-    if (!o->out_file) return run_layers(o, ll, obs, stdout, NULL, status);
-    nnb_atomic_file af;
-    char err[512];
-    FILE *store = nnb_atomic_open(&af, o->out_file, err, sizeof err);
-    if (!store) return bad("--out: cannot write %s", o->out_file);
+    if (!o->out_file && !o->html_file) return run_layers(o, ll, obs, stdout, NULL, status);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *store = open_memstream(&buf, &n);
+    if (!store) return bad("%s", "out of memory");
     nnb_header_write(store, &(nnb_header_info){o->argc, o->argv, o->analytic_only ? 0 : o->run.threads,
                                                 o->analytic_only, obs->have_ceil ? &obs->ceil : NULL, o->shard_i,
                                                 o->shard_n, !o->analytic_only && obs->bound});
     int rc = run_layers(o, ll, obs, stdout, store, status);
-    if (rc) nnb_atomic_abort(&af);
-    else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
+    if (fclose(store) && !rc) rc = bad("%s", "out of memory");
+    if (!rc && o->out_file) {
+        nnb_atomic_file af;
+        char err[512];
+        FILE *f = nnb_atomic_open(&af, o->out_file, err, sizeof err);
+        if (!f) rc = bad("--out: cannot write %s", o->out_file);
+        else if (fwrite(buf, 1, n, f) != n) {
+            nnb_atomic_abort(&af);
+            rc = bad("--out: cannot write %s", o->out_file);
+        } else if (nnb_atomic_commit(&af, err, sizeof err)) rc = bad("--out: cannot write %s", o->out_file);
+    }
+    if (!rc && o->html_file) rc = write_html(o, buf, n);
+    free(buf);
     return rc;
 }
 

@@ -118,7 +118,6 @@ static int time_layers(model_run *m, nnb_observer *obs, int *status, char *err, 
         if (rc == NNB_EXIT_BAD_INPUT && nnb_stop_signal()) break; /* a signal's victim is no error */
         if (rc == NNB_EXIT_BAD_INPUT) return rc;
         if (rc) *status = rc;
-        nnb_observer_collect(obs, r);
         nnb_progress_done(&pr);
     }
     nnb_progress_end(&pr);
@@ -290,6 +289,7 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
         free_run(&m);
         return rc;
     }
+    for (size_t e = 0; !rc && e < m.plan.n; e++) nnb_observer_collect(obs, &m.reps[e]); /* with the counts */
     if (!rc) nnb_blas_warn_if_weaker();
     if (!rc) report(&m, out, o->format);
     if (!rc && store) report(&m, store, NNB_FMT_JSON);

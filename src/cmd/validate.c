@@ -2,6 +2,7 @@
  * FLOP convention. See include/nnbench/validate.h. */
 #include "cmd/validate.h"
 #include "cmd/options.h"
+#include "cmd/validate_verdict.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "nnbench/model.h"
 #include "spec/spec.h"
 #include "util/signals.h"
+#include "util/atomic_file.h"
 
 typedef struct suite_layer {
     const char *what;
@@ -164,10 +166,57 @@ static int count_kernels(const nnb_layer *l, const char *canon, const nnb_kernel
     return 0;
 }
 
+/* Every formula's value and its PASS/FAIL per kernel; the values go to
+ * the conclusion. */
+static void print_formulas(const nnb_layer *l, const nnb_analytic *a, const nnb_kernel *const *ks, const double *exec,
+                           int nk, nnb_vv *vv)
+{
+    /* ours: dense, and the valid-tap variant (padding MACs skipped) */
+    double dense = (double)a->flops;
+    double valid = dense - 2.0 * (double)(a->macs - a->macs_valid);
+    size_t nconv;
+    const nnb_convention *conv = nnb_conventions(&nconv);
+    double values[NNB_VV_MAX_FORMULAS];
+    const char *names[NNB_VV_MAX_FORMULAS], *models[NNB_VV_MAX_FORMULAS], *whats[NNB_VV_MAX_FORMULAS];
+    for (size_t f = 0; f <= nconv; f++) {
+        const char *name;
+        double v;
+        if (f < nconv) {
+            name = conv[f].models;
+            v = conv[f].flops(l, a);
+        } else {
+            name = "nnbench-valid";
+            v = valid;
+        }
+        if (f < NNB_VV_MAX_FORMULAS) {
+            values[f] = v;
+            names[f] = f < nconv ? conv[f].name : name;
+            models[f] = name;
+            whats[f] = f < nconv ? conv[f].what : "2 x MACs over in-bounds taps + bias adds";
+        }
+        printf("  %-25s ", name);
+        if (v < 0) printf("%14s", "n/a");
+        else printf("%14.0f", v);
+        for (int k = 0; k < nk; k++) {
+            if (v < 0) {
+                printf("  %-18s", "-");
+                continue;
+            }
+            bool ok = matches(exec[k], v, tolerance(ks[k]));
+            char cell[32];
+            if (v > 0) snprintf(cell, sizeof cell, "%s %.4f", ok ? "PASS" : "FAIL", exec[k] / v);
+            else snprintf(cell, sizeof cell, "%s", ok ? "PASS" : "FAIL");
+            printf("  %-18s", cell);
+        }
+        printf("\n");
+    }
+    nnb_vv_add(vv, l, a, values, names, models, whats, (int)(nconv + 1), exec[0], ORACLE_FLOPS_TOLERANCE);
+}
+
 /* Validates one layer; returns 0 ours passes, 1 ours fails, 2 error,
  * VALIDATE_STOPPED. */
 static int validate_layer(int idx, int total, const char *what, const char *spec, const char *klist,
-                          const nnb_count_request *how, int *ours_pass_valid)
+                          const nnb_count_request *how, int *ours_pass_valid, nnb_vv *vv)
 {
     nnb_layer l;
     nnb_analytic a;
@@ -205,37 +254,9 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
     for (int k = 0; k < nk; k++) printf("  %-18s", ks[k]->name);
     printf("\n");
 
-    /* ours: dense, and the valid-tap variant (padding MACs skipped) */
+    print_formulas(&l, &a, ks, exec, nk, vv);
     double dense = (double)a.flops;
     double valid = dense - 2.0 * (double)(a.macs - a.macs_valid);
-    size_t nconv;
-    const nnb_convention *conv = nnb_conventions(&nconv);
-    for (size_t f = 0; f <= nconv; f++) {
-        const char *name;
-        double v;
-        if (f < nconv) {
-            name = conv[f].models;
-            v = conv[f].flops(&l, &a);
-        } else {
-            name = "nnbench-valid";
-            v = valid;
-        }
-        printf("  %-25s ", name);
-        if (v < 0) printf("%14s", "n/a");
-        else printf("%14.0f", v);
-        for (int k = 0; k < nk; k++) {
-            if (v < 0) {
-                printf("  %-18s", "-");
-                continue;
-            }
-            bool ok = matches(exec[k], v, tolerance(ks[k]));
-            char cell[32];
-            if (v > 0) snprintf(cell, sizeof cell, "%s %.4f", ok ? "PASS" : "FAIL", exec[k] / v);
-            else snprintf(cell, sizeof cell, "%s", ok ? "PASS" : "FAIL");
-            printf("  %-18s", cell);
-        }
-        printf("\n");
-    }
     if (check_work_models(&l, &a, ks, counts, nk)) return 1;
     double tol = ORACLE_FLOPS_TOLERANCE;
     bool pass_dense = matches(exec[0], dense, tol), pass_valid = matches(exec[0], valid, tol);
@@ -265,24 +286,49 @@ static int validate_layer(int idx, int total, const char *what, const char *spec
     return 1;
 }
 
+/* The conclusion as a file, whole or not at all (NULL path: none). */
+static int write_conclusion(const char *path, void (*fn)(FILE *, const nnb_vv *), const nnb_vv *vv)
+{
+    if (!path) return 0;
+    char err[512];
+    nnb_atomic_file af;
+    FILE *f = nnb_atomic_open(&af, path, err, sizeof err);
+    if (f) fn(f, vv);
+    if (!f || nnb_atomic_commit(&af, err, sizeof err)) {
+        fprintf(stderr, "nnbench validate: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 int nnb_validate_main(int argc, char **argv)
 {
     const char *layers[MAX_LAYERS];
     int nl = 0;
-    const char *klist = NULL;
+    const char *klist = NULL, *json = NULL, *html = NULL;
     nnb_count_request how = {.quiet = false}; /* --quiet, --recount */
+    char err0[512];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--quiet") == 0 || strcmp(a, "--recount") == 0) {
             *(a[2] == 'q' ? &how.quiet : &how.recount) = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             printf("usage: nnbench validate [--layer SPEC]... [--kernels a,b|none] [--quiet] [--recount]\n"
+                   "                        [--json FILE] [--html FILE]\n"
                    "Runs a suite of small layers under valgrind and shows which FLOP formula matches\n"
                    "the executed instructions, and holds every kernel's FLOPs and data bytes against its own work model.\n"
                    "Exit 1 when ours fails on a layer or a kernel's count is unexplained by its model.\n"
                    "Counts are reused from the count cache while the binary, its libraries and the\n"
-                   "machine are the same; --recount counts everything again.\n");
+                   "machine are the same; --recount counts everything again.\n"
+                   "Ends with the conclusion: per formula, the count it is, on how many layers it matches\n"
+                   "what executed, the factor it is off elsewhere and why; --json/--html FILE write it too.\n");
             return 0;
+        } else if (strcmp(a, "--json") == 0 || strcmp(a, "--html") == 0) {
+            if (i + 1 >= argc || nnb_opt_path(a, argv[i + 1], err0, sizeof err0)) {
+                fprintf(stderr, "nnbench validate: %s needs a file name\n", a);
+                return 2;
+            }
+            *(a[2] == 'j' ? &json : &html) = argv[++i];
         } else if (strcmp(a, "--layer") == 0 || strcmp(a, "--kernels") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "nnbench validate: %s needs a value\n", a);
@@ -327,10 +373,12 @@ int nnb_validate_main(int argc, char **argv)
            "explained within 1%% (ours) / 5%% (OpenBLAS, oneDNN), else unexplained (exit 1)\n");
     int fails = 0, valid_passes = 0;
     char failed[512] = "";
+    nnb_vv vv;
+    nnb_vv_init(&vv);
     for (int i = 0; i < total; i++) {
         const char *what = nl ? "layer" : suite[i].what;
         const char *spec = nl ? layers[i] : suite[i].spec;
-        int rc = nnb_stop_signal() ? VALIDATE_STOPPED : validate_layer(i + 1, total, what, spec, klist, &how, &valid_passes);
+        int rc = nnb_stop_signal() ? VALIDATE_STOPPED : validate_layer(i + 1, total, what, spec, klist, &how, &valid_passes, &vv);
         if (rc == VALIDATE_STOPPED) /* the rows of the layers done are above */
             return nnb_stopped("nnbench validate", "%d of %d layer%s (%d failed; counts taken are in the count cache)",
                                i, total, total == 1 ? "" : "s", fails);
@@ -347,5 +395,7 @@ int nnb_validate_main(int argc, char **argv)
         printf(" (%d by the valid-tap count: the reference kernel skips padding taps)", valid_passes);
     if (fails) printf("; fails on: %s", failed);
     printf("\n");
+    nnb_vv_print(stdout, &vv);
+    if (write_conclusion(json, nnb_vv_json, &vv) || write_conclusion(html, nnb_vv_html, &vv)) return 2;
     return fails ? 1 : 0;
 }

@@ -18,10 +18,9 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
     memset(ob, 0, sizeof *ob);
     ob->o = *o;
     ob->multi_layer = multi_layer;
-    /* 1 = more threads than allowed PUs (refused before, by the command): bound round-robin, said in the string */
+    /* 1 = more threads than cores: bound round-robin, and the string says so */
     if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) < 0)
         snprintf(ob->cores, sizeof ob->cores, "unbound");
-    else ob->bound = true;
     /* a forced backend must be able to count here before anything runs */
     if (o->counters && strcmp(o->counters, "auto") != 0) {
         const nnb_counter_backend *b;
@@ -31,12 +30,7 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
     /* roofline: this machine's ceilings for this thread count, measured once when missing */
     char e[512] = "";
     if (o->no_roofline) snprintf(ob->ceil_why, sizeof ob->ceil_why, "--no-roofline");
-    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) {
-        ob->have_ceil = true;
-        if (ob->ceil.doubt[0])
-            fprintf(stderr, "nnbench: the roofline placement (bound, eff) below uses doubtful ceilings: %s\n",
-                    ob->ceil.doubt);
-    }
+    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
     else if (o->plot_file) return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
     else {
         fprintf(stderr, "nnbench: no roofline placement: %s\n", e);
@@ -172,32 +166,10 @@ int nnb_observer_hook(void *ctx, const nnb_layer_report *rep, const nnb_kernel *
 
 void nnb_observer_collect(nnb_observer *ob, const nnb_layer_report *rep)
 {
-    for (size_t i = 0; i < rep->nresults; i++) {
-        const nnb_result *x = &rep->results[i];
-        if (ob->npts == ob->cap) {
-            size_t cap = ob->cap ? 2 * ob->cap : 16;
-            nnb_roof_point *p = realloc(ob->pts, cap * sizeof *p);
-            if (!p) return;
-            ob->pts = p;
-            char(*lb)[128] = realloc(ob->labels, cap * sizeof *lb);
-            if (!lb) return;
-            ob->labels = lb;
-            ob->cap = cap;
-        }
-        const char *lname = rep->layer.name[0] ? rep->layer.name : nnb_op_name(rep->layer.op);
-        if (!ob->first_layer[0]) nnb_copy_str(ob->first_layer, sizeof ob->first_layer, lname);
-        if (ob->multi_layer) snprintf(ob->labels[ob->npts], 128, "%s:%s", lname, x->kernel);
-        else snprintf(ob->labels[ob->npts], 128, "%s", x->kernel);
-        nnb_roof_point *p = &ob->pts[ob->npts];
-        p->ai = rep->analytic.ai;
-        p->ai_measured = (x->have_flops && x->have_dram && x->dram_bytes > 0) ? x->flops / x->dram_bytes : 0;
-        p->ai_l1 = (x->have_flops && x->have_l1 && x->l1_bytes > 0) ? x->flops / x->l1_bytes : 0;
-        p->ai_l2 = (x->have_flops && x->have_l2 && x->l2_bytes > 0) ? x->flops / x->l2_bytes : 0;
-        p->gflops = x->gflops;
-        p->gflops_lo = x->time.p75_s > 0 ? x->gflops * x->time.median_s / x->time.p75_s : 0;
-        p->gflops_hi = x->time.p25_s > 0 ? x->gflops * x->time.median_s / x->time.p25_s : 0;
-        ob->npts++;
-    }
+    const char *lname = rep->layer.name[0] ? rep->layer.name : nnb_op_name(rep->layer.op);
+    if (!ob->first_layer[0]) nnb_copy_str(ob->first_layer, sizeof ob->first_layer, lname);
+    if (nnb_roof_points_add(&ob->pts, rep, ob->have_ceil ? &ob->ceil : NULL, ob->multi_layer))
+        fprintf(stderr, "nnbench: out of memory: the picture leaves out %s\n", lname);
 }
 
 static bool ends_with(const char *s, const char *suf)
@@ -209,23 +181,24 @@ static bool ends_with(const char *s, const char *suf)
 int nnb_observer_plot(nnb_observer *ob, const char *path, char *err, size_t len)
 {
     if (!ob->have_ceil) return nnb_bad_input(err, len, "--plot: no roofline ceilings (%s)", ob->ceil_why);
-    for (size_t i = 0; i < ob->npts; i++) ob->pts[i].label = ob->labels[i];
+    nnb_roof_points_fix(&ob->pts);
+    const nnb_roof_point *pts = ob->pts.v;
+    size_t npts = ob->pts.n;
     char title[512];
     const char *what = ob->o.plot_what ? ob->o.plot_what : ob->first_layer;
     snprintf(title, sizeof title, "nnbench roofline: %s, %d thread%s", what, ob->o.threads,
              ob->o.threads == 1 ? "" : "s");
     int r;
-    if (ends_with(path, ".csv")) r = nnb_roofline_csv(path, &ob->ceil, ob->pts, ob->npts, err, len);
-    else if (ends_with(path, ".json")) r = nnb_roofline_json(path, &ob->ceil, ob->pts, ob->npts, err, len);
-    else r = nnb_roofline_svg(path, &ob->ceil, ob->pts, ob->npts, title, err, len);
-    if (r == 0) fprintf(stderr, "nnbench: wrote %s (%zu points)\n", path, ob->npts);
+    nnb_roof_plot_opts po = {.title = title, .all_kernels = ob->o.plot_all_kernels,
+                             .color_by_bound = ob->o.plot_by_bound};
+    if (ends_with(path, ".csv")) r = nnb_roofline_csv(path, &ob->ceil, pts, npts, err, len);
+    else if (ends_with(path, ".json")) r = nnb_roofline_json(path, &ob->ceil, pts, npts, err, len);
+    else r = nnb_roofline_svg_opts(path, &ob->ceil, pts, npts, &po, err, len);
+    if (r == 0) fprintf(stderr, "nnbench: wrote %s (%zu points)\n", path, npts);
     return r ? NNB_EXIT_BAD_INPUT : 0;
 }
 
 void nnb_observer_free(nnb_observer *ob)
 {
-    free(ob->pts);
-    free(ob->labels);
-    ob->pts = NULL;
-    ob->labels = NULL;
+    nnb_roof_points_free(&ob->pts);
 }

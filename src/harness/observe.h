@@ -6,6 +6,7 @@
 #define NNBENCH_OBSERVE_H
 
 #include "harness/harness.h"
+#include "roofline/points.h"
 #include "roofline/roofline.h"
 
 /* What the observer needs of the command line. */
@@ -13,6 +14,8 @@ typedef struct nnb_observe_opts {
     const char *counters;        /* auto | papi | valgrind | none (NULL: auto) */
     const char *plot_file;       /* FILE.svg | .csv | .json (NULL: no picture) */
     const char *plot_what;       /* the picture's title: model name, "batch"; NULL: the first layer */
+    bool plot_all_kernels;       /* --plot-kernels all */
+    bool plot_by_bound;          /* --color-by bound */
     int threads;                 /* the kernels' thread count (>= 1) */
     bool no_roofline;            /* --no-roofline: neither load nor measure ceilings */
     bool recount;                /* --recount: count even what the count cache holds */
@@ -26,9 +29,7 @@ typedef struct nnb_observer {
     bool have_ceil;
     nnb_ceilings ceil;
     char ceil_why[512];          /* why there is no roofline placement */
-    nnb_roof_point *pts;
-    char (*labels)[128];
-    size_t npts, cap;
+    nnb_roof_points pts;         /* every kernel of every layer collected (roofline/points.h) */
     bool multi_layer;
     char first_layer[96];        /* for the picture's title */
 } nnb_observer;

@@ -1,21 +1,14 @@
 /* The measured network's table and summary record (see net_summary.h). */
 #include "report/net_summary.h"
 
+#include "roofline/points.h"
+
 #include <inttypes.h>
 #include <string.h>
 
 #include "util/json.h"
 
-const nnb_result *nnb_net_best(const nnb_layer_report *r)
-{
-    const nnb_result *best = NULL;
-    for (size_t i = 0; i < r->nresults; i++) {
-        const nnb_result *x = &r->results[i];
-        if (x->check == NNB_CHECK_FAIL || !(x->time.median_s > 0)) continue;
-        if (!best || x->time.median_s < best->time.median_s) best = x;
-    }
-    return best;
-}
+const nnb_result *nnb_net_best(const nnb_layer_report *r) { return nnb_layer_best(r); }
 
 void nnb_net_run_totals_compute(const nnb_layer_report *reps, size_t n, nnb_net_run_totals *t)
 {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "roofline/labels.h"
 #include "roofline/plot.h"
 #include "util/appendf.h"
 #include "util/atomic_file.h"
@@ -73,7 +74,24 @@ static void sort_samples(const nnb_sweep_plot *orig, nnb_sweep_sample *v, size_t
 typedef struct axes {
     double x0, x1, ymax;
     bool logx;
+    nnb_labels *ls;      /* the top panel's texts (labels.h): none overlaps another */
 } axes;
+
+static const char *const anchor_name[] = {"start", "middle", "end"};
+
+/* Text at (x, baseline y) where it overlaps nothing drawn before (else
+ * left out: a tick among many); cut to fit `width` px when > 0. */
+static bool text_at(FILE *f, nnb_labels *ls, double x, double y, double size, nnb_anchor an, const char *s,
+                    double width)
+{
+    char buf[512];
+    nnb_text_fit(buf, sizeof buf, s, size, width > 0 ? width : 1e9);
+    if (!nnb_labels_try(ls, nnb_text_box(buf, size, x, y, an, 0))) return false;
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" text-anchor=\"%s\">", x, y, size, anchor_name[an]);
+    nnb_svg_escape(f, buf);
+    fputs("</text>\n", f);
+    return true;
+}
 
 static double ax_x(const axes *a, double x)
 {
@@ -82,7 +100,7 @@ static double ax_x(const axes *a, double x)
 }
 static double ax_y(const axes *a, double g) { return Y1 - g / a->ymax * (Y1 - Y0); }
 
-/* Frame, ticks at the swept values (every k-th when many) and at a round
+/* Frame, ticks at the swept values (those that fit) and at a round
  * GFLOP/s step, axis titles. */
 static void top_axes(FILE *f, const axes *a, const nnb_sweep_sample *v, size_t n, const char *key)
 {
@@ -90,22 +108,23 @@ static void top_axes(FILE *f, const axes *a, const nnb_sweep_sample *v, size_t n
             X1 - X0, Y1 - Y0);
     double step = pow(10, floor(log10(a->ymax / 5)));
     if (a->ymax / step > 10) step *= a->ymax / step > 25 ? 5 : 2;
-    fprintf(f, "<g font-size=\"11\" text-anchor=\"end\">\n");
-    for (double g = 0; g <= a->ymax * 1.0001; g += step)
-        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/><text x=\"%d\" y=\"%.1f\">%g</text>\n",
-                X0, ax_y(a, g), X1, ax_y(a, g), X0 - 8, ax_y(a, g) + 4, g);
-    fprintf(f, "</g>\n<g font-size=\"11\" text-anchor=\"middle\">\n");
-    size_t nx = 0;
-    for (size_t i = 0; i < n; i++) nx += i == 0 || v[i].x != v[i - 1].x;
-    size_t every = nx > 12 ? (nx + 11) / 12 : 1, k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i && v[i].x == v[i - 1].x) continue;
-        if (k++ % every) continue;
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%g</text>\n", ax_x(a, v[i].x), Y1 + 18, v[i].x);
+    char t[64];
+    for (double g = 0; g <= a->ymax * 1.0001; g += step) {
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", X0, ax_y(a, g), X1,
+                ax_y(a, g));
+        snprintf(t, sizeof t, "%g", g);
+        text_at(f, a->ls, X0 - 8, ax_y(a, g) + 4, 11, NNB_ANCHOR_END, t, 0);
     }
-    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\">", (X0 + X1) / 2, Y1 + 40);
-    nnb_svg_escape(f, key);
-    fprintf(f, "%s</text>\n</g>\n", a->logx ? " (log scale)" : "");
+    for (size_t i = 0; i < n; i++) { /* each swept value once, where it fits */
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) seen = v[j].x == v[i].x;
+        snprintf(t, sizeof t, "%g", v[i].x);
+        if (!seen) text_at(f, a->ls, ax_x(a, v[i].x), Y1 + 18, 11, NNB_ANCHOR_MIDDLE, t, 0);
+    }
+    char title[160];
+    snprintf(title, sizeof title, "%s%s", key, a->logx ? " (log scale)" : "");
+    text_at(f, a->ls, (X0 + X1) / 2.0, Y1 + 40, 13, NNB_ANCHOR_MIDDLE, title, X1 - X0);
+    nnb_labels_block(a->ls, nnb_text_box("attained GFLOP/s (fp32)", 13, X0 - 55, (Y0 + Y1) / 2.0, NNB_ANCHOR_MIDDLE, -90));
     fprintf(f, "<text transform=\"translate(%d,%d) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">"
                "attained GFLOP/s (fp32)</text>\n", X0 - 55, (Y0 + Y1) / 2);
 }
@@ -132,11 +151,16 @@ static void top_series(FILE *f, const axes *a, const nnb_sweep_sample *v, size_t
         fprintf(f, " at %g: %.3g GFLOP/s (quartiles %.3g..%.3g), AI %.3g%s</title></circle>\n", v[i].x, v[i].gflops,
                 v[i].gflops_lo, v[i].gflops_hi, v[i].ai, v[i].disturbed ? "; disturbed: not to be trusted" : "");
     }
+    /* the legend right of the plot, as many entries as fit (every line keeps its tooltip) */
     double ly = Y0 + 14 + 16.0 * (double)color;
-    fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
-               "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">", X1 + 12, ly - 4, X1 + 32, ly - 4, col, X1 + 38, ly);
-    nnb_svg_escape(f, v[first].series);
-    fprintf(f, "</text>\n");
+    if (ly > Y1 - 4) return;
+    if (ly > Y1 - 20 && color > 0) {
+        text_at(f, a->ls, X1 + 38, ly, 11, NNB_ANCHOR_START, "... more: hover the lines", NNB_ROOF_PANEL_W - X1 - 48);
+        return;
+    }
+    fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n", X1 + 12,
+            ly - 4, X1 + 32, ly - 4, col);
+    text_at(f, a->ls, X1 + 38, ly, 11, NNB_ANCHOR_START, v[first].series, NNB_ROOF_PANEL_W - X1 - 48);
 }
 
 /* Series as runs of the sorted samples: calls draw for each run. */
@@ -147,9 +171,9 @@ static size_t next_run(const nnb_sweep_sample *v, size_t n, size_t i)
     return j;
 }
 
-static void top_panel(FILE *f, const nnb_sweep_plot *sp, nnb_sweep_sample *v, const nnb_sweep *sw)
+static void top_panel(FILE *f, const nnb_sweep_plot *sp, nnb_sweep_sample *v, const nnb_sweep *sw, nnb_labels *ls)
 {
-    axes a = {.x0 = v[0].x, .x1 = v[0].x, .ymax = 0, .logx = sw->axis[0].mul};
+    axes a = {.x0 = v[0].x, .x1 = v[0].x, .ymax = 0, .logx = sw->axis[0].mul, .ls = ls};
     for (size_t i = 0; i < sp->n; i++) {
         a.x0 = fmin(a.x0, v[i].x);
         a.x1 = fmax(a.x1, v[i].x);
@@ -201,13 +225,15 @@ int nnb_sweep_plot_write(const char *path, nnb_sweep_plot *sp, const nnb_sweep *
                "version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, "
                "sans-serif\" font-size=\"12\">\n<title>", w, h, w, h);
     nnb_svg_escape(f, title);
-    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n"
-               "<text x=\"%d\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", w, h, X0);
-    nnb_svg_escape(f, title);
-    fprintf(f, "</text>\n<text x=\"%d\" y=\"48\" font-size=\"11\" fill=\"#555\">", X0);
-    nnb_svg_escape(f, c->key);
-    fprintf(f, "</text>\n");
-    top_panel(f, sp, v, sw);
+    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n<g font-weight=\"bold\">", w, h);
+    nnb_labels ls;
+    nnb_labels_init(&ls, (nnb_box){0, 0, w, TOP_H});
+    text_at(f, &ls, X0, 28, 16, NNB_ANCHOR_START, title, w - X0 - 10);
+    fprintf(f, "</g>\n<g fill=\"#555\">");
+    text_at(f, &ls, X0, 48, 11, NNB_ANCHOR_START, c->key, w - X0 - 10);
+    fprintf(f, "</g>\n");
+    top_panel(f, sp, v, sw, &ls);
+    nnb_labels_free(&ls);
     int rc = roof_panel(f, sp, v, c);
     fprintf(f, "</svg>\n");
     free(v);

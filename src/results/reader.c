@@ -45,6 +45,29 @@ static int header_shard(const nnb_rk_where *w, json_t *h, nnb_results_header *ou
     return 0;
 }
 
+/* header.ceilings: the machine, threads, peak and the roof per level */
+static int header_ceilings(const nnb_rk_where *w, json_t *c, nnb_results_header *out)
+{
+    int rc = 0;
+    int64_t threads = 0;
+    json_t *bw = nnb_rk_obj(&(nnb_rk){w, c, "header.ceilings", "bw_gbs", true}, &rc);
+    if (!bw || nnb_rk_str(&(nnb_rk){w, c, "header.ceilings", "machine", true}, out->ceil_machine, sizeof out->ceil_machine) ||
+        nnb_rk_int(&(nnb_rk){w, c, "header.ceilings", "threads", true}, &threads))
+        return -1;
+    json_t *pk = json_object_get(c, "peak_gflops");
+    if (pk && !json_is_null(pk) && nnb_rk_num(&(nnb_rk){w, c, "header.ceilings", "peak_gflops", true}, &out->ceil_peak_gflops))
+        return -1;
+    static const char *const lv[4] = {"L1", "L2", "L3", "DRAM"};
+    for (int l = 0; l < 4; l++) {
+        json_t *v = json_object_get(bw, lv[l]);
+        if (v && !json_is_null(v) && nnb_rk_num(&(nnb_rk){w, bw, "header.ceilings.bw_gbs", lv[l], true}, &out->ceil_bw_gbs[l]))
+            return -1;
+    }
+    out->ceil_threads = threads > 0 && threads < 1 << 20 ? (int)threads : 0;
+    out->have_ceilings = true;
+    return 0;
+}
+
 static int header_scalars(const nnb_rk_where *w, json_t *h, nnb_results_header *out)
 {
     int rc = 0;
@@ -74,7 +97,7 @@ static int header_scalars(const nnb_rk_where *w, json_t *h, nnb_results_header *
     json_t *c = json_object_get(h, "ceilings");
     if (!c) return nnb_rk_fail(w, "key header.ceilings missing");
     if (!json_is_null(c) && !json_is_object(c)) return nnb_rk_wrong_type(w, "header", "ceilings", "an object or null", c);
-    return 0;
+    return json_is_null(c) ? 0 : header_ceilings(w, c, out);
 }
 
 const char *const nnb_header_ident_keys[NNB_HEADER_IDENT_KEYS] = {

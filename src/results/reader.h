@@ -38,6 +38,11 @@ typedef struct nnb_results_header {
     char cpuset[128];       /* the PUs the run was given ("" in files older than the key) */
     char pus_used[128];     /* the PUs its threads were bound to ("": none, or an older file) */
     char *ident[NNB_HEADER_IDENT_KEYS]; /* each key's value as compact JSON, "null" where absent */
+    /* the roofline the run was placed against (header.ceilings), for pictures */
+    bool have_ceilings;
+    char ceil_machine[1024];
+    int ceil_threads;
+    double ceil_peak_gflops, ceil_bw_gbs[4]; /* L1, L2, L3, DRAM; 0: none */
 } nnb_results_header;
 
 /* A model's summary record. */

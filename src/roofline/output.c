@@ -18,6 +18,7 @@ typedef struct out_ctx {
     const nnb_roof_point *pts;
     size_t n;
     const char *title;
+    const nnb_roof_plot_opts *opts; /* SVG: how (NULL: the defaults) */
 } out_ctx;
 
 typedef void (*writer_fn)(FILE *f, const void *o);
@@ -37,13 +38,21 @@ static int write_file(const char *path, writer_fn fn, const out_ctx *o, char *er
 static void svg_cb(FILE *f, const void *ctx)
 {
     const out_ctx *o = ctx;
-    nnb_roofline_svg_write(f, o->c, o->pts, o->n, o->title);
+    if (o->opts) nnb_roofline_svg_write_opts(f, o->c, o->pts, o->n, o->opts);
+    else nnb_roofline_svg_write(f, o->c, o->pts, o->n, o->title);
 }
 
 int nnb_roofline_svg(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
                      const char *title, char *err, size_t errlen)
 {
-    out_ctx o = {c, pts, n, title};
+    out_ctx o = {c, pts, n, title, NULL};
+    return write_file(path, svg_cb, &o, err, errlen);
+}
+
+int nnb_roofline_svg_opts(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                          const nnb_roof_plot_opts *opts, char *err, size_t errlen)
+{
+    out_ctx o = {c, pts, n, opts->title, opts};
     return write_file(path, svg_cb, &o, err, errlen);
 }
 
@@ -151,7 +160,7 @@ static void csv_cb(FILE *f, const void *ctx)
 int nnb_roofline_csv(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n, char *err,
                      size_t errlen)
 {
-    out_ctx o = {c, pts, n, NULL};
+    out_ctx o = {c, pts, n, NULL, NULL};
     return write_file(path, csv_cb, &o, err, errlen);
 }
 
@@ -263,7 +272,7 @@ static void json_cb(FILE *f, const void *ctx)
 int nnb_roofline_json(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n, char *err,
                       size_t errlen)
 {
-    out_ctx o = {c, pts, n, NULL};
+    out_ctx o = {c, pts, n, NULL, NULL};
     return write_file(path, json_cb, &o, err, errlen);
 }
 

@@ -3,6 +3,7 @@
 #ifndef NNBENCH_ROOFLINE_PLOT_H
 #define NNBENCH_ROOFLINE_PLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,9 +17,33 @@ typedef struct nnb_roof_point {
     double ai_l1, ai_l2;     /* measured FLOPs / L1<->L2 and L2<->LL bytes; <= 0: none.
                                 With ai_measured: the kernel's points of a cache-aware
                                 (hierarchical) roofline, one per level at the same FLOP/s */
+    /* network pictures and the HTML page (zero: a plain kernel point) */
+    const char *layer;       /* the layer's name: a network picture draws one point per layer */
+    const char *kernel;
+    const char *op;          /* colour group with --color-by op */
+    char bound[32];          /* "compute", "memory:L2": colour group with --color-by bound */
+    int level;               /* 1 + the nnb_level its analytic AI is placed at; 0: not placed */
+    double time_s;           /* its part of the run's time: median x repeat */
     double gflops_lo, gflops_hi; /* the spread: GFLOP/s at the repetitions' third and first
-                                    quartile times; <= 0: not known (no bar drawn) */
+                                    quartile times (else slowest and fastest); <= 0: no bar */
+    double efficiency;       /* attained / attainable; 0: not placed */
+    bool best;               /* the layer's best kernel (smallest median, check not failed) */
+    int row;                 /* HTML (inline_svg): the table row N it links to (ids "row-N", "pt-N") */
+    const char *tip;         /* the tooltip; NULL: the label and the numbers */
+    /* compare pages: an arrow from where the layer was before */
+    double ai_from, gflops_from; /* <= 0: no arrow */
+    const char *color;       /* fixed colour (the arrow's verdict); NULL: the colour group's */
+    const char *group;       /* the colour group's name (legend); NULL: op or bound */
 } nnb_roof_point;
+
+/* How a picture is drawn. */
+typedef struct nnb_roof_plot_opts {
+    const char *title;
+    bool all_kernels;        /* --plot-kernels all: every kernel, not one point per layer */
+    bool color_by_bound;     /* --color-by bound (default: by op) */
+    bool inline_svg;         /* inside an HTML page: no XML declaration */
+    size_t max_labels;       /* network: the layers taking the most time labelled (0: 10) */
+} nnb_roof_plot_opts;
 
 /* Files are written whole or not at all (util/atomic_file); path "-" =
  * stdout. Points with non-positive or non-finite ai/gflops are left out of
@@ -32,6 +57,16 @@ int nnb_roofline_json(const char *path, const nnb_ceilings *c, const nnb_roof_po
 /* Stream forms (the file forms call these). */
 void nnb_roofline_svg_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
                             const char *title);
+/* Points that name their layer (pts[i].layer) from more than one layer make
+ * a network picture: one point per layer (its best kernel, or every kernel
+ * with all_kernels), area by its share of the time, colour by op or bound,
+ * shape by the memory level its AI is placed at, labels for the layers that
+ * take the most time; otherwise each point is a kernel of one layer. Labels
+ * never overlap other text nor leave the picture (roofline/labels.h). */
+void nnb_roofline_svg_write_opts(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                                 const nnb_roof_plot_opts *o);
+int nnb_roofline_svg_opts(const char *path, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n,
+                          const nnb_roof_plot_opts *o, char *err, size_t errlen);
 void nnb_roofline_json_write(FILE *f, const nnb_ceilings *c, const nnb_roof_point *pts, size_t n);
 void nnb_ceilings_print(FILE *f, const nnb_ceilings *c);  /* table */
 
