@@ -174,7 +174,14 @@ int nnb_onnx_graph_walk(onnx_graph *g, nnb_onnx_model *m, char *err, size_t len)
         free(order);
         return nnb_errf(err, len, "out of memory");
     }
-    int rc = topo_order(g, order, err, len);
+    /* ONNX asks for nodes in topological order: kept when they are (the
+     * exporter's order is the forward's); sorted otherwise */
+    bool sorted = true;
+    for (size_t n = 0; n < g->nnodes && sorted; n++)
+        for (size_t i = 0; i < g->nodes[n].nin; i++)
+            if (g->nodes[n].in[i] && g->nodes[n].in[i]->producer >= (int)n) sorted = false;
+    for (size_t n = 0; sorted && n < g->nnodes; n++) order[n] = n;
+    int rc = sorted ? 0 : topo_order(g, order, err, len);
     for (size_t k = 0; !rc && k < g->nnodes; k++) {
         nnb_onnx_row *r = &m->rows[m->nrows++];
         rc = walk_node(g, order[k], r, m, err, len);
