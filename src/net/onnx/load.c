@@ -4,6 +4,7 @@
 #include "net/onnx/graph.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ static void describe(const onnx_graph *g, nnb_onnx_model *m)
     const Onnx__ModelProto *pb = g->pb;
     nnb_appendf(m->desc, sizeof m->desc, &o, "ONNX opset %lld", (long long)g->opset);
     if (pb->producer_name && pb->producer_name[0])
-        nnb_appendf(m->desc, sizeof m->desc, &o, " (%.40s %.20s)", pb->producer_name,
+        nnb_appendf(m->desc, sizeof m->desc, &o, " (%.40s%s%.20s)", pb->producer_name,
+                    pb->producer_version && pb->producer_version[0] ? " " : "",
                     pb->producer_version ? pb->producer_version : "");
     for (size_t i = 0, k = 0; i < g->nvalues; i++) {
         const nnb_onnx_value *v = &g->values[i];
@@ -55,6 +57,9 @@ int nnb_onnx_load_buffer(const uint8_t *buf, size_t n, const nnb_onnx_options *o
 int nnb_onnx_load(const char *path, const nnb_onnx_options *o, nnb_onnx_model *m, char *err, size_t len)
 {
     memset(m, 0, sizeof *m);
+    struct stat st;
+    if (stat(path, &st)) return nnb_errf(err, len, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return nnb_errf(err, len, "%s: not a regular file", path);
     FILE *f = fopen(path, "rb");
     if (!f) return nnb_errf(err, len, "%s: cannot open: %s", path, strerror(errno));
     long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;

@@ -135,7 +135,22 @@ static int read_opset(onnx_graph *g, char *err, size_t len)
 
 /* A graph input's shape: the file's dims, --input NAME=..., --mb for an
  * open batch dim. -1 with one line naming a dim left open. */
+static int bind_dims(const Onnx__ValueInfoProto *vi, nnb_onnx_value *v, const nnb_onnx_options *o, char *err,
+                     size_t len);
+
+/* the input's dims, then their product checked */
 static int bind_input(const Onnx__ValueInfoProto *vi, nnb_onnx_value *v, const nnb_onnx_options *o, char *err, size_t len)
+{
+    if (bind_dims(vi, v, o, err, len)) return -1;
+    int64_t e = 1;
+    for (int d = 0; d < v->rank; d++)
+        if (!nnb_mul_ok(e, v->dim[d], &e) || e > (INT64_C(1) << 62))
+            return nnb_errf(err, len, "input '%s': its element count overflows", v->name);
+    return 0;
+}
+
+static int bind_dims(const Onnx__ValueInfoProto *vi, nnb_onnx_value *v, const nnb_onnx_options *o, char *err,
+                     size_t len)
 {
     const Onnx__TypeProto *tp = vi->type;
     if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)

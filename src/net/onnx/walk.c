@@ -143,7 +143,16 @@ static int walk_node(onnx_graph *g, size_t n, nnb_onnx_row *r, nnb_onnx_model *m
     if (rule && (node->nin < (size_t)rule->min_in || node->nin > (size_t)rule->max_in))
         return nnb_errf(err, len, "node '%s' (%s): %zu inputs (the op takes %d to %d)", node->label, node->op_type,
                         node->nin, rule->min_in, rule->max_in);
-    if (rule && rule->infer(node, err, len)) return -1;
+    if (rule && rule->infer(node, err, len)) {
+        for (size_t i = 0; i < node->nin; i++) /* an input whose producer has no rule: name it */
+            if (node->in[i] && node->in[i]->rank < 0 && node->in[i]->producer >= 0) {
+                const nnb_onnx_node *p = &g->nodes[node->in[i]->producer];
+                return nnb_errf(err, len, "node '%s' (%s) needs the shape of '%s', the output of node '%s' (%s), which "
+                                "nnbench has no shape rule for", node->label, node->op_type, node->in[i]->name, p->label,
+                                p->op_type);
+            }
+        return -1;
+    }
     /* folded: every output a known value, or computed from weights alone
      * (an Identity or Cast over an initializer): no work at run time */
     bool folded = rule != NULL && node->nout > 0, on_weights = node->nin > 0;
