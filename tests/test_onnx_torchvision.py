@@ -28,6 +28,7 @@ except ImportError as e:
     sys.exit(77)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onnx_oracle import compare  # noqa: E402
 from torch_nets import torch_model  # noqa: E402
 
 NNB = os.environ.get("NNBENCH", "nnbench")
@@ -64,45 +65,11 @@ def export(net, opset, train, path):
     return m
 
 
-def oracle_shapes(m):
-    """value name -> shape from onnx's inference, the batch dim bound to MB; None where not inferred"""
-    inferred = onnx.shape_inference.infer_shapes(m)
-    out = {}
-    for vi in list(inferred.graph.value_info) + list(inferred.graph.output):
-        t = vi.type.tensor_type
-        if not t.HasField("shape"):
-            continue
-        dims = []
-        for d in t.shape.dim:
-            dims.append(d.dim_value if d.HasField("dim_value") else MB if d.dim_param == "batch" else None)
-        out[vi.name] = None if None in dims else dims
-    return out
-
-
 def check_shapes(tag, m, path):
-    rows = subprocess.run([NNB, "onnx-nodes", path, "--mb", str(MB)], capture_output=True, text=True)
-    check(rows.returncode == 0, f"{tag}: onnx-nodes exit {rows.returncode}: {rows.stderr.strip()}")
-    ours = {}
-    for line in rows.stdout.splitlines():
-        module, op, kind, shapes, _ = line.split("\t")
-        ours[module] = (op, kind, shapes.split(";"))
-    want = oracle_shapes(m)
-    compared = 0
-    for i, node in enumerate(m.graph.node):
-        label = node.name or f"{node.op_type}#{i}"
-        if label not in ours:
-            fail(f"{tag}: node {label} missing from onnx-nodes")
-            continue
-        for k, name in enumerate(node.output):
-            w = want.get(name)
-            if w is None:
-                continue
-            got = ours[label][2][k]
-            w_str = "x".join(map(str, w)) if w else "scalar"
-            compared += 1
-            check(got == w_str, f"{tag}: node {label} ({node.op_type}) output {k}: nnbench {got}, onnx {w_str}")
+    fails, compared, _ = compare(NNB, m, path, MB)
+    for f in fails:
+        fail(f"{tag}: {f}")
     check(compared >= len(m.graph.node) // 2, f"{tag}: only {compared} shapes compared")
-    return ours
 
 
 def records(args):

@@ -304,12 +304,12 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
                       int *status)
 {
     if (o->model_name && !o->analytic_only) {
+        /* the nodes no layer computes: their records first (a stored file
+         * ends with the model's summary), their rows after the table */
+        if (store) nnb_skipped_report(&ll->skipped, store, NNB_FMT_JSON);
+        nnb_skipped_report(&ll->skipped, out, o->format);
         int r = nnb_run_model(o, ll->v, ll->n, obs, out, store, status);
-        if (!r && nnb_onnx_is_path(o->model_name)) { /* the nodes no layer computes: rows, records */
-            nnb_cmd_onnx_report(out, o->format, &ll->onnx);
-            nnb_skipped_report(&ll->skipped, out, o->format);
-            if (store) nnb_skipped_report(&ll->skipped, store, NNB_FMT_JSON);
-        }
+        if (!r && nnb_onnx_is_path(o->model_name)) nnb_cmd_onnx_report(out, o->format, &ll->onnx);
         return r;
     }
     char err[1024] = "";

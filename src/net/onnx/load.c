@@ -35,6 +35,14 @@ static void describe(const onnx_graph *g, nnb_onnx_model *m)
     }
 }
 
+/* names come from the file: a control character in one (a newline) would
+ * break the one-line error and the table's rows */
+static void printable(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+}
+
 int nnb_onnx_load_buffer(const uint8_t *buf, size_t n, const nnb_onnx_options *o, nnb_onnx_model *m, char *err,
                          size_t len)
 {
@@ -51,6 +59,16 @@ int nnb_onnx_load_buffer(const uint8_t *buf, size_t n, const nnb_onnx_options *o
     if (!rc && m->layers.n == 0) rc = nnb_errf(err, len, "the graph has no node nnbench models (%zu nodes)", m->nrows);
     nnb_onnx_graph_free(&g);
     if (rc) nnb_onnx_model_free(m);
+    if (rc && len) printable(err);
+    for (size_t i = 0; !rc && i < m->nrows; i++) {
+        printable(m->rows[i].module);
+        printable(m->rows[i].op_type);
+        printable(m->rows[i].why);
+    }
+    for (size_t i = 0; !rc && i < m->layers.n; i++) {
+        printable(m->layers.v[i].module);
+        printable(m->layers.v[i].layer.name);
+    }
     return rc ? -1 : 0;
 }
 
