@@ -107,7 +107,9 @@ static int classify(const nnb_onnx_rule *rule, const nnb_onnx_node *node, nnb_on
 {
     nnb_layer l;
     char why[256] = "no nnbench layer computes it";
-    int rc = rule && rule->layer ? rule->layer(node, &l, why, sizeof why) : 1;
+    bool has_out = node->nout > 0 && node->out[0] && node->out[0]->rank >= 0;
+    if (!has_out) snprintf(why, sizeof why, "its first output is left out");
+    int rc = rule && rule->layer && has_out ? rule->layer(node, &l, why, sizeof why) : 1;
     if (rc < 0) return nnb_errf(err, len, "node '%s' (%s): its attributes changed between shape and layer", node->label, node->op_type);
     if (rc == 0) {
         nnb_copy_str(l.name, sizeof l.name, node->label);
