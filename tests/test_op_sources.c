@@ -3,10 +3,12 @@
  * (docs/schema.md), the README's two lists (presets, key=value ops), a
  * preset, and the reference kernel. A failure names the op and the piece
  * that lacks it, so adding an op says what else to write. */
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "nnbench/kernel.h"
 #include "nnb_test.h"
+#include "ops/onnx_rule.h"
 #include "ops/op.h"
 #include "spec/spec.h"
 
@@ -103,9 +105,33 @@ static void every_op_everywhere(void)
     free(readme);
 }
 
+/* every ONNX op type with a rule is named in the README's ONNX section */
+static void every_onnx_rule_in_readme(void)
+{
+    char *readme = slurp("README.md");
+    size_t n;
+    const nnb_onnx_rule *const *rules = nnb_onnx_rules(&n);
+    CHECK(readme && n > 0);
+    for (size_t i = 0; i < n; i++) {
+        nnb_test_checks++;
+        const char *op = rules[i]->op_type;
+        const char *a = readme ? strstr(readme, "## Your own network (ONNX)") : NULL, *b = a ? strstr(a + 3, "\n## ") : NULL;
+        bool found = false;
+        for (const char *p = a; p && (!b || p < b) && (p = strstr(p, op)) && (!b || p < b); p++)
+            if (!isalnum((unsigned char)p[-1]) && !isalnum((unsigned char)p[strlen(op)])) found = true;
+        if (!found) {
+            nnb_test_failures++;
+            missing++;
+            fprintf(stderr, "ONNX op '%s' (src/ops/onnx_table.c): missing from README.md's \"Your own network (ONNX)\"\n", op);
+        }
+    }
+    free(readme);
+}
+
 int main(void)
 {
     nnb_test_run("every op everywhere", every_op_everywhere);
+    nnb_test_run("every ONNX rule in the README", every_onnx_rule_in_readme);
     if (missing) fprintf(stderr, "%d pieces missing (see above)\n", missing);
     return nnb_test_done("test_op_sources");
 }
