@@ -3,6 +3,7 @@
  * x2_begin, ..., x1_end, x2_end]: asymmetric pads map to pt/pl/pb/pr; a 1-D
  * convolution (N x C x L) is the 2-D one with h = 1, as benchdnn reads it. */
 #include "ops/onnx_rule.h"
+#include "util/checked.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -98,8 +99,12 @@ static int deconv_window(const nnb_onnx_node *n, const nnb_onnx_value *x, const 
     if (no < 0) memset(outpad, 0, (size_t)w->sr * sizeof *outpad);
     bool upper = nnb_onnx_attr_is(n, "auto_pad", "SAME_UPPER"), same = upper || nnb_onnx_attr_is(n, "auto_pad", "SAME_LOWER");
     for (int i = 0; i < w->sr; i++) {
-        int64_t in = x->dim[2 + i], ext = (w->k[i] - 1) * w->d[i] + 1, full = w->s[i] * (in - 1) + outpad[i] + ext;
-        if (outpad[i] < 0) return nnb_onnx_fail(n, err, len, "output_padding must be >= 0");
+        int64_t in = x->dim[2 + i], ext = (w->k[i] - 1) * w->d[i] + 1, full;
+        if (outpad[i] < 0 || outpad[i] > (INT64_C(1) << 31))
+            return nnb_onnx_fail(n, err, len, "output_padding must be in [0, 2^31]");
+        if (!nnb_mul_ok(w->s[i], in - 1, &full) || full > (INT64_C(1) << 61))
+            return nnb_onnx_fail(n, err, len, "the output size overflows");
+        full += outpad[i] + ext;
         if (want_shape || same) {
             int64_t out = want_shape ? shape[i] : in * w->s[i], total = full - out;
             if (total < 0) return nnb_onnx_fail(n, err, len, "output_shape %lld is larger than the full output", (long long)out);

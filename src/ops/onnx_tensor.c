@@ -322,7 +322,8 @@ static int split_infer(nnb_onnx_node *n, char *err, size_t len)
     }
     int64_t sum = 0;
     for (int i = 0; i < ns; i++) {
-        if (sizes[i] < 0 || sizes[i] > x->dim[axis]) return nnb_onnx_fail(n, err, len, "split size %lld is out of range", (long long)sizes[i]);
+        if (sizes[i] < 0 || sizes[i] > x->dim[axis] - sum)
+            return nnb_onnx_fail(n, err, len, "split sizes exceed dimension %lld", (long long)axis);
         sum += sizes[i];
     }
     if (ns != (int)n->nout || sum != x->dim[axis])
@@ -370,7 +371,8 @@ static int slice_infer(nnb_onnx_node *n, char *err, size_t len)
     for (int i = 0; i < ns; i++) {
         int64_t a;
         if (nnb_onnx_axis(n, ax[i], x->rank, &a, err, len)) return -1;
-        if (sp[i] == 0) return nnb_onnx_fail(n, err, len, "step 0");
+        if (sp[i] == 0 || sp[i] < -(INT64_C(1) << 62) || sp[i] > (INT64_C(1) << 62))
+            return nnb_onnx_fail(n, err, len, "step %lld is 0 or beyond 2^62", (long long)sp[i]);
         dim[a] = slice_len(x->dim[a], st[i], en[i], sp[i]);
         first[a] = st[i] < 0 ? st[i] + x->dim[a] : st[i];
         if (sp[i] != 1) first[a] = -1;
@@ -448,8 +450,9 @@ static int resize_infer(nnb_onnx_node *n, char *err, size_t len)
     } else if ((scales && scales->nval == x->rank) || (sa && sa->nfloats == (size_t)x->rank)) {
         for (int i = 0; i < x->rank; i++) {
             double s = scales && scales->nval == x->rank ? scales->fval[i] : sa->floats[i];
-            if (!(s > 0 && s < 1e6)) return nnb_onnx_fail(n, err, len, "scale %g is out of range", s);
-            dim[i] = (int64_t)((double)x->dim[i] * s);
+            double d = (double)x->dim[i] * s;
+            if (!(s > 0 && d < 4e18)) return nnb_onnx_fail(n, err, len, "scale %g is out of range", s);
+            dim[i] = (int64_t)d;
         }
     } else {
         return nnb_onnx_fail(n, err, len, "needs known scales or sizes (one per dimension)");
