@@ -260,6 +260,11 @@ def make_onnx_files(tmp):
         "gemm.onnx": g([pb.node("Flatten", ["x"], ["f"]), pb.node("Gemm", ["f", "M"], ["y"])], [pb.tensor("M", [10, 4])]),
         "concat.onnx": g([pb.node("Concat", ["x", "M"], ["y"], "", [pb.attr_int("axis", 1)])], [pb.tensor("M", [1, 2, 8, 8])]),
         "fixedbatch.onnx": g([pb.node("Relu", ["x"], ["y"])], inputs=[pb.value_info("x", [1, 3, 16, 16])]),
+        "slicestep.onnx": g([pb.node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])],
+                            [pb.tensor("st", [1], pb.INT64, [0]), pb.tensor("en", [1], pb.INT64, [4]),
+                             pb.tensor("ax", [1], pb.INT64, [1]), pb.tensor("sp", [1], pb.INT64, [-(1 << 63)])]),
+        "splitsum.onnx": g([pb.node("Split", ["x", "sz"], ["y", "z"], "", [pb.attr_int("axis", 1)])],
+                           [pb.tensor("sz", [2], pb.INT64, [(1 << 62), (1 << 62)])]),
         "autopad.onnx": g([conv(["x", "W"], ["y"], [pb.attr_str("auto_pad", "SAME_UPPER"), pb.attr_ints("strides", [0, 1])])], W),
     }
     for name, data in files.items():
@@ -306,6 +311,8 @@ CASES += [
     ("onnx fixed batch", ["--model", "{tmp}/fixedbatch.onnx", ONNX, "--mb", "4"], {}, 2, "fixed batch of 1"),
     ("onnx zero stride", ["--model", "{tmp}/autopad.onnx", ONNX], {}, 2, "strides and dilations must be in"),
     ("onnx-nodes usage", ["onnx-nodes"], {}, 2, "usage: nnbench onnx-nodes"),
+    ("onnx slice step", ["--model", "{tmp}/slicestep.onnx", ONNX], {}, 2, "is 0 or beyond 2^62"),
+    ("onnx split sizes", ["--model", "{tmp}/splitsum.onnx", ONNX], {}, 2, "split sizes exceed dimension 1"),
 ]
 
 
