@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes nnbench's input readers with libFuzzer for a given time per target.
-#   bench/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 600 s; targets: spec batch results)
+#   bench/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 600 s; targets: spec batch results onnx)
 # Builds build-fuzz/ with clang (-DNNB_FUZZ=ON: ASan + UBSan + fuzzer
 # coverage), starts each target from a copy of its committed corpus in a
 # work directory (the checkout stays clean), and prints what it found.
@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(spec batch results)
+[ ${#targets[@]} -gt 0 ] || targets=(spec batch results onnx)
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: seconds must be a whole number, got '$seconds'" >&2; exit 2;; esac
 command -v clang >/dev/null || { echo "fuzz.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 
@@ -23,10 +23,11 @@ declare -A corpus=(
   [spec]="tests/fuzz/corpus/spec"
   [batch]="tests/fuzz/corpus/batch tests/data/benchdnn/conv tests/data/benchdnn/deconv"
   [results]="tests/fuzz/corpus/results"
+  [onnx]="tests/fuzz/corpus/onnx"
 )
 status=0
 for t in "${targets[@]}"; do
-  [ -n "${corpus[$t]:-}" ] || { echo "fuzz.sh: unknown target '$t' (spec, batch, results)" >&2; exit 2; }
+  [ -n "${corpus[$t]:-}" ] || { echo "fuzz.sh: unknown target '$t' (spec, batch, results, onnx)" >&2; exit 2; }
   mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
   for d in ${corpus[$t]}; do cp "$here/$d"/* "$work/$t/corpus/"; done
   echo "== fuzz_$t: $seconds s from $(ls "$work/$t/corpus" | wc -l) seed inputs (work dir $work/$t)" >&2

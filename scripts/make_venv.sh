@@ -31,6 +31,7 @@ pins=(
   termcolor==2.4.0
   portalocker==2.8.2
   tqdm==4.66.4
+  onnxruntime==1.16.3   # bench/onnx_ort.py: the ONNX peer (numpy and protobuf are Debian's)
 )
 imports=(ptflops thop fvcore.nn torchsummary torchinfo torchstat)
 stamp="$venv/.nnbench-pins"

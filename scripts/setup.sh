@@ -16,6 +16,8 @@ packages=(
   libhwloc-dev hwloc          # topology and thread binding
   libzydis-dev                # x86 decoder for the valgrind counter backend
   libdnnl-dev                 # oneDNN: the onednn kernel, the peer (optional; left out of the build when absent)
+  libprotobuf-c-dev protobuf-c-compiler  # --model FILE.onnx: protobuf-c over ONNX's onnx.proto
+  python3-onnx                # tests: onnx's shape inference is the oracle for every node's shape
   libjansson-dev              # strict JSON parser: the stored-results reader (nnbench report, compare)
   valgrind                    # callgrind: counts where there is no PMU
   python3 python3-numpy python3-torch python3-torchvision   # oracles for tests and bench/

@@ -6,6 +6,7 @@
 #include "cmd/cmd_roofline.h"
 #include "cmd/cmd_topo.h"
 #include "cmd/count_child.h"
+#include "cmd/run_onnx.h"
 #include "cmd/validate.h"
 #include "counters/counters.h"
 
@@ -18,6 +19,7 @@ static const struct {
     {"validate", nnb_validate_main},
     {"report", nnb_report_main},
     {"compare", nnb_compare_main},
+    {"onnx-nodes", nnb_onnx_nodes_main},
     {NNB_COUNT_CHILD_ARG, nnb_count_child_main},
 };
 

@@ -231,6 +231,106 @@ CASES = [
 ]
 
 
+# --- ONNX files (--model FILE.onnx, issue 19): each is written by
+# make_onnx_files() with tests/onnx_pb.py's hand encoder, so broken wire
+# data can be written too. Each must be one line, exit 2.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import onnx_pb as pb  # noqa: E402
+
+
+def make_onnx_files(tmp):
+    good = pb.conv_net()
+    g = lambda nodes, inits=(), inputs=None: pb.model(pb.graph(
+        nodes, inputs or [pb.value_info("x", ["N", 3, 16, 16])], [pb.value_info("y", ["N", 8, 16, 16])], inits))
+    conv = lambda a, o, attrs=(): pb.node("Conv", a, o, "", [pb.attr_ints("kernel_shape", [3, 3])] + list(attrs))
+    W = [pb.tensor("W", [8, 3, 3, 3])]
+    files = {
+        "good.onnx": good,
+        "empty.onnx": b"",
+        "text.onnx": b"this is not a protobuf file, just text\n" * 4,
+        "truncated.onnx": good[: len(good) // 2],
+        "wire.onnx": pb.f_bytes(1, b"\x08\x07") + good,  # ir_version (varint) written length-delimited
+        "nograph.onnx": pb.model(None),
+        "noopset.onnx": pb.model(pb.graph([], [], []), opset=None),
+        "opset6.onnx": pb.model(pb.graph([], [], []), opset=6),
+        "opset22.onnx": pb.model(pb.graph([], [], []), opset=22),
+        "noir.onnx": pb.model(pb.graph([], [], []), ir=None),
+        "cycle.onnx": g([pb.node("Relu", ["b"], ["a"]), pb.node("Relu", ["a"], ["b"]), pb.node("Relu", ["x"], ["y"])]),
+        "dangling.onnx": g([pb.node("Relu", ["nowhere"], ["y"])]),
+        "noweights.onnx": g([conv(["x", "W"], ["y"])]),  # the initializer W is missing
+        "zerodim.onnx": g([pb.node("Relu", ["x"], ["y"])], inputs=[pb.value_info("x", [1, 0, 16, 16])]),
+        "negdims.onnx": g([conv(["x", "W"], ["y"])], [pb.tensor("W", [8, -3, 3, 3])]),
+        "hugedims.onnx": g([conv(["x", "W"], ["y"])], [pb.tensor("W", [1 << 40, 1 << 40, 3, 3])]),
+        "hugeinput.onnx": g([pb.node("Relu", ["x"], ["y"])], inputs=[pb.value_info("x", [1, 1 << 40, 1 << 40, 16])]),
+        "openhw.onnx": g([pb.node("Relu", ["x"], ["y"])], inputs=[pb.value_info("x", ["N", 3, "H", "W"])]),
+        "twice.onnx": g([pb.node("Relu", ["x"], ["y"]), pb.node("Relu", ["x"], ["y"])]),
+        "noop.onnx": g([pb.node("", ["x"], ["y"])]),
+        "channels.onnx": g([conv(["x", "W"], ["y"])], [pb.tensor("W", [8, 5, 3, 3])]),
+        "window.onnx": g([pb.node("Conv", ["x", "W"], ["y"], "", [pb.attr_ints("kernel_shape", [32, 32])])],
+                         [pb.tensor("W", [8, 3, 32, 32])]),
+        "reshape.onnx": g([pb.node("Reshape", ["x", "s"], ["y"])], [pb.tensor("s", [2], pb.INT64, [7, -1])]),
+        "rank9.onnx": g([pb.node("Relu", ["x"], ["y"])], inputs=[pb.value_info("x", [1] * 9)]),
+        "unknownop.onnx": g([pb.node("NoSuchOp", ["x"], ["u"]), conv(["u", "W"], ["y"])], W),
+        "allunknown.onnx": g([pb.node("NoSuchOp", ["x"], ["y"])]),
+        "gemm.onnx": g([pb.node("Flatten", ["x"], ["f"]), pb.node("Gemm", ["f", "M"], ["y"])], [pb.tensor("M", [10, 4])]),
+        "concat.onnx": g([pb.node("Concat", ["x", "M"], ["y"], "", [pb.attr_int("axis", 1)])], [pb.tensor("M", [1, 2, 8, 8])]),
+        "fixedbatch.onnx": g([pb.node("Relu", ["x"], ["y"])], inputs=[pb.value_info("x", [1, 3, 16, 16])]),
+        "slicestep.onnx": g([pb.node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])],
+                            [pb.tensor("st", [1], pb.INT64, [0]), pb.tensor("en", [1], pb.INT64, [4]),
+                             pb.tensor("ax", [1], pb.INT64, [1]), pb.tensor("sp", [1], pb.INT64, [-(1 << 63)])]),
+        "splitsum.onnx": g([pb.node("Split", ["x", "sz"], ["y", "z"], "", [pb.attr_int("axis", 1)])],
+                           [pb.tensor("sz", [2], pb.INT64, [(1 << 62), (1 << 62)])]),
+        "autopad.onnx": g([conv(["x", "W"], ["y"], [pb.attr_str("auto_pad", "SAME_UPPER"), pb.attr_ints("strides", [0, 1])])], W),
+    }
+    for name, data in files.items():
+        with open(os.path.join(tmp, name), "wb") as f:
+            f.write(data)
+    os.mkdir(os.path.join(tmp, "dir.onnx"))
+
+
+ONNX = "--analytic"
+CASES += [
+    ("onnx missing", ["--model", "{tmp}/nosuch.onnx", ONNX], {}, 2, "nosuch.onnx: cannot open"),
+    ("onnx directory", ["--model", "{tmp}/dir.onnx", ONNX], {}, 2, "not a regular file"),
+    ("onnx empty", ["--model", "{tmp}/empty.onnx", ONNX], {}, 2, "empty file: not an ONNX model"),
+    ("onnx text", ["--model", "{tmp}/text.onnx", ONNX], {}, 2, "not an ONNX model, or a truncated or malformed one"),
+    ("onnx truncated", ["--model", "{tmp}/truncated.onnx", ONNX], {}, 2, "truncated or malformed"),
+    ("onnx wire type", ["--model", "{tmp}/wire.onnx", ONNX], {}, 2, "truncated or malformed"),
+    ("onnx no graph", ["--model", "{tmp}/nograph.onnx", ONNX], {}, 2, "no graph"),
+    ("onnx no opset", ["--model", "{tmp}/noopset.onnx", ONNX], {}, 2, "no opset of the default domain"),
+    ("onnx opset 6", ["--model", "{tmp}/opset6.onnx", ONNX], {}, 2, "opset 6 of the default domain"),
+    ("onnx opset 22", ["--model", "{tmp}/opset22.onnx", ONNX], {}, 2, "reads opsets 7 to 21"),
+    ("onnx no ir", ["--model", "{tmp}/noir.onnx", ONNX], {}, 2, "IR version"),
+    ("onnx cycle", ["--model", "{tmp}/cycle.onnx", ONNX], {}, 2, "the graph has a cycle"),
+    ("onnx dangling", ["--model", "{tmp}/dangling.onnx", ONNX], {}, 2, "input 'nowhere' is neither"),
+    ("onnx missing initializer", ["--model", "{tmp}/noweights.onnx", ONNX], {}, 2, "input 'W' is neither"),
+    ("onnx zero dim", ["--model", "{tmp}/zerodim.onnx", ONNX], {}, 2, "dimension 1 is 0"),
+    ("onnx negative dim", ["--model", "{tmp}/negdims.onnx", ONNX], {}, 2, "negative or overflowing"),
+    ("onnx overflowing dims", ["--model", "{tmp}/hugedims.onnx", ONNX], {}, 2, "negative or overflowing"),
+    ("onnx overflowing input", ["--model", "{tmp}/hugeinput.onnx", ONNX], {}, 2, "element count overflows"),
+    ("onnx open dims", ["--model", "{tmp}/openhw.onnx", ONNX], {}, 2, "dimension 2 ('H') is left open"),
+    ("onnx input unknown", ["--model", "{tmp}/good.onnx", ONNX, "--input", "z=1x3x8x8"], {}, 2, "no input of that name"),
+    ("onnx input malformed", ["--model", "{tmp}/good.onnx", ONNX, "--input", "x=1xx3"], {}, 2, "positive integers joined"),
+    ("onnx input rank", ["--model", "{tmp}/good.onnx", ONNX, "--input", "x=1x3x8"], {}, 2, "rank 4, not 3"),
+    ("onnx input no model", ["--layer", SMALL, ONNX, "--input", "x=1x3x8x8"], {}, 2, "--input gives an ONNX"),
+    ("onnx produced twice", ["--model", "{tmp}/twice.onnx", ONNX], {}, 2, "value 'y' is produced twice"),
+    ("onnx no op_type", ["--model", "{tmp}/noop.onnx", ONNX], {}, 2, "has no op_type"),
+    ("onnx conv channels", ["--model", "{tmp}/channels.onnx", ONNX], {}, 2, "do not fit 3 input channels"),
+    ("onnx conv window", ["--model", "{tmp}/window.onnx", ONNX], {}, 2, "larger than the padded input"),
+    ("onnx reshape", ["--model", "{tmp}/reshape.onnx", ONNX], {}, 2, "-1 cannot make 768 elements"),
+    ("onnx rank 9", ["--model", "{tmp}/rank9.onnx", ONNX], {}, 2, "has rank 9"),
+    ("onnx unknown op feeds conv", ["--model", "{tmp}/unknownop.onnx", ONNX], {}, 2, "the output of node 'NoSuchOp#0' (NoSuchOp), which nnbench has no shape rule for"),
+    ("onnx nothing modelled", ["--model", "{tmp}/allunknown.onnx", ONNX], {}, 2, "no node nnbench models"),
+    ("onnx gemm", ["--model", "{tmp}/gemm.onnx", ONNX], {}, 2, "do not meet B's 10 rows"),
+    ("onnx concat", ["--model", "{tmp}/concat.onnx", ONNX], {}, 2, "differs in dimension 2"),
+    ("onnx fixed batch", ["--model", "{tmp}/fixedbatch.onnx", ONNX, "--mb", "4"], {}, 2, "fixed batch of 1"),
+    ("onnx zero stride", ["--model", "{tmp}/autopad.onnx", ONNX], {}, 2, "strides and dilations must be in"),
+    ("onnx-nodes usage", ["onnx-nodes"], {}, 2, "usage: nnbench onnx-nodes"),
+    ("onnx slice step", ["--model", "{tmp}/slicestep.onnx", ONNX], {}, 2, "is 0 or beyond 2^62"),
+    ("onnx split sizes", ["--model", "{tmp}/splitsum.onnx", ONNX], {}, 2, "split sizes exceed dimension 1"),
+]
+
+
 def make_files(tmp):
     def write(name, data):
         with open(os.path.join(tmp, name), "wb") as f:
@@ -368,6 +468,7 @@ def main():
     try:
         make_files(tmp)
         DERIVED["conv3x3_need"] = need_text("conv3x3", tmp)
+        make_onnx_files(tmp)
         fails = [f for f in (check_case(c, tmp) for c in CASES) if f]
         fails += check_env_faults(tmp)
         leftovers = [f for f in os.listdir(tmp) if ".tmp." in f]

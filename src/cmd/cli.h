@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "harness/observe.h"
+#include "net/onnx/onnx.h"
 #include "net/sweep.h"
 #include "nnbench/run.h"
 #include "report/report.h"
@@ -34,6 +35,8 @@ typedef struct nnb_options {
     nnb_sweep sweep;          /* --sweep KEY=FROM:TO[:xSTEP|:+STEP] axes, and the points once expanded */
     long max_points;          /* --max-points (default NNB_SWEEP_DEFAULT_MAX_POINTS) */
     const char *summary_tool; /* --summary TOOL: the model as torchsummary/torchinfo/torchstat prints it */
+    nnb_onnx_input_dims inputs[8]; /* --input NAME=1x3x224x224: an ONNX input's dims */
+    size_t ninputs;
 } nnb_options;
 
 /* A run stopped by SIGINT/SIGTERM (util/signals.h): the closing line, "done

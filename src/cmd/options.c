@@ -169,6 +169,10 @@ int nnb_cli_option_value(nnb_options *o, const char *name, const char *v, char *
         return set_source(&o->batch_file, name, v, err, len);
     }
     if (!strcmp(name, "model")) return set_source(&o->model_name, name, v, err, len);
+    if (!strcmp(name, "input")) {
+        if (o->ninputs == sizeof o->inputs / sizeof o->inputs[0]) return nnb_errf(err, len, "--input given more than 8 times");
+        return nnb_onnx_input_parse(v, &o->inputs[o->ninputs++], err, len);
+    }
     if (!strcmp(name, "format")) return set_format(&o->format, v, err, len);
     if (!strcmp(name, "kernels")) {
         if (!*v) return nnb_errf(err, len, "--kernels needs a kernel list (see --list-kernels), got ''");

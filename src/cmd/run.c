@@ -13,6 +13,7 @@
 #include <cblas.h>
 
 #include "cmd/run_model.h"
+#include "cmd/run_onnx.h"
 #include "cmd/run_summary.h"
 #include "cmd/run_sweep.h"
 #include "harness/harness.h"
@@ -38,15 +39,17 @@
 static void usage(FILE *f)
 {
     fputs("usage: nnbench --layer SPEC [options]\n"
-          "       nnbench --batch FILE | --model NAME [options]\n"
+          "       nnbench --batch FILE | --model NAME | --model FILE.onnx [options]\n"
           "       nnbench topo | roofline | validate | report | compare [options]   (each takes --help)\n"
+          "       nnbench onnx-nodes FILE.onnx [--mb N] [--input NAME=DIMS]   (every node's shapes)\n"
           "\n"
           "SPEC is a preset (--list), a oneDNN benchdnn string (mb1ic64ih56oc64oh56kh3ph1,\n"
           "deconv:mb1ic64ih28oc32oh56kh4sh2ph1) or op:key=value (conv:c=64,h=56,k=64,r=3,pad=1).\n"
           "\n"
           "  --conv, --deconv      the benchdnn driver of unprefixed benchdnn strings (default conv)\n"
           "  --mb N[,M...]         benchdnn's --mb: run each descriptor once per mini-batch (0: its own);\n"
-          "                        with --model: the network's batch (one value, default 1)\n"
+          "                        with --model: the network's batch (one value, default 1; ONNX: an open batch dim)\n"
+          "  --input NAME=DIMS     with --model FILE.onnx: an input's dims (1x3x224x224) the file leaves open\n"
           "  --analytic            model only: shapes, params, MACs, FLOPs, bytes, AI; runs nothing\n"
           "  --summary TOOL        with --model: the network as torchsummary 1.5.1, torchinfo 1.8.0 or\n"
           "                        torchstat 0.0.7 prints it (their layouts and rules); runs nothing\n"
@@ -137,6 +140,7 @@ typedef struct {
     size_t first;        /* --shard: index of the first kept layer in the whole run */
     nnb_skipped skipped; /* --batch: unsupported descriptors */
     nnb_net_list net; /* --model: the same layers with module names and fields */
+    nnb_onnx_model onnx; /* --model FILE.onnx: every node (rows), not modelled ones included */
 } layer_list;
 
 static int push_layer(const nnb_layer *l, const char *line, void *ctx)
@@ -197,6 +201,7 @@ static int parse_options(int argc, char **argv, nnb_options *o)
         {"no-roofline", no_argument, 0, O_NO_ROOFLINE},
         {"sweep", required_argument, 0, O_SWEEP},     {"max-points", required_argument, 0, O_MAX_POINTS},
         {"summary", required_argument, 0, O_SUMMARY}, {"recount", no_argument, 0, O_RECOUNT},
+        {"input", required_argument, 0, O_VALUE},
         {0, 0, 0, 0},
     };
     opterr = 0;
@@ -283,13 +288,17 @@ static int load_layers(nnb_options *o, layer_list *ll)
         if (nnb_spec_read_batch(o->batch_file, &o->knobs, &sink, err, sizeof err)) return bad("%s", err);
         nnb_skipped_summary(&ll->skipped, sink.skipped_by, sink.layers);
         if (o->shard_n) shard_layers(o, ll);
+    } else if (nnb_onnx_is_path(o->model_name)) {
+        if (nnb_cmd_onnx_load(o, &ll->onnx, &ll->net, &ll->skipped, err, sizeof err)) return bad("%s", err);
+        for (size_t i = 0; i < ll->net.n; i++)
+            if (push_layer(&ll->net.v[i].layer, ll->net.v[i].module, ll)) return bad("%s", "out of memory");
     } else {
         const nnb_net *net = nnb_net_find(o->model_name);
         if (!net) {
             size_t nn;
             const nnb_net *nets = nnb_nets(&nn);
             char hint[96], msg[160];
-            snprintf(msg, sizeof msg, "unknown model '%%s' (see --list)%s",
+            snprintf(msg, sizeof msg, "unknown model '%%s' (see --list; an ONNX file ends in .onnx)%s",
                      nnb_suggest_text(hint, sizeof hint, o->model_name, "", nets, nn, sizeof *nets));
             return bad(msg, o->model_name);
         }
@@ -325,7 +334,15 @@ static void net_layer_fields(nnb_layer_report *rep, const nnb_net_layer *nl, siz
 static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *obs, FILE *out, FILE *store,
                       int *status)
 {
-    if (o->model_name && !o->analytic_only) return nnb_run_model(o, ll->v, ll->n, obs, out, store, status);
+    if (o->model_name && !o->analytic_only) {
+        /* the nodes no layer computes: their records first (a stored file
+         * ends with the model's summary), their rows after the table */
+        if (store) nnb_skipped_report(&ll->skipped, store, NNB_FMT_JSON);
+        nnb_skipped_report(&ll->skipped, out, o->format);
+        int r = nnb_run_model(o, ll->v, ll->n, obs, out, store, status);
+        if (!r && nnb_onnx_is_path(o->model_name)) nnb_cmd_onnx_report(out, o->format, &ll->onnx);
+        return r;
+    }
     char err[1024] = "";
     int rc = 0;
     nnb_progress pr; /* a batch or a sweep: one bar over its layers */
@@ -336,10 +353,12 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
     nnb_report_begin(out, o->format, o->analytic_only);
     int64_t sum_params = 0, sum_macs = 0, sum_flops = 0;
     const nnb_net *net = o->model_name ? nnb_net_find(o->model_name) : NULL;
+    const bool onnx = o->model_name && nnb_onnx_is_path(o->model_name);
     /* --model --analytic: the network table (report/net_table.c) */
-    const bool net_table = net && o->analytic_only && o->format != NNB_FMT_CSV;
+    const bool net_table = (net || onnx) && o->analytic_only && o->format != NNB_FMT_CSV;
     nnb_net_totals totals;
-    if (net_table) nnb_net_table_begin(out, o->format, net->name, net->desc, o->mb ? o->mb : 1, &totals);
+    if (net_table)
+        nnb_net_table_begin(out, o->format, o->model_name, net ? net->desc : ll->onnx.desc, o->mb ? o->mb : 1, &totals);
     size_t nlayers = 0, nrecords = 0; /* reported so far */
     for (size_t i = 0; i < ll->n && !nnb_stop_signal(); i++) {
         nnb_layer_report rep;
@@ -380,9 +399,11 @@ static int run_layers(const nnb_options *o, const layer_list *ll, nnb_observer *
         return nnb_cmd_stopped(o, nlayers, ll->n, o->sweep.naxes ? "point" : "layer", nrecords);
     }
     if (!rc) nnb_skipped_report(&ll->skipped, out, o->format);
+    if (!rc && store && o->model_name) nnb_skipped_report(&ll->skipped, store, NNB_FMT_JSON);
     if (run.quiet) nnb_progress_end(&pr);
     if (!rc && !o->analytic_only) nnb_blas_warn_if_weaker(); /* after the run: errors stay one line */
-    if (!rc && net_table) nnb_net_table_end(out, o->format, net->name, &totals);
+    if (!rc && onnx) nnb_cmd_onnx_report(out, o->format, &ll->onnx);
+    if (!rc && net_table) nnb_net_table_end(out, o->format, o->model_name, &totals);
     else if (!rc && o->model_name)
         nnb_report_summary(out, o->format, o->model_name, sum_params, sum_macs, sum_flops, ll->n);
     if (!rc && o->model_name && store)
@@ -511,6 +532,8 @@ int nnb_cli_main(int argc, char **argv)
     o.argv = argv;
     if (o.observe.no_roofline && o.observe.plot_file) return bad("%s", "--plot needs the roofline: drop --no-roofline");
     if (o.model_name && model_batch(&o)) return NNB_EXIT_BAD_INPUT;
+    if (o.ninputs && !(o.model_name && nnb_onnx_is_path(o.model_name)))
+        return bad("%s", "--input gives an ONNX model's input dims: use it with --model FILE.onnx");
     if (o.sweep.naxes && !o.layer_spec) return bad("%s", "--sweep applies to --layer SPEC");
     if (o.summary_tool && nnb_cmd_summary_refusal(&o)) return bad("%s", nnb_cmd_summary_refusal(&o));
     if (o.analytic_only && (o.run.dump_dir || o.observe.plot_file || o.observe.counters))
@@ -534,6 +557,7 @@ int nnb_cli_main(int argc, char **argv)
     free(ll.line);
     nnb_skipped_free(&ll.skipped);
     nnb_net_list_free(&ll.net);
+    nnb_onnx_model_free(&ll.onnx);
     nnb_sweep_free(&o.sweep);
     return rc;
 }

@@ -8,22 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *nnb_op_name(nnb_op op)
-{
-    const nnb_op_info *info = nnb_op_get(op);
-    return info ? info->name : "?";
-}
-
-int nnb_op_from_name(const char *s, nnb_op *op)
-{
-    for (int i = 0; i < NNB_OP_COUNT; i++)
-        if (strcmp(s, nnb_op_get((nnb_op)i)->name) == 0) {
-            *op = (nnb_op)i;
-            return 0;
-        }
-    return -1;
-}
-
 void nnb_layer_init(nnb_layer *l, nnb_op op)
 {
     const nnb_op_info *info = nnb_op_get(op);

@@ -1,6 +1,9 @@
 /* The op table: one line per op, indexed by nnb_op. A new op adds its enum
  * value in layer.h, its family file (ops/<family>.c defines nnb_op_<name>),
- * and its name in the two lists here. */
+ * and its name in the two lists here. The names by op live here too (not
+ * in layer.c), so the shared helpers (common.c) and the layer checks
+ * (layer.c) both depend on the table and not on each other. */
+#include "nnbench/layer.h"
 #include "ops/op.h"
 #include "util/appendf.h"
 
@@ -20,6 +23,22 @@ static const nnb_op_info *const ops[NNB_OP_COUNT] = {
 const nnb_op_info *nnb_op_get(nnb_op op)
 {
     return ((int)op >= 0 && op < NNB_OP_COUNT) ? ops[op] : NULL;
+}
+
+const char *nnb_op_name(nnb_op op)
+{
+    const nnb_op_info *info = nnb_op_get(op);
+    return info ? info->name : "?";
+}
+
+int nnb_op_from_name(const char *s, nnb_op *op)
+{
+    for (int i = 0; i < NNB_OP_COUNT; i++)
+        if (strcmp(s, nnb_op_get((nnb_op)i)->name) == 0) {
+            *op = (nnb_op)i;
+            return 0;
+        }
+    return -1;
 }
 
 static bool name_is(const char *name, const char *s, size_t n)

@@ -1,6 +1,7 @@
 /* The module tree a PyTorch tool walks, rebuilt from a network's layers
  * (summary.h), and the table of the tools. */
 #include "report/summary.h"
+#include "net/onnx/onnx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +160,12 @@ static int walk(walker *w)
 {
     nnb_torch_view *v = w->v;
     nnb_torch_class root;
-    if (!nnb_torch_container(w->net, "", &root))
+    /* an ONNX graph: its nodes are the model's direct children (node names
+     * hold '/' and '.', not a module path); an op PyTorch has no module
+     * for (add, concat, flatten) is a function, as "...()" is */
+    bool flat = nnb_onnx_is_path(w->net);
+    if (flat) root = (nnb_torch_class){.name = "ONNXGraph"};
+    else if (!nnb_torch_container(w->net, "", &root))
         return nnb_errf(w->err, w->len, "--summary: %s is not a PyTorch model (the torchvision networks and "
                                         "alexnet-seed are)", w->net);
     size_t postn = 0;
@@ -169,10 +175,11 @@ static int walk(walker *w)
         const char *m = v->layers[i].module;
         const char *dot = strrchr(m, '.');
         size_t slen = dot ? (size_t)(dot - m) : 0, mlen = strlen(m);
-        if (enter_scope(w, m, slen, i, &postn)) return -1;
+        if (!flat && enter_scope(w, m, slen, i, &postn)) return -1;
         w->last = i;
         if (mlen >= 2 && !strcmp(m + mlen - 2, "()")) continue; /* a function: no module, no hook */
         const char *cls = nnb_op_get(v->layers[i].layer.op)->torch_class;
+        if (flat && !cls) continue;
         if (!cls) return nnb_errf(w->err, w->len, "summary: %s: no PyTorch module for this layer", m);
         bool again = false;
         for (size_t r = 0; r < v->nrows && !again; r++) again = !v->rows[r].container && !strcmp(v->paths[r], m);

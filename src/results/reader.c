@@ -226,8 +226,12 @@ static int read_record(const nnb_rk_where *w, json_t *rec, nnb_results_file *f)
     if (h) return h < 0 ? -1 : 0;
     if (f->have_summary) return nnb_rk_fail(w, "a record after the model's summary");
     if (json_object_get(rec, "summary")) return read_summary(w, rec, f);
+    if (json_object_get(rec, "skipped")) { /* a batch descriptor or an ONNX node nnbench does not run: counted */
+        f->skipped++;
+        return 0;
+    }
     if (json_object_get(rec, "layer")) return read_layer_record(w, rec, f);
-    return nnb_rk_fail(w, "neither a layer record nor a model summary");
+    return nnb_rk_fail(w, "neither a layer record, a skipped record nor a model summary");
 }
 
 /* One line of the file: its end, its length, then the JSON. */

@@ -57,6 +57,7 @@ typedef struct nnb_results_file {
     nnb_layer_report *layers;   /* each with its results; kernel names point into names */
     size_t nlayers;
     bool have_summary;
+    size_t skipped;          /* "skipped" records: descriptors or ONNX nodes not run */
     nnb_results_summary summary;
     char **names;               /* interned kernel names */
     size_t nnames;

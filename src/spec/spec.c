@@ -84,7 +84,7 @@ void nnb_spec_knobs_init(nnb_spec_knobs *k)
 const char *nnb_skip_class_name(nnb_skip_class c)
 {
     static const char *const names[NNB_SKIP_NCLASS] = {"3d", "unsupported", "backward", "data_type",
-                                                       "post_ops", "attribute", "algorithm"};
+                                                       "post_ops", "attribute", "algorithm", "not_modelled"};
     return (unsigned)c < NNB_SKIP_NCLASS ? names[c] : "unsupported";
 }
 

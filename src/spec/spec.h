@@ -31,6 +31,7 @@ typedef enum nnb_skip_class {
     NNB_SKIP_POST_OPS,    /* "post_ops": --attr-post-ops */
     NNB_SKIP_ATTRIBUTE,   /* "attribute": scales, zero points, fpmath, rounding, accumulation, dropout */
     NNB_SKIP_ALGORITHM,   /* "algorithm": --alg=wino */
+    NNB_SKIP_NOT_MODELLED, /* "not_modelled": an ONNX node no nnbench layer computes exactly */
     NNB_SKIP_NCLASS
 } nnb_skip_class;
 /* The class's name in records and summaries ("3d", "data_type", ...). */
