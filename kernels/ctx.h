@@ -1,7 +1,8 @@
 /* The kernel context: the micro-kernels (ukr/ukr.h) one ISA runs, with their
  * register blocking, as BLIS's cntx_t. One per ISA: ctx_ref.c fills the
  * portable C context; ctx_avx2.c and ctx_avx512.c start from it and override
- * what they vectorise (BLIS's bli_cntx_init_haswell.c over bli_cntx_ref.c).
+ * what they vectorise (BLIS's bli_cntx_init_haswell.c over bli_cntx_ref.c);
+ * ctx.c, above them all, builds one per level and chooses (bli_gks.c).
  * A kernel asks nnb_kernel_ctx_get() once per plan and calls what it holds;
  * no kernel switches on the ISA itself. */
 #ifndef NNBENCH_KERNEL_CTX_H
