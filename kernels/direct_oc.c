@@ -252,6 +252,13 @@ static int64_t ws_floats(const plan *p)
     return p->hdr_floats + p->wei_floats + p->unit_floats + p->list_floats + p->in_floats + p->cb_floats;
 }
 
+/* the bracket's reorders: the dst only (the src is read as NCHW) */
+static nnb_cb_io cb_io(const nnb_layer *l, const plan *p, const nnb_tensors *t, void *ws)
+{
+    return (nnb_cb_io){.state = ws, .dst = t->dst, .dst_cb = (float *)ws + ws_floats(p) - p->cb_floats, .k = l->k,
+                       .dst_hw = p->ohw, .n = l->n, .block = p->ukr->lanes};
+}
+
 /* output channels per group a multiple of 8 (AVX2's vector): fewer would
  * leave lanes idle, and depthwise and narrow groups have their own kernels */
 static bool supports(const nnb_layer *l)
@@ -286,7 +293,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
     float *wp = (float *)ws + p.hdr_floats;
-    if (p.cb) ((nnb_cb_state *)ws)->in_bracket = false;
+    if (p.cb) nnb_cb_outside(ws);
     const int64_t lanes = p.ukr->lanes, ct = p.cg * p.taps;
 #pragma omp parallel for schedule(static)
     for (int64_t b = 0; b < l->groups * p.kblocks; b++) {
@@ -481,7 +488,10 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         const int64_t end = tid + 1 == T ? total : split_at(l, &p, units, W, (tid + 1) * cost / T);
         run_range(l, &p, t, wp, src, p.cb ? cbdst : t->dst, it, end);
     }
-    if (p.cb && !((const nnb_cb_state *)ws)->in_bracket) nnb_cb_to_nchw(t->dst, cbdst, l->n, l->k, p.ohw, p.ukr->lanes);
+    if (p.cb) {
+        const nnb_cb_io io = cb_io(l, &p, t, ws);
+        nnb_cb_run_end(&io);
+    }
 }
 
 /* the layout rule (blocked.h): inside the bracket run leaves the dst
@@ -492,9 +502,8 @@ static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (!p.cb) return;
-    ((nnb_cb_state *)ws)->in_bracket = begin;
-    if (!begin)
-        nnb_cb_to_nchw(t->dst, (const float *)ws + ws_floats(&p) - p.cb_floats, l->n, l->k, p.ohw, p.ukr->lanes);
+    const nnb_cb_io io = cb_io(l, &p, t, ws);
+    nnb_cb_bracket(&io, begin);
 }
 
 const nnb_kernel nnb_kernel_direct_oc = {
