@@ -25,6 +25,7 @@ typedef struct nnb_observer {
     bool have_ceil;
     nnb_ceilings ceil;
     char ceil_why[512];          /* why there is no roofline placement */
+    bool peak_rechecked;         /* the compute roof was measured again this run (place_on_roof) */
     nnb_roof_point *pts;
     char (*labels)[128];
     size_t npts, cap;

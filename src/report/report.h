@@ -18,6 +18,11 @@ void nnb_report_summary(FILE *f, nnb_format fmt, const char *model, int64_t para
 char *nnb_fmt_count(int64_t v, char *buf, size_t len);
 /* "1.234 s", "12.345 ms", "4.56 us"; "-" when not finite (a stored null) */
 void nnb_fmt_time(double s, char *buf, size_t len);
+/* The tables' rate and roofline cells of one result: the executed rate
+ * (" %9s", "-" without a work model), then bound and efficiency ("  %-12s
+ * %5.1f%%" and "!" when the record is above its roof after a re-measure) */
+void nnb_report_exec_cell(FILE *f, const nnb_result *x);
+void nnb_report_roof_cells(FILE *f, const nnb_result *x);
 /* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
 char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len);
 
