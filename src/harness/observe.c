@@ -87,14 +87,17 @@ static bool list_names(const char *list, const char *name)
 }
 
 /* x on the roofline: by the work it executes (the model's flops over its
- * bytes, at gflops_executed) where the kernel has a model, else by the
- * analytic count; the level is the one that holds bytes_min. A kernel
+ * bytes, at gflops_executed) where the kernel has a model that computes,
+ * else by the analytic count; the level is the one that holds bytes_min. A kernel
  * found above its roof has the compute roof measured again (once per
  * run, longer and best of more samples, and cached); if it is still above,
  * the record says so (roof_above) and so does stderr. */
 static void place_on_roof(nnb_observer *ob, const nnb_layer_report *rep, const nnb_work *wt, nnb_result *x)
 {
-    const bool executed = x->gflops_executed > 0 && wt->bytes > 0;
+    /* a kernel that does the op without FP arithmetic (oneDNN's max pooling
+     * by compare and blend: 5 FLOPs a call) has no FLOP rate to place:
+     * under 1% of the analytic count, the analytic count is placed */
+    const bool executed = x->gflops_executed > 0 && wt->bytes > 0 && wt->flops >= 0.01 * (double)rep->analytic.flops;
     const double ai = executed ? wt->flops / wt->bytes : rep->analytic.ai;
     const double rate = executed ? x->gflops_executed : x->gflops;
     nnb_roof_place pl;
