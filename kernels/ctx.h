@@ -22,10 +22,13 @@ typedef struct nnb_tile_ukr {
     int (*cols)(int ncols, bool exact);
 } nnb_tile_ukr;
 
-/* direct_oc's tile: kv_max vectors of lanes channels x np_max positions */
+/* direct_oc's tile: kv_max vectors of lanes channels x np_max positions;
+ * for 1x1 windows with channel-blocked output also kv_wide x np_wide
+ * (0: the ISA has no wide form) */
 typedef struct nnb_oc_ukr {
     int lanes, kv_max, np_max;
     void (*run)(const nnb_oc_tile *t);
+    int kv_wide, np_wide;
 } nnb_oc_ukr;
 
 /* depthwise: lanes sets the packed row length (and a tile computes whole
