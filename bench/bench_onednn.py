@@ -3,13 +3,15 @@
 kernel), both run by nnbench itself: the same fill, check, timing loop,
 thread binding and clock.
 
-For each thread count, R interleaved rounds: each round is one
+For each minibatch (--mb 1,16,50: the suites' mbN replaced) and thread
+count (--threads 1,all), R interleaved rounds: each round is one
 `nnbench --batch SUITE --kernels fast --format json` over every layer, so
 every kernel of a layer runs back to back and the rounds spread machine
 noise over all of them. Per kernel and layer: the median over rounds of
 nnbench's per-run median. Ratio = onednn time / best nnbench kernel time
 (> 1: ours is faster). Summary: geomean and min ratio per class (dense,
-depthwise, grouped conv; other = deconv, fc, pooling).
+depthwise, grouped conv; other = deconv, fc, pooling), per batch and
+thread count, then all of them in one table headed by the CPU and date.
 
 One timing rule for both sides, benchdnn's: a kernel that works in its own
 layout (oneDNN always; ours where the table names a layout, e.g. nChw16c)
@@ -19,13 +21,15 @@ weight packing) inside every run, for both sides: what a framework that
 keeps NCHW between layers pays.
 
 Usage: python3 bench/bench_onednn.py [--rounds R] [--threads 1,all]
-           [--suite FILE ...] [--layers SUBSTR,...] [--mb N] [--nnbench PATH]
-Defaults: bench/suites/presets.txt, bench/suites/shapes_resnet_50.txt
-(benchdnn's minibatch 50; --mb 1 for a quick run) and
-bench/suites/shapes_pool.txt (real networks' pooling layers), 5 rounds, 1 and all
-threads. Name the CPU with the table: these numbers are per machine.
+           [--suite FILE ...] [--layers SUBSTR,...] [--mb 1,16,50] [--nnbench PATH]
+Defaults: bench/suites/presets.txt, bench/suites/shapes_resnet_50.txt and
+bench/suites/shapes_pool.txt (real networks' pooling layers), each at the
+minibatch its lines name (ResNet-50's: benchdnn's 50) unless --mb lists
+others, 5 rounds, 1 and all threads. These numbers are per machine: the
+summary names the CPU and the date.
 """
 import argparse
+import datetime
 import json
 import math
 import os
@@ -91,8 +95,15 @@ def compare(args, batch, threads):
     return out
 
 
-def report(rows, threads):
-    print("\n## %s thread%s\n" % (threads, "" if str(threads) == "1" else "s"))
+def geomean(v):
+    return math.exp(sum(math.log(x) for x in v) / len(v))
+
+
+def report(rows, threads, mb):
+    """The layers' table and the class summary of one (batch, threads) run;
+    returns {class: [ratios]}"""
+    print("\n## %s, %s thread%s\n" % ("as the suites say" if mb is None else "mb %d" % mb, threads,
+                                      "" if str(threads) == "1" else "s"))
     print("| layer | class | best nnbench kernel (layout) | nnbench | onednn (impl) | onednn | ratio |")
     print("|---|---|---|---:|---|---:|---:|")
     by_class = {}
@@ -107,8 +118,25 @@ def report(rows, threads):
     every = [x for v in by_class.values() for x in v]
     for cls, v in sorted(by_class.items()) + [("all", every)]:
         if v:
-            geo = math.exp(sum(math.log(x) for x in v) / len(v))
-            print("| %s | %d | %.2f | %.2f |" % (cls, len(v), geo, min(v)))
+            print("| %s | %d | %.2f | %.2f |" % (cls, len(v), geomean(v), min(v)))
+    return by_class
+
+
+CLASSES = ("dense", "depthwise", "grouped", "other")
+
+
+def summary(runs, cpu, date, rounds):
+    """One row per (batch, threads): geomean / min per class"""
+    print("\n## Summary: %s, %s, %d round%s (ratio = oneDNN time / nnbench time; geomean / min (layers))\n"
+          % (cpu, date, rounds, "" if rounds == 1 else "s"))
+    print("| mb | threads | " + " | ".join(CLASSES) + " | all |")
+    print("|---:|---:|" + "---|" * (len(CLASSES) + 1))
+    for mb, threads, by_class in runs:
+        cells = []
+        for cls in CLASSES + ("all",):
+            v = [x for c in by_class for x in by_class[c]] if cls == "all" else by_class.get(cls, [])
+            cells.append("%.2f / %.2f (%d)" % (geomean(v), min(v), len(v)) if v else "")
+        print("| %s | %s | %s |" % ("suite" if mb is None else mb, threads, " | ".join(cells)))
 
 
 def main():
@@ -117,31 +145,44 @@ def main():
     ap.add_argument("--threads", default="1,all", help="comma list; 'all' = every core")
     ap.add_argument("--suite", action="append", help="layer list (default: presets + ResNet-50 + pooling)")
     ap.add_argument("--layers", help="comma list of substrings: run only the layers that contain one")
-    ap.add_argument("--mb", type=int, help="replace the suites' minibatch (benchdnn mbN)")
+    ap.add_argument("--mb", help="comma list of minibatches, each run in turn (the suites' benchdnn mbN "
+                    "replaced), e.g. 1,16,50; default: as the suites say")
     ap.add_argument("--nnbench", default=os.path.join(HERE, "..", "build", "nnbench"))
     ap.add_argument("extra", nargs="*", help="more nnbench options after --, e.g. -- --no-check --reps 3")
     args = ap.parse_args()
     suites = args.suite or [os.path.join(HERE, "suites", "presets.txt"),
                             os.path.join(HERE, "suites", "shapes_resnet_50.txt"),
                             os.path.join(HERE, "suites", "shapes_pool.txt")]
-    specs = [s for f in suites for s in read_suite(f, args.mb)]
-    if args.layers:
-        subs = args.layers.split(",")
-        specs = [s for s in specs if any(x in s for x in subs)]
-    if not specs:
-        sys.exit("bench_onednn: no layer selected")
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write("\n".join(specs) + "\n")
-        batch = f.name
     try:
-        cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-        print("# oneDNN vs nnbench, in nnbench (%s, %d cores online; %d rounds, %d layers)"
-              % (cpu, os.cpu_count(), args.rounds, len(specs)))
-        for t in args.threads.split(","):
-            threads = os.cpu_count() if t == "all" else int(t)
-            report(compare(args, batch, threads), threads)
-    finally:
-        os.unlink(batch)
+        mbs = [None] if not args.mb else [int(x) for x in args.mb.split(",")]
+        thread_list = [os.cpu_count() if t == "all" else int(t) for t in args.threads.split(",")]
+    except ValueError:
+        sys.exit("bench_onednn: --mb and --threads take comma lists of integers ('all' for every core)")
+    if any(m is not None and m < 1 for m in mbs) or any(t < 1 for t in thread_list):
+        sys.exit("bench_onednn: --mb and --threads take positive integers")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    cpu = "%s (%d cores online)" % (cpu, os.cpu_count())
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print("# oneDNN vs nnbench, in nnbench: %s, %s; %d rounds" % (cpu, date, args.rounds))
+    runs = []
+    for mb in mbs:
+        specs = [s for f in suites for s in read_suite(f, mb)]
+        if args.layers:
+            subs = args.layers.split(",")
+            specs = [s for s in specs if any(x in s for x in subs)]
+        if not specs:
+            sys.exit("bench_onednn: no layer selected")
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("\n".join(specs) + "\n")
+            batch = f.name
+        try:
+            for threads in thread_list:
+                print("  mb %s, %d thread%s: %d layers" % ("as the suites" if mb is None else mb, threads,
+                                                          "" if threads == 1 else "s", len(specs)), file=sys.stderr)
+                runs.append((mb, threads, report(compare(args, batch, threads), threads, mb)))
+        finally:
+            os.unlink(batch)
+    summary(runs, cpu, date, args.rounds)
 
 
 if __name__ == "__main__":

@@ -79,3 +79,25 @@ void nnb_cb_to_nchw(float *nchw, const float *cb, int64_t n, int64_t c, int64_t 
 {
     reorder((float *)cb, nchw, n, c, hw, block, false); /* cb only read */
 }
+
+void nnb_cb_bracket(const nnb_cb_io *io, bool begin)
+{
+    if (begin && io->src_cb) nnb_cb_from_nchw(io->src_cb, io->src, io->n, io->c, io->src_hw, io->block);
+    if (!begin && io->dst_cb) nnb_cb_to_nchw(io->dst, io->dst_cb, io->n, io->k, io->dst_hw, io->block);
+    io->state->in_bracket = begin;
+}
+
+void nnb_cb_outside(nnb_cb_state *s)
+{
+    s->in_bracket = false;
+}
+
+void nnb_cb_run_begin(const nnb_cb_io *io)
+{
+    if (!io->state->in_bracket && io->src_cb) nnb_cb_from_nchw(io->src_cb, io->src, io->n, io->c, io->src_hw, io->block);
+}
+
+void nnb_cb_run_end(const nnb_cb_io *io)
+{
+    if (!io->state->in_bracket && io->dst_cb) nnb_cb_to_nchw(io->dst, io->dst_cb, io->n, io->k, io->dst_hw, io->block);
+}

@@ -24,6 +24,30 @@ typedef struct nnb_cb_state {
     bool in_bracket; /* between timed(.., true) and timed(.., false) */
 } nnb_cb_state;
 
+/* A blocked kernel's two sides of the bracket: the NCHW tensors and the
+ * blocked buffers in its workspace that stand for them (src_cb NULL: the
+ * run reads the NCHW src in place; dst_cb NULL: it writes the NCHW dst). */
+typedef struct nnb_cb_io {
+    nnb_cb_state *state;
+    const float *src;
+    float *src_cb;
+    int64_t c, src_hw;
+    float *dst, *dst_cb;
+    int64_t k, dst_hw;
+    int64_t n;
+    int block;
+} nnb_cb_io;
+
+/* The kernel's timed(): opening puts src into src_cb, closing puts dst_cb
+ * into dst; the state records which side of the bracket run is on. */
+void nnb_cb_bracket(const nnb_cb_io *io, bool begin);
+/* prepare's part: run starts outside the bracket */
+void nnb_cb_outside(nnb_cb_state *s);
+/* run's part, before its work and after it: outside the bracket it does
+ * the bracket's reorders itself (so prepare + run always means NCHW) */
+void nnb_cb_run_begin(const nnb_cb_io *io);
+void nnb_cb_run_end(const nnb_cb_io *io);
+
 /* floats of n images of c channels and hw pixels, channel-blocked by block */
 int64_t nnb_cb_floats(int64_t n, int64_t c, int64_t hw, int block);
 

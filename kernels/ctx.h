@@ -1,7 +1,8 @@
 /* The kernel context: the micro-kernels (ukr/ukr.h) one ISA runs, with their
  * register blocking, as BLIS's cntx_t. One per ISA: ctx_ref.c fills the
  * portable C context; ctx_avx2.c and ctx_avx512.c start from it and override
- * what they vectorise (BLIS's bli_cntx_init_haswell.c over bli_cntx_ref.c).
+ * what they vectorise (BLIS's bli_cntx_init_haswell.c over bli_cntx_ref.c);
+ * ctx.c, above them all, builds one per level and chooses (bli_gks.c).
  * A kernel asks nnb_kernel_ctx_get() once per plan and calls what it holds;
  * no kernel switches on the ISA itself. */
 #ifndef NNBENCH_KERNEL_CTX_H
@@ -21,10 +22,13 @@ typedef struct nnb_tile_ukr {
     int (*cols)(int ncols, bool exact);
 } nnb_tile_ukr;
 
-/* direct_oc's tile: kv_max vectors of lanes channels x np_max positions */
+/* direct_oc's tile: kv_max vectors of lanes channels x np_max positions;
+ * for 1x1 windows with channel-blocked output also kv_wide x np_wide
+ * (0: the ISA has no wide form) */
 typedef struct nnb_oc_ukr {
     int lanes, kv_max, np_max;
     void (*run)(const nnb_oc_tile *t);
+    int kv_wide, np_wide;
 } nnb_oc_ukr;
 
 /* depthwise: lanes sets the packed row length (and a tile computes whole

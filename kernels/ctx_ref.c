@@ -1,8 +1,6 @@
-/* The portable C context (every ISA's starting point) and the choice of
- * context per ISA level. */
+/* The portable C context: every ISA's starting point (the SIMD contexts
+ * override what they vectorise; ctx.c chooses among them). */
 #include "ctx.h"
-
-#include <pthread.h>
 
 void nnb_kernel_ctx_init_ref(nnb_kernel_ctx *c)
 {
@@ -16,28 +14,4 @@ void nnb_kernel_ctx_init_ref(nnb_kernel_ctx *c)
         .gemv_rows = nnb_gemv_rows_ref,
         .gemv_row_flops = nnb_gemv_row_ref_flops,
     };
-}
-
-static nnb_kernel_ctx g_ctx[NNB_ISA_COUNT];
-static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-
-/* every level's context, built once: filling tables runs no SIMD code */
-static void init_all(void)
-{
-    nnb_kernel_ctx_init_ref(&g_ctx[NNB_ISA_SCALAR]);
-    nnb_kernel_ctx_init_ref(&g_ctx[NNB_ISA_SSE]);
-    g_ctx[NNB_ISA_SSE].isa = NNB_ISA_SSE;
-    nnb_kernel_ctx_init_avx2(&g_ctx[NNB_ISA_AVX2]);
-    nnb_kernel_ctx_init_avx512(&g_ctx[NNB_ISA_AVX512]);
-}
-
-const nnb_kernel_ctx *nnb_kernel_ctx_at(nnb_isa isa)
-{
-    pthread_once(&g_once, init_all);
-    return &g_ctx[(int)isa >= 0 && isa < NNB_ISA_COUNT ? isa : NNB_ISA_SCALAR];
-}
-
-const nnb_kernel_ctx *nnb_kernel_ctx_get(void)
-{
-    return nnb_kernel_ctx_at(nnb_isa_kernels());
 }

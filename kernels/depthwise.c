@@ -61,6 +61,14 @@ static cb_ws cb_parts(const plan *p, void *ws)
                    .bias = f + p->src_cb + p->dst_cb + p->wt_cb};
 }
 
+/* the bracket's reorders: both tensors blocked */
+static nnb_cb_io cb_io(const nnb_layer *l, const plan *p, const nnb_tensors *t, const cb_ws *c)
+{
+    return (nnb_cb_io){.state = c->state, .src = t->src, .src_cb = c->src, .c = l->c, .src_hw = l->h * l->w,
+                       .dst = t->dst, .dst_cb = c->dst, .k = l->k, .dst_hw = l->oh * l->ow, .n = l->n,
+                       .block = (int)p->block};
+}
+
 /* 3x3, stride 1 or 2, dilation 1 (MobileNet's depthwise layers): the
  * context's whole-plane path, where it has one, reads the NCHW planes unpacked */
 static bool whole_plane_runs(const nnb_layer *l, const plan *p)
@@ -99,7 +107,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
                 c.wt[(b * p.taps + tap) * p.block + j] = ch < l->c ? t->wei[ch * p.taps + tap] : 0.0f;
             c.bias[b * p.block + j] = ch < l->c && l->bias ? t->bias[ch] : 0.0f;
         }
-    c.state->in_bracket = false; /* the input is reordered by timed() or by run itself */
+    nnb_cb_outside(c.state); /* the input is reordered by timed() or by run itself */
 }
 
 /* the bracket (kernel.h: timed): inside, run reads and writes the blocked
@@ -110,9 +118,8 @@ static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (!p.blocked) return;
     const cb_ws c = cb_parts(&p, ws);
-    if (begin) nnb_cb_from_nchw(c.src, t->src, l->n, l->c, l->h * l->w, p.block);
-    else nnb_cb_to_nchw(t->dst, c.dst, l->n, l->k, l->oh * l->ow, p.block);
-    c.state->in_bracket = begin;
+    const nnb_cb_io io = cb_io(l, &p, t, &c);
+    nnb_cb_bracket(&io, begin);
 }
 
 static const char *impl(const nnb_layer *l)
@@ -249,10 +256,10 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (p.blocked) {
         const cb_ws c = cb_parts(&p, ws);
-        const bool outside = !c.state->in_bracket;
-        if (outside) nnb_cb_from_nchw(c.src, t->src, l->n, l->c, l->h * l->w, p.block);
+        const nnb_cb_io io = cb_io(l, &p, t, &c);
+        nnb_cb_run_begin(&io);
         run_blocked(l, &p, &c);
-        if (outside) nnb_cb_to_nchw(t->dst, c.dst, l->n, l->k, l->oh * l->ow, p.block);
+        nnb_cb_run_end(&io);
         return;
     }
     int64_t *off = ws;

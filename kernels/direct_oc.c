@@ -51,6 +51,7 @@ typedef struct dim {
 
 typedef struct plan {
     const nnb_oc_ukr *ukr; /* the context's direct_oc tile */
+    int64_t kv, np;        /* the tile shape planned: the context's kv_max x np_max, or its wide form (wide_tiles) */
     int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
     int64_t ohw;
     bool flat;             /* 1x1, stride 1, no padding: the plane is one row of ohw positions */
@@ -142,7 +143,7 @@ static void write_list(const nnb_layer *l, int64_t iw, const unit *t, int32_t r1
 static int64_t plan_units(const nnb_layer *l, const plan *p, unit *u, int64_t *lists, int64_t *tap_positions)
 {
     const dim *rows = &p->rows, *cols = &p->cols;
-    const int64_t np = p->ukr->np_max, ncb = bands(cols);
+    const int64_t np = p->np, ncb = bands(cols);
     int64_t n = 0, rb = 0;
     *tap_positions = 0;
     if (p->flat) {
@@ -182,7 +183,7 @@ static int64_t plan_units(const nnb_layer *l, const plan *p, unit *u, int64_t *l
  * rows are skipped either way (no tile reads them). */
 static bool cols_padded(const nnb_layer *l, const plan *p)
 {
-    return (l->pl > 0 || l->pr > 0) && (l->ow <= 2 * p->ukr->np_max || p->cg < 8);
+    return (l->pl > 0 || l->pr > 0) && (l->ow <= 2 * p->np || p->cg < 8);
 }
 
 /* Rows of at most np_max positions, 3 column taps, stride and dilation 1,
@@ -195,7 +196,7 @@ static bool cols_padded(const nnb_layer *l, const plan *p)
 static bool edge_tiles(const nnb_layer *l, const plan *p)
 {
     return l->groups == 1 && l->kw == 3 && l->sw == 1 && l->dw == 1 && l->pl == 1 && l->pr == 1 && l->ow == l->w &&
-           l->ow <= p->ukr->np_max && p->cg >= 8;
+           l->ow <= p->np && p->cg >= 8;
 }
 
 /* Output channel-blocked (oneDNN's nChw16c, nChw8c on AVX2: the block the
@@ -208,16 +209,29 @@ static bool out_blocked(const nnb_layer *l)
     return l->groups == 1;
 }
 
+/* The context's wide tile form (kv_wide x np_wide) for 1x1 windows whose
+ * channel vectors it splits whole (a multiple of kv_wide): one window tap,
+ * so no 7-wide row must fit one tile; fewer loads per FMA, and fewer blocks,
+ * each of which reads the whole input again (64 channels: one block, not
+ * 2 + 2). Channel-blocked output only (the wide form stores no NCHW). */
+static bool wide_tiles(const nnb_layer *l, const plan *p)
+{
+    return p->ukr->kv_wide > 0 && l->kh == 1 && l->kw == 1 && out_blocked(l) && p->kvecs % p->ukr->kv_wide == 0;
+}
+
 static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 {
     p->ukr = &ctx->oc;
     p->cg = l->c / l->groups;
     p->kg = l->k / l->groups;
     p->taps = l->kh * l->kw;
+    p->kvecs = (p->kg + p->ukr->lanes - 1) / p->ukr->lanes;
+    const bool wide = wide_tiles(l, p);
+    p->kv = wide ? p->ukr->kv_wide : p->ukr->kv_max;
+    p->np = wide ? p->ukr->np_wide : p->ukr->np_max;
     /* blocks of as even a width as possible: 4 vectors of channels as 2 + 2,
      * not 3 + 1 (a one-vector tile is load-bound: 1 + np loads per np FMAs) */
-    p->kvecs = (p->kg + p->ukr->lanes - 1) / p->ukr->lanes;
-    p->kblocks = (p->kvecs + p->ukr->kv_max - 1) / p->ukr->kv_max;
+    p->kblocks = (p->kvecs + p->kv - 1) / p->kv;
     p->ohw = l->oh * l->ow;
     p->flat = l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->pt == 0 && l->pl == 0 &&
               l->oh == l->h && l->ow == l->w;
@@ -250,6 +264,13 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
 static int64_t ws_floats(const plan *p)
 {
     return p->hdr_floats + p->wei_floats + p->unit_floats + p->list_floats + p->in_floats + p->cb_floats;
+}
+
+/* the bracket's reorders: the dst only (the src is read as NCHW) */
+static nnb_cb_io cb_io(const nnb_layer *l, const plan *p, const nnb_tensors *t, void *ws)
+{
+    return (nnb_cb_io){.state = ws, .dst = t->dst, .dst_cb = (float *)ws + ws_floats(p) - p->cb_floats, .k = l->k,
+                       .dst_hw = p->ohw, .n = l->n, .block = p->ukr->lanes};
 }
 
 /* output channels per group a multiple of 8 (AVX2's vector): fewer would
@@ -286,7 +307,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
     float *wp = (float *)ws + p.hdr_floats;
-    if (p.cb) ((nnb_cb_state *)ws)->in_bracket = false;
+    if (p.cb) nnb_cb_outside(ws);
     const int64_t lanes = p.ukr->lanes, ct = p.cg * p.taps;
 #pragma omp parallel for schedule(static)
     for (int64_t b = 0; b < l->groups * p.kblocks; b++) {
@@ -481,7 +502,10 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         const int64_t end = tid + 1 == T ? total : split_at(l, &p, units, W, (tid + 1) * cost / T);
         run_range(l, &p, t, wp, src, p.cb ? cbdst : t->dst, it, end);
     }
-    if (p.cb && !((const nnb_cb_state *)ws)->in_bracket) nnb_cb_to_nchw(t->dst, cbdst, l->n, l->k, p.ohw, p.ukr->lanes);
+    if (p.cb) {
+        const nnb_cb_io io = cb_io(l, &p, t, ws);
+        nnb_cb_run_end(&io);
+    }
 }
 
 /* the layout rule (blocked.h): inside the bracket run leaves the dst
@@ -492,9 +516,8 @@ static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin
     plan p;
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (!p.cb) return;
-    ((nnb_cb_state *)ws)->in_bracket = begin;
-    if (!begin)
-        nnb_cb_to_nchw(t->dst, (const float *)ws + ws_floats(&p) - p.cb_floats, l->n, l->k, p.ohw, p.ukr->lanes);
+    const nnb_cb_io io = cb_io(l, &p, t, ws);
+    nnb_cb_bracket(&io, begin);
 }
 
 const nnb_kernel nnb_kernel_direct_oc = {

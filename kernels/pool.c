@@ -251,6 +251,14 @@ static cb_bufs cb_bufs_of(const nnb_layer *l, void *ws, int block)
     return (cb_bufs){(nnb_cb_state *)ws, src, src + nnb_cb_floats(l->n, l->c, l->h * l->w, block)};
 }
 
+/* the bracket's reorders: both tensors blocked */
+static nnb_cb_io cb_io(const nnb_layer *l, const nnb_tensors *t, const cb_bufs *b, int block)
+{
+    return (nnb_cb_io){.state = b->state, .src = t->src, .src_cb = b->src, .c = l->c, .src_hw = l->h * l->w,
+                       .dst = t->dst, .dst_cb = b->dst, .k = l->c, .dst_hw = l->oh * l->ow, .n = l->n,
+                       .block = block};
+}
+
 /* sized for the widest block (16): enough for either context's plan */
 static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 {
@@ -304,7 +312,7 @@ static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (!p.blocked) return;
     const cb_bufs b = cb_bufs_of(l, ws, p.block);
-    b.state->in_bracket = false; /* the input is reordered by timed() or by run itself */
+    nnb_cb_outside(b.state); /* the input is reordered by timed() or by run itself */
 }
 
 /* inside the bracket run reads and writes the blocked buffers only */
@@ -314,9 +322,8 @@ static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (!p.blocked) return;
     const cb_bufs b = cb_bufs_of(l, ws, p.block);
-    b.state->in_bracket = begin;
-    if (begin) nnb_cb_from_nchw(b.src, t->src, l->n, l->c, l->h * l->w, p.block);
-    else nnb_cb_to_nchw(t->dst, b.dst, l->n, l->c, l->oh * l->ow, p.block);
+    const nnb_cb_io io = cb_io(l, t, &b, p.block);
+    nnb_cb_bracket(&io, begin);
 }
 
 static const char *impl(const nnb_layer *l)
@@ -331,10 +338,10 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
     make_plan(l, nnb_kernel_ctx_get(), &p);
     if (p.blocked) {
         const cb_bufs b = cb_bufs_of(l, ws, p.block);
-        const bool in_bracket = b.state->in_bracket;
-        if (!in_bracket) nnb_cb_from_nchw(b.src, t->src, l->n, l->c, l->h * l->w, p.block);
+        const nnb_cb_io io = cb_io(l, t, &b, p.block);
+        nnb_cb_run_begin(&io);
         run_blocked(l, &p, b.src, b.dst);
-        if (!in_bracket) nnb_cb_to_nchw(t->dst, b.dst, l->n, l->c, l->oh * l->ow, p.block);
+        nnb_cb_run_end(&io);
         return;
     }
     if (p.global) {

@@ -440,6 +440,13 @@ static int64_t oc_ws_floats(const oplan *p)
     return OC_HDR_FLOATS + (p->pixel ? p->wei_floats : p->g.in_floats + p->wei_floats + p->g.off_floats + p->dst_floats);
 }
 
+/* the bracket's reorders: the dst only when blocked (the src is read as NCHW) */
+static nnb_cb_io oc_cb_io(const nnb_layer *l, const oplan *p, const nnb_tensors *t, void *ws)
+{
+    return (nnb_cb_io){.state = ws, .dst = t->dst, .dst_cb = p->cb ? (float *)ws + oc_ws_floats(p) - p->dst_floats : NULL,
+                       .k = l->k, .dst_hw = l->oh * l->ow, .n = l->n, .block = p->cb};
+}
+
 /* block b of groups * kblocks: channels [*k0, *k0 + *nk) in whole vectors
  * v0.. of its group, as evenly as kv_max allows; *vofs its first vector */
 static void oc_block(const oplan *p, int64_t b, int64_t *k0, int *nk, int64_t *vofs)
@@ -537,7 +544,7 @@ static void oc_prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     oplan p;
     oplan_make(l, omp_get_max_threads(), nnb_kernel_ctx_get(), &p);
-    ((nnb_cb_state *)ws)->in_bracket = false;
+    nnb_cb_outside(ws);
     if (p.pixel) {
         oc_pixel_prepare(l, &p, t, (float *)ws + OC_HDR_FLOATS);
         return;
@@ -709,7 +716,8 @@ static void oc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
             }
         }
     }
-    if (p.cb && !((nnb_cb_state *)ws)->in_bracket) nnb_cb_to_nchw(t->dst, dcb, l->n, l->k, ohw, p.cb);
+    const nnb_cb_io io = oc_cb_io(l, &p, t, ws);
+    nnb_cb_run_end(&io);
 }
 
 /* the timed bracket (blocked.h): inside it the run leaves the dst
@@ -718,9 +726,8 @@ static void oc_timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool be
 {
     oplan p;
     oplan_make(l, omp_get_max_threads(), nnb_kernel_ctx_get(), &p);
-    ((nnb_cb_state *)ws)->in_bracket = begin;
-    if (p.cb && !begin)
-        nnb_cb_to_nchw(t->dst, (float *)ws + oc_ws_floats(&p) - p.dst_floats, l->n, l->k, l->oh * l->ow, p.cb);
+    const nnb_cb_io io = oc_cb_io(l, &p, t, ws);
+    nnb_cb_bracket(&io, begin);
 }
 
 static const char *oc_impl(const nnb_layer *l)

@@ -495,7 +495,7 @@ static void test_sanity(void)
     double chain = nnb_ceil_scalar_chain_gflops(0.01);
     double best = 0, scalar = 0;
     for (int i = 0; i < NNB_ISA_COUNT; i++) {
-        double g = nnb_ceil_peak_gflops((nnb_isa)i, false, false, 1, 0.005);
+        double g = nnb_ceil_peak_gflops((nnb_isa)i, false, false, 1, 0.005, 3);
         if (i == NNB_ISA_SCALAR) scalar = g;
         if (g > best) best = g;
     }
@@ -504,7 +504,7 @@ static void test_sanity(void)
     CHECK(scalar > chain);
     CHECK(best > 2 * chain);
     CHECK(best >= scalar);
-    CHECK(nnb_ceil_peak_gflops(NNB_ISA_COUNT, false, false, 1, 0.005) < 0);
+    CHECK(nnb_ceil_peak_gflops(NNB_ISA_COUNT, false, false, 1, 0.005, 3) < 0);
 
     /* DRAM bandwidth below L1's */
     const nnb_topo *t = nnb_topo_get();

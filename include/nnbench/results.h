@@ -22,7 +22,9 @@ typedef struct nnb_result {
     int threads;
     char cores[64];              /* where the threads ran, e.g. "0-1" */
     nnb_timing time;
-    double gflops;               /* analytic flops / median time */
+    double gflops;               /* analytic flops / median time: the useful rate */
+    double gflops_executed;      /* the work model's executed flops (of the timed run: its ISA and
+                                    threads) / median time; 0: the kernel has no model here */
     double gbs;                  /* bytes_min / median time */
     nnb_check check;
     double max_err;              /* largest |kernel - reference| in the real-valued pass */
@@ -58,10 +60,15 @@ typedef struct nnb_result {
     char verdict_work_flops_why[384];
     char verdict_work_bytes[16]; /* the same for DRAM bytes against the model's lower bound */
     char verdict_work_bytes_why[1024];
-    /* roofline */
+    /* roofline: placed by the executed work where the kernel has a model
+     * (roof_basis "executed": ai = work flops / work bytes, rate
+     * gflops_executed), else by the analytic count ("analytic") */
     bool have_roof;
     double peak_gflops, bw_gbs, attainable_gflops, efficiency;
     char bound[32];
+    char roof_basis[16];         /* "executed" | "analytic" ("" in records older than the key) */
+    double roof_ai;              /* the arithmetic intensity placed (flop/byte) */
+    bool roof_above;             /* still above the roof after the ceilings were measured again */
     /* the BLAS the run used (machine/blas.h), kept with the record so that a
      * stored run renders as it did live, on any machine */
     char blas_core[64];

@@ -43,4 +43,8 @@ static inline __attribute__((always_inline, target("avx512f"))) __m512 oc_bias(c
 #define OC_NAME nnb_oc_tile_avx512
 #define OC_KV NNB_OC512_KV
 #define OC_NP NNB_OC512_NP
+/* literals: the generator tests them with #if (an enum reads 0 there) */
+#define OC_KW 4
+#define OC_NPW 6
+_Static_assert(OC_KW == NNB_OC512_KW && OC_NPW == NNB_OC512_NPW, "the wide form's shape is ukr.h's");
 #include "ukr/oc_tile.h"

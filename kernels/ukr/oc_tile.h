@@ -8,13 +8,21 @@
  *                                   (p < 8): stores channel j's np positions
  *                                   at out + j*ohw for j < nv (a transpose)
  * With KV and NP constants the loops unroll and the KV x NP accumulators
- * stay in registers. */
+ * stay in registers. Optionally OC_KW and OC_NPW (OC_KW > OC_KV, OC_NPW <
+ * OC_NP): the wide one-pass channel-blocked form, OC_KW vectors x up to
+ * OC_NPW positions, for 1x1 windows (ukr.h: NNB_OC512_KW). */
+#ifndef OC_KW
+#define OC_KW 0
+#define OC_NPW 0
+#endif
+/* the accumulator array's rows: the most vectors any form holds */
+#define OC_KA (OC_KW > OC_KV ? OC_KW : OC_KV)
 
 /* one tap of one input channel: KV weight vectors at w times NP inputs xs apart at x */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_tap(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int NP)
+oc_tap(V acc[OC_KA][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int NP)
 {
-    V wv[OC_KV];
+    V wv[OC_KA];
     for (int v = 0; v < KV; v++) wv[v] = V_LOAD(w + VL * v);
     for (int p = 0; p < NP; p++) {
         const V xb = V_SET1(x[p * xs]);
@@ -24,9 +32,9 @@ oc_tap(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const in
 
 /* oc_tap over positions [P0, P1) only */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_tap_range(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int P0, const int P1)
+oc_tap_range(V acc[OC_KA][OC_NP], const float *w, const float *x, int64_t xs, const int KV, const int P0, const int P1)
 {
-    V wv[OC_KV];
+    V wv[OC_KA];
     for (int v = 0; v < KV; v++) wv[v] = V_LOAD(w + VL * v);
     for (int p = P0; p < P1; p++) {
         const V xb = V_SET1(x[p * xs]);
@@ -37,7 +45,7 @@ oc_tap_range(V acc[OC_KV][OC_NP], const float *w, const float *x, int64_t xs, co
 /* the edge form (ukr.h: t->edge): window rows of 3 taps over a whole row
  * of NP positions, tap 0 from position 1, tap 2 to position NP - 2 */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_taps_edge(V acc[OC_KV][OC_NP], const nnb_oc_tile *t, const float *w, const int KV, const int NP)
+oc_taps_edge(V acc[OC_KA][OC_NP], const nnb_oc_tile *t, const float *w, const int KV, const int NP)
 {
     const int64_t rows = t->ntaps / 3, skip = (t->wtaps - t->ntaps) * (VL * KV), xs = t->xs;
     int64_t c = 0;
@@ -56,7 +64,7 @@ oc_taps_edge(V acc[OC_KV][OC_NP], const nnb_oc_tile *t, const float *w, const in
 /* n consecutive window taps from w, tapoff their inputs' offsets, over
  * every input channel */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_taps(V acc[OC_KV][OC_NP], const nnb_oc_tile *t, const float *w, const int64_t *tapoff, int64_t n, const int KV,
+oc_taps(V acc[OC_KA][OC_NP], const nnb_oc_tile *t, const float *w, const int64_t *tapoff, int64_t n, const int KV,
         const int NP)
 {
     const int64_t skip = (t->wtaps - n) * (VL * KV), xs = t->xs;
@@ -114,7 +122,7 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, 
         oc_bias_tile(t);
         return;
     }
-    V acc[OC_KV][OC_NP];
+    V acc[OC_KA][OC_NP];
     for (int v = 0; v < KV; v++) {
         const V b = oc_bias(t, v);
         for (int p = 0; p < NP; p++) acc[v][p] = b;
@@ -199,6 +207,20 @@ OC_EDGE_FORM(1, oc_k1_edge)
 OC_EDGE_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_edge)
 OC_EDGE_FORM(OC_KV, oc_kmax_edge)
 #undef OC_EDGE_FORM
+#if OC_KW
+/* the wide form: OC_KW vectors x np <= OC_NPW positions, one pass, blocked */
+static __attribute__((noinline, target(VEC_TARGET))) void oc_kwide_cb(const nnb_oc_tile *t)
+{
+    switch (t->np) {
+    case 1: oc_tile_kn(t, OC_KW, 1, false, true, false); break;
+    case 2: oc_tile_kn(t, OC_KW, 2, false, true, false); break;
+    case 3: oc_tile_kn(t, OC_KW, 3, false, true, false); break;
+    case 4: oc_tile_kn(t, OC_KW, 4, false, true, false); break;
+    case 5: oc_tile_kn(t, OC_KW, 5, false, true, false); break;
+    default: oc_tile_kn(t, OC_KW, OC_NPW, false, true, false); break;
+    }
+}
+#endif
 
 __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
 {
@@ -209,6 +231,12 @@ __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
         {{oc_k2, oc_k2_cb}, {oc_k2_rows, oc_k2_rows_cb}},
         {{oc_kmax, oc_kmax_cb}, {oc_kmax_rows, oc_kmax_rows_cb}}};
     const int vecs = (t->nk + VL - 1) / VL;
+#if OC_KW
+    if (vecs > OC_KV) { /* only the wide form's tiles hold more (direct_oc plans them for 1x1 windows) */
+        oc_kwide_cb(t);
+        return;
+    }
+#endif
     const int f = vecs == 1 ? 0 : vecs == 2 && OC_KV > 2 ? 1 : 2;
     static void (*const edge_forms[3])(const nnb_oc_tile *) = {oc_k1_edge, oc_k2_edge, oc_kmax_edge};
     if (t->edge) {

@@ -96,6 +96,10 @@ typedef struct nnb_oc_tile {
 
 enum {
     NNB_OC512_KV = 3, NNB_OC512_NP = 8, /* 3 x 8 accumulators + 3 weights + 1 broadcast = 28 of 32 zmm */
+    /* the wide form for 1x1 windows (one tap: no 7-wide rows to fit whole):
+     * 4 x 6 + 4 + 1 = 29 zmm, 10 loads per 24 FMAs (3 x 8: 11), and 64
+     * channels one block (2 + 2 vectors before: the input read twice) */
+    NNB_OC512_KW = 4, NNB_OC512_NPW = 6,
     NNB_OC256_KV = 2, NNB_OC256_NP = 6  /* 2 x 6 accumulators + 2 weights + 1 broadcast = 15 of 16 ymm;
                                            the C tile blocks alike */
 };

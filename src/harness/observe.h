@@ -29,6 +29,7 @@ typedef struct nnb_observer {
     bool have_ceil;
     nnb_ceilings ceil;
     char ceil_why[512];          /* why there is no roofline placement */
+    bool peak_rechecked;         /* the compute roof was measured again this run (place_on_roof) */
     nnb_roof_points pts;         /* every kernel of every layer collected (roofline/points.h) */
     bool multi_layer;
     char first_layer[96];        /* for the picture's title */

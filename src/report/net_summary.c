@@ -43,8 +43,8 @@ static void table_row(FILE *f, const nnb_layer_report *r, const nnb_net_run_tota
     double share = t->time_s > 0 ? b->time.median_s * (double)r->repeat / t->time_s : 0;
     fprintf(f, "%4zu  %-44.44s %-8s %4" PRId64 " %10.2f  %-12s %10s %6s %9.2f", r->index, what, nnb_op_name(r->layer.op),
             r->repeat, (double)r->analytic.flops * 1e-6, b->kernel, tm, sp, b->gflops);
-    if (b->have_roof) fprintf(f, "  %-12s %5.1f%%", b->bound, 100.0 * b->efficiency);
-    else fprintf(f, "  %-12s %6s", "-", "-");
+    nnb_report_exec_cell(f, b);
+    nnb_report_roof_cells(f, b);
     fprintf(f, " %6.1f%%\n", 100.0 * share);
 }
 
@@ -98,10 +98,16 @@ static void table_disturbed(FILE *f, const nnb_layer_report *reps, size_t n, con
 static void table(FILE *f, const char *model, const nnb_layer_report *reps, size_t n, const nnb_net_run_totals *t,
                   const int64_t sums[3], size_t layers)
 {
-    fprintf(f, "%4s  %-44s %-8s %4s %10s  %-12s %10s %6s %9s  %-12s %6s %7s\n", "#", "layer", "op", "x", "MFLOP",
-            "best kernel", "time", "+-", "GFLOP/s", "bound", "eff", "share");
+    fprintf(f, "%4s  %-44s %-8s %4s %10s  %-12s %10s %6s %9s %9s  %-12s %6s  %7s\n", "#", "layer", "op", "x", "MFLOP",
+            "best kernel", "time", "+-", "GFLOP/s", "GF/s exec", "bound", "eff", "share");
+    bool above = false;
     for (size_t i = 0; i < n; i++)
-        if (nnb_net_best(&reps[i])) table_row(f, &reps[i], t);
+        if (nnb_net_best(&reps[i])) {
+            table_row(f, &reps[i], t);
+            above |= nnb_net_best(&reps[i])->roof_above;
+        }
+    if (above) fputs("!: above its roof even after the compute roof was measured again (the ceilings are low: "
+                     "'nnbench roofline --refresh' on an idle machine)\n", f);
     table_untimed(f, reps, n);
     nnb_report_summary(f, NNB_FMT_TABLE, model, sums[0], sums[1], sums[2], layers);
     char tm[32];

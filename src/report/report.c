@@ -178,6 +178,17 @@ static void table_noise(FILE *f, const nnb_layer_report *r)
     }
     if (r->nresults && r->results[0].time.nsamples)
         fputs("spread    ±: half the quartile range of the repetitions over the median; !: disturbed (README \"Noise\")\n", f);
+
+void nnb_report_exec_cell(FILE *f, const nnb_result *x)
+{
+    if (x->gflops_executed > 0) fprintf(f, " %9.2f", x->gflops_executed);
+    else fprintf(f, " %9s", "-");
+}
+
+void nnb_report_roof_cells(FILE *f, const nnb_result *x)
+{
+    if (x->have_roof) fprintf(f, "  %-12s %5.1f%%%s", x->bound, 100.0 * x->efficiency, x->roof_above ? "!" : " ");
+    else fprintf(f, "  %-12s %6s ", "-", "-");
 }
 
 static void table_results(FILE *f, const nnb_layer_report *r)
@@ -193,9 +204,10 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         counted |= r->results[i].have_flops || r->results[i].have_dram;
         roof |= r->results[i].have_roof;
     }
-    fprintf(f, "\n%-18s %10s %6s %10s %5s %9s %8s %6s", "kernel", "median", "+-", "min", "reps", "GFLOP/s", "GB/s", "check");
+    fprintf(f, "\n%-18s %10s %6s %10s %5s %9s %9s %8s %6s", "kernel", "median", "+-", "min", "reps", "GFLOP/s", "GF/s exec",
+            "GB/s", "check");
     if (counted) fprintf(f, " %13s %7s %-7s %12s %6s %-6s %8s", "FLOPs(meas)", "x model", " ", "DRAM(meas)", "x min", "", "AI(meas)");
-    if (roof) fprintf(f, "  %-12s %6s", "bound", "eff");
+    if (roof) fprintf(f, "  %-12s %6s ", "bound", "eff");
     fputc('\n', f);
     for (size_t i = 0; i < r->nresults; i++) {
         const nnb_result *x = &r->results[i];
@@ -204,8 +216,9 @@ static void table_results(FILE *f, const nnb_layer_report *r)
         nnb_fmt_time(x->time.min_s, t2, sizeof t2);
         char sp[16];
         nnb_fmt_spread(&x->time, sp, sizeof sp);
-        fprintf(f, "%-18s %10s %6s %10s %5d %9.2f %8.2f %6s", x->kernel, t1, sp, t2, x->time.reps, x->gflops, x->gbs,
-                nnb_check_name(x->check));
+        fprintf(f, "%-18s %10s %6s %10s %5d %9.2f", x->kernel, t1, sp, t2, x->time.reps, x->gflops);
+        nnb_report_exec_cell(f, x);
+        fprintf(f, " %8.2f %6s", x->gbs, nnb_check_name(x->check));
         if (counted) {
             char c1[32], c2[32];
             if (x->have_flops)
@@ -219,12 +232,15 @@ static void table_results(FILE *f, const nnb_layer_report *r)
             if (x->have_flops && x->have_dram && x->dram_bytes > 0) fprintf(f, " %8.2f", x->flops / x->dram_bytes);
             else fprintf(f, " %8s", "-");
         }
-        if (roof) {
-            if (x->have_roof) fprintf(f, "  %-12s %5.1f%%", x->bound, 100.0 * x->efficiency);
-            else fprintf(f, "  %-12s %6s", "-", "-");
-        }
+        if (roof) nnb_report_roof_cells(f, x);
         fputc('\n', f);
     }
+    for (size_t i = 0; i < r->nresults; i++)
+        if (r->results[i].roof_above) {
+            fputs("!         above its roof even after the compute roof was measured again (the ceilings are low: "
+                  "'nnbench roofline --refresh' on an idle machine)\n", f);
+            break;
+        }
     nnb_report_levels(f, r);
     table_noise(f, r);
     bool prepared = false, timed = false;

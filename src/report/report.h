@@ -21,6 +21,11 @@ void nnb_fmt_time(double s, char *buf, size_t len);
 /* A timing's spread as the tables show it: half the quartile range over
  * the median, "4%", "0.8%"; "!" appended when disturbed; "-" when not stored. */
 void nnb_fmt_spread(const nnb_timing *t, char *buf, size_t len);
+/* The tables' rate and roofline cells of one result: the executed rate
+ * (" %9s", "-" without a work model), then bound and efficiency ("  %-12s
+ * %5.1f%%" and "!" when the record is above its roof after a re-measure) */
+void nnb_report_exec_cell(FILE *f, const nnb_result *x);
+void nnb_report_roof_cells(FILE *f, const nnb_result *x);
 /* "231.2 M" (K/M/G/T, 1000-based) followed by unit */
 char *nnb_fmt_si(double v, const char *unit, char *buf, size_t len);
 

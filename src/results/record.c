@@ -231,6 +231,10 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
     }
     fputs("},\"gflops\":", f);
     nnb_json_num(f, x->gflops);
+    if (x->gflops_executed > 0) {
+        fputs(",\"gflops_executed\":", f);
+        nnb_json_num(f, x->gflops_executed);
+    }
     fputs(",\"gbs\":", f);
     nnb_json_num(f, x->gbs);
     fprintf(f, ",\"check\":\"%s\",\"max_err\":", nnb_check_name(x->check));
@@ -280,6 +284,11 @@ static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)
         nnb_json_num(f, x->attainable_gflops);
         fputs(",\"efficiency\":", f);
         nnb_json_num(f, x->efficiency);
+        if (x->roof_basis[0]) {
+            fprintf(f, ",\"basis\":\"%s\",\"ai\":", x->roof_basis);
+            nnb_json_num(f, x->roof_ai);
+            fprintf(f, ",\"above_roof\":%s", x->roof_above ? "true" : "false");
+        }
         fputc('}', f);
     }
 }

@@ -424,7 +424,10 @@ static int read_roofline(const nnb_rk_where *w, json_t *rec, nnb_result *x)
                    nnb_rk_num(&(nnb_rk){w, r, "roofline", "bw_gbs", true}, &x->bw_gbs) ||
                    nnb_rk_str(&(nnb_rk){w, r, "roofline", "bound", true}, x->bound, sizeof x->bound) ||
                    nnb_rk_num(&(nnb_rk){w, r, "roofline", "attainable_gflops", true}, &x->attainable_gflops) ||
-                   nnb_rk_num(&(nnb_rk){w, r, "roofline", "efficiency", true}, &x->efficiency)
+                   nnb_rk_num(&(nnb_rk){w, r, "roofline", "efficiency", true}, &x->efficiency) ||
+                   nnb_rk_str(&(nnb_rk){w, r, "roofline", "basis", false}, x->roof_basis, sizeof x->roof_basis) ||
+                   nnb_rk_num(&(nnb_rk){w, r, "roofline", "ai", false}, &x->roof_ai) ||
+                   nnb_rk_bool(&(nnb_rk){w, r, "roofline", "above_roof", false}, &x->roof_above)
                ? -1
                : 0;
 }
@@ -446,6 +449,7 @@ int nnb_rk_result(const nnb_rk_where *w, json_t *rec, nnb_result *x)
         nnb_rk_str(&(nnb_rk){w, blas, "openblas", "remedy", false}, x->blas_remedy, sizeof x->blas_remedy) ||
         nnb_rk_str(&(nnb_rk){w, rec, "", "cores", true}, x->cores, sizeof x->cores) || read_time(w, rec, x) ||
         nnb_rk_num(&(nnb_rk){w, rec, "", "gflops", true}, &x->gflops) ||
+        nnb_rk_num(&(nnb_rk){w, rec, "", "gflops_executed", false}, &x->gflops_executed) ||
         nnb_rk_num(&(nnb_rk){w, rec, "", "gbs", true}, &x->gbs) || read_check(w, rec, x) ||
         nnb_rk_num(&(nnb_rk){w, rec, "", "max_err", true}, &x->max_err) ||
         nnb_rk_int(&(nnb_rk){w, rec, "", "workspace_bytes", true}, &x->workspace_bytes) ||

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "machine/identity.h"
+#include "roofline/place.h"
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "machine/watch.h"
@@ -117,9 +118,15 @@ static void warn_if_loaded(void)
 
 /* ---- the steps ---- */
 
+/* Samples per peak: the best of them is the roof a kernel's median must
+ * stay under, so more than the bandwidth points take (3 let a kernel's
+ * median land 3% above a roof measured on a busy 2-core VM) */
+#define PEAK_SAMPLES 7
+
 static void measure_peaks(int threads, const nnb_ceil_opts *o, const run_info *ri, nnb_ceilings *c)
 {
     double min_time_s = o->quick ? 0.004 : 0.02;
+    const int samples = o->quick ? 3 : PEAK_SAMPLES;
     int step = 0;
     for (int i = 0; i < NNB_ISA_COUNT; i++) {
         nnb_peak *p = &c->peak[i];
@@ -128,12 +135,27 @@ static void measure_peaks(int threads, const nnb_ceil_opts *o, const run_info *r
             bool dp = m >= 2, mix = m & 1;
             progress(ri->progress, "%s: peak FLOP/s %d/%d (%.1f s)", ri->what, ++step, 4 * NNB_ISA_COUNT,
                      nnb_now_s() - ri->t0);
-            double g = nnb_ceil_peak_gflops((nnb_isa)i, dp, mix, threads, min_time_s);
+            double g = nnb_ceil_peak_gflops((nnb_isa)i, dp, mix, threads, min_time_s, samples);
             if (g < 0) g = 0;
             if (dp) *(mix ? &p->dp_mix : &p->dp_fma) = g;
             else *(mix ? &p->sp_mix : &p->sp_fma) = g;
         }
     }
+}
+
+bool nnb_ceil_peak_recheck(nnb_ceilings *c)
+{
+    const double before = nnb_ceil_peak(c);
+    for (int i = 0; i < NNB_ISA_COUNT; i++) {
+        if (!(c->peak[i].sp_fma > 0)) continue;
+        /* many short samples (2 ms, 300 of them): a kernel's run of
+         * well under a millisecond finds the host's quiet moments, and
+         * only as short a sample finds them too (longer samples measured
+         * on a busy 2-vCPU VM stayed 15% under a kernel's median) */
+        const double g = nnb_ceil_peak_gflops((nnb_isa)i, false, false, c->threads, 0.002, 300);
+        if (g > c->peak[i].sp_fma) c->peak[i].sp_fma = g;
+    }
+    return nnb_ceil_peak(c) > before;
 }
 
 /* The sweep's working sets: geometric from lo to hi, per_octave points per

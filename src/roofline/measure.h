@@ -40,8 +40,15 @@ bool nnb_ceil_check(const nnb_ceilings *c, char *why, size_t len);
 /* ---- building blocks (measure.c uses them; exposed for tests and bench/) ---- */
 
 /* GFLOP/s of the FMA (mix=false) or FMA+ADD (mix=true) loop; -1 when the
- * ISA is not available on this CPU. min_time_s per sample, best of 3. */
-double nnb_ceil_peak_gflops(nnb_isa isa, bool dp, bool mix, int threads, double min_time_s);
+ * ISA is not available on this CPU. min_time_s per sample, best of
+ * `samples` (< 1: 3). */
+double nnb_ceil_peak_gflops(nnb_isa isa, bool dp, bool mix, int threads, double min_time_s, int samples);
+
+/* The compute roof measured again, longer and best of more samples than
+ * nnb_ceilings_measure takes (a kernel was placed above it): the SP FMA
+ * peak of every ISA, each kept at the higher of the two measurements.
+ * Returns true when the roof (nnb_ceil_peak) rose. */
+bool nnb_ceil_peak_recheck(nnb_ceilings *c);
 /* True when the CPU has FMA: every ISA's peak loop then uses it (else
  * mul+add pairs below AVX2). */
 bool nnb_ceil_fused(void);

@@ -148,11 +148,12 @@ static int peak_lookup(nnb_isa isa, bool dp, bool mix, peak_kernel *k)
 
 static volatile double g_sink;
 
-double nnb_ceil_peak_gflops(nnb_isa isa, bool dp, bool mix, int threads, double min_time_s)
+double nnb_ceil_peak_gflops(nnb_isa isa, bool dp, bool mix, int threads, double min_time_s, int samples)
 {
     peak_kernel k;
     if (threads < 1 || peak_lookup(isa, dp, mix, &k) != 0) return -1;
     if (min_time_s <= 0) min_time_s = 0.02;
+    if (samples < 1) samples = 3;
     const double x = 0.999999, y = 1e-7;
     long iters = 1024;
     int stop = 0, nt = threads;
@@ -163,7 +164,7 @@ double nnb_ceil_peak_gflops(nnb_isa isa, bool dp, bool mix, int threads, double 
 #pragma omp master
         nt = omp_get_num_threads();
         double r = 0;
-        TEAM_TIMED(&best, &iters, &stop, min_time_s, 3, (1L << 40), r += k.fn(iters, x, y));
+        TEAM_TIMED(&best, &iters, &stop, min_time_s, samples, (1L << 40), r += k.fn(iters, x, y));
         if (r == 12345.678) g_sink = r;
     }
     return (double)nt * (double)iters * k.flops_per_iter / best * 1e-9;

@@ -80,11 +80,13 @@ int nnb_roof_points_add(nnb_roof_points *pp, const nnb_layer_report *rep, const 
         else snprintf(pp->name[pp->n], sizeof pp->name[0], "%.120s", x->kernel);
         snprintf(pp->layer[pp->n], sizeof pp->layer[0], "%.95s", multi_layer ? lname : "");
         make_tip(pp->tip[pp->n], sizeof pp->tip[0], rep, x, lname);
-        p->ai = rep->analytic.ai;
+        /* placed as the report places it: by the executed work where known */
+        const bool executed = x->have_roof && strcmp(x->roof_basis, "executed") == 0;
+        p->ai = executed ? x->roof_ai : rep->analytic.ai;
         p->ai_measured = (x->have_flops && x->have_dram && x->dram_bytes > 0) ? x->flops / x->dram_bytes : 0;
         p->ai_l1 = (x->have_flops && x->have_l1 && x->l1_bytes > 0) ? x->flops / x->l1_bytes : 0;
         p->ai_l2 = (x->have_flops && x->have_l2 && x->l2_bytes > 0) ? x->flops / x->l2_bytes : 0;
-        p->gflops = x->gflops;
+        p->gflops = executed ? x->gflops_executed : x->gflops;
         p->kernel = x->kernel;
         p->op = nnb_op_name(rep->layer.op);
         if (x->have_roof) snprintf(p->bound, sizeof p->bound, "%s", x->bound);
@@ -95,8 +97,8 @@ int nnb_roof_points_add(nnb_roof_points *pp, const nnb_layer_report *rep, const 
         double slow_s = x->time.p75_s > 0 ? x->time.p75_s : x->time.max_s;
         double fast_s = x->time.p25_s > 0 ? x->time.p25_s : x->time.min_s;
         if (slow_s > 0 && fast_s > 0) {
-            p->gflops_lo = x->gflops * x->time.median_s / slow_s;
-            p->gflops_hi = x->gflops * x->time.median_s / fast_s;
+            p->gflops_lo = p->gflops * x->time.median_s / slow_s;
+            p->gflops_hi = p->gflops * x->time.median_s / fast_s;
         }
         p->best = x == best;
         p->row = (int)pp->n;
