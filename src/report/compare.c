@@ -61,6 +61,7 @@ static void change_line(FILE *out, int width, const char *what, const char *kern
     if (ch->p >= 0) snprintf(p, sizeof p, "%.2g", ch->p);
     fprintf(out, "%-*s %-18s %3d %10s %5s %10s %5s %8.3g %7s %5.0f%%  %s\n", width, what, kernel, threads, am, as, bm,
             bs, ch->ratio, p, 100 * ch->threshold, nnb_change_name(ch->kind));
+}
 
 /* The HTML compare page's verdict: compare's own decision (nnb_change_decide),
  * as 1 slower, -1 faster, 0 no change called (undecided included). */
@@ -72,7 +73,6 @@ int nnb_compare_change(const nnb_result *a, const nnb_result *b)
 }
 
 const char *nnb_compare_change_name(int change) { return change > 0 ? "slower" : change < 0 ? "faster" : ""; }
-}
 
 static void unpaired(FILE *out, const char *side, const entry *v, size_t n)
 {

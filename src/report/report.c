@@ -178,6 +178,7 @@ static void table_noise(FILE *f, const nnb_layer_report *r)
     }
     if (r->nresults && r->results[0].time.nsamples)
         fputs("spread    ±: half the quartile range of the repetitions over the median; !: disturbed (README \"Noise\")\n", f);
+}
 
 void nnb_report_exec_cell(FILE *f, const nnb_result *x)
 {

@@ -22,6 +22,11 @@ int nnb_ceil_load(const char *path, nnb_ceilings *c, char *err, size_t errlen);
 int nnb_ceilings_cached(int threads, nnb_ceilings *c, char *err, size_t errlen);
 /* A run's ceilings: cached, else measured once now with a line saying so
  * (and progress) on stderr, and cached. 0, or -1 with err. */
+/* Whether c is consistent (issue 24): no memory level more than 10% faster
+ * than the level above it, no N-thread peak below 90% of the cached
+ * 1-thread one. false with why when not. */
+bool nnb_ceil_check(const nnb_ceilings *c, char *why, size_t len);
+
 int nnb_ceilings_for_run(int threads, nnb_ceilings *c, char *err, size_t errlen);
 /* `nnbench roofline --import FILE`: a ceilings file (e.g. a committed
  * reference) stored as this machine's for its thread count; says so on stderr. */

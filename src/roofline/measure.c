@@ -17,7 +17,6 @@
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "machine/watch.h"
-#include "roofline/cache.h"
 #include "roofline/sweep.h"
 #include "util/appendf.h"
 #include "util/clock.h"
@@ -249,38 +248,7 @@ int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, c
     char why[192];
     if (nnb_watch_disturbed(&wr, c->measure_s, why, sizeof why))
         snprintf(c->doubt, sizeof c->doubt, "measured while disturbed: %s", why);
-    else nnb_ceil_check(c, c->doubt, sizeof c->doubt);
     progress(o->progress, NULL);
     return 0;
 }
 
-/* A level's read bandwidth may not exceed the level above it's (L1 >= L2
- * >= L3 >= DRAM) by more than the sweep's resolution (10%); N threads'
- * peak may not be below one thread's (when cached). */
-bool nnb_ceil_check(const nnb_ceilings *c, char *why, size_t len)
-{
-    if (len) why[0] = 0;
-    const nnb_bw *prev = NULL;
-    int prev_l = 0;
-    for (int l = 0; l < NNB_LVL_COUNT; l++) {
-        const nnb_bw *b = &c->bw[l];
-        if (b->src == NNB_BW_NONE || !(b->read_gbs > 0)) continue;
-        if (prev && b->read_gbs > 1.10 * prev->read_gbs) {
-            snprintf(why, len, "%s read %.1f GB/s faster than %s %.1f GB/s", nnb_level_name((nnb_level)l), b->read_gbs,
-                     nnb_level_name((nnb_level)prev_l), prev->read_gbs);
-            return false;
-        }
-        prev = b;
-        prev_l = l;
-    }
-    nnb_ceilings one;
-    char e[512];
-    if (c->threads > 1 && nnb_ceilings_cached(1, &one, e, sizeof e) == 0)
-        for (int i = 0; i < NNB_ISA_COUNT; i++)
-            if (c->peak[i].sp_fma > 0 && c->peak[i].sp_fma < 0.9 * one.peak[i].sp_fma) {
-                snprintf(why, len, "%s peak %.1f GFLOP/s at %d threads, below 1 thread's %.1f",
-                         nnb_isa_name((nnb_isa)i), c->peak[i].sp_fma, c->threads, one.peak[i].sp_fma);
-                return false;
-            }
-    return true;
-}

@@ -26,16 +26,12 @@ void nnb_ceil_capacities(int threads, int64_t cap[NNB_LVL_COUNT]);
 /* Measures every ceiling for a thread count (threads bound one per core)
  * and analyses the sweep into levels. Returns 0, or -1 with one line in err
  * (NNB_CEIL_STOPPED when a stop signal came: util/signals.h; the steps poll
- * it, and nothing partial is returned or cached). */
+ * it, and nothing partial is returned or cached). c->doubt is set when the
+ * measurement was disturbed (machine/watch.h). */
 #define NNB_CEIL_STOPPED "roofline: ceilings measurement stopped by a signal (nothing cached)"
 
 int nnb_ceilings_measure(int threads, const nnb_ceil_opts *o, nnb_ceilings *c, char *err, size_t errlen);
 
-/* Whether c is consistent (issue 24): no memory level faster than the
- * level above it, no N-thread peak below the cached 1-thread one. false
- * with why when not. c->doubt is set from it (or from the watch) when
- * ceilings are measured. */
-bool nnb_ceil_check(const nnb_ceilings *c, char *why, size_t len);
 
 /* ---- building blocks (measure.c uses them; exposed for tests and bench/) ---- */
 
