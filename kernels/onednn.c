@@ -504,6 +504,10 @@ static bool fc_work(const nnb_layer *l, int isa, nnb_work *w)
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_LIBRARY);
+    /* NNB_KERNEL_ISA caps our hand-vectorised kernels, not oneDNN's
+     * dispatch: below AVX2 the counted oneDNN still runs the CPU's vector
+     * level as the counter sees it (valgrind: AVX2) */
+    if (isa < (int)NNB_ISA_AVX2 && nnb_isa_cpu() >= NNB_ISA_AVX2) isa = (int)NNB_ISA_AVX2;
     bool dst_blocked;
     layout_bytes(l, a, threads, isa, w, &dst_blocked);
     if (l->op == NNB_OP_POOL_MAX || l->op == NNB_OP_POOL_AVG) {

@@ -42,6 +42,7 @@
 #include "counters/x86_flops.h"
 #include "nnbench/model.h"
 #include "spec/spec.h"
+#include "machine/blas.h"
 #include "machine/topo.h"
 #include "util/appendf.h"
 #include "util/clock.h"
@@ -434,6 +435,10 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
         setenv("GOMP_SPINCOUNT", "0", 1);
         setenv("LD_BIND_NOW", "1", 1); /* symbols bound at start-up, not inside the counted call */
         unsetenv("NNB_COUNT_EXE");
+        /* an AVX-512 core forced on OpenBLAS (the remedy nnbench itself
+         * suggests) dies of SIGILL under valgrind: there OpenBLAS picks its
+         * core from the CPU valgrind shows (AVX2 at most) */
+        if (nnb_blas_core_is_avx512(getenv("OPENBLAS_CORETYPE"))) unsetenv("OPENBLAS_CORETYPE");
         execv(cl->args[0], (char *const *)cl->args);
         fprintf(stderr, "cannot execute %s: %s\n", cl->args[0], strerror(errno));
         _exit(127);

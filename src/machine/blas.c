@@ -31,6 +31,11 @@ static nnb_isa core_level(const char *core)
     return NNB_ISA_COUNT;
 }
 
+bool nnb_blas_core_is_avx512(const char *core)
+{
+    return core && core_level(core) == NNB_ISA_AVX512;
+}
+
 const nnb_blas_info *nnb_blas_info_get(void)
 {
     static nnb_blas_info info;

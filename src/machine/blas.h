@@ -21,6 +21,10 @@ typedef struct nnb_blas_info {
 /* Read once per process. */
 const nnb_blas_info *nnb_blas_info_get(void);
 
+/* Whether OpenBLAS core name (an OPENBLAS_CORETYPE value) runs AVX-512
+ * kernels: valgrind, which has no AVX-512, cannot run them. */
+bool nnb_blas_core_is_avx512(const char *core);
+
 /* One line on stderr, once per process, when the core is weaker than the CPU. */
 void nnb_blas_warn_if_weaker(void);
 
