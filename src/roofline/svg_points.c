@@ -289,7 +289,7 @@ static void flow_item(flow *fl, double w_mark, mark_fn mark, const void *arg, co
 
 static void mark_swatch(FILE *f, double x, double y, const void *col)
 {
-    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" fill-opacity=\"0.75\"/>\n", x + 5, y, (const char *)col);
+    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" fill-opacity=\"0.75\"/>\n", x + 5, y, (const char *)col);
 }
 static void mark_size(FILE *f, double x, double y, const void *share)
 {
@@ -319,8 +319,17 @@ static void mark_ridge(FILE *f, double x, double y, const void *unused)
 static const char roof_note[] =
     "memory roof = max(read-only, triad), triad without write-allocate (12 B/elem); dashed: FMA+ADD mix";
 
-static void legend_kernels(flow *fl)
+static void legend_kernels(flow *fl, const nnb_roof_point *pts, size_t n)
 {
+    /* every kernel by colour, whether or not its label found a place by its point */
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!drawable(&pts[i])) continue;
+        char t[96];
+        nnb_text_fit(t, sizeof t, pt_name(&pts[i]), 11, 260);
+        flow_item(fl, 14, mark_swatch, nnb_svg_color(shown++), t, NULL);
+    }
+    if (shown) flow_break(fl);
     flow_item(fl, 14, mark_dot, NULL, "kernel at analytic AI", NULL);
     flow_item(fl, 52, mark_measured, NULL, "measured AI at L1, L2, DRAM", NULL);
     flow_item(fl, 12, mark_ridge, NULL, "ridge point (its AI is labelled)", NULL);
@@ -378,7 +387,7 @@ int svg_legend_extra(const nnb_roof_point *pts, size_t n, const nnb_roof_plot_op
         for (size_t i = 0; i < n; i++) shown += shown_in_net(&pts[i], o);
         legend_network(&fl, &g, o, shown, nbest < max ? nbest : max, nbest);
     } else {
-        legend_kernels(&fl);
+        legend_kernels(&fl, pts, n);
     }
     int need = (int)ceil(fl.y) + 14;
     return need > SVG_H ? need - SVG_H : 0;
@@ -393,6 +402,6 @@ void svg_draw_points(svg_ctx *s, const nnb_roof_point *pts, size_t n, const nnb_
         legend_network(&fl, &g, o, shown, labelled, count_best(pts, n));
     } else {
         draw_kernels(s, pts, n, o);
-        legend_kernels(&fl);
+        legend_kernels(&fl, pts, n);
     }
 }
