@@ -324,6 +324,7 @@ def collect(env, tmp, counted, topo, quick):
                           "--plot", plot] + RUN_OPTS, env, "run with ceilings, --dump, --plot")
         if not all("roofline" in r for _, r in placed):
             fail("the synthesised ceilings cache was not used: no roofline placement (cache format changed?)")
+        check_placement(placed)
         recs += placed + file_record(plot, "--plot FILE.json")
         stored = os.path.join(tmp, "stored.jsonl")  # --out: the results header, then the run's records
         run(["--layer", small, "--counters", "none", "--kernels", "fast", "--out", stored] + RUN_OPTS, env)
@@ -336,6 +337,30 @@ def collect(env, tmp, counted, topo, quick):
         recs += [(w, {"schema": "nnbench/1", "layer": r, "analytic": placed[0][1]["analytic"]})
                  for w, r in file_record(os.path.join(dump, "layer.json"), "--dump DIR/layer.json") if placed]
     return recs
+
+
+def check_placement(placed):
+    """The roofline places the executed work where the kernel has a work
+    model: efficiency = gflops_executed / attainable at ai = the model's
+    flops / bytes (README: bound, eff); the useful rate stays in gflops"""
+    for w, r in placed:
+        roof = r.get("roofline")
+        if not roof:
+            continue
+        executed = roof.get("basis") == "executed"
+        if executed != ("gflops_executed" in r and r["gflops_executed"] >= 0.01 * r["gflops"]):
+            fail(f"{w}: {r['kernel']}: basis {roof.get('basis')} with gflops_executed {r.get('gflops_executed')}")
+        rate = r["gflops_executed"] if executed else r["gflops"]
+        want = rate / roof["attainable_gflops"]
+        if abs(roof["efficiency"] - want) > 1e-6 * want:
+            fail(f"{w}: {r['kernel']}: efficiency {roof['efficiency']} != placed rate / attainable {want}")
+        if executed:
+            wk = r.get("work", {})
+            if wk.get("flops") and wk.get("bytes") and abs(roof["ai"] - wk["flops"] / wk["bytes"]) > 1e-6 * roof["ai"] \
+                    and r["threads"] == 1:
+                fail(f"{w}: {r['kernel']}: roofline.ai {roof['ai']} != work flops / bytes")
+        if roof["above_roof"] != (roof["efficiency"] > 1):
+            fail(f"{w}: {r['kernel']}: above_roof {roof['above_roof']} with efficiency {roof['efficiency']}")
 
 
 def check_records(schema, recs):
