@@ -18,9 +18,10 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
     memset(ob, 0, sizeof *ob);
     ob->o = *o;
     ob->multi_layer = multi_layer;
-    /* 1 = more threads than cores: bound round-robin, and the string says so */
+    /* 1 = more threads than allowed PUs (refused before, by the command): bound round-robin, said in the string */
     if (nnb_topo_bind_omp(o->threads, ob->cores, sizeof ob->cores) < 0)
         snprintf(ob->cores, sizeof ob->cores, "unbound");
+    else ob->bound = true;
     /* a forced backend must be able to count here before anything runs */
     if (o->counters && strcmp(o->counters, "auto") != 0) {
         const nnb_counter_backend *b;
@@ -30,7 +31,12 @@ int nnb_observer_init(nnb_observer *ob, const nnb_observe_opts *o, bool multi_la
     /* roofline: this machine's ceilings for this thread count, measured once when missing */
     char e[512] = "";
     if (o->no_roofline) snprintf(ob->ceil_why, sizeof ob->ceil_why, "--no-roofline");
-    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) ob->have_ceil = true;
+    else if (nnb_ceilings_for_run(o->threads, &ob->ceil, e, sizeof e) == 0) {
+        ob->have_ceil = true;
+        if (ob->ceil.doubt[0])
+            fprintf(stderr, "nnbench: the roofline placement (bound, eff) below uses doubtful ceilings: %s\n",
+                    ob->ceil.doubt);
+    }
     else if (o->plot_file) return nnb_bad_input(err, len, "--plot: cannot measure the roofline ceilings: %s", e);
     else {
         fprintf(stderr, "nnbench: no roofline placement: %s\n", e);
