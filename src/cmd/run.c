@@ -442,20 +442,26 @@ static int write_html(const nnb_options *o, const char *buf, size_t n)
 static int write_results(const nnb_options *o, const layer_list *ll, nnb_observer *obs, int *status)
 {
     if (!o->out_file && !o->html_file) return run_layers(o, ll, obs, stdout, NULL, status);
+    /* --out's temporary is made before anything runs: an unwritable place is
+     * bad input now, not after the run (the records go to it at the end) */
+    nnb_atomic_file af;
+    char err[512];
+    FILE *f = o->out_file ? nnb_atomic_open(&af, o->out_file, err, sizeof err) : NULL;
+    if (o->out_file && !f) return bad("--out: cannot write %s", o->out_file);
     char *buf = NULL;
     size_t n = 0;
     FILE *store = open_memstream(&buf, &n);
-    if (!store) return bad("%s", "out of memory");
+    if (!store) {
+        if (f) nnb_atomic_abort(&af);
+        return bad("%s", "out of memory");
+    }
     nnb_header_write(store, &(nnb_header_info){o->argc, o->argv, o->analytic_only ? 0 : o->run.threads,
                                                 o->analytic_only, obs->have_ceil ? &obs->ceil : NULL, o->shard_i,
                                                 o->shard_n, !o->analytic_only && obs->bound});
     int rc = run_layers(o, ll, obs, stdout, store, status);
     if (fclose(store) && !rc) rc = bad("%s", "out of memory");
-    if (!rc && o->out_file) {
-        nnb_atomic_file af;
-        char err[512];
-        FILE *f = nnb_atomic_open(&af, o->out_file, err, sizeof err);
-        if (!f) rc = bad("--out: cannot write %s", o->out_file);
+    if (f) {
+        if (rc) nnb_atomic_abort(&af);
         else if (fwrite(buf, 1, n, f) != n) {
             nnb_atomic_abort(&af);
             rc = bad("--out: cannot write %s", o->out_file);
