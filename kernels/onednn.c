@@ -497,6 +497,53 @@ static bool fc_work(const nnb_layer *l, int isa, nnb_work *w)
     return true;
 }
 
+/* Grouped convolution counted on AVX2 (valgrind's CPU). oneDNN 2.6 runs
+ * jit:avx2 where both channels per group are multiples of its 8-channel
+ * block (then the dense model below holds: 2 x MACs + 5, measured on 8 x 8
+ * channels per group at 1..24 pixels), else gemm:jit (gemm_convolution.cpp,
+ * NCHW): per image and group one sgemm("N", "N", M = output pixels, N =
+ * output channels per group, K = input channels per group x kh x kw) on the
+ * im2col columns (padding taps included), which at these sizes takes the
+ * no-copy kernel (gemm_driver.cpp: nocopy_checker_avx2, 1/m + 1/n >=
+ * 0.0038 -> jit_avx_gemm_f32.cpp): M in 16-row steps of two ymm and a last
+ * step of one or two masked ymm, i.e. M computed in whole 8-lane vectors;
+ * N column by column; per C vector K FMAs and one alpha multiply (vmulps,
+ * even for alpha = 1; beta = 0 adds nothing). The bias is added after the
+ * sgemm, one add per output. Not modelled: what oneDNN's blocking splits
+ * further (os/oc/ic blocks of gemm_convolution_utils.cpp, threads'
+ * spatial ranges) and the kernel's alignment-dependent paths: measured
+ * +0.1..0.8% past this model at 8 and more pixels (conv c=32,k=40,g=2 1x1
+ * at 8..48 pixels; the issue's 3x3 s2 layer: 419119 vs 418325), up to
+ * +18% below 8 pixels (a masked single vector). */
+#define GEMM_M_LANES 8
+
+static double gemm_conv_flops(const nnb_layer *l)
+{
+    const int64_t ic = l->c / l->groups, oc = l->k / l->groups, m = l->oh * l->ow;
+    const double lanes = (double)((m + GEMM_M_LANES - 1) / GEMM_M_LANES * GEMM_M_LANES);
+    const double per_group = (double)oc * lanes * (2.0 * (double)(ic * l->kh * l->kw) + 1.0);
+    const double bias = l->bias ? (double)l->k * (double)m : 0.0;
+    return (double)l->n * ((double)l->groups * per_group + bias);
+}
+
+static bool grouped_gemm_work(const nnb_layer *l, const nnb_analytic *a, int isa, nnb_work *w)
+{
+    if (l->op != NNB_OP_CONV || l->groups <= 1 || l->groups >= l->c || isa != (int)NNB_ISA_AVX2) return false;
+    const int64_t ic = l->c / l->groups, oc = l->k / l->groups;
+    if (ic % GEMM_M_LANES == 0 && oc % GEMM_M_LANES == 0) return false; /* jit:avx2: the dense model */
+    w->flops = gemm_conv_flops(l) + ONEDNN_EXECUTE_FLOPS;
+    const int64_t m = l->oh * l->ow;
+    nnb_work_cause(w->why, sizeof w->why,
+                   "gemm:jit per group: sgemm %lldx%lldx%lld (pixels x channels x taps), pixels in 8-lane vectors "
+                   "(%lld), one alpha multiply per output",
+                   (long long)m, (long long)oc, (long long)(ic * l->kh * l->kw),
+                   (long long)((m + GEMM_M_LANES - 1) / GEMM_M_LANES * GEMM_M_LANES));
+    if (a->macs_valid < a->macs) nnb_work_cause(w->why, sizeof w->why, "padding taps computed (im2col)");
+    if (l->bias) nnb_work_cause(w->why, sizeof w->why, "bias added once per output after the sgemm");
+    nnb_work_cause(w->why, sizeof w->why, "%.0f FLOPs of oneDNN's execute call", ONEDNN_EXECUTE_FLOPS);
+    return true;
+}
+
 /* What oneDNN executes (measured under valgrind: conv3x3 225.7 M of the
  * dense 231.4 M FLOPs): convolutions benchdnn's valid-tap count, padding
  * taps skipped, the bias added in the accumulators' start or a post-op
@@ -515,11 +562,14 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
         return;
     }
     if (l->op == NNB_OP_FC && fc_work(l, isa, w)) return;
-    /* not derived: grouped with few channels per group (gemm:jit on AVX2:
-     * x1.058 of the dense count on 4 x 4 channels, x1.014 on 32 x 4), inner
-     * product at batch > 1 (the sgemm kernels: x1.6 at batch 4) or on
-     * AVX-512 (brgemm) */
-    if ((l->op != NNB_OP_CONV && l->op != NNB_OP_DECONV) || (l->groups > 1 && l->groups < l->c)) {
+    if (grouped_gemm_work(l, a, isa, w)) return;
+    /* not derived: inner product at batch > 1 (the sgemm kernels: x1.6 at
+     * batch 4) or on AVX-512 (brgemm); grouped convolutions with few
+     * channels per group counted on AVX-512 (a PMU count of jit:avx512_core)
+     * and grouped deconvolutions */
+    const bool grouped = l->groups > 1 && l->groups < l->c;
+    if ((l->op != NNB_OP_CONV && l->op != NNB_OP_DECONV) ||
+        (grouped && (l->op != NNB_OP_CONV || isa != (int)NNB_ISA_AVX2))) {
         nnb_work_none(w, "oneDNN's implementation of this layer is not modelled");
         return;
     }

@@ -380,8 +380,40 @@ static void test_onednn_fc(void)
     count_against_model("onednn", "conv:c=8,h=6,k=12,r=3,pad=1");
 }
 
+/* Grouped convolutions with few channels per group, counted on AVX2
+ * (onednn.c: grouped_gemm_work): gemm:jit runs one sgemm per group, M =
+ * output pixels computed in whole 8-lane vectors, per output vector K FMAs
+ * and one alpha multiply; bias once per output; 5 for the execute call.
+ * Channels per group both multiples of 8 run jit:avx2: 2 x MACs + 5. */
+static void test_onednn_grouped(void)
+{
+    if (!nnb_kernel_find("onednn")) {
+        printf("SKIP onednn grouped models: built without oneDNN\n");
+        return;
+    }
+    /* issue 18's layer: 7x6 = 42 pixels -> 48 lanes, K = 12*9 = 108, 20
+     * channels per group, 2 groups; bias 40 x 42 */
+    const char *issue = "conv:c=24,h=13,w=11,k=40,r=3,stride=2,pad=1,g=2";
+    CHECK(model("onednn", issue, NNB_ISA_AVX2) > 0);
+    CHECK_NEAR(model("onednn", issue, NNB_ISA_AVX2), 2.0 * 20 * 48 * (2 * 108 + 1) + 40 * 42 + 5, 0);
+    /* 7x7 = 49 pixels -> 56 lanes, K = 3*9 = 27, 5 channels per group */
+    CHECK_NEAR(model("onednn", "conv:c=6,h=9,w=9,k=10,r=3,g=2", NNB_ISA_AVX2),
+               2.0 * 5 * 56 * (2 * 27 + 1) + 10 * 49 + 5, 0);
+    /* 64 pixels (no lane past the end), K = 4*9 = 36 with the padding taps */
+    CHECK_NEAR(model("onednn", "conv:c=16,h=8,w=8,k=24,r=3,pad=1,g=4,bias=0", NNB_ISA_AVX2),
+               4.0 * 6 * 64 * (2 * 36 + 1) + 5, 0);
+    /* 16 in and 24 out per group: jit:avx2, the dense count */
+    CHECK_NEAR(model("onednn", "conv:c=32,h=14,w=14,k=48,r=1,g=2,bias=0", NNB_ISA_AVX2),
+               2.0 * 196 * 48 * 16 + 5, 0);
+    if (!nnb_test_valgrind_ready("valgrind counts")) return;
+    count_against_model("onednn", issue);
+    count_against_model("onednn", "conv:c=16,h=8,w=8,k=24,r=3,pad=1,g=4,bias=0");
+    count_against_model("onednn", "conv:c=6,h=9,w=9,k=10,r=3,g=2");
+}
+
 int main(void)
 {
+    test_onednn_grouped();
     test_onednn_fc();
     test_plan_models();
     test_reference_rows();
