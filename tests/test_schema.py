@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 NNB = os.environ.get("NNBENCH", "build/nnbench")
 SRC = os.environ.get("NNB_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -209,6 +210,32 @@ def records(args, env, what, p=None):
     if not out:
         fail(f"{what}: no records")
     return out
+
+
+def disturbed_records(env):
+    """A run sharing its one CPU with a busy loop: the noise watch marks it
+    (time.disturbed_why, remeasured_why: keys only a disturbed run writes).
+    None when even that run came out undisturbed (said, not failed)."""
+    cpu = min(os.sched_getaffinity(0))
+    pin = lambda: os.sched_setaffinity(0, {cpu})
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"], preexec_fn=pin)
+    try:
+        time.sleep(0.2)
+        p = subprocess.run([NNB, "--layer", "conv:c=8,h=10,k=8,r=3,pad=1", "--kernels", "direct", "--counters", "none",
+                            "--no-roofline", "--format", "json", "--reps", "20"], capture_output=True, text=True,
+                           env=env, timeout=300, preexec_fn=pin)
+    finally:
+        busy.kill()
+        busy.wait()
+    if p.returncode != 0:
+        fail(f"nnbench beside a busy loop: exit {p.returncode}: {p.stderr.strip()[-400:]}")
+        return None
+    recs = records([], env, "run beside a busy loop", p)
+    if not any(r.get("time", {}).get("disturbed") for _, r in recs):
+        print("a run sharing its CPU with a busy loop was not marked disturbed: time.disturbed_why and "
+              "time.remeasured_why not exercised")
+        return None
+    return recs
 
 
 def file_record(path, what):
@@ -469,6 +496,8 @@ def main():
         counted = counted_records(env)
         have_valgrind = counted is not None
         recs = collect(env, tmp, counted, topo, quick)
+        noisy = disturbed_records(env)
+        recs += noisy or []
         seen = check_records(schema, recs)
         kinds = {record_type(r) for _, r in recs}
         for kind in ("analytic_record", "kernel_run_record", "model_summary_record", "skipped_record", "topo_record",
@@ -476,6 +505,8 @@ def main():
             if kind not in kinds:
                 fail(f"no {kind} among the outputs")
         unexercised = () if have_valgrind else COUNTED_KEYS + ("validate_conclusion_record",)
+        if noisy is None:
+            unexercised += ("kernel_run_record.time.disturbed_why", "kernel_run_record.time.remeasured_why")
         topo_isa = next((r["topo"].get("isa", "") for _, r in recs if "topo" in r), "")
         if "avx2" not in topo_isa.split():  # Prescott is no weaker than an SSE-only CPU: no remedy to write
             unexercised += ("kernel_run_record.openblas.remedy",)
