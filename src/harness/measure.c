@@ -114,16 +114,21 @@ static int attempt(void (*fn)(void *ctx), void *ctx, const nnb_measure_opts *o, 
     return 0;
 }
 
-/* Why an attempt is not to be kept: disturbed (the watch), or unstable. */
-static bool unsettled(const nnb_timing *t, double wall_s, char *why, size_t len)
+/* Why an attempt is not to be kept: disturbed (the watch saw other work on
+ * its CPUs), or unstable (a spread above the threshold with no such cause,
+ * e.g. a first repetitions' warm-up): both are measured again, but only the
+ * watch's evidence marks the kept attempt disturbed; an unstable one keeps
+ * its spread in the record for compare's effect threshold. */
+enum { SETTLED, UNSTABLE, DISTURBED };
+static int unsettled(const nnb_timing *t, double wall_s, char *why, size_t len)
 {
-    if (nnb_watch_disturbed(&t->watch, wall_s, why, len)) return true;
+    if (nnb_watch_disturbed(&t->watch, wall_s, why, len)) return DISTURBED;
     double thr = nnb_cv_threshold(t->median_s);
     if (t->reps > 2 && t->cv > thr) {
         snprintf(why, len, "unstable: CV %.0f%% > %.0f%%", 100 * t->cv, 100 * thr);
-        return true;
+        return UNSTABLE;
     }
-    return false;
+    return SETTLED;
 }
 
 static void pause_s(double s)
@@ -156,7 +161,8 @@ int nnb_measure(void (*fn)(void *ctx), void *ctx, const nnb_measure_opts *o, nnb
             break;
         }
         nnb_watch_end(&w, &cur.watch);
-        bool bad = unsettled(&cur, wall, why, sizeof why);
+        int state = unsettled(&cur, wall, why, sizeof why);
+        bool bad = state != SETTLED;
         if (a == 1) {
             nnb_copy_str(first_why, sizeof first_why, why);
             first_end = nnb_now_s();
@@ -165,8 +171,8 @@ int nnb_measure(void (*fn)(void *ctx), void *ctx, const nnb_measure_opts *o, nnb
         /* keep a settled attempt; else the fastest (interference only slows) */
         if (a == 1 || !bad || cur.median_s < out->median_s) {
             *out = cur;
-            out->disturbed = bad;
-            nnb_copy_str(out->disturbed_why, sizeof out->disturbed_why, bad ? why : "");
+            out->disturbed = state == DISTURBED;
+            nnb_copy_str(out->disturbed_why, sizeof out->disturbed_why, out->disturbed ? why : "");
         }
         out->attempts = a;
         if (!bad || a == max_attempts || nnb_now_s() - first_end >= budget) break;
