@@ -603,4 +603,5 @@ const nnb_kernel nnb_kernel_onednn = {
     .impl = impl,
     .work = work,
     .flops_tolerance = 0.05, /* a library: its executed count is checked loosely, as OpenBLAS-based kernels are */
+    .library_key = "software.onednn",
 };

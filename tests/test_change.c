@@ -92,10 +92,63 @@ static void test_decide(void)
     CHECK(ch.kind == NNB_CHANGE_UNDECIDED);
 }
 
+/* The floor from control pairs: 3 robust standard deviations of their log
+ * ratios, never below the constant, the constant with too few; a layer whose
+ * control moved beyond the floor is not called. */
+static void test_controls(void)
+{
+    nnb_change_noise n;
+    double r[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    nnb_change_noise_from(r, 9, &n);
+    CHECK_EQ_I64(n.controls, 9);
+    CHECK_NEAR(n.control_sd, 0, 0);
+    CHECK_NEAR(n.floor, NNB_CHANGE_FLOOR, 0);
+    /* logs +-0.2 around 0: MAD 0.2 (five of nine at |0.2|), sd 1.4826 x 0.2 */
+    double e = exp(0.2);
+    double w[9] = {1, e, 1 / e, e, 1 / e, e, 1 / e, 1, 1};
+    nnb_change_noise_from(w, 9, &n);
+    CHECK_NEAR(n.control_sd, 1.4826 * 0.2, 1e-12);
+    CHECK_NEAR(n.floor, exp(NNB_CHANGE_CONTROL_SDS * 1.4826 * 0.2) - 1, 1e-12);
+    /* too few: the constant */
+    nnb_change_noise_from(w, NNB_CHANGE_CONTROLS_MIN - 1, &n);
+    CHECK_EQ_I64(n.controls, 0);
+    CHECK_NEAR(n.floor, NNB_CHANGE_FLOOR, 0);
+    /* a non-ratio is left out */
+    w[0] = 0;
+    nnb_change_noise_from(w, 9, &n);
+    CHECK_EQ_I64(n.controls, 8);
+
+    nnb_timing a, b;
+    nnb_change ch;
+    nnb_change_noise_from(r, 9, &n); /* floor 10% */
+    timing(&a, 1e-3, 1e-6, 21);
+    timing(&b, 2e-3, 2e-6, 21);
+    nnb_change_control quiet = {1.02, "onednn"}, moved = {1.8, "onednn"};
+    nnb_change_decide_in(&a, &b, &n, &quiet, &ch);
+    CHECK(ch.kind == NNB_CHANGE_SLOWER);
+    nnb_change_decide_in(&a, &b, &n, &moved, &ch);
+    CHECK(ch.kind == NNB_CHANGE_UNDECIDED);
+    CHECK(strstr(ch.why, "onednn") && strstr(ch.why, "1.80x"));
+    /* a wider floor: 2x is no longer beyond it, nor is the control's 1.8x */
+    double wide[8] = {1, exp(0.3), exp(-0.3), exp(0.3), exp(-0.3), exp(0.3), exp(-0.3), 1};
+    nnb_change_noise_from(wide, 8, &n);
+    CHECK(n.floor > 1.0);
+    nnb_change_decide_in(&a, &b, &n, &moved, &ch);
+    CHECK(ch.kind == NNB_CHANGE_NONE);
+    CHECK_NEAR(ch.threshold, n.floor, 0);
+    /* the total: the floor too */
+    nnb_change_decide_total(&a, &b, &n, &ch);
+    CHECK(ch.kind == NNB_CHANGE_NONE);
+    nnb_change_noise_from(r, 9, &n);
+    nnb_change_decide_total(&a, &b, &n, &ch);
+    CHECK(ch.kind == NNB_CHANGE_SLOWER);
+}
+
 int main(void)
 {
     NNB_RUN(test_stats);
     NNB_RUN(test_mann_whitney);
     NNB_RUN(test_decide);
+    NNB_RUN(test_controls);
     return nnb_test_done("test_change");
 }

@@ -67,6 +67,11 @@ typedef struct nnb_kernel {
      * level the measured run took, e.g. AVX2 under valgrind), derived from
      * the same plan run follows. */
     void (*work)(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w);
+    /* Optional: the results header key naming the library that is the whole
+     * of this kernel's code ("software.onednn"). Two runs on one machine with
+     * the same version of it ran the same code, so `compare` takes its pairs
+     * as controls: they measure the machine's run-to-run variation. */
+    const char *library_key;
 } nnb_kernel;
 
 #define NNB_FLOPS_TOLERANCE_DEFAULT 0.02

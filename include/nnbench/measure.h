@@ -30,6 +30,7 @@ typedef struct nnb_watch_result {
     double ivcsw_per_s;          /* involuntary context switches of this process per second */
     double load1;                /* 1-minute load average at the start */
     int runnable;                /* runnable tasks system-wide at the start (/proc/loadavg), this process's excluded */
+    double speed_probe;          /* slowest team thread's speed probe / its CPU's best, before or after (>= 1; 0: not run) */
 } nnb_watch_result;
 
 typedef struct nnb_timing {

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "machine/speed_probe.h"
 #include "util/appendf.h"
 #include "util/clock.h"
 
@@ -47,6 +48,7 @@ void nnb_watch_cpus(nnb_watch *w, int threads)
     memset(w->on, 0, sizeof w->on);
     w->cpus = 0;
     if (threads < 1) threads = 1;
+    w->threads = threads;
     cpu_set_t all;
     CPU_ZERO(&all);
 #pragma omp parallel num_threads(threads)
@@ -101,6 +103,7 @@ static void read_load(double *load1, int *runnable)
 
 void nnb_watch_begin(nnb_watch *w)
 {
+    w->probe0 = nnb_speed_probe(w->threads);
     read_load(&w->load1, &w->runnable);
     w->have = w->cpus > 0 && read_stat(w, &w->busy0, &w->steal0);
     w->self0_s = self_cpu_s(&w->nivcsw0);
@@ -114,6 +117,8 @@ void nnb_watch_end(const nnb_watch *w, nnb_watch_result *r)
     double self = self_cpu_s(&nivcsw) - w->self0_s;
     unsigned long long busy = 0, steal = 0;
     memset(r, 0, sizeof *r);
+    double probe1 = nnb_speed_probe(w->threads);
+    r->speed_probe = fmax(w->probe0, probe1);
     r->load1 = w->load1;
     r->runnable = w->runnable;
     r->cpus = w->cpus;
@@ -130,10 +135,13 @@ void nnb_watch_end(const nnb_watch *w, nnb_watch_result *r)
 bool nnb_watch_disturbed(const nnb_watch_result *r, double wall_s, char *why, size_t len)
 {
     if (len) why[0] = 0;
-    if (!r->have || wall_s <= 0) return false;
+    size_t o = 0;
+    if (r->speed_probe > nnb_speed_probe_max())
+        nnb_appendf(why, len, &o, "machine %.2fx slower than its best (speed probe on the team's CPUs; not in /proc: "
+                    "host contention or clock)", r->speed_probe);
+    if (!r->have || wall_s <= 0) return o > 0;
     const double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
     const double floor_frac = 2.0 * tick / wall_s; /* 2 ticks per CPU: the resolution */
-    size_t o = 0;
     if (r->other_cpu_frac > OTHER_FRAC_MAX && r->other_cpu_frac > floor_frac)
         nnb_appendf(why, len, &o, "%sother processes %.0f%% of %d CPU%s", o ? ", " : "", 100 * r->other_cpu_frac,
                     r->cpus, r->cpus == 1 ? "" : "s");

@@ -3,7 +3,8 @@
  * the kernel's OpenMP team may run on, this process's own CPU time and
  * involuntary context switches (getrusage), the load at the start
  * (/proc/loadavg). Other processes' CPU time on those CPUs = their busy
- * time minus ours. */
+ * time minus ours. And what /proc cannot show: the speed probe
+ * (speed_probe.h) on the team's threads before and after. */
 #ifndef NNBENCH_MACHINE_WATCH_H
 #define NNBENCH_MACHINE_WATCH_H
 
@@ -17,6 +18,8 @@
 typedef struct nnb_watch {
     bool have;
     int cpus;
+    int threads;                       /* the OpenMP team's size, for the speed probe */
+    double probe0;                     /* the speed probe before the interval */
     unsigned char on[NNB_WATCH_CPUS];  /* 1: a watched CPU */
     double t0_s, self0_s;
     unsigned long long busy0, steal0;  /* USER_HZ ticks, summed over the watched CPUs */

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nnbench/kernel.h"
 #include "report/net_summary.h"
 #include "results/change.h"
+#include "results/reader.h"
 #include "util/appendf.h"
 
 /* One kernel's measurement of one layer in a file. */
@@ -37,6 +39,78 @@ static bool same_key(const entry *a, const entry *b)
 
 /* A network's layer by its module name (torchvision's), else its spec. */
 static const char *label(const nnb_layer_report *r) { return r->in_net && r->module[0] ? r->module : r->spec; }
+
+/* The run-to-run variation of this comparison (results/change.h): its
+ * control kernels are library kernels (nnb_kernel.library_key) whose library
+ * has the same version in both files, made on the same machine. */
+typedef struct noise_ctx {
+    bool controls;           /* the files allow controls at all */
+    const nnb_results_file *a, *b;
+    nnb_change_noise noise;
+} noise_ctx;
+
+static bool same_ident(const nnb_results_file *a, const nnb_results_file *b, int i)
+{
+    return strcmp(a->header.ident[i], "null") != 0 && strcmp(a->header.ident[i], b->header.ident[i]) == 0;
+}
+
+static bool is_control(const noise_ctx *n, const char *kernel)
+{
+    if (!n->controls) return false;
+    const nnb_kernel *k = nnb_kernel_find(kernel);
+    if (!k || !k->library_key) return false;
+    for (int i = 0; i < NNB_HEADER_IDENT_KEYS; i++)
+        if (strcmp(nnb_header_ident_keys[i], k->library_key) == 0) return same_ident(n->a, n->b, i);
+    return false;
+}
+
+/* The control pair's B/A in the layer of (a, b), if it has one that was
+ * not disturbed in either run. */
+static nnb_change_control layer_control(const noise_ctx *n, const entry *a, const entry *ea, size_t na,
+                                        const entry *eb, size_t nb)
+{
+    nnb_change_control c = {0, NULL};
+    for (size_t i = 0; i < na; i++) {
+        if (ea[i].layer != a->layer || ea[i].x->threads != a->x->threads || !is_control(n, ea[i].x->kernel)) continue;
+        for (size_t j = 0; j < nb; j++)
+            if (same_key(&ea[i], &eb[j]) && !ea[i].x->time.disturbed && !eb[j].x->time.disturbed &&
+                ea[i].x->time.median_s > 0) {
+                c.ratio = eb[j].x->time.median_s / ea[i].x->time.median_s;
+                c.name = ea[i].x->kernel;
+                return c;
+            }
+    }
+    return c;
+}
+
+static void noise_init(noise_ctx *n, const nnb_results_file *a, const nnb_results_file *b, const entry *ea, size_t na,
+                       const entry *eb, size_t nb)
+{
+    memset(n, 0, sizeof *n);
+    n->a = a;
+    n->b = b;
+    n->controls = true;
+    for (int i = 0; i < NNB_HEADER_IDENT_KEYS; i++)
+        if (strncmp(nnb_header_ident_keys[i], "machine.", 8) == 0 && strcmp(a->header.ident[i], b->header.ident[i]) != 0)
+            n->controls = false;
+    double *r = malloc(sizeof *r * (na ? na : 1));
+    int m = 0;
+    for (size_t i = 0; r && i < na; i++) {
+        if (!is_control(n, ea[i].x->kernel)) continue;
+        nnb_change_control c = layer_control(n, &ea[i], ea, na, eb, nb);
+        if (c.ratio > 0 && c.name == ea[i].x->kernel) r[m++] = c.ratio;
+    }
+    nnb_change_noise_from(r, m, &n->noise);
+    free(r);
+}
+
+/* The decision for ea[i] -> eb[j] in this comparison. */
+static void decide_pair(const noise_ctx *n, const entry *ea, size_t na, const entry *eb, size_t nb, size_t i, size_t j,
+                        nnb_change *ch)
+{
+    nnb_change_control c = layer_control(n, &ea[i], ea, na, eb, nb);
+    nnb_change_decide_in(&ea[i].x->time, &eb[j].x->time, &n->noise, &c, ch);
+}
 
 typedef struct counts {
     size_t slower, faster, same, undecided;
@@ -82,16 +156,16 @@ static void unpaired(FILE *out, const char *side, const entry *v, size_t n)
 }
 
 /* The undecided pairs, by name, with the reason. */
-static void list_undecided(FILE *out, const entry *ea, size_t na, const entry *eb, size_t nb)
+static void list_undecided(FILE *out, const noise_ctx *n, const entry *ea, size_t na, const entry *eb, size_t nb)
 {
     bool first = true;
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
             if (same_key(&ea[i], &eb[j])) {
                 nnb_change ch;
-                nnb_change_decide(&ea[i].x->time, &eb[j].x->time, &ch);
+                decide_pair(n, ea, na, eb, nb, i, j, &ch);
                 if (ch.kind == NNB_CHANGE_UNDECIDED) {
-                    if (first) fputs("not called (a run was disturbed, or no samples):\n", out);
+                    if (first) fputs("not called (a run was disturbed, its layer's control moved, or no samples):\n", out);
                     fprintf(out, "  %s %s: %s\n", label(ea[i].layer), ea[i].x->kernel, ch.why);
                     first = false;
                 }
@@ -122,7 +196,8 @@ static void net_total(const nnb_results_file *f, nnb_timing *t)
 }
 
 /* Both files a measured run of the same network: its total, decided. */
-static void compare_totals(FILE *out, int width, const nnb_results_file *a, const nnb_results_file *b, counts *c)
+static void compare_totals(FILE *out, int width, const nnb_results_file *a, const nnb_results_file *b,
+                           const noise_ctx *n, counts *c)
 {
     if (!a->have_summary || !b->have_summary || strcmp(a->summary.model, b->summary.model) != 0) return;
     nnb_timing ta, tb;
@@ -130,7 +205,7 @@ static void compare_totals(FILE *out, int width, const nnb_results_file *a, cons
     net_total(b, &tb);
     if (!(ta.median_s > 0) || !(tb.median_s > 0)) return;
     nnb_change ch;
-    nnb_change_decide_total(&ta, &tb, &ch);
+    nnb_change_decide_total(&ta, &tb, &n->noise, &ch);
     char what[160];
     snprintf(what, sizeof what, "%s total", a->summary.model);
     fputc('\n', out);
@@ -152,6 +227,8 @@ size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_result
     }
     nnb_report_file_line(out, "A  ", a);
     nnb_report_file_line(out, "B  ", b);
+    noise_ctx noise;
+    noise_init(&noise, a, b, ea, na, eb, nb);
     int width = 5;
     for (size_t i = 0; i < na; i++)
         if ((int)strlen(label(ea[i].layer)) > width) width = (int)strlen(label(ea[i].layer));
@@ -162,22 +239,29 @@ size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_result
             if (!eb[j].paired && same_key(&ea[i], &eb[j])) {
                 ea[i].paired = eb[j].paired = true;
                 nnb_change ch;
-                nnb_change_decide(&ea[i].x->time, &eb[j].x->time, &ch);
+                decide_pair(&noise, ea, na, eb, nb, i, j, &ch);
                 count(&c, ch.kind);
                 change_line(out, width, label(ea[i].layer), ea[i].x->kernel, ea[i].x->threads, &ea[i].x->time,
                             &eb[j].x->time, &ch);
                 break;
             }
-    compare_totals(out, width, a, b, &c);
+    compare_totals(out, width, a, b, &noise, &c);
     fputc('\n', out);
     unpaired(out, "A", ea, na);
     unpaired(out, "B", eb, nb);
-    list_undecided(out, ea, na, eb, nb);
-    fprintf(out, "%zu compared: %zu slower, %zu faster, %zu no change called, %zu undecided (disturbed)\n"
+    list_undecided(out, &noise, ea, na, eb, nb);
+    char floor_why[160];
+    if (noise.noise.controls)
+        snprintf(floor_why, sizeof floor_why, "from %d control pairs (a library of the same version, same machine): "
+                 "robust sd %.1f%%", noise.noise.controls, 100 * noise.noise.control_sd);
+    else
+        snprintf(floor_why, sizeof floor_why, "fewer than %d control pairs: the constant", NNB_CHANGE_CONTROLS_MIN);
+    fprintf(out, "%zu compared: %zu slower, %zu faster, %zu no change called, %zu undecided\n"
                  "a change is called where a Mann-Whitney test over the repetitions gives p < %.2g and B/A is beyond "
-                 "the minimum effect (column min: %.0f%% run-to-run, or twice the quartile spread; README \"Noise\")\n",
+                 "the minimum effect (column min: the %.0f%% run-to-run floor, %s; or twice the quartile spread; "
+                 "README \"Noise\")\n",
             c.slower + c.faster + c.same + c.undecided, c.slower, c.faster, c.same, c.undecided, NNB_CHANGE_ALPHA,
-            100 * NNB_CHANGE_FLOOR);
+            100 * noise.noise.floor, floor_why);
     free(ea);
     free(eb);
     return c.slower;

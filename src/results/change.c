@@ -108,14 +108,52 @@ static double robust_cv(const nnb_timing *t)
     return t->median_s > 0 && t->p75_s >= t->p25_s ? (t->p75_s - t->p25_s) / 1.349 / t->median_s : 0;
 }
 
-static void decide(const nnb_timing *a, const nnb_timing *b, bool test, nnb_change *out)
+static int cmp_value(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* v reordered */
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_value);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void nnb_change_noise_from(const double *control_ratio, int n, nnb_change_noise *out)
+{
+    memset(out, 0, sizeof *out);
+    out->floor = NNB_CHANGE_FLOOR;
+    double *l = n > 0 ? malloc(sizeof *l * (size_t)n) : NULL;
+    if (!l) return;
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (control_ratio[i] > 0 && isfinite(control_ratio[i])) l[m++] = log(control_ratio[i]);
+    if (m >= NNB_CHANGE_CONTROLS_MIN) {
+        double mid = median_of(l, m);
+        for (int i = 0; i < m; i++) l[i] = fabs(l[i] - mid);
+        double sd = 1.4826 * median_of(l, m);
+        double floor = exp(NNB_CHANGE_CONTROL_SDS * sd) - 1;
+        out->controls = m;
+        out->control_sd = sd;
+        if (floor > out->floor) out->floor = floor;
+    }
+    free(l);
+}
+
+static bool beyond(double ratio, double threshold) { return ratio > 1 + threshold || ratio < 1 / (1 + threshold); }
+
+static void decide(const nnb_timing *a, const nnb_timing *b, bool test, const nnb_change_noise *noise,
+                   const nnb_change_control *control, nnb_change *out)
 {
     memset(out, 0, sizeof *out);
     out->p = -1;
     out->ratio = a->median_s > 0 ? b->median_s / a->median_s : NAN;
     double ra = robust_cv(a), rb = robust_cv(b);
     double spread = 2 * sqrt(ra * ra + rb * rb);
-    out->threshold = spread > NNB_CHANGE_FLOOR ? spread : NNB_CHANGE_FLOOR;
+    double floor = noise ? noise->floor : NNB_CHANGE_FLOOR;
+    out->threshold = spread > floor ? spread : floor;
     if (a->disturbed || b->disturbed) {
         out->kind = NNB_CHANGE_UNDECIDED;
         snprintf(out->why, sizeof out->why, "%s%s%s%s%s", a->disturbed ? "A disturbed: " : "",
@@ -123,9 +161,16 @@ static void decide(const nnb_timing *a, const nnb_timing *b, bool test, nnb_chan
                  b->disturbed ? "B disturbed: " : "", b->disturbed ? b->disturbed_why : "");
         return;
     }
+    if (control && control->ratio > 0 && beyond(control->ratio, floor)) {
+        out->kind = NNB_CHANGE_UNDECIDED;
+        snprintf(out->why, sizeof out->why,
+                 "the control %s (same library, same machine) moved %.2fx in this layer, beyond the %.0f%% floor: "
+                 "the machine ran at another speed",
+                 control->name ? control->name : "kernel", control->ratio, 100 * floor);
+        return;
+    }
     if (!test) { /* the minimum effect alone */
-        if (out->ratio > 1 + out->threshold) out->kind = NNB_CHANGE_SLOWER;
-        else if (out->ratio < 1 / (1 + out->threshold)) out->kind = NNB_CHANGE_FASTER;
+        if (beyond(out->ratio, out->threshold)) out->kind = out->ratio > 1 ? NNB_CHANGE_SLOWER : NNB_CHANGE_FASTER;
         return;
     }
     if (a->nsamples < 2 || b->nsamples < 2 || !(out->ratio > 0)) {
@@ -135,10 +180,20 @@ static void decide(const nnb_timing *a, const nnb_timing *b, bool test, nnb_chan
         return;
     }
     out->p = nnb_mann_whitney_p(a->samples_s, a->nsamples, b->samples_s, b->nsamples);
-    bool beyond = out->ratio > 1 + out->threshold || out->ratio < 1 / (1 + out->threshold);
-    if (out->p < NNB_CHANGE_ALPHA && beyond) out->kind = out->ratio > 1 ? NNB_CHANGE_SLOWER : NNB_CHANGE_FASTER;
+    if (out->p < NNB_CHANGE_ALPHA && beyond(out->ratio, out->threshold))
+        out->kind = out->ratio > 1 ? NNB_CHANGE_SLOWER : NNB_CHANGE_FASTER;
 }
 
-void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out) { decide(a, b, true, out); }
+void nnb_change_decide(const nnb_timing *a, const nnb_timing *b, nnb_change *out) { decide(a, b, true, NULL, NULL, out); }
 
-void nnb_change_decide_total(const nnb_timing *a, const nnb_timing *b, nnb_change *out) { decide(a, b, false, out); }
+void nnb_change_decide_in(const nnb_timing *a, const nnb_timing *b, const nnb_change_noise *noise,
+                          const nnb_change_control *control, nnb_change *out)
+{
+    decide(a, b, true, noise, control, out);
+}
+
+void nnb_change_decide_total(const nnb_timing *a, const nnb_timing *b, const nnb_change_noise *noise,
+                             nnb_change *out)
+{
+    decide(a, b, false, noise, NULL, out);
+}

@@ -194,7 +194,12 @@ static void json_spread(FILE *f, const nnb_timing *t)
     nnb_json_num(f, w->ivcsw_per_s);
     fputs(",\"load1\":", f);
     nnb_json_num(f, w->load1);
-    fprintf(f, ",\"runnable\":%d}", w->runnable);
+    fprintf(f, ",\"runnable\":%d", w->runnable);
+    if (w->speed_probe > 0) {
+        fputs(",\"speed_probe\":", f);
+        nnb_json_num(f, w->speed_probe);
+    }
+    fputc('}', f);
 }
 
 static void json_result(FILE *f, const nnb_layer_report *r, const nnb_result *x)

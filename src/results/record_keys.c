@@ -255,8 +255,11 @@ static int read_watch(const nnb_rk_where *w, json_t *t, nnb_timing *x)
         nnb_rk_num(&(nnb_rk){w, o, obj, "steal", true}, &r->steal_frac) ||
         nnb_rk_num(&(nnb_rk){w, o, obj, "ivcsw_per_s", true}, &r->ivcsw_per_s) ||
         nnb_rk_num(&(nnb_rk){w, o, obj, "load1", true}, &r->load1) ||
-        nnb_rk_int(&(nnb_rk){w, o, obj, "runnable", true}, &runnable))
+        nnb_rk_int(&(nnb_rk){w, o, obj, "runnable", true}, &runnable) ||
+        nnb_rk_num(&(nnb_rk){w, o, obj, "speed_probe", false}, &r->speed_probe))
         return -1;
+    if (r->speed_probe != 0 && !(r->speed_probe >= 0.5 && r->speed_probe < 1e6))
+        return nnb_rk_fail(w, "key time.watch.speed_probe: %g is not a ratio to the best (>= 1)", r->speed_probe);
     if (cpus < 1 || cpus > 1 << 20 || runnable < 0 || runnable > 1 << 30)
         return nnb_rk_fail(w, "key time.watch: cpus or runnable out of range");
     r->cpus = (int)cpus;
