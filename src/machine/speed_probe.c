@@ -3,6 +3,7 @@
 
 #include <omp.h>
 #include <sched.h>
+#include <time.h>
 
 #include "machine/watch.h"
 #include "util/clock.h"
@@ -23,6 +24,11 @@
  * move a kernel beyond compare's 10% minimum effect, and not the probe's
  * own jitter. */
 #define SPEED_RATIO_MAX 1.25
+/* A pause before probing: Intel cores keep the lower clock of AVX-512
+ * ("license" levels) for about 2 ms after the last such instruction, so a
+ * probe right after an AVX-512 kernel would read the kernel's own clock as
+ * a slower machine. */
+#define SETTLE_S 2e-3
 
 static double best_s[NNB_WATCH_CPUS];
 static volatile double probe_sink;
@@ -56,6 +62,8 @@ static double fastest(int tries)
 double nnb_speed_probe(int threads)
 {
     if (threads < 1) threads = 1;
+    struct timespec settle = {0, (long)(SETTLE_S * 1e9)};
+    nanosleep(&settle, NULL);
     double worst = 0;
 #pragma omp parallel num_threads(threads) reduction(max : worst)
     {
