@@ -336,6 +336,13 @@ static void remove_count_files(const count_files *cf, bool keep)
  * (not a sanitizer build: valgrind cannot run those). */
 static int find_exe(char *exe, size_t size, char *err, size_t len)
 {
+    /* A child that counts again would start valgrind under valgrind, each
+     * level more (a program that is not the nnbench CLI reads the child's
+     * arguments as its own): refuse instead of multiplying processes. */
+    if (getenv("NNB_COUNT_CHILD")) {
+        snprintf(err, len, "a counted child cannot count again: the child must be the nnbench CLI (set NNB_COUNT_EXE)");
+        return -1;
+    }
     const char *env_exe = getenv("NNB_COUNT_EXE");
     if (env_exe && *env_exe) {
         snprintf(exe, size, "%s", env_exe);
@@ -435,6 +442,7 @@ static int spawn_child(const child_cmdline *cl, const count_files *cf, pid_t *pi
         setenv("GOMP_SPINCOUNT", "0", 1);
         setenv("LD_BIND_NOW", "1", 1); /* symbols bound at start-up, not inside the counted call */
         unsetenv("NNB_COUNT_EXE");
+        setenv("NNB_COUNT_CHILD", "1", 1);
         /* an AVX-512 core forced on OpenBLAS (the remedy nnbench itself
          * suggests) dies of SIGILL under valgrind: there OpenBLAS picks its
          * core from the CPU valgrind shows (AVX2 at most) */
