@@ -73,6 +73,13 @@ static int valgrind_probe(const nnb_layer *l, char *why, size_t len)
 {
     (void)l;
     char vg[PATH_MAX];
+    /* A child that counts again would start valgrind under valgrind, each
+     * level more (a program that is not the nnbench CLI reads the child's
+     * arguments as its own): refuse instead of multiplying processes. */
+    if (getenv("NNB_COUNT_CHILD")) {
+        snprintf(why, len, "a counted child cannot count again: the child must be the nnbench CLI (set NNB_COUNT_EXE)");
+        return -1;
+    }
     if (find_in_path("valgrind", vg, sizeof vg) != 0) {
         snprintf(why, len, "valgrind not installed (apt-get install valgrind)");
         return -1;
@@ -336,13 +343,6 @@ static void remove_count_files(const count_files *cf, bool keep)
  * (not a sanitizer build: valgrind cannot run those). */
 static int find_exe(char *exe, size_t size, char *err, size_t len)
 {
-    /* A child that counts again would start valgrind under valgrind, each
-     * level more (a program that is not the nnbench CLI reads the child's
-     * arguments as its own): refuse instead of multiplying processes. */
-    if (getenv("NNB_COUNT_CHILD")) {
-        snprintf(err, len, "a counted child cannot count again: the child must be the nnbench CLI (set NNB_COUNT_EXE)");
-        return -1;
-    }
     const char *env_exe = getenv("NNB_COUNT_EXE");
     if (env_exe && *env_exe) {
         snprintf(exe, size, "%s", env_exe);
