@@ -475,16 +475,25 @@ static void layout_bytes(const nnb_layer *l, const nnb_analytic *a, int threads,
 #define GEMV_FMA_FLOPS 16.0
 #define PP_LANES 8
 
+/* jit_avx_gemv_t_f32_kern's FLOPs for one output, a dot product of len
+ * inputs; *rem_steps: its remainder steps */
+static double gemv_t_output_flops(int64_t len, int *rem_steps)
+{
+    const int64_t rem = len % GEMV_UNROLL;
+    int steps = 0;
+    for (int64_t bit = GEMV_UNROLL / 2; bit > 0; bit >>= 1) steps += (rem & bit) != 0;
+    /* fewer than 16 inputs jump straight to the remainder steps: no main-loop update */
+    const int updates = steps + (len >= GEMV_UNROLL);
+    if (rem_steps) *rem_steps = steps;
+    return (double)(len / GEMV_UNROLL) * 2.0 * GEMV_FMA_FLOPS + steps * GEMV_FMA_FLOPS + updates * GEMV_Y_UPDATE_FLOPS;
+}
+
 static bool fc_work(const nnb_layer *l, int isa, nnb_work *w)
 {
     if (l->n != 1 || isa != (int)NNB_ISA_AVX2) return false;
-    const int64_t len = l->c * l->h * l->w, rem = len % GEMV_UNROLL;
-    int rem_steps = 0;
-    for (int64_t bit = GEMV_UNROLL / 2; bit > 0; bit >>= 1) rem_steps += (rem & bit) != 0;
-    /* fewer than 16 inputs jump straight to the remainder steps: no main-loop update */
-    const int updates = rem_steps + (len >= GEMV_UNROLL);
-    const double per_output =
-        (double)(len / GEMV_UNROLL) * 2.0 * GEMV_FMA_FLOPS + rem_steps * GEMV_FMA_FLOPS + updates * GEMV_Y_UPDATE_FLOPS;
+    const int64_t len = l->c * l->h * l->w;
+    int rem_steps;
+    const double per_output = gemv_t_output_flops(len, &rem_steps);
     const double bias = l->bias ? (double)((l->k + PP_LANES - 1) / PP_LANES * PP_LANES) : 0.0;
     w->flops = (double)l->k * per_output + bias + ONEDNN_EXECUTE_FLOPS;
     nnb_work_cause(w->why, sizeof w->why,
@@ -497,50 +506,340 @@ static bool fc_work(const nnb_layer *l, int isa, nnb_work *w)
     return true;
 }
 
-/* Grouped convolution counted on AVX2 (valgrind's CPU). oneDNN 2.6 runs
+/* Grouped convolution counted on AVX2 (valgrind's CPU). oneDNN 2.6.3 runs
  * jit:avx2 where both channels per group are multiples of its 8-channel
- * block (then the dense model below holds: 2 x MACs + 5, measured on 8 x 8
- * channels per group at 1..24 pixels), else gemm:jit (gemm_convolution.cpp,
- * NCHW): per image and group one sgemm("N", "N", M = output pixels, N =
- * output channels per group, K = input channels per group x kh x kw) on the
- * im2col columns (padding taps included), which at these sizes takes the
- * no-copy kernel (gemm_driver.cpp: nocopy_checker_avx2, 1/m + 1/n >=
- * 0.0038 -> jit_avx_gemm_f32.cpp): M in 16-row steps of two ymm and a last
- * step of one or two masked ymm, i.e. M computed in whole 8-lane vectors;
- * N column by column; per C vector K FMAs and one alpha multiply (vmulps,
- * even for alpha = 1; beta = 0 adds nothing). The bias is added after the
- * sgemm, one add per output. Not modelled: what oneDNN's blocking splits
- * further (os/oc/ic blocks of gemm_convolution_utils.cpp, threads'
- * spatial ranges) and the kernel's alignment-dependent paths: measured
- * +0.1..0.8% past this model at 8 and more pixels (conv c=32,k=40,g=2 1x1
- * at 8..48 pixels; the issue's 3x3 s2 layer: 419119 vs 418325), up to
- * +18% below 8 pixels (a masked single vector). */
-#define GEMM_M_LANES 8
+ * block (then the dense model in work() holds: 2 x MACs + 5, measured on 8 x
+ * 8 channels per group at 1..24 pixels), else gemm:jit (gemm_convolution.cpp,
+ * NCHW): per image and group im2col (unless 1x1 stride 1 unpadded) into one
+ * column buffer, one sgemm("N", "N", m = output pixels, n = output channels
+ * per group, k = input channels per group x kh x kw), then the bias, one add
+ * per output. The sgemm (gemm_driver.cpp, one thread):
+ *  - m == 1: jump_to_gemv -> jit_avx_gemv_t_f32_kern, n dot products of k
+ *    (gemv_t_output_flops: the inner product's kernel, measured exact);
+ *  - n == 1: gemv "N" (jit_avx_gemv_n), taken as 2 m k + m (not measured);
+ *  - else, where nocopy_checker_avx2 says so (1/m + 1/n >= 0.0038, ...),
+ *    jit_avx_gemm_f32's no-copy kernel, called by sgemm_nocopy_driver per
+ *    (k, m, n) block (k in blocks of 256, n of 48, m of 4032; a later k
+ *    block adds C back: beta = 1). A call walks m in 16-row chunks (two ymm),
+ *    a last chunk of 9..15 rows as 16 (second ymm masked), of 1..8 as 8, and
+ *    n in tiles of 6 columns and one of the remaining 1..5. Per C vector: k
+ *    FMAs, one alpha vmulps (also for alpha = 1), one vaddps of C on a later
+ *    k block. Per tile the kernel merges its two accumulator sets with 6
+ *    vaddps (48 FLOPs) on an 8-row chunk always, on a 16-row chunk where
+ *    the tile has at most 3 columns (jit_avx_gemm_f32.cpp: kernel());
+ *  - else the copy-based sgemm: taken as the no-copy count (not measured);
+ * past the gemv test the driver computes 5 FLOPs of its own (thread count,
+ * no-copy test).
+ * Not modelled: gemm_convolution_utils.cpp's cost-model blocking of pixels,
+ * output and input channels (a block is its own sgemm; an input-channel
+ * block past the first adds C back), which it applies only where
+ * groups x images x pixels >= 8 per thread; measured within -0.1..+0.6% of
+ * this model at 2..64 pixels (tests/test_work_models.c). */
+#define AVX_GEMM_BK 256
+#define AVX_GEMM_BN 48
+#define AVX_GEMM_BM 4032
+#define AVX_GEMM_UNROLL_N 6
+#define AVX_GEMM_MERGE_FLOPS 48.0 /* 6 vaddps of 8 lanes */
+#define AVX_GEMM_COPY_MIN_N 18    /* UNROLL_N x 3: A copied to the stack past it, when unaligned */
+#define YMM_LANES 8
+/* gemm_driver's own arithmetic per sgemm past the gemv test: adjust_thread_count
+ * (m n k / fp_per_cycle, x 2) and nocopy_checker_avx2 (1/m + 1/n) */
+#define AVX_GEMM_DRIVER_FLOPS 5.0
 
-static double gemm_conv_flops(const nnb_layer *l)
+/* sgemm_nocopy_driver's next block of `left` (block b): k halves past b,
+ * m and n past 1.5 b */
+static int64_t driver_block(int64_t left, int64_t b, bool is_k)
 {
-    const int64_t ic = l->c / l->groups, oc = l->k / l->groups, m = l->oh * l->ow;
-    const double lanes = (double)((m + GEMM_M_LANES - 1) / GEMM_M_LANES * GEMM_M_LANES);
-    const double per_group = (double)oc * lanes * (2.0 * (double)(ic * l->kh * l->kw) + 1.0);
-    const double bias = l->bias ? (double)l->k * (double)m : 0.0;
-    return (double)l->n * ((double)l->groups * per_group + bias);
+    if (left >= 2 * b) return b;
+    return left > (is_k ? b : b + b / 2) ? (left + 1) / 2 : left;
 }
 
-static bool grouped_gemm_work(const nnb_layer *l, const nnb_analytic *a, int isa, nnb_work *w)
+/* one no-copy kernel call on an m x n block of C, k deep */
+static double nocopy_call_flops(int64_t m, int64_t n, int64_t k, bool add_c)
+{
+    const int64_t r = m % 16, chunks16 = m / 16 + (r > 8), chunks8 = r > 0 && r <= 8;
+    const int64_t tiles = n / AVX_GEMM_UNROLL_N + (n % AVX_GEMM_UNROLL_N != 0);
+    const bool narrow_tile = n % AVX_GEMM_UNROLL_N != 0 && n % AVX_GEMM_UNROLL_N <= 3;
+    const double per_vector = YMM_LANES * (2.0 * (double)k + 1.0 + (add_c ? 1.0 : 0.0));
+    return (double)(2 * chunks16 + chunks8) * (double)n * per_vector +
+           AVX_GEMM_MERGE_FLOPS * (double)(chunks8 * tiles + (narrow_tile ? chunks16 : 0));
+}
+
+static bool nocopy_avx2(int64_t m, int64_t n, int64_t k) /* nocopy_checker_avx2, 1 thread, "N" "N" */
+{
+    if (1.0 / (double)m + 1.0 / (double)n >= 0.0038) return true;
+    if ((m <= 378 && n <= 378 && k >= 378) || (m >= 378 && k >= 378)) return false;
+    return (m <= 128 && n <= 128) || n <= 16 || k <= 2 || (m <= 64 && n >= 16);
+}
+
+/* gemm_convolution_utils.cpp (2.6.3) init_conf, f32 NCHW forward: the
+ * blocks gemm:jit splits pixels (os), output channels (oc) and input
+ * channels (ic) of one group into, each block its own sgemm (an ic block
+ * past the first adds C back: beta 1). Its cost model ported as written
+ * (float where it computes in float), for `nthr` threads and an L2 of
+ * `l2` floats per core; the layer is one image's group. */
+typedef struct gemm_blocks {
+    int64_t os, oc, ic;
+} gemm_blocks;
+
+typedef struct blk_ctx {
+    int64_t ic, oc, ks, os, spatial, K, sh, sw, simd_w, l2, nthr;
+    bool im2col;
+    float best_eff;
+    gemm_blocks best;
+} blk_ctx;
+
+static int64_t div_up64(int64_t a, int64_t b) { return (a + b - 1) / b; }
+static int64_t rnd_up64(int64_t a, int64_t b) { return div_up64(a, b) * b; }
+static int64_t rnd_dn64(int64_t a, int64_t b) { return a / b * b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static int64_t saturate64(int64_t lo, int64_t hi, int64_t v) { return v < lo ? lo : v > hi ? hi : v; }
+
+static int64_t blk_max_icb(const blk_ctx *c, int64_t ocb, int64_t osb, int64_t oc_per_thr, int64_t os_per_thr)
+{
+    const int64_t block_out_size = ocb * osb, inp_row_size = c->sh * c->sw * osb, L2 = c->l2;
+    int64_t max_icb = 1;
+    if (c->im2col) {
+        const int64_t col_row_size = c->ks * osb;
+        if (osb >= os_per_thr) {
+            const int64_t wei_col_size = c->ks * ocb;
+            max_icb = L2 / (inp_row_size + col_row_size);
+            if (ocb < oc_per_thr) max_icb = min64(max_icb, (L2 - block_out_size) / (col_row_size + wei_col_size));
+        } else {
+            const int64_t wei_col_size = c->ks * oc_per_thr;
+            max_icb = (L2 - block_out_size) / (inp_row_size + col_row_size + wei_col_size);
+        }
+    } else {
+        max_icb = osb >= os_per_thr ? L2 / inp_row_size : L2 / (inp_row_size + c->ks * oc_per_thr);
+    }
+    if (max_icb < c->ic && c->im2col)
+        max_icb = (L2 - block_out_size) / (inp_row_size + c->ks * osb + c->ks * oc_per_thr);
+    return max_icb;
+}
+
+static void blk_try(blk_ctx *c, int64_t nthr_oc, int64_t ocb, int64_t osb)
+{
+    const int64_t mt = c->nthr, spatial = c->spatial, simd_w = c->simd_w;
+    const int64_t max_oc = div_up64(c->oc, nthr_oc), min_oc = max64(1, c->oc / nthr_oc);
+    const int64_t max_os = div_up64(spatial, mt / nthr_oc);
+    ocb = saturate64(8, max_oc, ocb);
+    osb = saturate64(simd_w, max_os, osb);
+    uint64_t max_thr_size, min_thr_size;
+    {
+        const int64_t min_os = div_up64(spatial, div_up64(mt, nthr_oc));
+        if (c->oc % nthr_oc > mt % nthr_oc) max_thr_size = (uint64_t)(max_oc * max_os);
+        else max_thr_size = (uint64_t)max64(max_oc * min_os, min_oc * max_os);
+    }
+    {
+        const int64_t min_os = max64(1, spatial / div_up64(mt, nthr_oc));
+        if (mt % nthr_oc > c->oc % nthr_oc) min_thr_size = (uint64_t)(min_oc * min_os);
+        else min_thr_size = (uint64_t)min64(max_oc * min_os, min_oc * (spatial / (mt / nthr_oc)));
+    }
+    const float thr_disb = (float)min_thr_size / (float)max_thr_size;
+    const int64_t oc_per_thr = max_oc, os_per_thr = max_os;
+    ocb = min64(oc_per_thr, ocb);
+    const int64_t os_max = min64(c->os, os_per_thr);
+    osb = min64(os_max, osb);
+    int64_t max_ic_block = blk_max_icb(c, ocb, osb, oc_per_thr, os_per_thr);
+    const int64_t mem_access_cost = max_ic_block < 1 ? 20 : 1;
+    max_ic_block = max64(1, max_ic_block);
+    const int64_t icb = max64(1, c->ic / div_up64(c->ic, max_ic_block));
+    const int64_t nb_ic = div_up64(c->ic, icb), kb = icb * c->ks, kb_caligned = rnd_up64(kb, simd_w);
+    const uint64_t out_size = (uint64_t)(oc_per_thr * rnd_up64(os_per_thr, simd_w));
+    const uint64_t out_ops = (uint64_t)mem_access_cost * out_size * (uint64_t)(icb == c->ic ? 1 : 2 * nb_ic - 1);
+    const int64_t osb_caligned = rnd_up64(osb, simd_w);
+    const uint64_t inp_size = (uint64_t)(c->ic * rnd_up64(os_per_thr * c->sh * c->sw, simd_w));
+    uint64_t inp_ops = (uint64_t)mem_access_cost * (uint64_t)c->ks * inp_size, col_ops = 0;
+    if (c->im2col) {
+        const float col_tail_koeff = (float)osb_caligned / (float)osb;
+        const float ks_inp = (float)((uint64_t)c->ks * inp_size);
+        col_ops = (uint64_t)((float)mem_access_cost * (ks_inp * col_tail_koeff + ks_inp * col_tail_koeff));
+        if (c->sw != 1) col_ops = (uint64_t)((float)col_ops * 8.0f);
+    }
+    const uint64_t wei_ops = (uint64_t)mem_access_cost * (uint64_t)(oc_per_thr * rnd_up64(c->K, simd_w));
+    const float thr_mem_eff = ((float)os_per_thr / (float)simd_w * (float)oc_per_thr * (float)c->K) /
+                              (float)(inp_ops + col_ops + wei_ops + out_ops);
+    const float oc_disb = (float)oc_per_thr / (float)rnd_up64(oc_per_thr, ocb);
+    const float os_disb = (float)os_max / (float)rnd_up64(os_max, osb);
+    const float ic_disb = (float)c->ic / (float)rnd_up64(c->ic, icb);
+    const float reg_osb_disb = (float)osb / (float)rnd_up64(osb, 3 * simd_w);
+    const float gemm_eff = ((float)osb * (float)ocb * (float)kb) / ((float)oc_per_thr * (float)os_per_thr * (float)c->K);
+    const float gemm_calc_eff = ((float)osb / (float)simd_w * (float)ocb * (float)kb) /
+                                (float)(osb_caligned * kb + ocb * kb_caligned + ocb * osb_caligned);
+    const float k_sum = 8.0f + 1 + 1 + 1 + 1 + 1 + 0.5f + 1;
+    /* C's pow(double, double), as the unqualified call there resolves */
+    const float res_eff = (float)pow(pow(thr_disb, 8.0) * oc_disb * os_disb * ic_disb * reg_osb_disb * thr_mem_eff *
+                                         pow(gemm_eff, 0.5) * gemm_calc_eff,
+                                     (double)(1.0f / k_sum));
+    if (res_eff > c->best_eff) {
+        c->best_eff = res_eff;
+        c->best = (gemm_blocks){osb, ocb, icb};
+    }
+}
+
+static void blk_explore(blk_ctx *c, int64_t nthr_oc, int64_t ocb, int64_t osb)
+{
+    blk_try(c, nthr_oc, ocb, osb);
+    blk_try(c, nthr_oc, rnd_dn64(ocb, 8), rnd_dn64(osb, 48));
+    blk_try(c, nthr_oc, rnd_up64(ocb, 8), rnd_dn64(osb, 48));
+    blk_try(c, nthr_oc, rnd_up64(ocb, 8), rnd_up64(osb, c->simd_w));
+    blk_try(c, nthr_oc, rnd_up64(ocb, 8), rnd_up64(osb, 48));
+}
+
+static gemm_blocks gemm_conv_blocks(const nnb_layer *l, bool im2col, int64_t l2, int64_t nthr, int64_t simd_w)
+{
+    blk_ctx c = {.ic = l->c / l->groups, .oc = l->k / l->groups, .ks = l->kh * l->kw, .os = l->oh * l->ow,
+                 .sh = l->sh, .sw = l->sw, .simd_w = simd_w, .l2 = l2, .nthr = nthr, .im2col = im2col};
+    c.spatial = l->n * l->groups * c.os;
+    c.K = c.ic * c.ks;
+    c.best = (gemm_blocks){c.os, c.oc, c.ic};
+    const bool applicable = (!im2col || c.spatial >= nthr * simd_w || c.os < l->n * l->groups ||
+                             (l->sw == 1 && (double)c.K <= 0.05 * (double)c.oc)) &&
+                            (im2col || (c.ic / c.oc < 42 && c.ic * c.oc * l->h * l->w < 1024));
+    if (!applicable) return c.best;
+    c.best = (gemm_blocks){1, 1, c.ic};
+    c.best_eff = 0;
+    const int64_t L2 = l2;
+    for (int64_t nthr_oc = 1; nthr_oc <= nthr; ++nthr_oc) {
+        const int64_t max_oc_per_thr = div_up64(c.oc, nthr_oc);
+        const int64_t max_os_per_thr = div_up64(c.spatial, nthr / nthr_oc);
+        int64_t ocb = 1, osb = 1, icb = 1;
+        if (im2col) {
+            blk_try(&c, nthr_oc, max_oc_per_thr, max_os_per_thr);
+            if (c.best.oc == max_oc_per_thr && c.best.os == max_os_per_thr && c.best.ic == c.ic) continue;
+            const int64_t a_k = c.sh * c.sw + c.ks, b_k = c.ks * max_oc_per_thr;
+            icb = c.ic; /* note 1 */
+            ocb = saturate64(8, max_oc_per_thr, (L2 - a_k * icb * simd_w - b_k * icb) / simd_w);
+            osb = saturate64(simd_w, max_os_per_thr, (L2 - b_k * icb) / (a_k * icb + ocb));
+            blk_explore(&c, nthr_oc, ocb, osb);
+            const int64_t icb_max = max64(1, L2 / (2 * 8 * a_k + 2 * b_k)); /* note 2 */
+            if (icb_max < c.ic) {
+                icb = c.ic / max64(1, c.ic / icb_max);
+                osb = max64(1, (L2 - 2 * b_k * icb) / (2 * icb * a_k));
+                ocb = L2 / 2 / osb;
+                if (ocb > max_oc_per_thr) {
+                    ocb = max_oc_per_thr;
+                    osb = saturate64(simd_w, max_os_per_thr, (L2 - b_k * icb) / (a_k * icb + ocb));
+                } else if (osb > max_os_per_thr) {
+                    osb = max_os_per_thr;
+                    ocb = saturate64(8, max_oc_per_thr, (L2 - a_k * icb * osb - b_k * icb) / osb);
+                }
+                blk_explore(&c, nthr_oc, ocb, osb);
+            }
+            ocb = max_oc_per_thr; /* note 3 */
+            icb = c.ic;
+            osb = max64(simd_w, rnd_dn64((L2 - b_k * icb) / (a_k * icb + ocb), simd_w));
+            blk_explore(&c, nthr_oc, ocb, osb);
+        } else {
+            ocb = max_oc_per_thr;
+            osb = (L2 - c.ks * c.ic) / (c.sh * c.sw * c.ic);
+            blk_explore(&c, nthr_oc, ocb, osb);
+        }
+    }
+    return c.best;
+}
+
+typedef enum { SGEMM_GEMV_T, SGEMM_GEMV_N, SGEMM_NOCOPY, SGEMM_COPY } sgemm_path;
+
+static sgemm_path avx2_sgemm_path(int64_t m, int64_t n, int64_t k)
+{
+    if (m == 1) return SGEMM_GEMV_T;
+    if (n == 1) return SGEMM_GEMV_N;
+    return nocopy_avx2(m, n, k) ? SGEMM_NOCOPY : SGEMM_COPY;
+}
+
+/* FLOPs of oneDNN's sgemm("N", "N", m, n, k) with alpha 1 and beta 0 or
+ * (add_c) 1 on AVX2 (gemv: beta taken to add nothing) */
+static double avx2_sgemm_flops(int64_t m, int64_t n, int64_t k, bool add_c)
+{
+    switch (avx2_sgemm_path(m, n, k)) {
+    case SGEMM_GEMV_T: return (double)n * gemv_t_output_flops(k, NULL);
+    case SGEMM_GEMV_N: return 2.0 * (double)m * (double)k + (double)m;
+    default: break;
+    }
+    double f = AVX_GEMM_DRIVER_FLOPS;
+    for (int64_t bk = 0, sk; bk < k; bk += sk) {
+        sk = driver_block(k - bk, AVX_GEMM_BK, true);
+        for (int64_t bm = 0, sm; bm < m; bm += sm) {
+            sm = driver_block(m - bm, AVX_GEMM_BM, false);
+            for (int64_t bn = 0, sn; bn < n; bn += sn) {
+                sn = driver_block(n - bn, AVX_GEMM_BN, false);
+                f += nocopy_call_flops(sm, sn, sk, add_c || bk > 0);
+            }
+        }
+    }
+    return f;
+}
+
+static bool gemm_conv_im2col(const nnb_layer *l)
+{
+    return !(l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->oh == l->h && l->ow == l->w);
+}
+
+/* valgrind's CPU (VEX's AVX2 CPUID: a Core i7-4910MQ) as oneDNN reads it:
+ * 256 KiB of L2 per core, in floats */
+#define VALGRIND_L2_FLOATS (256 * 1024 / 4)
+
+typedef struct gemm_conv_cost {
+    double flops;        /* one image's group */
+    double stack_bytes;  /* the no-copy kernel's stack copy of A, the largest */
+    int64_t sgemms;
+} gemm_conv_cost;
+
+/* One image's group as gemm_convolution.cpp walks it: input-channel blocks
+ * outermost, pixel blocks, output-channel blocks; a stack copy of A where
+ * the no-copy kernel takes one (n > 18 and A unaligned: m % 8 != 0) */
+static gemm_conv_cost gemm_conv_group(const nnb_layer *l, gemm_blocks b)
+{
+    const int64_t ic = l->c / l->groups, oc = l->k / l->groups, os = l->oh * l->ow, ks = l->kh * l->kw;
+    gemm_conv_cost c = {0, 0, 0};
+    for (int64_t i0 = 0; i0 < ic; i0 += b.ic)
+        for (int64_t s0 = 0; s0 < os; s0 += b.os)
+            for (int64_t o0 = 0; o0 < oc; o0 += b.oc) {
+                const int64_t m = min64(b.os, os - s0), n = min64(b.oc, oc - o0), k = min64(b.ic, ic - i0) * ks;
+                c.flops += avx2_sgemm_flops(m, n, k, i0 > 0);
+                c.sgemms++;
+                if (avx2_sgemm_path(m, n, k) == SGEMM_NOCOPY && n > AVX_GEMM_COPY_MIN_N && m % YMM_LANES != 0) {
+                    const double st = 4.0 * (double)(driver_block(k, AVX_GEMM_BK, true) * (m > 8 ? 16 : 8));
+                    if (st > c.stack_bytes) c.stack_bytes = st;
+                }
+            }
+    return c;
+}
+
+static bool grouped_gemm_work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
     if (l->op != NNB_OP_CONV || l->groups <= 1 || l->groups >= l->c || isa != (int)NNB_ISA_AVX2) return false;
-    const int64_t ic = l->c / l->groups, oc = l->k / l->groups;
-    if (ic % GEMM_M_LANES == 0 && oc % GEMM_M_LANES == 0) return false; /* jit:avx2: the dense model */
-    w->flops = gemm_conv_flops(l) + ONEDNN_EXECUTE_FLOPS;
-    const int64_t m = l->oh * l->ow;
+    const int64_t ic = l->c / l->groups, oc = l->k / l->groups, m = l->oh * l->ow, k = ic * l->kh * l->kw;
+    if (ic % YMM_LANES == 0 && oc % YMM_LANES == 0) return false; /* jit:avx2: the dense model */
+    const bool im2col = gemm_conv_im2col(l);
+    const gemm_blocks b = gemm_conv_blocks(l, im2col, VALGRIND_L2_FLOATS, threads > 0 ? threads : 1, YMM_LANES);
+    const gemm_conv_cost g = gemm_conv_group(l, b);
+    const double bias = l->bias ? (double)l->k * (double)m : 0.0;
+    w->flops = (double)l->n * ((double)l->groups * g.flops + bias) + ONEDNN_EXECUTE_FLOPS;
     nnb_work_cause(w->why, sizeof w->why,
-                   "gemm:jit per group: sgemm %lldx%lldx%lld (pixels x channels x taps), pixels in 8-lane vectors "
-                   "(%lld), one alpha multiply per output",
-                   (long long)m, (long long)oc, (long long)(ic * l->kh * l->kw),
-                   (long long)((m + GEMM_M_LANES - 1) / GEMM_M_LANES * GEMM_M_LANES));
+                   "gemm:jit (AVX2) per group: %lld x %lld x %lld (pixels x channels x taps) in blocks of %lld x %lld "
+                   "x %lld, %lld sgemm%s", (long long)m, (long long)oc, (long long)k, (long long)b.os,
+                   (long long)b.oc, (long long)(b.ic * l->kh * l->kw), (long long)g.sgemms, g.sgemms == 1 ? "" : "s");
+    const sgemm_path p = avx2_sgemm_path(min64(b.os, m), min64(b.oc, oc), min64(b.ic, ic) * l->kh * l->kw);
+    nnb_work_cause(w->why, sizeof w->why, "%s",
+                   p == SGEMM_GEMV_T   ? "by its gemv (one pixel; each sum reduced in 8 lanes)"
+                   : p == SGEMM_GEMV_N ? "by its gemv (one channel; 2 m k + m, not measured)"
+                   : p == SGEMM_COPY   ? "by the copy-based kernel, taken as the no-copy count (not measured)"
+                                       : "by the no-copy kernel: pixels in 8-lane vectors, one alpha multiply per "
+                                         "output vector, 48 per tile merging accumulators, 5 per sgemm");
     if (a->macs_valid < a->macs) nnb_work_cause(w->why, sizeof w->why, "padding taps computed (im2col)");
     if (l->bias) nnb_work_cause(w->why, sizeof w->why, "bias added once per output after the sgemm");
     nnb_work_cause(w->why, sizeof w->why, "%.0f FLOPs of oneDNN's execute call", ONEDNN_EXECUTE_FLOPS);
+    /* the counted child's bytes: plain src, weights, bias and dst; the
+     * im2col column buffer (one block, reused); the stack copy of A */
+    const double col = im2col ? 4.0 * (double)(b.ic * l->kh * l->kw * b.os) : 0.0;
+    w->bytes = (double)(a->src_bytes + a->wei_bytes + a->bias_bytes + a->dst_bytes) + col + g.stack_bytes;
+    w->bytes_why[0] = '\0';
+    nnb_work_cause(w->bytes_why, sizeof w->bytes_why,
+                   "gemm:jit (AVX2) in plain layouts: im2col columns %.1f KiB, the no-copy kernel's stack copy of A "
+                   "%.1f KiB", col / 1024.0, g.stack_bytes / 1024.0);
     return true;
 }
 
@@ -562,14 +861,23 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
         return;
     }
     if (l->op == NNB_OP_FC && fc_work(l, isa, w)) return;
-    if (grouped_gemm_work(l, a, isa, w)) return;
+    if (grouped_gemm_work(l, a, threads, isa, w)) return;
     /* not derived: inner product at batch > 1 (the sgemm kernels: x1.6 at
      * batch 4) or on AVX-512 (brgemm); grouped convolutions with few
      * channels per group counted on AVX-512 (a PMU count of jit:avx512_core)
      * and grouped deconvolutions */
+    /* AVX-512: oneDNN 2.6.3 runs grouped convolutions as jit:avx512_core
+     * where both channels per group are multiples of 4 (16, 8 or 4 lanes,
+     * jit_avx512_common_conv_kernel.cpp: ok_to_try_lower_zmm; no channel
+     * padding for groups): the dense model below (padding taps skipped per
+     * output column). Read from the source, not counted (valgrind has no
+     * AVX-512, this VM no PMU). Other channel counts run gemm:jit on the
+     * AVX-512 sgemm kernels: not modelled. */
     const bool grouped = l->groups > 1 && l->groups < l->c;
+    const bool avx512_direct = l->op == NNB_OP_CONV && isa >= (int)NNB_ISA_AVX512 && (l->c / l->groups) % 4 == 0 &&
+                               (l->k / l->groups) % 4 == 0;
     if ((l->op != NNB_OP_CONV && l->op != NNB_OP_DECONV) ||
-        (grouped && (l->op != NNB_OP_CONV || isa != (int)NNB_ISA_AVX2))) {
+        (grouped && (l->op != NNB_OP_CONV || (isa != (int)NNB_ISA_AVX2 && !avx512_direct)))) {
         nnb_work_none(w, "oneDNN's implementation of this layer is not modelled");
         return;
     }
@@ -588,6 +896,10 @@ static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa
     if (oc_pad > 1.0)
         nnb_work_cause(w->why, sizeof w->why, "%.0f output channels computed in %.0f-channel blocks (%.0f)", oc, block,
                        round_up_to(oc, block));
+    if (grouped && avx512_direct)
+        nnb_work_cause(w->why, sizeof w->why, "jit:avx512_core on %lld-channel blocks per group (from its source, "
+                       "not counted)", (long long)((l->c / l->groups) % 16 == 0 && (l->k / l->groups) % 16 == 0 ? 16
+                                                   : (l->c / l->groups) % 8 == 0 && (l->k / l->groups) % 8 == 0 ? 8 : 4));
     if (a->macs_valid < a->macs) nnb_work_cause(w->why, sizeof w->why, "padding taps skipped (benchdnn's valid-tap count)");
     if (a->bias_adds) nnb_work_cause(w->why, sizeof w->why, "bias folded into the accumulators");
 }

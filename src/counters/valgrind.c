@@ -208,12 +208,46 @@ static void flag_instr(const nnb_cg_profile *p, const nnb_cg_instr *in, const nn
     if (next) flags[next - p->instr] |= NNB_CG_GUARDED;
 }
 
+/* What one execution of an instruction adds to the tally, kept per
+ * instruction for the correction of guarded accesses' lane Irs below */
+typedef struct weighed {
+    double flops, sp, dp;
+    int vec; /* vec_flops index, -1: scalar */
+} weighed;
+
+static void tally_add(tally *t, const weighed *w, double n)
+{
+    t->flops += n * w->flops;
+    t->sp += n * w->sp;
+    t->dp += n * w->dp;
+    if (w->vec >= 0) t->vec_flops[w->vec] += n * w->flops;
+}
+
+/* callgrind 3.19 files one Ir per active lane of a guarded access on the
+ * instruction that follows it (flag_instr): an FP instruction there would
+ * count its FLOPs once per lane too (measured: oneDNN's sgemm stores C with
+ * vmaskmovps, the next vmulps counted 1 + 4 times per execution with 4 lanes
+ * active). Where the guarded instruction falls through to it, the follower
+ * ran as often as the guarded one did: its excess is taken off. (A follower
+ * also reached by a jump would lose those entries' FLOPs; in the code
+ * counted here the follower of a masked access is straight-line code.) */
+static void untally_guarded_lanes(const nnb_cg_profile *p, int ir, const weighed *per, const double *guard_ir,
+                                  tally *t)
+{
+    for (size_t i = 0; i < p->ninstr; i++) {
+        const double n = (double)p->instr[i].cost[ir];
+        if (guard_ir[i] > 0 && n > guard_ir[i] && per[i].flops > 0) tally_add(t, &per[i], -(n - guard_ir[i]));
+    }
+}
+
 static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t nmaps, const nnb_jit_code *jit,
                           tally *t)
 {
     memset(t, 0, sizeof *t);
     int ir = nnb_cg_event(p, "Ir");
     t->flags = calloc(p->ninstr ? p->ninstr : 1, 1);
+    weighed *per = calloc(p->ninstr ? p->ninstr : 1, sizeof *per);
+    double *guard_ir = calloc(p->ninstr ? p->ninstr : 1, sizeof *guard_ir);
     elf_img *imgs = calloc(p->nobjs ? p->nobjs : 1, sizeof *imgs);
     bool *opened = calloc(p->nobjs ? p->nobjs : 1, sizeof *opened);
     for (size_t i = 0; i < p->ninstr; i++) {
@@ -255,20 +289,25 @@ static void weigh_profile(const nnb_cg_profile *p, const map_ent *maps, size_t n
             continue;
         }
         if (t->flags) flag_instr(p, in, &w, jit_code, t->flags);
-        t->flops += n * w.flops;
-        t->sp += n * w.flops_sp;
-        t->dp += n * w.flops_dp;
+        const weighed one = {w.flops, w.flops_sp, w.flops_dp,
+                             w.vec_bits == 128 ? 0 : w.vec_bits == 256 ? 1 : w.vec_bits == 512 ? 2 : -1};
+        tally_add(t, &one, n);
+        if (per) per[i] = one;
+        if (w.guarded_mem && guard_ir) {
+            const nnb_cg_instr *next = nnb_cg_find_instr(p, in->obj, in->addr + (uint64_t)w.length);
+            if (next) guard_ir[next - p->instr] = n;
+        }
         t->load += n * w.load_bytes;
         t->store += n * w.store_bytes;
         if (w.masked) t->masked_ir += n;
-        if (w.vec_bits == 128) t->vec_flops[0] += n * w.flops;
-        else if (w.vec_bits == 256) t->vec_flops[1] += n * w.flops;
-        else if (w.vec_bits == 512) t->vec_flops[2] += n * w.flops;
     }
+    if (per && guard_ir) untally_guarded_lanes(p, ir, per, guard_ir, t);
     for (size_t o = 0; imgs && opened && o < p->nobjs; o++)
         if (opened[o]) elf_close(&imgs[o]);
     free(imgs);
     free(opened);
+    free(per);
+    free(guard_ir);
 }
 
 /* The last non-empty line of the child's log that is not a valgrind
