@@ -62,6 +62,8 @@ CASES = [
     ("kernels empty", ["--layer", SMALL, "--kernels", ""], {}, 2, "--kernels needs a kernel list"),
     ("kernels commas", ["--layer", SMALL] + RUN + ["--kernels", ",,"], {}, 2, "--kernels: empty list"),
     ("kernels unknown", ["--layer", SMALL] + RUN + ["--kernels", "nosuch"], {}, 2, "unknown kernel 'nosuch'"),
+    ("model kernels unknown", ["--model", "alexnet"] + RUN + ["--kernels", "direct,nosuch"], {}, 2,
+     "unknown kernel 'nosuch'"),
     ("kernels twice", ["--layer", SMALL] + RUN + ["--kernels", "reference,reference"], {}, 2, "listed twice"),
     ("kernel unsupported", ["--layer", SMALL] + RUN + ["--kernels", "depthwise"], {}, 2, "does not support"),
     ("out empty", ["--layer", SMALL, "--out", ""], {}, 2, "--out needs a file name"),
