@@ -16,17 +16,16 @@ import subprocess
 import sys
 import tempfile
 
-NNB = os.environ.get("NNBENCH", "build/nnbench")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import run_in  # noqa: E402
+
 QUICK = ["--threads", "1", "--counters", "none", "--reps", "5", "--min-time", "0"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 fails = []
 
 
 def run(args, tmp):
-    p = subprocess.run([NNB] + args, cwd=tmp, capture_output=True, text=True)
-    if p.returncode != 0:
-        fails.append(f"nnbench {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()[-400:]}")
-    return p
+    return run_in(tmp, args, fails)
 
 
 def browse(path, tmp, extra=()):
