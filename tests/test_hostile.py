@@ -62,6 +62,8 @@ CASES = [
     ("kernels empty", ["--layer", SMALL, "--kernels", ""], {}, 2, "--kernels needs a kernel list"),
     ("kernels commas", ["--layer", SMALL] + RUN + ["--kernels", ",,"], {}, 2, "--kernels: empty list"),
     ("kernels unknown", ["--layer", SMALL] + RUN + ["--kernels", "nosuch"], {}, 2, "unknown kernel 'nosuch'"),
+    ("model kernels unknown", ["--model", "alexnet"] + RUN + ["--kernels", "direct,nosuch"], {}, 2,
+     "unknown kernel 'nosuch'"),
     ("kernels twice", ["--layer", SMALL] + RUN + ["--kernels", "reference,reference"], {}, 2, "listed twice"),
     ("kernel unsupported", ["--layer", SMALL] + RUN + ["--kernels", "depthwise"], {}, 2, "does not support"),
     ("out empty", ["--layer", SMALL, "--out", ""], {}, 2, "--out needs a file name"),
@@ -377,7 +379,6 @@ def need_text(layer, tmp):
 def run(argv, env_extra, tmp, timeout_s=TIMEOUT_S):
     env = dict(os.environ)
     env.pop("OMP_NUM_THREADS", None)  # ctest sets it; rows set their own
-    env["NNB_RESULTS_DIR"] = os.path.join(tmp, "results")  # never the source tree's cache
     env.update({k: subst(v, tmp) for k, v in env_extra.items()})
     return subprocess.run([NNB] + [subst(a, tmp) for a in argv], env=env, capture_output=True,
                           timeout=timeout_s, cwd=tmp)
@@ -451,8 +452,7 @@ def check_env_faults(tmp):
         return fails
     unwritable = "/proc/nnbench-unwritable"
     try:  # a full ceilings measurement: ~20 s on an idle machine, minutes on a loaded one
-        r = run(["roofline", "--threads", "1"], {"NNB_RESULTS_DIR": unwritable, "XDG_CACHE_HOME": unwritable,
-                                                "HOME": unwritable}, tmp, timeout_s=600)
+        r = run(["roofline", "--threads", "1"], {"XDG_CACHE_HOME": unwritable, "HOME": unwritable}, tmp, timeout_s=600)
     except subprocess.TimeoutExpired:
         return fails + ["unwritable cache: roofline did not finish within 600 s"]
     warn = [l for l in own_lines(r.stderr) if b"not cached" in l or b"cannot save" in l]

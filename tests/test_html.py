@@ -16,17 +16,16 @@ import subprocess
 import sys
 import tempfile
 
-NNB = os.environ.get("NNBENCH", "build/nnbench")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import run_in  # noqa: E402
+
 QUICK = ["--threads", "1", "--counters", "none", "--reps", "5", "--min-time", "0"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 fails = []
 
 
 def run(args, tmp):
-    p = subprocess.run([NNB] + args, cwd=tmp, capture_output=True, text=True)
-    if p.returncode != 0:
-        fails.append(f"nnbench {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()[-400:]}")
-    return p
+    return run_in(tmp, args, fails)
 
 
 def browse(path, tmp, extra=()):
@@ -75,8 +74,9 @@ def timed_layers(path):
     return names
 
 
-def slower_copy(src, dst, factor_of):
-    """src with each layer's times times factor_of(layer index)."""
+def slower_copy(src, dst, factor_of, disturbed_of=lambda i: False):
+    """src with each layer's times times factor_of(layer index), marked
+    disturbed where disturbed_of(layer index)."""
     with open(dst, "w") as out:
         for line in open(src):
             r = json.loads(line)
@@ -90,9 +90,11 @@ def slower_copy(src, dst, factor_of):
                 m = t["median_s"] * f
                 t["samples_s"] = [m * (1 + 0.005 * k) for k in (-2, -1, 0, 1, 2)]
                 t.update(median_s=m, min_s=m * 0.99, max_s=m * 1.01, p25_s=m * 0.995, p75_s=m * 1.005, cv=0.0079,
-                         reps=5, disturbed=False)
+                         reps=5, disturbed=disturbed_of(r["index"]))
                 for k in ("disturbed_why", "mean_s"):
                     t.pop(k, None)
+                if t["disturbed"]:
+                    t["disturbed_why"] = "test: marked disturbed"
             out.write(json.dumps(r) + "\n")
 
 
@@ -132,17 +134,32 @@ def main():
     ext = re.findall(r'(?:src|href)\s*=\s*"(?!#)[^"]*"|@import|url\((?!#)', live.decode())
     if ext:  # nothing from anywhere (the svg's xmlns is a name, not a load)
         fails.append(f"the page loads something: {ext[:3]}")
-    # compare: B three times slower on even layers (outside any noise: reps 1), same elsewhere
+    # compare: B three times slower on even layers (outside any noise: reps 1), same elsewhere;
+    # every fourth layer from the second on is marked disturbed in B: undecided, as the text says
     slower_copy(os.path.join(tmp, "a.jsonl"), os.path.join(tmp, "a0.jsonl"), lambda i: 1.0)
-    slower_copy(os.path.join(tmp, "a.jsonl"), os.path.join(tmp, "b.jsonl"), lambda i: 3.0 if i % 2 == 0 else 1.0)
+    slower_copy(os.path.join(tmp, "a.jsonl"), os.path.join(tmp, "b.jsonl"), lambda i: 3.0 if i % 2 == 0 else 1.0,
+                lambda i: i % 4 == 1)
     run(["compare", "a0.jsonl", "b.jsonl", "--html", "c.html"], tmp)
     check_page("compare", os.path.join(tmp, "c.html"), tmp, names)
     page = open(os.path.join(tmp, "c.html")).read()
     slower = len(re.findall(r'<td class="slower">slower</td>', page))
-    even = len({json.loads(l)["index"] for l in open(os.path.join(tmp, "a.jsonl"))
-                if '"kernel"' in l and json.loads(l)["index"] % 2 == 0 and json.loads(l)["check"] != "fail"})
+    undecided = len(re.findall(r'<td class="undecided" title="B disturbed: test: marked disturbed">undecided</td>',
+                               page))
+    timed = {json.loads(l)["index"] for l in open(os.path.join(tmp, "a.jsonl"))
+             if '"kernel"' in l and json.loads(l)["check"] != "fail"}
+    even, disturbed = len({i for i in timed if i % 2 == 0}), len({i for i in timed if i % 4 == 1})
     if slower != even:
         fails.append(f"compare page marks {slower} layers slower, {even} were made 3x slower")
+    if not disturbed or undecided != disturbed:
+        fails.append(f"compare page marks {undecided} layers undecided, {disturbed} were marked disturbed in B")
+    # the text compares every kernel of a layer (and the total), the page its best: the layers
+    # called undecided agree
+    text = run(["compare", "a0.jsonl", "b.jsonl"], tmp).stdout
+    said = {line.split()[0] for line in text.splitlines() if line.endswith(" undecided")} & set(names)
+    if len(said) != undecided:
+        fails.append(f"compare's text calls {len(said)} layers undecided, its page {undecided}")
+    if page.count('undecided (disturbed)') < 1:
+        fails.append("compare page's roofline has no 'undecided (disturbed)' group")
     arrows = page.count('class="arrow"')
     if arrows != len(names):
         fails.append(f"compare page draws {arrows} arrows for {len(names)} layers")

@@ -7,7 +7,6 @@
 # trajectory per kernel.
 set -u
 . "$(dirname "$0")/lib.sh"
-export NNB_RESULTS_DIR=$tmp
 
 check_model() { # $1 model: records on stdout, validated against the rules
   "$NNB" --model "$1" --threads 1 --format json >"$tmp/$1.json" 2>"$tmp/$1.err" || { bad "$1: $(tail -1 "$tmp/$1.err")"; return; }
@@ -87,7 +86,7 @@ refuse "none of the" --sweep g=5:7
 refuse "same layer field" --sweep pad=0:1 --sweep ph=0:1
 "$NNB" --model mnist_cnn --sweep c=1:2 >/dev/null 2>"$tmp/e"; [ $? = 2 ] && grep -q "applies to --layer" "$tmp/e" && ok || bad "sweep on a model"
 
-# a sweep with its picture (ceilings measured once into the temporary dir)
+# a sweep with its picture (placed on the ceilings seeded into the test cache)
 "$NNB" --layer conv:c=8,h=12,k=8,r=3,pad=1 --sweep c=8:32:x2 --kernels direct,im2col_gemm --threads 1 \
   --counters none --reps 2 --min-time 0 --format json --plot "$tmp/s.svg" >"$tmp/s.json" 2>"$tmp/s.err" \
   && ok || bad "sweep run: $(tail -2 "$tmp/s.err")"

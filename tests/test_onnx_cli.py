@@ -16,30 +16,18 @@ import subprocess
 import sys
 import tempfile
 
-try:
-    import onnx
-    import torch
-except ImportError as e:
-    print(f"skip: {e}")
-    sys.exit(77)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import NNB, Checks, need  # noqa: E402
+
+onnx, torch = need("onnx", "torch")
 import onnx_pb as pb  # noqa: E402
 from onnx_oracle import compare  # noqa: E402
 from onnx_zoo import Zoo  # noqa: E402
 
-NNB = os.environ.get("NNBENCH", "nnbench")
 torch.set_num_threads(2)
-failures, checks = 0, 0
+T = Checks()
+check = T.check
 QUICK = ["--threads", "1", "--reps", "1", "--min-time", "0", "--counters", "none", "--no-check"]
-
-
-def check(cond, msg):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL:", msg)
 
 
 def run(*args):
@@ -137,5 +125,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(a.returncode == 0 and a.stdout == b.stdout, f"--input x=2x3x17x23 differs from the fixed file: {a.stderr}")
     modes(tmp, path)
 
-print(f"{checks - failures} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+T.finish()

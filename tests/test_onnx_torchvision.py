@@ -19,36 +19,17 @@ import subprocess
 import sys
 import tempfile
 
-try:
-    import onnx
-    import torch
-    import torchvision  # noqa: F401
-except ImportError as e:
-    print(f"skip: {e}")
-    sys.exit(77)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import NNB, Checks, need  # noqa: E402
+
+onnx, torch, _ = need("onnx", "torch", "torchvision")
 from onnx_oracle import compare  # noqa: E402
 from torch_nets import torch_model  # noqa: E402
 
-NNB = os.environ.get("NNBENCH", "nnbench")
 torch.set_num_threads(2)
 MB = 2
-failures = 0
-checks = 0
-
-
-def fail(msg):
-    global failures
-    failures += 1
-    print("FAIL:", msg)
-
-
-def check(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        fail(msg)
+T = Checks()
+check, fail = T.check, T.fail
 
 
 def export(net, opset, train, path):
@@ -134,5 +115,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check_against_builtin(tag, net, path, train)
         print(f"{tag}: {len(m.graph.node)} nodes checked")
 
-print(f"{checks - failures} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+T.finish()

@@ -13,6 +13,7 @@
 #include "machine/isa.h"
 #include "machine/topo.h"
 #include "roofline/roofline.h"
+#include "roofline/sweep.h"
 #include "util/cache_dir.h"
 #include "util/util.h"
 
@@ -118,6 +119,47 @@ static void test_plateaus(void)
     CHECK_EQ_I64(p[0].first, 0);
     CHECK_EQ_I64(p[0].last, 2);
     CHECK_NEAR(p[0].gbs, 10, 1e-12);
+}
+
+/* The DRAM end of the sweep (nnb_ceil_sweep_top): past the DRAM range's
+ * start (NNB_DRAM_LLC_FACTOR x LLC) whatever the LLC, bounded by the cap
+ * otherwise, never past a quarter of the memory; the analysis takes its
+ * DRAM points from where the sweep is sure to reach. */
+static void test_sweep_top(void)
+{
+    const int64_t mib = (int64_t)1 << 20;
+    const int64_t llcs[] = {0, 1 * mib, 8 * mib, 32 * mib, 100 * mib, 260 * mib, 640 * mib};
+    for (size_t i = 0; i < sizeof llcs / sizeof llcs[0]; i++) {
+        int64_t llc = llcs[i], top = nnb_ceil_sweep_top(llc, 0);
+        CHECK(top >= NNB_DRAM_LLC_FACTOR * llc);
+        CHECK(top >= NNB_DRAM_SWEEP_MIN_BYTES);
+        int64_t want = NNB_DRAM_SWEEP_LLC_FACTOR * llc;
+        if (want > NNB_DRAM_SWEEP_CAP_BYTES) want = NNB_DRAM_SWEEP_CAP_BYTES;
+        if (want < NNB_DRAM_LLC_FACTOR * llc) want = NNB_DRAM_LLC_FACTOR * llc;
+        if (want < NNB_DRAM_SWEEP_MIN_BYTES) want = NNB_DRAM_SWEEP_MIN_BYTES;
+        CHECK_EQ_I64(top, want);
+        /* a quarter of the memory bounds it */
+        CHECK_EQ_I64(nnb_ceil_sweep_top(llc, 256 * mib), 64 * mib);
+    }
+    CHECK_EQ_I64(nnb_ceil_sweep_top(32 * mib, 0), 256 * mib);  /* 8 x LLC */
+    CHECK_EQ_I64(nnb_ceil_sweep_top(260 * mib, 0), 1040 * mib); /* the cap, raised to 4 x LLC */
+    CHECK_EQ_I64(nnb_ceil_sweep_top(200 * mib, 0), NNB_DRAM_SWEEP_CAP_BYTES); /* 8 x LLC capped */
+
+    /* a sweep that ends at the top names its last points DRAM */
+    nnb_ceilings c;
+    memset(&c, 0, sizeof c);
+    c.cap_bytes[NNB_LVL_L1] = 48 << 10;
+    c.cap_bytes[NNB_LVL_L2] = 2 * mib;
+    c.cap_bytes[NNB_LVL_L3] = 260 * mib;
+    const int64_t top = nnb_ceil_sweep_top(c.cap_bytes[NNB_LVL_L3], 0);
+    for (int64_t b = 8192; b < top && c.nsweep < NNB_SWEEP_MAX - 1; b *= 2) {
+        double g = b <= c.cap_bytes[0] ? 400 : b <= c.cap_bytes[1] ? 160 : b <= 100 * mib ? 30 : 9;
+        c.sweep[c.nsweep++] = (nnb_sweep_pt){b, g, g * 0.9};
+    }
+    c.sweep[c.nsweep++] = (nnb_sweep_pt){top, 9.5, 8.5};
+    nnb_ceil_analyze_sweep(&c);
+    CHECK_NEAR(c.bw[NNB_LVL_DRAM].read_gbs, 9.5, 1e-12); /* the best point at or past 4 x LLC */
+    CHECK(c.bw[NNB_LVL_DRAM].read_gbs < c.bw[NNB_LVL_L3].read_gbs);
 }
 
 static void synth_ceilings(nnb_ceilings *c)
@@ -527,13 +569,14 @@ static void test_sanity(void)
     nnb_ceil_opts_default(&o);
     o.quick = true;
     o.progress = false;
-    o.sweep_max = 4 << 20;
+    o.sweep_max = 3 << 20; /* off the doubling grid: the sweep still ends there */
     nnb_ceilings c;
     char err[256];
     int threads = t->allowed_cores > 1 ? 2 : 1;
     CHECK_EQ_I64(nnb_ceilings_measure(threads, &o, &c, err, sizeof err), 0);
     CHECK_EQ_I64(c.threads, threads);
     CHECK(c.nsweep >= 5);
+    CHECK_EQ_I64(c.sweep[c.nsweep - 1].bytes, o.sweep_max);
     CHECK(nnb_ceil_peak(&c) > 0);
     CHECK(nnb_ceil_bw(&c, NNB_LVL_L1) > 0);
     CHECK(c.binding[0] != '\0');
@@ -646,6 +689,7 @@ int main(int argc, char **argv)
     }
     double t0 = (double)clock() / CLOCKS_PER_SEC;
     test_plateaus();
+    test_sweep_top();
     test_place();
     test_cache();
     test_svg();

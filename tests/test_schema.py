@@ -277,7 +277,7 @@ COUNTED_KEYS = ("kernel_run_record.counters.", "kernel_run_record.ratios.", "ker
 RUN_OPTS = ["--format", "json", "--reps", "1", "--min-time", "0", "--threads", "1"]
 
 
-def counted_records(env):
+def counted_records(env, tmp):
     """Kernel runs counted under valgrind (counters, ratios, verdicts), or
     None where valgrind cannot count: not installed, or a sanitizer build,
     which valgrind cannot run (the CLI says so and exits 2)."""
@@ -290,7 +290,7 @@ def counted_records(env):
     if p.returncode != 0:
         fail(f"valgrind run: exit {p.returncode}: {p.stderr.strip()[-400:]}")
     recs = records(args, env, "valgrind run", p)
-    vj = os.path.join(env["NNB_RESULTS_DIR"], "validate.json")  # validate's conclusion (counted the same way)
+    vj = os.path.join(tmp, "validate.json")  # validate's conclusion (counted the same way)
     run(["validate", "--layer", "conv:c=4,h=6,k=4,r=3", "--kernels", "none", "--quiet", "--json", vj], env)
     return recs + file_record(vj, "validate --json")
 
@@ -489,11 +489,9 @@ def main():
     for k in unknown_keywords(schema):
         fail(f"docs/schema.json uses a keyword the fallback validator ignores: {k}")
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, NNB_RESULTS_DIR=os.path.join(tmp, "results"), XDG_CACHE_HOME=os.path.join(tmp, "xdg"),
-                   OMP_NUM_THREADS="1")
-        os.makedirs(env["NNB_RESULTS_DIR"])
+        env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "xdg"), OMP_NUM_THREADS="1")
         topo, quick = quick_ceilings(env)
-        counted = counted_records(env)
+        counted = counted_records(env, tmp)
         have_valgrind = counted is not None
         recs = collect(env, tmp, counted, topo, quick)
         noisy = disturbed_records(env)

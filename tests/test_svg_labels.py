@@ -7,24 +7,20 @@ layer, at most 10 labels, with --plot-kernels all --color-by bound too), the
 same network's page (its inline SVG), a sweep grid and a single layer."""
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import svg_text_boxes as stb  # noqa: E402
+from testlib import run_in  # noqa: E402
 
-NNB = os.environ.get("NNBENCH", "build/nnbench")
 QUICK = ["--threads", "1", "--counters", "none", "--reps", "1", "--min-time", "0"]
 fails = []
 
 
 def run(args, tmp):
-    p = subprocess.run([NNB] + args, cwd=tmp, capture_output=True, text=True)
-    if p.returncode != 0:
-        fails.append(f"nnbench {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()[-400:]}")
-    return p
+    return run_in(tmp, args, fails)
 
 
 def check_svg(what, path_or_root, max_labels=None):

@@ -43,19 +43,6 @@ static void model_kernels(const char *list, const nnb_layer *l, const nnb_kernel
     if (*nk == 0 && fast && ref && ref->supports(l)) ks[(*nk)++] = ref;
 }
 
-/* Every name of an explicit --kernels list must be a kernel. */
-static int check_kernel_list(const char *list, char *err, size_t len)
-{
-    if (!list || !strcmp(list, "all") || !strcmp(list, "fast")) return 0;
-    char buf[512];
-    nnb_copy_str(buf, sizeof buf, list);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-        if (!nnb_kernel_find(tok))
-            return nnb_bad_input(err, len, "unknown kernel '%s'%s (see --list-kernels)", tok, nnb_kernel_unavailable(tok));
-    return 0;
-}
-
 typedef struct model_run {
     const nnb_options *o;
     nnb_run_opts run;          /* model timing, quiet */
@@ -283,8 +270,8 @@ int nnb_run_model(const nnb_options *o, const nnb_layer *layers, size_t n, nnb_o
         m.run.measure.min_time_s = NNB_MODEL_MIN_TIME_S;
     }
     bool counting = o->observe.counters && strcmp(o->observe.counters, "none") && strcmp(o->observe.counters, "auto");
-    int rc = check_kernel_list(m.run.kernels, err, sizeof err);
-    if (!rc && nnb_net_plan_build(layers, n, &m.plan, err, sizeof err)) rc = NNB_EXIT_BAD_INPUT;
+    /* --kernels names were checked when the option was parsed (cmd/options.c) */
+    int rc = nnb_net_plan_build(layers, n, &m.plan, err, sizeof err) ? NNB_EXIT_BAD_INPUT : 0;
     if (!rc) rc = init_reports(&m, layers, err, sizeof err);
     if (!rc) shard_plan(&m);
     if (!rc) announce(&m, counting);

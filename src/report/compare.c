@@ -137,17 +137,6 @@ static void change_line(FILE *out, int width, const char *what, const char *kern
             bs, ch->ratio, p, 100 * ch->threshold, nnb_change_name(ch->kind));
 }
 
-/* The HTML compare page's verdict: compare's own decision (nnb_change_decide),
- * as 1 slower, -1 faster, 0 no change called (undecided included). */
-int nnb_compare_change(const nnb_result *a, const nnb_result *b)
-{
-    nnb_change ch;
-    nnb_change_decide(&a->time, &b->time, &ch);
-    return ch.kind == NNB_CHANGE_SLOWER ? 1 : ch.kind == NNB_CHANGE_FASTER ? -1 : 0;
-}
-
-const char *nnb_compare_change_name(int change) { return change > 0 ? "slower" : change < 0 ? "faster" : ""; }
-
 static void unpaired(FILE *out, const char *side, const entry *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "results/change.h"
 #include "results/reader.h"
 #include "roofline/plot.h"
 #include "roofline/points.h"
@@ -20,7 +21,8 @@
 void nnb_html_report(FILE *f, const nnb_results_file *files, const size_t *order, size_t n,
                      const nnb_roof_plot_opts *po);
 /* Two runs: both on one roofline, an arrow per layer from A to B coloured
- * by compare's verdict (report/stored.h), and the table of ratios. */
+ * by compare's decision (results/change.h: slower, faster, within the
+ * noise, or undecided where a run was disturbed), and the table of ratios. */
 void nnb_html_compare(FILE *f, const nnb_results_file *a, const nnb_results_file *b);
 /* The same written whole or not at all to path. 0 or -1 with one line. */
 int nnb_html_report_file(const char *path, const nnb_results_file *files, const size_t *order, size_t n,
@@ -57,11 +59,12 @@ void nnb_html_end(FILE *f, size_t rows);
 void nnb_html_esc(FILE *f, const char *s);
 void nnb_html_totals(FILE *f, const nnb_html_run *r, const nnb_results_file *files, const size_t *order, size_t n);
 void nnb_html_layer_table(FILE *f, const nnb_html_run *r);
-/* Rows: 0..nrows-1 of the compare table; writes ratios and verdicts. */
+/* Rows: 0..nrows-1 of the compare table; writes ratios and verdicts
+ * (verdict[i]: compare's decision for A's point i, results/change.h). */
 size_t nnb_html_compare_table(FILE *f, const nnb_html_run *a, const nnb_html_run *b, const int *pair_of_a,
-                              const int *verdict);
+                              const nnb_change *verdict);
 void nnb_html_roofline(FILE *f, const nnb_html_run *r, const nnb_roof_plot_opts *po);
 void nnb_html_compare_roofline(FILE *f, const nnb_html_run *a, const nnb_html_run *b, const int *pair_of_b,
-                               const int *verdict);
+                               const nnb_change *verdict);
 
 #endif

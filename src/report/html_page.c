@@ -24,7 +24,7 @@ static const char style[] =
     "table.layers td{padding:2px 6px;border-bottom:1px solid #eee;white-space:nowrap}"
     "table.layers td.n{text-align:right;font-variant-numeric:tabular-nums}"
     "tr.sel td{background:#fff3b0}g.pt{cursor:pointer}g.pt.sel circle,g.pt.sel path{stroke:#000;stroke-width:2}"
-    "g.pt.dim{opacity:.12}.slower{color:#b00}.faster{color:#080}"
+    "g.pt.dim{opacity:.12}.slower{color:#b00}.faster{color:#080}.undecided{color:#c60}"
     "#tip{position:absolute;background:#fffff0;border:1px solid #999;padding:4px 6px;font-size:12px;"
     "max-width:420px;pointer-events:none;box-shadow:1px 1px 3px #aaa}"
     ".bar{display:inline-block;height:10px;background:#1f77b4;vertical-align:middle}"
@@ -222,10 +222,11 @@ void nnb_html_report(FILE *f, const nnb_results_file *files, const size_t *order
 
 /* A's layers paired with B's by spec (the k-th with the k-th); verdicts
  * of their best kernels by compare's rule. */
-static size_t pair_layers(const nnb_html_run *a, const nnb_html_run *b, int *pair_of_a, int *pair_of_b, int *verdict)
+static size_t pair_layers(const nnb_html_run *a, const nnb_html_run *b, int *pair_of_a, int *pair_of_b,
+                          nnb_change *verdict)
 {
     size_t pairs = 0;
-    for (size_t i = 0; i < a->pts.n; i++) pair_of_a[i] = -1, verdict[i] = 0;
+    for (size_t i = 0; i < a->pts.n; i++) pair_of_a[i] = -1;
     for (size_t j = 0; j < b->pts.n; j++) pair_of_b[j] = -1;
     for (size_t i = 0; i < a->pts.n; i++) {
         if (!a->pts.v[i].best) continue;
@@ -233,7 +234,7 @@ static size_t pair_layers(const nnb_html_run *a, const nnb_html_run *b, int *pai
             if (b->pts.v[j].best && pair_of_b[j] < 0 && !strcmp(a->refs[i].rep->spec, b->refs[j].rep->spec)) {
                 pair_of_a[i] = (int)j;
                 pair_of_b[j] = (int)i;
-                verdict[i] = nnb_compare_change(a->refs[i].x, b->refs[j].x);
+                nnb_change_decide(&a->refs[i].x->time, &b->refs[j].x->time, &verdict[i]);
                 pairs++;
                 break;
             }
@@ -251,7 +252,7 @@ void nnb_html_compare(FILE *f, const nnb_results_file *a, const nnb_results_file
     int rc = nnb_html_run_init(&ra, a, &zero, 1);
     rc |= nnb_html_run_init(&rb, b, &zero, 1);
     int *pa = rc ? NULL : calloc(ra.pts.n + 1, sizeof *pa), *pb = rc ? NULL : calloc(rb.pts.n + 1, sizeof *pb);
-    int *verdict = rc ? NULL : calloc(ra.pts.n + 1, sizeof *verdict);
+    nnb_change *verdict = rc ? NULL : calloc(ra.pts.n + 1, sizeof *verdict);
     size_t rows = 0;
     if (pa && pb && verdict) {
         pair_layers(&ra, &rb, pa, pb, verdict);

@@ -30,7 +30,7 @@ void nnb_html_roofline(FILE *f, const nnb_html_run *r, const nnb_roof_plot_opts 
 }
 
 void nnb_html_compare_roofline(FILE *f, const nnb_html_run *a, const nnb_html_run *b, const int *pair_of_b,
-                               const int *verdict)
+                               const nnb_change *verdict)
 {
     const nnb_html_run *c = b->have_ceil ? b : a;
     if (!c->have_ceil) {
@@ -40,19 +40,20 @@ void nnb_html_compare_roofline(FILE *f, const nnb_html_run *a, const nnb_html_ru
     nnb_roof_point *v = malloc((b->pts.n ? b->pts.n : 1) * sizeof *v);
     if (!v) return;
     memcpy(v, b->pts.v, b->pts.n * sizeof *v);
-    static const char *const col[3] = {"#2ca02c", "#7f7f7f", "#d62728"};
-    static const char *const name[3] = {"faster", "within the noise", "slower"};
+    /* by nnb_change_kind: none, slower, faster, undecided */
+    static const char *const col[4] = {"#7f7f7f", "#d62728", "#2ca02c", "#ff7f0e"};
+    static const char *const name[4] = {"within the noise", "slower", "faster", "undecided (disturbed)"};
     for (size_t j = 0; j < b->pts.n; j++) {
         int i = pair_of_b[j];
         if (i < 0) {
             v[j].group = "only in B";
             continue;
         }
-        int d = verdict[i];
+        nnb_change_kind d = verdict[i].kind;
         v[j].ai_from = a->pts.v[i].ai;
         v[j].gflops_from = a->pts.v[i].gflops;
-        v[j].color = col[d + 1];
-        v[j].group = name[d + 1];
+        v[j].color = col[d];
+        v[j].group = name[d];
     }
     nnb_roof_plot_opts o = {.inline_svg = true,
                             .title = "Roofline: each layer from A (hollow) to B, coloured by the change"};

@@ -142,12 +142,14 @@ void nnb_html_layer_table(FILE *f, const nnb_html_run *r)
 }
 
 size_t nnb_html_compare_table(FILE *f, const nnb_html_run *a, const nnb_html_run *b, const int *pair_of_a,
-                              const int *verdict)
+                              const nnb_change *verdict)
 {
-    fputs("<h2>Layers: best kernel of A and of B</h2>\n<p>B/A: B's median over A's; a change is marked only "
-          "where the min..max ranges of the repetitions do not overlap (the rule of <code>nnbench "
-          "compare</code>).</p>\n<table class=\"layers\"><thead><tr>",
-          f);
+    fprintf(f, "<h2>Layers: best kernel of A and of B</h2>\n<p>B/A: B's median over A's; a change is called "
+               "as <code>nnbench compare</code> calls it: a Mann-Whitney U test over the repetitions rejects "
+               "\"same\" at p &lt; %g and B/A is beyond the noise (%.0f%%, or twice the runs' quartile "
+               "spread when larger); undecided where a run was disturbed or has no per-repetition samples "
+               "(hover for which).</p>\n<table class=\"layers\"><thead><tr>",
+            NNB_CHANGE_ALPHA, 100 * NNB_CHANGE_FLOOR);
     static const char *const head[] = {"layer", "shape", "A kernel", "A median", "A min..max", "B kernel",
                                        "B median", "B min..max", "B/A", "change"};
     static const bool num[] = {false, false, false, true, true, false, true, true, true, false};
@@ -158,7 +160,7 @@ size_t nnb_html_compare_table(FILE *f, const nnb_html_run *a, const nnb_html_run
         if (!a->pts.v[i].best || pair_of_a[i] < 0) continue;
         size_t j = (size_t)pair_of_a[i];
         const nnb_result *x = a->refs[i].x, *y = b->refs[j].x;
-        const char *c = nnb_compare_change_name(verdict[i]);
+        const nnb_change *ch = &verdict[i];
         fprintf(f, "<tr id=\"row-%zu\" data-pt=\"%zu\" data-op=\"%s\">", j, j, a->pts.v[i].op);
         td_text(f, a->pts.v[i].layer ? a->pts.v[i].layer : x->kernel);
         td_text(f, a->refs[i].rep->human);
@@ -169,7 +171,17 @@ size_t nnb_html_compare_table(FILE *f, const nnb_html_run *a, const nnb_html_run
         td_time(f, y->time.median_s);
         td_spread(f, y);
         td_fmt(f, y->time.median_s / x->time.median_s, "%.3g");
-        fprintf(f, "<td class=\"%s\">%s</td></tr>\n", c, c[0] ? c : "within the noise");
+        if (ch->kind == NNB_CHANGE_NONE) {
+            fputs("<td>within the noise</td></tr>\n", f);
+        } else {
+            fprintf(f, "<td class=\"%s\"", nnb_change_name(ch->kind));
+            if (ch->why[0]) {
+                fputs(" title=\"", f);
+                nnb_html_esc(f, ch->why);
+                fputc('"', f);
+            }
+            fprintf(f, ">%s</td></tr>\n", nnb_change_name(ch->kind));
+        }
         rows++;
     }
     fputs("</tbody></table>\n", f);

@@ -25,11 +25,4 @@ void nnb_report_file_line(FILE *out, const char *tag, const nnb_results_file *f)
  * Returns the number of changes called slower. */
 size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_results_file *b);
 
-/* Whether b's time is outside the noise of a's: +1 slower, -1 faster, 0
- * within it (the min..max ranges of the repetitions overlap). The one rule
- * compare's text and its HTML page mark changes by. */
-int nnb_compare_change(const nnb_result *a, const nnb_result *b);
-/* "slower", "faster", "" for those. */
-const char *nnb_compare_change_name(int change);
-
 #endif

@@ -158,26 +158,32 @@ bool nnb_ceil_peak_recheck(nnb_ceilings *c)
 }
 
 /* The sweep's working sets: geometric from lo to hi, per_octave points per
- * doubling (fewer when they would not fit NNB_SWEEP_MAX). Returns the count. */
+ * doubling (fewer when they would not fit NNB_SWEEP_MAX), and hi itself as
+ * the last point, so the sweep reaches the DRAM range it promises
+ * (nnb_ceil_sweep_top). Returns the count. */
 static int sweep_sizes(int threads, const nnb_ceil_opts *o, const int64_t cap[NNB_LVL_COUNT],
                        int64_t sizes[NNB_SWEEP_MAX], int64_t *hi_out)
 {
     int64_t llc = cap[NNB_LVL_L3] ? cap[NNB_LVL_L3] : cap[NNB_LVL_L2] ? cap[NNB_LVL_L2] : (int64_t)8 << 20;
     int64_t lo = o->sweep_min > 0 ? o->sweep_min : 8192;
-    /* well past the LLC: a victim / non-LRU L3 still serves part of a cyclic
-     * sweep a few times its size, so the DRAM ceiling comes from >= 8 x LLC */
-    int64_t hi = o->sweep_max > 0 ? o->sweep_max : (16 * llc > ((int64_t)128 << 20) ? 16 * llc : (int64_t)128 << 20);
-    if (o->quick && o->sweep_max <= 0) hi = 4 * llc;
     int64_t mem = nnb_topo_get()->memory_bytes;
+    int64_t hi = o->sweep_max > 0 ? o->sweep_max : o->quick ? 4 * llc : nnb_ceil_sweep_top(llc, mem);
     if (mem > 0 && hi > mem / 4) hi = mem / 4;
     if (lo < 4096 * (int64_t)threads) lo = 4096 * (int64_t)threads;
     if (hi < lo) hi = lo;
     int po = o->per_octave > 0 ? o->per_octave : (o->quick ? 1 : 3);
     double octaves = log2((double)hi / (double)lo);
-    while (po > 1 && (int)(octaves * po) + 1 > NNB_SWEEP_MAX) po--;
+    while (po > 1 && (int)(octaves * po) + 2 > NNB_SWEEP_MAX) po--;
     int n = (int)floor(octaves * po + 1e-9) + 1;
     if (n > NNB_SWEEP_MAX) n = NNB_SWEEP_MAX;
     for (int i = 0; i < n; i++) sizes[i] = (int64_t)llround((double)lo * pow(2.0, (double)i / po));
+    /* the grid's last point short of hi: hi replaces it when within a few
+     * percent, else follows it (the DRAM points the analysis trusts start
+     * at NNB_DRAM_LLC_FACTOR x LLC, which may be hi itself) */
+    if (sizes[n - 1] < hi) {
+        if (sizes[n - 1] < hi - hi / 32 && n < NNB_SWEEP_MAX) n++;
+        sizes[n - 1] = hi;
+    }
     *hi_out = hi;
     return n;
 }

@@ -13,7 +13,7 @@
 typedef struct nnb_ceil_opts {
     bool quick;              /* reduced sweep and shorter samples (tests) */
     bool progress;           /* progress line on stderr */
-    int64_t sweep_min, sweep_max; /* bytes; 0 = defaults (8 KiB, max(16 x LLC, 128 MiB), <= RAM/4) */
+    int64_t sweep_min, sweep_max; /* bytes; 0 = defaults (8 KiB, nnb_ceil_sweep_top: roofline/sweep.h) */
     int per_octave;          /* sweep points per doubling; 0 = default (3; quick: 1) */
 } nnb_ceil_opts;
 

@@ -113,14 +113,24 @@ typedef struct sweep_series {
     bool triad;
 } sweep_series;
 
+int64_t nnb_ceil_sweep_top(int64_t llc_bytes, int64_t memory_bytes)
+{
+    int64_t top = NNB_DRAM_SWEEP_LLC_FACTOR * llc_bytes;
+    if (top > NNB_DRAM_SWEEP_CAP_BYTES) top = NNB_DRAM_SWEEP_CAP_BYTES;
+    if (top < NNB_DRAM_LLC_FACTOR * llc_bytes) top = NNB_DRAM_LLC_FACTOR * llc_bytes;
+    if (top < NNB_DRAM_SWEEP_MIN_BYTES) top = NNB_DRAM_SWEEP_MIN_BYTES;
+    if (memory_bytes > 0 && top > memory_bytes / 4) top = memory_bytes / 4;
+    return top;
+}
+
 /* Working-set range safely inside a level: past 2x the previous capacity
- * and under half its own; DRAM: past 8x the last cache. */
+ * and under half its own; DRAM: past NNB_DRAM_LLC_FACTOR x the last cache. */
 static void safe_range(const nnb_ceilings *c, int lvl, int64_t *lo, int64_t *hi)
 {
     int64_t prevcap = 0;
     for (int l = 0; l < lvl; l++)
         if (c->cap_bytes[l] > 0) prevcap = c->cap_bytes[l];
-    *lo = lvl == NNB_LVL_DRAM ? 8 * prevcap : 2 * prevcap;
+    *lo = lvl == NNB_LVL_DRAM ? NNB_DRAM_LLC_FACTOR * prevcap : 2 * prevcap;
     *hi = lvl == NNB_LVL_DRAM ? INT64_MAX : c->cap_bytes[lvl] / 2;
 }
 
