@@ -165,7 +165,7 @@ head -c 3000 /bin/ls >"$f.bin";                       refused "bad.bin:1: " repo
 sed 1d "$good" >"$f.nohead";                          refused "bad.nohead:1: no header record" report "$f.nohead"
 { echo "$head"; echo "$head"; } >"$f.twohead";       refused "bad.twohead:2: a second header record" report "$f.twohead"
 { echo "$head"; echo "${rec/\"c\":4,/\"c\":\"4\",}"; } >"$f.type"; refused 'bad.type:2: key layer.c: expected an integer, got a string' report "$f.type"
-{ echo "$head"; echo "${rec/\"reps\":2/\"reps\":2.0}"; } >"$f.real"; refused 'bad.real:2: key time.reps: expected an integer' report "$f.real"
+{ echo "$head"; sed -E 's/"reps":([0-9]+)/"reps":\1.0/' <<<"$rec"; } >"$f.real"; refused 'bad.real:2: key time.reps: expected an integer' report "$f.real"
 { echo "$head"; echo "${rec/\"oh\":8/\"oh\":9}"; } >"$f.shape"; refused 'bad.shape:2: layer: stored output 9x8' report "$f.shape"
 { echo "$head"; echo "${rec/\"kernel\":/\"kernel\":1,\"kernel\":}"; } >"$f.dup"; refused 'bad.dup:2: not JSON: duplicate object key' report "$f.dup"
 { echo "$head"; echo; echo "$rec"; } >"$f.blank";    refused "bad.blank:2: empty line" report "$f.blank"

@@ -64,6 +64,13 @@ static bool is_control(const noise_ctx *n, const char *kernel)
     return false;
 }
 
+/* One layer of one file (the HTML page's runs hold their own copies of the
+ * layer records: by spec and module name, not by address). */
+static bool same_layer(const nnb_layer_report *x, const nnb_layer_report *y)
+{
+    return x == y || (strcmp(x->spec, y->spec) == 0 && strcmp(x->module, y->module) == 0);
+}
+
 /* The control pair's B/A in the layer of (a, b), if it has one that was
  * not disturbed in either run. */
 static nnb_change_control layer_control(const noise_ctx *n, const entry *a, const entry *ea, size_t na,
@@ -71,7 +78,8 @@ static nnb_change_control layer_control(const noise_ctx *n, const entry *a, cons
 {
     nnb_change_control c = {0, NULL};
     for (size_t i = 0; i < na; i++) {
-        if (ea[i].layer != a->layer || ea[i].x->threads != a->x->threads || !is_control(n, ea[i].x->kernel)) continue;
+        if (!same_layer(ea[i].layer, a->layer) || ea[i].x->threads != a->x->threads || !is_control(n, ea[i].x->kernel))
+            continue;
         for (size_t j = 0; j < nb; j++)
             if (same_key(&ea[i], &eb[j]) && !ea[i].x->time.disturbed && !eb[j].x->time.disturbed &&
                 ea[i].x->time.median_s > 0) {
@@ -254,4 +262,40 @@ size_t nnb_report_compare(FILE *out, const nnb_results_file *a, const nnb_result
     free(ea);
     free(eb);
     return c.slower;
+}
+
+struct nnb_compare_ctx {
+    entry *ea, *eb;
+    size_t na, nb;
+    noise_ctx noise;
+};
+
+nnb_compare_ctx *nnb_compare_open(const nnb_results_file *a, const nnb_results_file *b)
+{
+    nnb_compare_ctx *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->ea = entries(a, &c->na);
+    c->eb = entries(b, &c->nb);
+    if (!c->ea || !c->eb) {
+        nnb_compare_close(c);
+        return NULL;
+    }
+    noise_init(&c->noise, a, b, c->ea, c->na, c->eb, c->nb);
+    return c;
+}
+
+void nnb_compare_decide(const nnb_compare_ctx *c, const nnb_layer_report *la, const nnb_result *xa,
+                        const nnb_result *xb, nnb_change *out)
+{
+    entry self = {la, xa, false};
+    nnb_change_control ctl = layer_control(&c->noise, &self, c->ea, c->na, c->eb, c->nb);
+    nnb_change_decide_in(&xa->time, &xb->time, &c->noise.noise, &ctl, out);
+}
+
+void nnb_compare_close(nnb_compare_ctx *c)
+{
+    if (!c) return;
+    free(c->ea);
+    free(c->eb);
+    free(c);
 }

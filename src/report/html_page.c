@@ -222,8 +222,8 @@ void nnb_html_report(FILE *f, const nnb_results_file *files, const size_t *order
 
 /* A's layers paired with B's by spec (the k-th with the k-th); verdicts
  * of their best kernels by compare's rule. */
-static size_t pair_layers(const nnb_html_run *a, const nnb_html_run *b, int *pair_of_a, int *pair_of_b,
-                          nnb_change *verdict)
+static size_t pair_layers(const nnb_compare_ctx *cmp, const nnb_html_run *a, const nnb_html_run *b, int *pair_of_a,
+                          int *pair_of_b, nnb_change *verdict)
 {
     size_t pairs = 0;
     for (size_t i = 0; i < a->pts.n; i++) pair_of_a[i] = -1;
@@ -234,7 +234,7 @@ static size_t pair_layers(const nnb_html_run *a, const nnb_html_run *b, int *pai
             if (b->pts.v[j].best && pair_of_b[j] < 0 && !strcmp(a->refs[i].rep->spec, b->refs[j].rep->spec)) {
                 pair_of_a[i] = (int)j;
                 pair_of_b[j] = (int)i;
-                nnb_change_decide(&a->refs[i].x->time, &b->refs[j].x->time, &verdict[i]);
+                nnb_compare_decide(cmp, a->refs[i].rep, a->refs[i].x, b->refs[j].x, &verdict[i]);
                 pairs++;
                 break;
             }
@@ -253,15 +253,17 @@ void nnb_html_compare(FILE *f, const nnb_results_file *a, const nnb_results_file
     rc |= nnb_html_run_init(&rb, b, &zero, 1);
     int *pa = rc ? NULL : calloc(ra.pts.n + 1, sizeof *pa), *pb = rc ? NULL : calloc(rb.pts.n + 1, sizeof *pb);
     nnb_change *verdict = rc ? NULL : calloc(ra.pts.n + 1, sizeof *verdict);
+    nnb_compare_ctx *cmp = rc ? NULL : nnb_compare_open(a, b);
     size_t rows = 0;
-    if (pa && pb && verdict) {
-        pair_layers(&ra, &rb, pa, pb, verdict);
+    if (pa && pb && verdict && cmp) {
+        pair_layers(cmp, &ra, &rb, pa, pb, verdict);
         nnb_html_compare_roofline(f, &ra, &rb, pb, verdict);
         rows = nnb_html_compare_table(f, &ra, &rb, pa, verdict);
     } else {
         fputs("<p>out of memory</p>\n", f);
     }
     nnb_html_end(f, rows);
+    nnb_compare_close(cmp);
     free(pa);
     free(pb);
     free(verdict);
