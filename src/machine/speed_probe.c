@@ -5,7 +5,6 @@
 #include <sched.h>
 #include <time.h>
 
-#include "machine/watch.h"
 #include "util/clock.h"
 
 /* 16 independent multiply-add chains, 4096 steps: ~25-60 us on the CPUs
@@ -30,7 +29,9 @@
  * a slower machine. */
 #define SETTLE_S 2e-3
 
-static double best_s[NNB_WATCH_CPUS];
+/* per CPU, as the watch's CPU sets (CPU_SETSIZE) */
+#define PROBE_CPUS 1024
+static double best_s[PROBE_CPUS];
 static volatile double probe_sink;
 static volatile double probe_mul = 0.99990001, probe_add = 1e-4;
 
@@ -68,7 +69,7 @@ double nnb_speed_probe(int threads)
 #pragma omp parallel num_threads(threads) reduction(max : worst)
     {
         int cpu = sched_getcpu();
-        if (cpu >= 0 && cpu < NNB_WATCH_CPUS) {
+        if (cpu >= 0 && cpu < PROBE_CPUS) {
             /* each CPU's best is written by the thread on it; a thread that
              * migrated mid-probe only makes a ratio a little off */
             double best;
