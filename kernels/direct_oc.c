@@ -27,7 +27,8 @@
  * ox*sw - pl + s*dw. The tile list depends on the shape only: prepare()
  * writes it with the packed weights. Threads: the (image, group, channel
  * block, tile) order split evenly into one contiguous range per thread, so
- * each thread streams its own channel blocks' weights. The tile is the kernel context's
+ * each thread streams its own channel blocks' weights (1x1 windows without
+ * padding: panels(), a blocked GEMM). The tile is the kernel context's
  * (ctx.h; AVX-512, AVX2 and C forms in ukr/oc_*.c). */
 #include "nnbench/kernel.h"
 #include "blocked.h"
