@@ -27,7 +27,8 @@
  * ox*sw - pl + s*dw. The tile list depends on the shape only: prepare()
  * writes it with the packed weights. Threads: the (image, group, channel
  * block, tile) order split evenly into one contiguous range per thread, so
- * each thread streams its own channel blocks' weights. The tile is the kernel context's
+ * each thread streams its own channel blocks' weights (1x1 windows without
+ * padding: panels(), a blocked GEMM). The tile is the kernel context's
  * (ctx.h; AVX-512, AVX2 and C forms in ukr/oc_*.c). */
 #include "nnbench/kernel.h"
 #include "blocked.h"
@@ -54,7 +55,10 @@ typedef struct plan {
     int64_t kv, np;        /* the tile shape planned: the context's kv_max x np_max, or its wide form (wide_tiles) */
     int64_t cg, kg, taps, kvecs, kblocks; /* per group: channels in, out, vectors of those; blocks */
     int64_t ohw;
-    bool flat;             /* 1x1, stride 1, no padding: the plane is one row of ohw positions */
+    bool flat;             /* 1x1, stride 1, no padding (or panels): the plane is one row of ohw positions */
+    bool panels;           /* 1x1 without padding, blocked output: the input packed per panel (panels()) */
+    int64_t panel_units;   /* panels: tiles per panel */
+    int64_t npanels;       /* panels: panels per image */
     bool padcols;          /* the run reads a copy of the input padded along the columns (cols_padded) */
     bool edge;             /* each row one edge tile (edge_tiles), padding columns skipped per position */
     int64_t iw;            /* floats per input row read: w, or the padded copy's width */
@@ -219,7 +223,48 @@ static bool wide_tiles(const nnb_layer *l, const plan *p)
     return p->ukr->kv_wide > 0 && l->kh == 1 && l->kw == 1 && out_blocked(l) && p->kvecs % p->ukr->kv_wide == 0;
 }
 
-static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
+/* 1x1 windows reading no padding, one group (channel-blocked output): the
+ * convolution is a GEMM of the weights (k x c) by the input (c x the
+ * positions of every image). Tile by tile over each (image, block), every
+ * tile streamed its block's c x 64 weights from L2 (128-512 KB for 512-2048
+ * channels) and the 256-512 channel layers ran at 0.5-0.7 of oneDNN on the
+ * Xeon (family 6 model 207). Here, as a blocked GEMM (BLIS, oneDNN's
+ * brgemm): the tiles of one image are grouped in panels (up to 512 KB of
+ * input, L2), and each block runs its input channels in slices whose
+ * weights stay in L1 (run_panels) over the whole panel, so a weight is
+ * loaded from L2 once per panel, not once per tile. Work items: (image,
+ * panel, channel block), threads over contiguous ranges of equal cost: at
+ * batch 16 each thread has its own images, at batch 1 the threads split
+ * the panels and blocks. The input is read in place (a packed copy's
+ * gather cost more than it saved: 250 us of a 460 us stride-2 layer). */
+static bool panels(const nnb_layer *l)
+{
+    return l->kh == 1 && l->kw == 1 && l->pt == 0 && l->pl == 0 &&
+           (l->oh - 1) * l->sh < l->h && (l->ow - 1) * l->sw < l->w && out_blocked(l);
+}
+
+/* Panel size: up to 512 KB of input (L2, beside a weight slice in L1),
+ * so each weight slice is read once per many positions (12-position
+ * panels of a 2048-channel 7x7 layer streamed its 4 MB of weights from L3
+ * per panel: 0.59 of oneDNN), at least one tile, and at least 8 work items
+ * per thread (7 panels of one block on 2 threads would be 4 + 3) */
+static void plan_panels(const nnb_layer *l, int nthreads, plan *p)
+{
+    const int64_t items_min = 8 * (int64_t)nthreads;
+    int64_t pu = 131072 / (p->cg * p->np);
+    if (pu < 1) pu = 1;
+    const int64_t per_panel = l->n * p->kblocks; /* items per panel index */
+    if (per_panel * ((p->units + pu - 1) / pu) < items_min) {
+        const int64_t want = (items_min + per_panel - 1) / per_panel; /* panels per image */
+        const int64_t q = (p->units + want - 1) / want;
+        if (q < pu) pu = q;
+    }
+    if (pu < 1) pu = 1;
+    p->panel_units = pu;
+    p->npanels = (p->units + pu - 1) / pu;
+}
+
+static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, int nthreads, plan *p)
 {
     p->ukr = &ctx->oc;
     p->cg = l->c / l->groups;
@@ -233,8 +278,9 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
      * not 3 + 1 (a one-vector tile is load-bound: 1 + np loads per np FMAs) */
     p->kblocks = (p->kvecs + p->kv - 1) / p->kv;
     p->ohw = l->oh * l->ow;
+    p->panels = panels(l);
     p->flat = l->kh == 1 && l->kw == 1 && l->sh == 1 && l->sw == 1 && l->pt == 0 && l->pl == 0 &&
-              l->oh == l->h && l->ow == l->w;
+             l->oh == l->h && l->ow == l->w;
     p->rows = (dim){l->oh, l->sh, l->pt, l->dh, l->h, l->kh};
     p->cols = (dim){l->ow, l->sw, l->pl, l->dw, l->w, l->kw};
     p->edge = !p->flat && edge_tiles(l, p);
@@ -252,6 +298,8 @@ static void make_plan(const nnb_layer *l, const nnb_kernel_ctx *ctx, plan *p)
     }
     p->lists = p->flat ? 1 : bands(&p->rows) * bands(&p->cols);
     p->units = plan_units(l, p, NULL, NULL, &p->tap_positions);
+    p->panel_units = p->npanels = 0;
+    if (p->panels) plan_panels(l, nthreads, p);
     p->wei_floats = (l->groups * p->kvecs * p->ukr->lanes * p->cg * p->taps + 15) / 16 * 16;
     p->unit_floats = (p->units * (int64_t)sizeof(unit) / (int64_t)sizeof(float) + 15) / 16 * 16;
     p->list_floats = (p->lists * p->taps * (int64_t)(sizeof(int64_t) / sizeof(float)) + 15) / 16 * 16;
@@ -282,9 +330,8 @@ static bool supports(const nnb_layer *l)
 
 static int64_t workspace_bytes(const nnb_layer *l, int nthreads)
 {
-    (void)nthreads;
     plan p;
-    make_plan(l, nnb_kernel_ctx_get(), &p);
+    make_plan(l, nnb_kernel_ctx_get(), nthreads, &p);
     return ws_floats(&p) * (int64_t)sizeof(float);
 }
 
@@ -305,7 +352,7 @@ static void block_range(const plan *p, int64_t b, int64_t *k0, int *nk, int64_t 
 static void prepare(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
-    make_plan(l, nnb_kernel_ctx_get(), &p);
+    make_plan(l, nnb_kernel_ctx_get(), omp_get_max_threads(), &p);
     float *wp = (float *)ws + p.hdr_floats;
     if (p.cb) nnb_cb_outside(ws);
     const int64_t lanes = p.ukr->lanes, ct = p.cg * p.taps;
@@ -344,7 +391,7 @@ static const char *layout_name(const plan *p)
 static const char *impl(const nnb_layer *l)
 {
     plan p;
-    make_plan(l, nnb_kernel_ctx_get(), &p);
+    make_plan(l, nnb_kernel_ctx_get(), omp_get_max_threads(), &p);
     return layout_name(&p);
 }
 
@@ -354,10 +401,9 @@ static const char *impl(const nnb_layer *l)
  * accumulators' start value. Bytes: the packed weights instead of the weights, the tile and tap lists. */
 static void work(const nnb_layer *l, const nnb_analytic *a, int threads, int isa, nnb_work *w)
 {
-    (void)threads;
     const nnb_kernel_ctx *ctx = nnb_kernel_ctx_at((nnb_isa)isa);
     plan p;
-    make_plan(l, ctx, &p);
+    make_plan(l, ctx, threads, &p);
     nnb_work_start(w, a, NNB_WORK_TOLERANCE_OURS);
     const bool whole_vectors = ctx->isa >= NNB_ISA_AVX2;
     int64_t chans = 0; /* output-channel lanes computed over all blocks */
@@ -478,15 +524,91 @@ static int64_t split_at(const nnb_layer *l, const plan *p, const unit *units, in
     return l->n * blocks * p->units;
 }
 
+/* the item (of n * npanels * blocks: image, panel, block) at or after cost,
+ * an item costing its block's channel vectors x its panel's positions */
+static int64_t panel_item_at(const nnb_layer *l, const plan *p, const unit *units, int64_t cost)
+{
+    const int64_t blocks = p->kblocks;
+    int64_t acc = 0;
+    for (int64_t it = 0; it < l->n * p->npanels * blocks; it++) {
+        const int64_t i = it % blocks, pj = it / blocks % p->npanels;
+        const int64_t u1 = (pj + 1) * p->panel_units < p->units ? (pj + 1) * p->panel_units : p->units;
+        const int64_t pos = units[u1 - 1].ox + units[u1 - 1].np - units[pj * p->panel_units].ox;
+        const int64_t vecs = (i + 1) * p->kvecs / p->kblocks - i * p->kvecs / p->kblocks;
+        if (acc >= cost) return it;
+        acc += vecs * pos;
+    }
+    return l->n * p->npanels * blocks;
+}
+
+/* panels(): this thread's items [it, end) */
+static void run_panels(const nnb_layer *l, const plan *p, const nnb_tensors *t, const float *wp, float *out,
+                       int64_t it, int64_t end)
+{
+    const unit *units = (const unit *)(wp + p->wei_floats);
+    const int64_t *lists = (const int64_t *)(wp + p->wei_floats + p->unit_floats);
+    const int64_t lanes = p->ukr->lanes, blocks = p->kblocks, kb = (l->k + lanes - 1) / lanes, cs = l->h * l->w;
+    for (; it < end; it++) {
+        const int64_t b = it % blocks, np_ = it / blocks, n = np_ / p->npanels, pj = np_ % p->npanels;
+        const int64_t u0 = pj * p->panel_units, u1 = u0 + p->panel_units < p->units ? u0 + p->panel_units : p->units;
+        const float *img = t->src + n * l->c * cs;
+        int64_t k0, wofs;
+        nnb_oc_tile tile = {.wtaps = 1, .kw = 1, .nw = 1, .ntaps = 1, .tapoff = lists, .cs = cs,
+                            .ohw = p->ohw * lanes, .cb = true};
+        block_range(p, b, &k0, &tile.nk, &wofs);
+        tile.bias = l->bias ? t->bias + k0 : NULL;
+        float *oplane = out + (n * kb + k0 / lanes) * p->ohw * lanes;
+        /* the input channels in slices whose weights stay in L1 (24 KB: 96
+         * channels of a 64-channel block), each slice over the panel's tiles,
+         * the later ones adding to the stored partial sums: a 512-2048 channel
+         * block's 128-512 KB of weights streamed from L2 per tile ran at
+         * 0.55-0.7 of oneDNN's rate on the Xeon (oneDNN's brgemm blocks its
+         * reduction alike) */
+        const int64_t kvl = (tile.nk + lanes - 1) / lanes * lanes;
+        const int64_t slices = (p->cg * kvl * (int64_t)sizeof(float) + 24575) / 24576;
+        for (int64_t s = 0; s < slices; s++) {
+            const int64_t c0 = s * p->cg / slices, c1 = (s + 1) * p->cg / slices;
+            tile.nc = c1 - c0;
+            tile.w = wp + wofs + c0 * kvl;
+            tile.accumulate = s > 0;
+            const float *in = img + c0 * cs;
+            for (int64_t u = u0; u < u1; u++) {
+                const unit *d = &units[u];
+                /* in place: a flat plane's positions, a row's sw apart, or a column's (rect_units) */
+                tile.in = in + (p->flat ? d->ox : d->oy * l->sh * l->w + d->ox * l->sw);
+                tile.xs = p->flat ? 1 : d->col ? l->sh * l->w : l->sw;
+                tile.ostep = d->col ? l->ow * lanes : lanes;
+                tile.np = d->np;
+                tile.out = oplane + (d->oy * l->ow + d->ox) * lanes;
+                p->ukr->run(&tile);
+            }
+        }
+    }
+}
+
 static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 {
     plan p;
-    make_plan(l, nnb_kernel_ctx_get(), &p);
+    make_plan(l, nnb_kernel_ctx_get(), omp_get_max_threads(), &p);
     const float *wp = (const float *)ws + p.hdr_floats;
     const float *src = p.padcols ? copy_cols_padded(l, &p, t->src, (float *)wp + p.wei_floats + p.unit_floats + p.list_floats)
                                  : t->src;
     float *cbdst = (float *)wp + p.wei_floats + p.unit_floats + p.list_floats + p.in_floats;
     const int64_t total = l->n * l->groups * p.kblocks * p.units; /* tiles in all */
+    if (p.panels) {
+        const unit *units = (const unit *)(wp + p.wei_floats);
+        const int64_t cost = l->n * p.kvecs * p.ohw;
+#pragma omp parallel
+        {
+            const int64_t T = omp_get_num_threads(), tid = omp_get_thread_num();
+            const int64_t it = panel_item_at(l, &p, units, tid * cost / T);
+            const int64_t end = panel_item_at(l, &p, units, (tid + 1) * cost / T);
+            run_panels(l, &p, t, wp, cbdst, it, end);
+        }
+        const nnb_cb_io io = cb_io(l, &p, t, ws);
+        nnb_cb_run_end(&io);
+        return;
+    }
 #pragma omp parallel
     {
         /* each thread one contiguous range of the (image, block, tile)
@@ -514,7 +636,7 @@ static void run(const nnb_layer *l, const nnb_tensors *t, void *ws)
 static void timed(const nnb_layer *l, const nnb_tensors *t, void *ws, bool begin)
 {
     plan p;
-    make_plan(l, nnb_kernel_ctx_get(), &p);
+    make_plan(l, nnb_kernel_ctx_get(), omp_get_max_threads(), &p);
     if (!p.cb) return;
     const nnb_cb_io io = cb_io(l, &p, t, ws);
     nnb_cb_bracket(&io, begin);

@@ -116,16 +116,23 @@ static __attribute__((noinline, target(VEC_TARGET))) void oc_bias_tile(const nnb
 }
 
 static inline __attribute__((always_inline, target(VEC_TARGET))) void
-oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, const bool CB, const bool EDGE)
+oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, const bool CB, const bool EDGE,
+           const bool ACC)
 {
     if (t->ntaps < 1 || t->nc < 1) {
         oc_bias_tile(t);
         return;
     }
     V acc[OC_KA][OC_NP];
-    for (int v = 0; v < KV; v++) {
-        const V b = oc_bias(t, v);
-        for (int p = 0; p < NP; p++) acc[v][p] = b;
+    if (ACC) { /* a later slice of the input channels: from the partial sums stored (its own
+                  specialisation: a run-time test here made GCC spill accumulators, 20% slower) */
+        for (int v = 0; v < KV; v++)
+            for (int p = 0; p < NP; p++) acc[v][p] = V_LOADU(t->out + v * t->ohw + p * t->ostep);
+    } else {
+        for (int v = 0; v < KV; v++) {
+            const V b = oc_bias(t, v);
+            for (int p = 0; p < NP; p++) acc[v][p] = b;
+        }
     }
     /* taps contiguous in the window (whole rows, or one row): one pass; else
      * (BY_ROW) one pass per window row (a nested loop inside the channel
@@ -158,27 +165,27 @@ oc_tile_kn(const nnb_oc_tile *t, const int KV, const int NP, const bool BY_ROW, 
 }
 
 /* one specialisation per position count; 6 and 7 only where OC_NP allows */
-static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV, const bool BY_ROW, const bool CB, const bool EDGE)
+static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(const nnb_oc_tile *t, const int KV, const bool BY_ROW, const bool CB, const bool EDGE, const bool ACC)
 {
     switch (t->np) {
-    case 1: oc_tile_kn(t, KV, 1, BY_ROW, CB, EDGE); break;
-    case 2: oc_tile_kn(t, KV, 2, BY_ROW, CB, EDGE); break;
-    case 3: oc_tile_kn(t, KV, 3, BY_ROW, CB, EDGE); break;
-    case 4: oc_tile_kn(t, KV, 4, BY_ROW, CB, EDGE); break;
-    case 5: oc_tile_kn(t, KV, 5, BY_ROW, CB, EDGE); break;
+    case 1: oc_tile_kn(t, KV, 1, BY_ROW, CB, EDGE, ACC); break;
+    case 2: oc_tile_kn(t, KV, 2, BY_ROW, CB, EDGE, ACC); break;
+    case 3: oc_tile_kn(t, KV, 3, BY_ROW, CB, EDGE, ACC); break;
+    case 4: oc_tile_kn(t, KV, 4, BY_ROW, CB, EDGE, ACC); break;
+    case 5: oc_tile_kn(t, KV, 5, BY_ROW, CB, EDGE, ACC); break;
     case 6:
         if (OC_NP > 6) {
-            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP, BY_ROW, CB, EDGE);
+            oc_tile_kn(t, KV, OC_NP > 6 ? 6 : OC_NP, BY_ROW, CB, EDGE, ACC);
             break;
         }
         __attribute__((fallthrough));
     case 7:
         if (OC_NP > 7) {
-            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP, BY_ROW, CB, EDGE);
+            oc_tile_kn(t, KV, OC_NP > 7 ? 7 : OC_NP, BY_ROW, CB, EDGE, ACC);
             break;
         }
         __attribute__((fallthrough));
-    default: oc_tile_kn(t, KV, OC_NP, BY_ROW, CB, EDGE); break;
+    default: oc_tile_kn(t, KV, OC_NP, BY_ROW, CB, EDGE, ACC); break;
     }
 }
 
@@ -186,7 +193,7 @@ static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(
  * apart (all forms in one body measured 2% slower on a 3-channel 7x7 layer,
  * and 25% slower with the per-row form a second specialisation there) */
 #define OC_FORM(KV, BY_ROW, CB, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB, false); }
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB, false, false); }
 OC_FORM(1, false, false, oc_k1)
 OC_FORM(1, true, false, oc_k1_rows)
 OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, false, oc_k2)
@@ -200,26 +207,35 @@ OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, true, oc_k2_rows_cb)
 OC_FORM(OC_KV, false, true, oc_kmax_cb)
 OC_FORM(OC_KV, true, true, oc_kmax_rows_cb)
 #undef OC_FORM
+/* the accumulating forms (t->accumulate): one pass, channel-blocked output (direct_oc's panels) */
+#define OC_ACC_FORM(KV, NAME) \
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, false, true); }
+OC_ACC_FORM(1, oc_k1_acc)
+OC_ACC_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_acc)
+OC_ACC_FORM(OC_KV, oc_kmax_acc)
+#undef OC_ACC_FORM
 /* the edge forms: channel-blocked output only (direct_oc plans edge tiles for one group) */
 #define OC_EDGE_FORM(KV, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, true); }
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, true, false); }
 OC_EDGE_FORM(1, oc_k1_edge)
 OC_EDGE_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_edge)
 OC_EDGE_FORM(OC_KV, oc_kmax_edge)
 #undef OC_EDGE_FORM
 #if OC_KW
 /* the wide form: OC_KW vectors x np <= OC_NPW positions, one pass, blocked */
-static __attribute__((noinline, target(VEC_TARGET))) void oc_kwide_cb(const nnb_oc_tile *t)
+static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_kwide(const nnb_oc_tile *t, const bool ACC)
 {
     switch (t->np) {
-    case 1: oc_tile_kn(t, OC_KW, 1, false, true, false); break;
-    case 2: oc_tile_kn(t, OC_KW, 2, false, true, false); break;
-    case 3: oc_tile_kn(t, OC_KW, 3, false, true, false); break;
-    case 4: oc_tile_kn(t, OC_KW, 4, false, true, false); break;
-    case 5: oc_tile_kn(t, OC_KW, 5, false, true, false); break;
-    default: oc_tile_kn(t, OC_KW, OC_NPW, false, true, false); break;
+    case 1: oc_tile_kn(t, OC_KW, 1, false, true, false, ACC); break;
+    case 2: oc_tile_kn(t, OC_KW, 2, false, true, false, ACC); break;
+    case 3: oc_tile_kn(t, OC_KW, 3, false, true, false, ACC); break;
+    case 4: oc_tile_kn(t, OC_KW, 4, false, true, false, ACC); break;
+    case 5: oc_tile_kn(t, OC_KW, 5, false, true, false, ACC); break;
+    default: oc_tile_kn(t, OC_KW, OC_NPW, false, true, false, ACC); break;
     }
 }
+static __attribute__((noinline, target(VEC_TARGET))) void oc_kwide_cb(const nnb_oc_tile *t) { oc_kwide(t, false); }
+static __attribute__((noinline, target(VEC_TARGET))) void oc_kwide_acc(const nnb_oc_tile *t) { oc_kwide(t, true); }
 #endif
 
 __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
@@ -233,11 +249,17 @@ __attribute__((target(VEC_TARGET))) void OC_NAME(const nnb_oc_tile *t)
     const int vecs = (t->nk + VL - 1) / VL;
 #if OC_KW
     if (vecs > OC_KV) { /* only the wide form's tiles hold more (direct_oc plans them for 1x1 windows) */
-        oc_kwide_cb(t);
+        if (t->accumulate) oc_kwide_acc(t);
+        else oc_kwide_cb(t);
         return;
     }
 #endif
     const int f = vecs == 1 ? 0 : vecs == 2 && OC_KV > 2 ? 1 : 2;
+    if (t->accumulate) {
+        static void (*const acc_forms[3])(const nnb_oc_tile *) = {oc_k1_acc, oc_k2_acc, oc_kmax_acc};
+        acc_forms[f](t);
+        return;
+    }
     static void (*const edge_forms[3])(const nnb_oc_tile *) = {oc_k1_edge, oc_k2_edge, oc_kmax_edge};
     if (t->edge) {
         edge_forms[f](t);

@@ -50,7 +50,8 @@ void nnb_oc_tile_ref(const nnb_oc_tile *t)
     float acc[KV256 * 8][NP256];
     const int kvl = (t->nk + 7) / 8 * 8;
     for (int j = 0; j < t->nk; j++)
-        for (int p = 0; p < t->np; p++) acc[j][p] = t->bias ? t->bias[j] : 0.0f;
+        for (int p = 0; p < t->np; p++)
+            acc[j][p] = t->accumulate ? t->out[j / 8 * t->ohw + p * t->ostep + j % 8] : t->bias ? t->bias[j] : 0.0f;
     for (int64_t c = 0; c < t->nc; c++)
         for (int64_t i = 0; i < t->ntaps; i++) {
             const float *x = t->in + c * t->cs + t->tapoff[i];

@@ -90,6 +90,8 @@ typedef struct nnb_oc_tile {
                                 taps (nw = kw = 3, stride and dilation 1): tap 0 skips
                                 position 0 and tap 2 position np - 1 (their inputs the
                                 padding), so no FMA multiplies padding */
+    bool accumulate;         /* cb only: start from the output's values (a partial sum over
+                                earlier input channels), not the bias */
     int nk;                  /* output channels, 1..kv_max * lanes */
     int np;                  /* positions, 1..np_max */
 } nnb_oc_tile;
