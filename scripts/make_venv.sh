@@ -32,8 +32,9 @@ pins=(
   portalocker==2.8.2
   tqdm==4.66.4
   onnxruntime==1.16.3   # bench/onnx_ort.py: the ONNX peer (numpy and protobuf are Debian's)
+  onnx-tool==0.9.0      # bench/onnx_ort.py --torchvision: ONNX totals beside nnbench's (onnx is Debian's)
 )
-imports=(ptflops thop fvcore.nn torchsummary torchinfo torchstat)
+imports=(ptflops thop fvcore.nn torchsummary torchinfo torchstat onnx_tool)
 stamp="$venv/.nnbench-pins"
 want=$(printf '%s\n' "${pins[@]}")
 

@@ -19,4 +19,8 @@ int nnb_eltwise_describe(const nnb_layer *l, char *buf, size_t len);
  * hook and no patched function) */
 void nnb_eltwise_tools_zero(const nnb_layer *l, const nnb_tool_terms *t, double v[NNB_TOOL_COUNT]);
 
+/* the reference loop of a copy (concat's one input, flatten, inference
+ * dropout): the bytes are the same */
+void nnb_eltwise_ref_copy(const nnb_layer *l, const nnb_tensors *t, void *ws);
+
 #endif
