@@ -32,20 +32,6 @@ static void relu6_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NN
     v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->dst_elems);
 }
 
-/* An activation: one output per input element, no weights. Each names
- * what its FLOPs figure counts (count_, rule_) and whether its output
- * selects an input (exact in any order: max-like) or computes one
- * (sigmoid, tanh, hardswish would pass their own count and false). */
-#define ACT_OP(op_, name_, torch_, tools_, count_, rule_, selects_, ref_, presets_, onnx_)            \
-    {                                                                                                 \
-        .op = op_, .name = name_, .kv_name = name_, .torch_class = torch_,                            \
-        .ref = ref_, .presets = presets_, .onnx = onnx_,                                              \
-        .kv_fields = NNB_F_COMMON | NNB_F_W, .no_bias = "activations have no bias", .k_is_c = true,   \
-        .shape = nnb_eltwise_shape, .src_elem_bytes = 4, .count = count_, .tools = tools_,           \
-        .flops_rule = rule_, .shapes = nnb_eltwise_shapes, .accum_len = nnb_op_accum_one,            \
-        .selects = selects_, .rf = NNB_RF_IDENTITY, .describe = nnb_eltwise_describe,                \
-    }
-
 /* relu = max(x, 0), relu6 = min(max(x, 0), 6): compares and selects, which
  * nnbench counts as 0 FLOPs (as thop and fvcore do; ptflops' count is its
  * own rule above) */
@@ -67,10 +53,10 @@ static void ref_relu6(const nnb_layer *l, const nnb_tensors *t, void *ws)
 }
 
 const nnb_op_info nnb_op_relu =
-    ACT_OP(NNB_OP_RELU, "relu", "ReLU", relu_tools, nnb_eltwise_count, CLAMP_RULE, true, ref_relu,
+    NNB_ACT_OP(NNB_OP_RELU, "relu", "ReLU", relu_tools, nnb_eltwise_count, CLAMP_RULE, true, ref_relu,
            NNB_PRESETS({"relu", "relu:c=64,h=112", "ReLU after the ResNet-50 stem: 64x112x112"}),
            NNB_ONNX(&nnb_onnx_relu));
 /* Clip to [0, 6] (and Clip to [0, inf), which becomes relu) */
 const nnb_op_info nnb_op_relu6 =
-    ACT_OP(NNB_OP_RELU6, "relu6", "ReLU6", relu6_tools, nnb_eltwise_count, CLAMP_RULE, true, ref_relu6,
+    NNB_ACT_OP(NNB_OP_RELU6, "relu6", "ReLU6", relu6_tools, nnb_eltwise_count, CLAMP_RULE, true, ref_relu6,
            NNB_PRESETS({"relu6", "relu6:c=144,h=56", "MobileNetV2 ReLU6: 144x56x56"}), NNB_ONNX(&nnb_onnx_clip));

@@ -118,6 +118,10 @@ int nnb_onnx_infer_same(nnb_onnx_node *n, char *err, size_t len);
  * by op when every input's values are known (NULL: never folded) */
 int nnb_onnx_infer_broadcast(nnb_onnx_node *n, char *err, size_t len, double (*op)(double, double));
 
+/* node input x as nnbench's element-wise layer op: 4-D N x C x H x W, or
+ * 2-D as N x C x 1 x 1; 1 with the reason in why for other ranks */
+int nnb_onnx_eltwise_layer(const nnb_onnx_value *x, nnb_layer *l, nnb_op op, char *why, size_t len);
+
 /* A sliding window over the spatial dimensions (Conv, pools): kernel,
  * strides, dilations, pads at the begin and end of each dimension. */
 typedef struct nnb_onnx_window {
