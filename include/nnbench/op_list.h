@@ -26,6 +26,7 @@
     X(FLATTEN, flatten)                                                                                         \
     X(DROPOUT, dropout)                                                                                         \
     X(POOL_ADAPTIVE_AVG, pool_adaptive_avg)                                                                     \
-    X(POOL_ADAPTIVE_MAX, pool_adaptive_max)
+    X(POOL_ADAPTIVE_MAX, pool_adaptive_max)                                                                     \
+    X(GELU, gelu)
 
 #endif
