@@ -26,7 +26,6 @@
     X(FLATTEN, flatten)                                                                                         \
     X(DROPOUT, dropout)                                                                                         \
     X(POOL_ADAPTIVE_AVG, pool_adaptive_avg)                                                                     \
-    X(POOL_ADAPTIVE_MAX, pool_adaptive_max)                                                                     \
-    X(GELU, gelu)
+    X(POOL_ADAPTIVE_MAX, pool_adaptive_max)
 
 #endif
