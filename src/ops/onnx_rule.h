@@ -3,8 +3,9 @@
  * opsets 7-21), and which nnbench layer it is, exactly, if any. The reader
  * (net/onnx/) only parses the file and walks the graph; it asks these
  * rules and never switches on an op type. Adding an ONNX op is one rule
- * (in the file of its op family, ops/onnx_*.c) and one line in the table
- * (ops/onnx_table.c). */
+ * (in the file of its op family, ops/onnx_*.c, or of its op) and one line:
+ * in its op's descriptor (.onnx) when it makes nnbench layers, else in
+ * the table of the others (ops/onnx_table.c). */
 #ifndef NNBENCH_OPS_ONNX_RULE_H
 #define NNBENCH_OPS_ONNX_RULE_H
 
