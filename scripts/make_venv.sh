@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes (once) the Python environment that holds the FLOPs-counting tools
 # whose conventions nnbench models (ptflops, thop, fvcore, torchsummary,
-# torchinfo, torchstat), at the versions the conventions table names.
+# torchinfo, torchstat), at the versions the conventions table names, and
+# the ONNX peers of bench/onnx_ort.py (onnxruntime, onnx-tool).
 #
 # The venv sits over Debian's torch 1.13 (--system-site-packages) and every
 # package is installed with --no-deps, pinned: torch from PyPI would hide
