@@ -3,7 +3,8 @@
 
   python bench/onnx_ort.py MODEL.onnx [--mb N] [--threads 1,2] [--runs 20] [--nodes 15]
   python bench/onnx_ort.py --torchvision [--models A,B] [--time A,B|all] [--threads 1,2]
-                           [--out FILE.jsonl] [--keep DIR]
+                           [--out FILE.jsonl] [--keep DIR] [--tool-timeout S]
+  python bench/onnx_ort.py --table FILE.jsonl... [--threads 1,2]
 
 Needs onnxruntime in the venv (scripts/make_venv.sh installs it, pinned;
 not a build dependency) and numpy. For each thread count: ORT's end-to-end
@@ -83,6 +84,7 @@ def ort_run(path, mb, threads, runs, profile):
             for ev in json.load(f):
                 if ev.get("cat") == "Node" and ev["name"].endswith("_kernel_time"):
                     per_node[ev["name"][: -len("_kernel_time")]].append(ev["dur"] * 1e-6)
+    ort_run.min_s = min(times)  # the best run: what a shared machine disturbs least
     return statistics.median(times), {k: statistics.median(v) for k, v in per_node.items()}
 
 
@@ -145,32 +147,40 @@ def nnbench_analytic(path):
             "not_modelled_ops": dict(ops)}
 
 
-LINEAR = ("Conv", "ConvTranspose", "Gemm", "MatMul")
+ONNX_TOOL = r"""
+import json, sys
+import numpy as np
+import onnx_tool
+path, size = sys.argv[1], int(sys.argv[2])
+g = onnx_tool.Model(path).graph
+g.shape_infer({"input": np.zeros((1, 3, size, size), np.float32)})
+g.profile()
+lin = bias = 0
+for n in g.nodemap.values():
+    if n.op_type in ("Conv", "ConvTranspose", "Gemm", "MatMul"):
+        lin += n.macs[0]
+        if len(n.input) > 2:  # onnx-tool adds one MAC per output for the bias
+            bias += int(np.prod(g.tensormap[n.output[0]].get_shape()))
+# initializers that are not float: Reshape's shape, Slice's bounds (not parameters to nnbench)
+nonfloat = sum(int(np.prod(g.tensormap[k].get_shape())) for k in g.initials
+               if g.tensormap[k].numpy is not None and g.tensormap[k].numpy.dtype.kind != "f")
+print(json.dumps({"params": int(g.params), "macs": int(round(g.macs[0])), "macs_linear": int(round(lin)),
+                  "bias_macs": bias, "nonfloat_params": nonfloat}))
+"""
 
 
-def onnx_tool_totals(path, size):
-    """onnx-tool's totals, and the parts its conventions add to nnbench's"""
+def onnx_tool_totals(path, size, timeout_s):
+    """onnx-tool's totals, and the parts its conventions add to nnbench's (in a
+    child: onnx-tool's Python shape inference takes minutes on large graphs)"""
     try:
-        import onnx_tool
-    except ImportError:
-        return {"error": "onnx-tool not installed (scripts/make_venv.sh)"}
-    try:
-        g = onnx_tool.Model(path).graph
-        g.shape_infer({"input": np.zeros((1, 3, size, size), np.float32)})
-        g.profile()
-    except Exception as e:  # a model onnx-tool cannot read is a row that says so
-        return {"error": f"{type(e).__name__}: {e}"[:160]}
-    lin = bias = 0
-    for n in g.nodemap.values():
-        if n.op_type in LINEAR:
-            lin += n.macs[0]
-            if len(n.input) > 2:  # onnx-tool adds one MAC per output for the bias
-                bias += int(np.prod(g.tensormap[n.output[0]].get_shape()))
-    # initializers that are not float: Reshape's shape, Slice's bounds (not parameters to nnbench)
-    nonfloat = sum(int(np.prod(g.tensormap[k].get_shape())) for k in g.initials
-                   if g.tensormap[k].numpy is not None and g.tensormap[k].numpy.dtype.kind != "f")
-    return {"params": int(g.params), "macs": int(round(g.macs[0])), "macs_linear": int(round(lin)),
-            "bias_macs": bias, "nonfloat_params": nonfloat}
+        r = subprocess.run([sys.executable, "-c", ONNX_TOOL, path, str(size)], capture_output=True, text=True,
+                           timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return {"error": f"onnx-tool: over {timeout_s} s"}
+    if r.returncode != 0:  # a model onnx-tool cannot read is a row that says so
+        lines = [x for x in r.stderr.splitlines() if x.strip()]
+        return {"error": "onnx-tool: " + (lines[-1] if lines else f"exit {r.returncode}")[:160]}
+    return json.loads(r.stdout.splitlines()[-1])
 
 
 def wall(cmd):
@@ -190,7 +200,8 @@ def timing(path, threads, runs):
             if "summary" in rec:
                 net = rec["summary"].get("time_s")
         e2e, _ = ort_run(path, 1, t, runs, profile=False)
-        out[str(t)] = {"nnbench_s": net, "nnbench_wall_s": w, "nnbench_exit": r.returncode, "ort_s": e2e}
+        out[str(t)] = {"nnbench_s": net, "nnbench_wall_s": w, "nnbench_exit": r.returncode, "ort_s": e2e,
+                       "ort_min_s": ort_run.min_s}
     return out
 
 
@@ -199,9 +210,9 @@ def fmt_int(v):
 
 
 def table(rows, threads):
-    head = ["model", "nodes", "modelled", "params nnbench", "params onnx-tool", "MACs nnbench",
+    head = ["model", "nodes", "modelled compute nodes (share of output elements)", "params nnbench", "params onnx-tool", "MACs nnbench",
             "MACs onnx-tool (all / linear - bias)"]
-    head += [f"{t}T nnbench / ORT ms" for t in threads]
+    head += [f"{t}T ms: nnbench / ORT median (best)" for t in threads]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
@@ -222,7 +233,9 @@ def table(rows, threads):
                  else o.get("error", "-")]
         for t in threads:
             tm = r.get("time", {}).get(str(t))
-            cells.append(f"{tm['nnbench_s'] * 1e3:.1f} / {tm['ort_s'] * 1e3:.1f}" if tm and tm["nnbench_s"] else "-")
+            cells.append(f"{tm['nnbench_s'] * 1e3:.1f} / {tm['ort_s'] * 1e3:.1f} ({tm['ort_min_s'] * 1e3:.1f})"
+                         if tm and tm["nnbench_s"] and "ort_min_s" in tm else
+                         f"{tm['nnbench_s'] * 1e3:.1f} / {tm['ort_s'] * 1e3:.1f}" if tm and tm["nnbench_s"] else "-")
         print("| " + " | ".join(cells) + " |")
 
 
@@ -244,7 +257,7 @@ def torchvision_table(a):
         else:
             row["nodes"] = len(onnx.load(path, load_external_data=False).graph.node)
             row["nnbench"] = nnbench_analytic(path)
-            row["onnx_tool"] = onnx_tool_totals(path, row["size"])
+            row["onnx_tool"] = onnx_tool_totals(path, row["size"], a.tool_timeout)
             if name in timed:
                 row["time"] = timing(path, threads, a.runs)
             if not a.keep:
@@ -261,9 +274,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model", nargs="?")
     ap.add_argument("--torchvision", action="store_true", help="the peer table over torchvision's models")
+    ap.add_argument("--table", nargs="+", metavar="FILE.jsonl", help="the peer table again from --out's rows "
+                    "(a model's last row wins; torchvision's order)")
     ap.add_argument("--models", help="--torchvision: these models only (default: every classification model)")
     ap.add_argument("--time", help="--torchvision: models to time (comma-separated, or all)")
     ap.add_argument("--out", help="--torchvision: append one JSON object per model")
+    ap.add_argument("--tool-timeout", type=int, default=600, help="--torchvision: seconds onnx-tool may take per model")
     ap.add_argument("--keep", help="--torchvision: export into (and reuse files from) this folder")
     ap.add_argument("--mb", type=int, default=1)
     ap.add_argument("--threads", default=f"1,{os.cpu_count()}")
@@ -272,6 +288,13 @@ def main():
     a = ap.parse_args()
     if a.torchvision:
         return torchvision_table(a)
+    if a.table:
+        rows = {}
+        for f in a.table:
+            for line in open(f):
+                r = json.loads(line)
+                rows[r["model"]] = {**rows.get(r["model"], {}), **r}  # a later row's timing replaces an earlier one's
+        return table(sorted(rows.values(), key=lambda r: r["model"]), [int(x) for x in a.threads.split(",")])
     if not a.model:
         ap.error("MODEL.onnx or --torchvision")
     print(f"model {os.path.basename(a.model)}, batch {a.mb}, onnxruntime {ort.__version__} (CPU)")
