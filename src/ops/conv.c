@@ -243,7 +243,7 @@ static void ref_conv(const nnb_layer *l, const nnb_tensors *t, float *padded)
         }
 }
 
-/* ws as declared by ref_ws; a caller that gives none gets the row allocated
+/* ws as declared by ref_conv_ws; a caller that gives none gets the row allocated
  * here, and an output of NaN (a failed check, never a silent wrong answer)
  * if even that fails. */
 static void ref_conv_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
@@ -254,6 +254,7 @@ static void ref_conv_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
         for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = NAN;
     if (!ws) free(padded);
 }
+
 /* one input row with its padding (ref_padded_row) */
 static int64_t ref_conv_ws(const nnb_layer *l) { return (l->pl + l->w + l->pr) * (int64_t)sizeof(float); }
 

@@ -2,7 +2,9 @@
  * in its family's file (conv.c: conv + deconv, fc.c, pool.c, bn.c, lstm.c,
  * embed.c) and is reached through nnb_op_get(). No other stage switches on
  * the op; it asks the descriptor (as benchdnn keeps one folder per
- * primitive). op.c is only the table. */
+ * primitive): its keys, shape, counts, other tools' rules, reference loops,
+ * presets and ONNX rules. op.c is only the table, made from the op list
+ * (nnbench/op_list.h). */
 #ifndef NNBENCH_OP_H
 #define NNBENCH_OP_H
 
