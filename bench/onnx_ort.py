@@ -221,7 +221,7 @@ def table(rows, threads):
             continue
         a, o = r["nnbench"], r["onnx_tool"]
         if "error" in a:
-            mod = f"nnbench: {a['error']}"
+            mod = a["error"].replace("|", "/")
         else:
             c = a["compute_nodes"] or 0
             mod = f"{c - a['not_modelled']}/{c} ({100 - a['not_modelled_out_pct']:.1f}%)"
@@ -293,7 +293,9 @@ def main():
         for f in a.table:
             for line in open(f):
                 r = json.loads(line)
-                rows[r["model"]] = {**rows.get(r["model"], {}), **r}  # a later row's timing replaces an earlier one's
+                prev = {} if "export_error" in r else rows.get(r["model"], {})
+                prev.pop("export_error", None)  # a later export that worked replaces a failed one
+                rows[r["model"]] = {**prev, **r}  # a later row's timing replaces an earlier one's
         return table(sorted(rows.values(), key=lambda r: r["model"]), [int(x) for x in a.threads.split(",")])
     if not a.model:
         ap.error("MODEL.onnx or --torchvision")
