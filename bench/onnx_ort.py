@@ -216,6 +216,9 @@ def table(rows, threads):
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
+        if "not_read" in r:  # a model the run did not reach (its time budget)
+            print(f"| {r['model']} | not read: {r['not_read']} |" + " |" * (len(head) - 2))
+            continue
         if "export_error" in r:
             print(f"| {r['model']} | does not export: {r['export_error'].replace('|', '/')} |" + " |" * (len(head) - 2))
             continue
@@ -293,8 +296,11 @@ def main():
         for f in a.table:
             for line in open(f):
                 r = json.loads(line)
+                if "not_read" in r and r["model"] in rows:
+                    continue
                 prev = {} if "export_error" in r else rows.get(r["model"], {})
                 prev.pop("export_error", None)  # a later export that worked replaces a failed one
+                prev.pop("not_read", None)
                 rows[r["model"]] = {**prev, **r}  # a later row's timing replaces an earlier one's
         return table(sorted(rows.values(), key=lambda r: r["model"]), [int(x) for x in a.threads.split(",")])
     if not a.model:
