@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes (once) the Python environment that holds the FLOPs-counting tools
 # whose conventions nnbench models (ptflops, thop, fvcore, torchsummary,
-# torchinfo, torchstat), at the versions the conventions table names.
+# torchinfo, torchstat), at the versions the conventions table names, and
+# the ONNX peers of bench/onnx_ort.py (onnxruntime, onnx-tool).
 #
 # The venv sits over Debian's torch 1.13 (--system-site-packages) and every
 # package is installed with --no-deps, pinned: torch from PyPI would hide
@@ -32,8 +33,9 @@ pins=(
   portalocker==2.8.2
   tqdm==4.66.4
   onnxruntime==1.16.3   # bench/onnx_ort.py: the ONNX peer (numpy and protobuf are Debian's)
+  onnx-tool==0.9.0      # bench/onnx_ort.py --torchvision: ONNX totals beside nnbench's (onnx is Debian's)
 )
-imports=(ptflops thop fvcore.nn torchsummary torchinfo torchstat)
+imports=(ptflops thop fvcore.nn torchsummary torchinfo torchstat onnx_tool)
 stamp="$venv/.nnbench-pins"
 want=$(printf '%s\n' "${pins[@]}")
 

@@ -96,9 +96,9 @@ static void every_op_everywhere(void)
             for (size_t k = 0; k < nk; k++) any = any || ks[k]->supports(&l);
             ref_runs = ref_runs || (ref && ref->supports(&l));
         }
-        need(preset, op, "the presets (src/spec/presets.c)");
+        need(preset, op, "the presets (its descriptor's .presets)");
         need(!preset || listed, op, "README.md's preset list (## Describing layers)");
-        need(!any || ref_runs, op, "the reference kernel (kernels/reference.c ref_ops[]), which checks the others");
+        need(!any || ref_runs, op, "the reference kernel (its descriptor's .ref), which checks the others");
     }
     free(schema);
     free(md);
@@ -122,7 +122,7 @@ static void every_onnx_rule_in_readme(void)
         if (!found) {
             nnb_test_failures++;
             missing++;
-            fprintf(stderr, "ONNX op '%s' (src/ops/onnx_table.c): missing from README.md's \"Your own network (ONNX)\"\n", op);
+            fprintf(stderr, "ONNX op '%s' (an op's .onnx or src/ops/onnx_table.c): missing from README.md's \"Your own network (ONNX)\"\n", op);
         }
     }
     free(readme);

@@ -4,6 +4,7 @@
 #include "nnb_test.h"
 
 #include "nnbench/layer.h"
+#include "ops/onnx_rule.h"
 #include "ops/op.h"
 #include "spec/spec.h"
 
@@ -45,24 +46,87 @@ static int64_t elems(const nnb_shape *s)
     return n;
 }
 
+/* one piece of one op's descriptor: a failure names the op and the piece */
+static void piece(bool ok, const nnb_op_info *op, const char *what)
+{
+    nnb_test_checks++;
+    if (ok) return;
+    nnb_test_failures++;
+    fprintf(stderr, "op '%s' (src/ops/, nnbench/op_list.h): descriptor lacks %s\n", op ? op->name : "?", what);
+}
+
 static void every_op_has_a_complete_descriptor(void)
 {
+    size_t np;
+    const nnb_preset *all = nnb_presets(&np);
+    size_t presets_total = 0;
     for (int i = 0; i < NNB_OP_COUNT; i++) {
         const nnb_op_info *op = nnb_op_get((nnb_op)i);
         CHECK(op != NULL);
         if (!op) continue;
-        CHECK(op->op == (nnb_op)i);
-        CHECK(op->name && op->name[0] && op->kv_name && op->kv_name[0]);
-        CHECK(op->flops_rule != NULL);
-        CHECK(op->shape && op->count && op->shapes && op->accum_len && op->describe);
-        CHECK(op->src_elem_bytes == 4 || op->src_elem_bytes == 8);
-        CHECK((op->kv_fields & NNB_F_COMMON) == NNB_F_COMMON);
+        piece(op->op == (nnb_op)i, op, ".op equal to its line in the op list");
+        piece(op->name && op->name[0] && op->kv_name && op->kv_name[0], op, ".name and .kv_name");
+        piece(op->flops_rule != NULL, op, ".flops_rule (what its FLOPs figure counts)");
+        piece(op->shape && op->count && op->shapes && op->accum_len && op->describe, op,
+              ".shape, .count, .shapes, .accum_len and .describe");
+        piece(op->tools != NULL, op, ".tools (what ptflops, thop, fvcore report for it)");
+        piece(op->src_elem_bytes == 4 || op->src_elem_bytes == 8, op, ".src_elem_bytes (4 or 8)");
+        piece((op->kv_fields & NNB_F_COMMON) == NNB_F_COMMON, op, "NNB_F_COMMON in .kv_fields");
         /* an op either takes a bias flag or says why not */
-        CHECK(!!(op->kv_fields & NNB_F_BIAS) != !!op->no_bias);
-        CHECK(!op->bias_default || (op->kv_fields & NNB_F_BIAS));
+        piece(!!(op->kv_fields & NNB_F_BIAS) != !!op->no_bias, op, "exactly one of NNB_F_BIAS and .no_bias");
+        piece(!op->bias_default || (op->kv_fields & NNB_F_BIAS), op, "NNB_F_BIAS (its .bias_default is true)");
         /* a window is all or nothing */
-        CHECK((op->kv_fields & NNB_F_WINDOW) == 0 || (op->kv_fields & NNB_F_WINDOW) == NNB_F_WINDOW);
+        piece((op->kv_fields & NNB_F_WINDOW) == 0 || (op->kv_fields & NNB_F_WINDOW) == NNB_F_WINDOW, op,
+              "a whole window in .kv_fields (NNB_F_WINDOW)");
+        piece(!op->ref_ws_bytes || op->ref, op, ".ref (it has .ref_ws_bytes)");
+        /* its presets: at least one, each a layer of this op, all in nnbench --list */
+        size_t mine = 0;
+        for (const nnb_op_preset *p = op->presets; p && p->name; p++, mine++) {
+            nnb_layer l;
+            char err[256], what[400];
+            snprintf(what, sizeof what, "a preset that parses as itself: \"%s\" is %s", p->name,
+                     nnb_spec_parse(p->name, &l, err, sizeof err) ? err : nnb_op_name(l.op));
+            piece(nnb_spec_parse(p->name, &l, err, sizeof err) == 0 && l.op == op->op && p->desc && p->desc[0], op,
+                  what);
+            bool listed = false;
+            for (size_t j = 0; j < np; j++) listed = listed || all[j].name == p->name;
+            piece(listed, op, "presets within nnbench --list (raise NNB_MAX_PRESETS in src/spec/presets.c)");
+        }
+        piece(mine > 0, op, "a preset (.presets = NNB_PRESETS(...))");
+        presets_total += mine;
+        /* its ONNX rules are the ones the reader finds for their op types */
+        for (const struct nnb_onnx_rule *const *r = op->onnx; r && *r; r++) {
+            char what[160];
+            snprintf(what, sizeof what, "ONNX rule %s as the one rule of that op type", (*r)->op_type);
+            piece(nnb_onnx_rule_find((*r)->op_type) == *r && (*r)->layer != NULL, op, what);
+        }
     }
+    CHECK(presets_total == np);
+    /* every ONNX op type has one rule; every rule is reached */
+    size_t nr;
+    const nnb_onnx_rule *const *rules = nnb_onnx_rules(&nr);
+    for (size_t i = 0; i < nr; i++) {
+        nnb_test_checks++;
+        if (nnb_onnx_rule_find(rules[i]->op_type) != rules[i]) {
+            nnb_test_failures++;
+            fprintf(stderr, "ONNX op type %s has two rules (an op's .onnx and src/ops/onnx_table.c)\n",
+                    rules[i]->op_type);
+        }
+    }
+    /* a rule that makes layers belongs to the op it makes (its .onnx) */
+    for (size_t i = 0; i < nr; i++) {
+        bool owned = false;
+        for (int j = 0; j < NNB_OP_COUNT; j++)
+            for (const struct nnb_onnx_rule *const *r = nnb_op_get((nnb_op)j)->onnx; r && *r; r++)
+                owned = owned || *r == rules[i];
+        nnb_test_checks++;
+        if (!owned && rules[i]->layer) {
+            nnb_test_failures++;
+            fprintf(stderr, "ONNX op type %s makes nnbench layers: list it in that op's .onnx, not in "
+                    "src/ops/onnx_table.c\n", rules[i]->op_type);
+        }
+    }
+    CHECK(nr > 40);
 }
 
 static void names_round_trip(void)
@@ -91,9 +155,14 @@ static void names_round_trip(void)
     CHECK(nnb_op_by_driver("ip") == NULL);
     char buf[256];
     CHECK_STR(nnb_op_list(NNB_F_G, false, " and ", buf, sizeof buf), "conv and deconv");
-    CHECK_STR(nnb_op_list(0, true, ", ", buf, sizeof buf), "conv, deconv, fc, maxpool, avgpool, bn, lstm, embed, relu, "
-                                                          "relu6, add, concat, flatten, dropout, adaptive_avgpool, "
-                                                          "adaptive_maxpool");
+    /* every op's key=value name once, in table order, joined by ", " */
+    char want[1024] = "";
+    size_t o = 0;
+    for (int i = 0; i < NNB_OP_COUNT; i++)
+        o += (size_t)snprintf(want + o, sizeof want - o, "%s%s", i ? ", " : "", nnb_op_get((nnb_op)i)->kv_name);
+    char all[1024];
+    CHECK_STR(nnb_op_list(0, true, ", ", all, sizeof all), want);
+    CHECK(strncmp(all, "conv, deconv, fc, maxpool, avgpool, bn, lstm, embed, relu", 57) == 0);
 }
 
 static void out_of_range_ops_are_refused(void)
@@ -211,7 +280,7 @@ static void shapes_match_counts(void)
         CHECK(op->describe(&l, human, sizeof human) == 0);
         CHECK(strncmp(human, op->kv_name, strlen(op->kv_name)) == 0);
     }
-    for (int i = 0; i < NNB_OP_COUNT; i++) CHECK(seen[i]); /* the presets cover every op */
+    for (int i = 0; i < NNB_OP_COUNT; i++) piece(seen[i], nnb_op_get((nnb_op)i), "a preset in nnbench --list");
 }
 
 /* DESIGN.md: a network's MAC total counts conv, deconv, fc and lstm */

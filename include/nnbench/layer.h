@@ -9,18 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nnbench/op_list.h"
+
+/* one value per line of the op list (op_list.h) */
+#define NNB_OP_ENUM_(e, sym) NNB_OP_##e,
 typedef enum {
-    NNB_OP_CONV = 0,  /* 2-D convolution, incl. grouped/depthwise/dilated */
-    NNB_OP_DECONV,    /* transposed convolution (PyTorch ConvTranspose2d) */
-    NNB_OP_FC,        /* fully connected over the flattened c*h*w input */
-    NNB_OP_POOL_MAX,
-    NNB_OP_POOL_AVG,
-    NNB_OP_BN,        /* batch norm, inference form */
-    NNB_OP_LSTM,      /* one LSTM layer: c = input size, k = hidden, h = time steps */
-    NNB_OP_EMBED,     /* embedding: c = vocabulary, k = dim, h = tokens per sample */
-    NNB_OP_RELU, NNB_OP_RELU6, NNB_OP_ADD, NNB_OP_CONCAT, NNB_OP_FLATTEN, NNB_OP_DROPOUT, NNB_OP_POOL_ADAPTIVE_AVG, NNB_OP_POOL_ADAPTIVE_MAX, /* networks (ops/act.c ...) */
+    NNB_OP_LIST(NNB_OP_ENUM_)
     NNB_OP_COUNT
 } nnb_op;
+#undef NNB_OP_ENUM_
 
 /* Field meanings follow PyTorch (NCHW, 1-based dilation) except where noted.
  * For NNB_OP_DECONV, c/h/w describe the deconvolution's input and k/oh/ow

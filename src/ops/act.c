@@ -1,7 +1,10 @@
 /* ReLU and ReLU6 (PyTorch nn.ReLU, nn.ReLU6), element-wise. By nnbench's
  * convention they cost zero FLOPs: a compare and a select, no arithmetic
  * (ptflops counts one per element, thop and fvcore none). */
+#include <math.h>
+
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
 
 /* ptflops 0.7.3: relu_flops_counter_hook (pytorch_ops.py:28-30) adds the
  * output's elements per module, divided by the batch with the other module
@@ -29,23 +32,31 @@ static void relu6_tools(const nnb_layer *l, const nnb_tool_terms *t, double v[NN
     v[NNB_TOOL_PTFLOPS] = nnb_per_image(l, t->dst_elems);
 }
 
-/* An activation: one output per input element, no weights. Each names
- * what its FLOPs figure counts (count_, rule_) and whether its output
- * selects an input (exact in any order: max-like) or computes one
- * (sigmoid, tanh, hardswish would pass their own count and false). */
-#define ACT_OP(op_, name_, torch_, tools_, count_, rule_, selects_)                                   \
-    {                                                                                                 \
-        .op = op_, .name = name_, .kv_name = name_, .torch_class = torch_,                            \
-        .kv_fields = NNB_F_COMMON | NNB_F_W, .no_bias = "activations have no bias", .k_is_c = true,   \
-        .shape = nnb_eltwise_shape, .src_elem_bytes = 4, .count = count_, .tools = tools_,           \
-        .flops_rule = rule_, .shapes = nnb_eltwise_shapes, .accum_len = nnb_op_accum_one,            \
-        .selects = selects_, .rf = NNB_RF_IDENTITY, .describe = nnb_eltwise_describe,                \
-    }
-
 /* relu = max(x, 0), relu6 = min(max(x, 0), 6): compares and selects, which
  * nnbench counts as 0 FLOPs (as thop and fvcore do; ptflops' count is its
  * own rule above) */
 #define CLAMP_RULE "0 by nnbench's convention: a compare and select per element, no arithmetic"
-const nnb_op_info nnb_op_relu = ACT_OP(NNB_OP_RELU, "relu", "ReLU", relu_tools, nnb_eltwise_count, CLAMP_RULE, true);
+
+/* the reference loops (the oracle) over every element */
+static void ref_relu(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)l;
+    (void)ws;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = t->src[i] > 0.0f ? t->src[i] : 0.0f;
+}
+
+static void ref_relu6(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)l;
+    (void)ws;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = fminf(fmaxf(t->src[i], 0.0f), 6.0f);
+}
+
+const nnb_op_info nnb_op_relu =
+    NNB_ACT_OP(NNB_OP_RELU, "relu", "ReLU", relu_tools, nnb_eltwise_count, CLAMP_RULE, true, ref_relu,
+           NNB_PRESETS({"relu", "relu:c=64,h=112", "ReLU after the ResNet-50 stem: 64x112x112"}),
+           NNB_ONNX(&nnb_onnx_relu));
+/* Clip to [0, 6] (and Clip to [0, inf), which becomes relu) */
 const nnb_op_info nnb_op_relu6 =
-    ACT_OP(NNB_OP_RELU6, "relu6", "ReLU6", relu6_tools, nnb_eltwise_count, CLAMP_RULE, true);
+    NNB_ACT_OP(NNB_OP_RELU6, "relu6", "ReLU6", relu6_tools, nnb_eltwise_count, CLAMP_RULE, true, ref_relu6,
+           NNB_PRESETS({"relu6", "relu6:c=144,h=56", "MobileNetV2 ReLU6: 144x56x56"}), NNB_ONNX(&nnb_onnx_clip));

@@ -5,6 +5,9 @@
  * which bounds what one output sums. */
 #include "ops/adaptive_pool.h"
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
+
+#include <math.h>
 #include "util/util.h"
 
 static int64_t largest_window(int64_t in, int64_t out)
@@ -104,18 +107,51 @@ static int adaptive_describe(const nnb_layer *l, char *buf, size_t len)
     return r >= 0 && (size_t)r < len ? 0 : -1;
 }
 
-#define ADAPTIVE_OP(op_, name_, kv_, torch_, count_, tools_, rule_, selects_)                          \
+#define IDX4(a, b, c, d, B, C, D) ((((a) * (B) + (b)) * (C) + (c)) * (D) + (d))
+
+/* PyTorch's adaptive windows (ops/adaptive_pool.h); avg divides by the
+ * window's size, max starts from -inf */
+static void ref_adaptive_pool(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)ws;
+    const bool is_max = l->op == NNB_OP_POOL_ADAPTIVE_MAX;
+    for (int64_t n = 0; n < l->n; n++)
+        for (int64_t c = 0; c < l->c; c++)
+            for (int64_t oy = 0; oy < l->oh; oy++)
+                for (int64_t ox = 0; ox < l->ow; ox++) {
+                    int64_t y0 = nnb_adaptive_start(oy, l->h, l->oh), y1 = nnb_adaptive_end(oy, l->h, l->oh);
+                    int64_t x0 = nnb_adaptive_start(ox, l->w, l->ow), x1 = nnb_adaptive_end(ox, l->w, l->ow);
+                    float acc = is_max ? -INFINITY : 0.0f;
+                    for (int64_t iy = y0; iy < y1; iy++)
+                        for (int64_t ix = x0; ix < x1; ix++) {
+                            float v = t->src[IDX4(n, c, iy, ix, l->c, l->h, l->w)];
+                            if (is_max) acc = v > acc ? v : acc;
+                            else acc += v;
+                        }
+                    if (!is_max) acc /= (float)((y1 - y0) * (x1 - x0));
+                    t->dst[IDX4(n, c, oy, ox, l->c, l->oh, l->ow)] = acc;
+                }
+}
+
+#define ADAPTIVE_OP(op_, name_, kv_, torch_, count_, tools_, rule_, selects_, presets_, onnx_)                          \
     {                                                                                                  \
         .op = op_, .name = name_, .kv_name = kv_, .torch_class = torch_, .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_OH | NNB_F_OW, \
         .no_bias = "pooling has no bias", .k_is_c = true, .shape = adaptive_shape,                     \
         .src_elem_bytes = 4, .count = count_, .tools = tools_, .flops_rule = rule_,                    \
         .shapes = nnb_eltwise_shapes, .accum_len = adaptive_accum_len, .fill_src_range = 8,            \
         .selects = selects_, .rf = NNB_RF_NONE, .describe = adaptive_describe,                         \
+        .ref = ref_adaptive_pool, .presets = presets_, .onnx = onnx_,                                  \
     }
 
 const nnb_op_info nnb_op_pool_adaptive_avg =
     ADAPTIVE_OP(NNB_OP_POOL_ADAPTIVE_AVG, "pool_adaptive_avg", "adaptive_avgpool", "AdaptiveAvgPool2d", adaptive_avg_count,
-                adaptive_avg_tools, "one add per window tap + one divide", false);
+                adaptive_avg_tools, "one add per window tap + one divide", false,
+                NNB_PRESETS({"adaptive_avgpool", "adaptive_avgpool:c=2048,h=7,out=1",
+                             "ResNet-50 AdaptiveAvgPool2d((1, 1)): 2048x7x7"}),
+                NNB_ONNX(&nnb_onnx_global_average_pool));
 const nnb_op_info nnb_op_pool_adaptive_max =
     ADAPTIVE_OP(NNB_OP_POOL_ADAPTIVE_MAX, "pool_adaptive_max", "adaptive_maxpool", "AdaptiveMaxPool2d", adaptive_max_count,
-                adaptive_max_tools, "one max per window tap", true);
+                adaptive_max_tools, "one max per window tap", true,
+                NNB_PRESETS({"adaptive_maxpool", "adaptive_maxpool:c=64,h=10,out=3",
+                             "adaptive max pool with uneven windows: 64x10x10 -> 3x3"}),
+                NNB_ONNX(&nnb_onnx_global_max_pool));

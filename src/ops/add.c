@@ -3,6 +3,7 @@
  * stacked along the batch (src 2n x c x h x w), so the bytes read count
  * both. One FLOP per output element. */
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
 #include "util/appendf.h"
 
 static int add_count(const nnb_layer *l, nnb_op_counts *a, char *err, size_t len)
@@ -39,6 +40,14 @@ static int add_describe(const nnb_layer *l, char *buf, size_t len)
     return o < len ? 0 : -1;
 }
 
+/* the reference loop: the two summands stacked along the batch (src 2n x c x h x w) */
+static void ref_add(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)l;
+    (void)ws;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = t->src[i] + t->src[t->dst_elems + i];
+}
+
 const nnb_op_info nnb_op_add = {
     .op = NNB_OP_ADD, .name = "add", .kv_name = "add",
     .kv_fields = NNB_F_COMMON | NNB_F_W,
@@ -49,4 +58,7 @@ const nnb_op_info nnb_op_add = {
     .shapes = add_shapes, .accum_len = add_accum_len,
     /* joins fields: the network builder takes the union of its inputs' */
     .rf = NNB_RF_NONE, .describe = add_describe,
+    .ref = ref_add,
+    .presets = NNB_PRESETS({"add", "add:c=256,h=56", "ResNet-50 residual add: 2 x 256x56x56"}),
+    .onnx = NNB_ONNX(&nnb_onnx_add), /* two inputs of one shape; a broadcasting Add is not modelled */
 };

@@ -1,6 +1,7 @@
 /* Batch norm, inference form: y = x*scale + shift per channel (gamma and
  * beta folded with the running statistics). */
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
 #include "ops/op_impl.h"
 #include "util/appendf.h"
 
@@ -52,4 +53,6 @@ const nnb_op_info nnb_op_bn = {
     .flops_rule = "scale and shift per element",
     .shapes = bn_shapes, .accum_len = nnb_op_accum_one,
     .rf = NNB_RF_IDENTITY, .describe = bn_describe,
+    .presets = NNB_PRESETS({"bn", "bn:c=64,h=56", "batch norm (inference): 64x56x56"}),
+    .onnx = NNB_ONNX(&nnb_onnx_batch_norm), /* inference form; training mode is not modelled */
 };

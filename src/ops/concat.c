@@ -3,6 +3,7 @@
  * (src: each input's n x c_i x h x w block in turn, together c*h*w per
  * image); the output interleaves them per image. A copy: no FLOPs. */
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
 
 /* A function in torchvision, not a module: thop 0.1.1 counts modules only
  * (0); fvcore 0.1.5 ignores aten::cat (jit_analysis.py:34); ptflops 0.7.3
@@ -17,4 +18,8 @@ const nnb_op_info nnb_op_concat = {
     .shapes = nnb_eltwise_shapes, .accum_len = nnb_op_accum_one, .selects = true,
     /* joins fields: the network builder takes the union of its inputs' */
     .rf = NNB_RF_NONE, .describe = nnb_eltwise_describe,
+    .ref = nnb_eltwise_ref_copy, /* the layer holds the inputs' channel total only: one input, copied */
+    .presets = NNB_PRESETS({"concat", "concat:c=256,h=28",
+                            "GoogLeNet inception3a concatenation: 64+128+32+32 channels, 28x28"}),
+    .onnx = NNB_ONNX(&nnb_onnx_concat), /* along channels; the shape arithmetic's Concat is folded */
 };

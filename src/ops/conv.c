@@ -3,6 +3,10 @@
  * for conv, output padding for deconv. Weights: conv [k][c/g][kh][kw],
  * deconv [c][k/g][kh][kw]. MACs are dense (padding taps included); deconv's
  * are input-based, the multiplies its scatter executes (DESIGN.md). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "ops/onnx_rule.h"
 #include "ops/op_impl.h"
 #include "util/util.h"
 
@@ -193,6 +197,104 @@ static void deconv_shapes(const nnb_layer *l, nnb_op_shapes *s)
 /* conv: c/g inputs x taps per output; deconv: c/g inputs x at most every tap */
 static int64_t convlike_accum_len(const nnb_layer *l) { return l->c / l->groups * l->kh * l->kw; }
 
+/* ---- the reference loops (the oracle; this file is built at -O3) ---- */
+#define IDX4(a, b, c, d, B, C, D) ((((a) * (B) + (b)) * (C) + (c)) * (D) + (d))
+
+/* Input row iy of one channel with its padding as explicit zeros:
+ * padded[ix + pl] for ix in [-pl, w + pr); all zeros when iy is padding. */
+static void ref_padded_row(const nnb_layer *l, const float *in_plane, int64_t iy, float *padded)
+{
+    const int64_t len = l->pl + l->w + l->pr;
+    for (int64_t i = 0; i < len; i++) padded[i] = 0.0f;
+    if (iy >= 0 && iy < l->h)
+        for (int64_t ix = 0; ix < l->w; ix++) padded[ix + l->pl] = in_plane[iy * l->w + ix];
+}
+
+/* Each output element sums its taps in the obvious order (input channel,
+ * kernel row, kernel column), padding taps included as zeros (the dense
+ * count, DESIGN.md), then adds the bias. The loops run with the output
+ * column innermost so that the compiler vectorises them (this file is built
+ * at -O3, plain C): every element's sum, and so the result, is the same as
+ * with one element at a time. ws: one padded input row. */
+static void ref_conv(const nnb_layer *l, const nnb_tensors *t, float *padded)
+{
+    const int64_t cg = l->c / l->groups, kg = l->k / l->groups;
+    for (int64_t n = 0; n < l->n; n++)
+        for (int64_t oc = 0; oc < l->k; oc++) {
+            const int64_t g = oc / kg;
+            for (int64_t oy = 0; oy < l->oh; oy++) {
+                float *restrict row = t->dst + IDX4(n, oc, oy, 0, l->k, l->oh, l->ow);
+                for (int64_t ox = 0; ox < l->ow; ox++) row[ox] = 0.0f;
+                for (int64_t icg = 0; icg < cg; icg++) {
+                    const float *in_plane = t->src + IDX4(n, g * cg + icg, 0, 0, l->c, l->h, l->w);
+                    for (int64_t r = 0; r < l->kh; r++) {
+                        ref_padded_row(l, in_plane, nnb_in_coord(oy, r, l->sh, l->pt, l->dh), padded);
+                        for (int64_t s = 0; s < l->kw; s++) {
+                            const float w = t->wei[IDX4(oc, icg, r, s, cg, l->kh, l->kw)];
+                            /* ix + pl = ox*sw + s*dw: inside padded for every output column */
+                            const float *restrict x = padded + s * l->dw;
+                            for (int64_t ox = 0; ox < l->ow; ox++) row[ox] += x[ox * l->sw] * w;
+                        }
+                    }
+                }
+                if (l->bias)
+                    for (int64_t ox = 0; ox < l->ow; ox++) row[ox] += t->bias[oc];
+            }
+        }
+}
+
+/* ws as declared by ref_conv_ws; a caller that gives none gets the row allocated
+ * here, and an output of NaN (a failed check, never a silent wrong answer)
+ * if even that fails. */
+static void ref_conv_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    float *padded = ws ? ws : malloc((size_t)(l->pl + l->w + l->pr) * sizeof(float));
+    if (padded) ref_conv(l, t, padded);
+    else
+        for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = NAN;
+    if (!ws) free(padded);
+}
+
+/* one input row with its padding (ref_padded_row) */
+static int64_t ref_conv_ws(const nnb_layer *l) { return (l->pl + l->w + l->pr) * (int64_t)sizeof(float); }
+
+/* Transposed convolution as the scatter it is defined by: input pixel
+ * (iy, ix) adds wei * src to output (iy*s - p + r*d, ix*s - p + s*d). Output
+ * padding only enlarges the output (rows/cols no tap reaches hold the bias). */
+static void ref_deconv(const nnb_layer *l, const nnb_tensors *t)
+{
+    const int64_t cg = l->c / l->groups, kg = l->k / l->groups;
+    for (int64_t i = 0; i < t->dst_elems; i++) t->dst[i] = 0.0f;
+    for (int64_t n = 0; n < l->n; n++)
+        for (int64_t ic = 0; ic < l->c; ic++) {
+            const int64_t g = ic / cg;
+            for (int64_t iy = 0; iy < l->h; iy++)
+                for (int64_t ix = 0; ix < l->w; ix++) {
+                    const float x = t->src[IDX4(n, ic, iy, ix, l->c, l->h, l->w)];
+                    for (int64_t ocg = 0; ocg < kg; ocg++)
+                        for (int64_t r = 0; r < l->kh; r++)
+                            for (int64_t s = 0; s < l->kw; s++) {
+                                int64_t oy = nnb_in_coord(iy, r, l->sh, l->pt, l->dh);
+                                int64_t ox = nnb_in_coord(ix, s, l->sw, l->pl, l->dw);
+                                if (oy < 0 || oy >= l->oh || ox < 0 || ox >= l->ow) continue;
+                                t->dst[IDX4(n, g * kg + ocg, oy, ox, l->k, l->oh, l->ow)] +=
+                                    x * t->wei[IDX4(ic, ocg, r, s, kg, l->kh, l->kw)];
+                            }
+                }
+        }
+    if (l->bias)
+        for (int64_t n = 0; n < l->n; n++)
+            for (int64_t oc = 0; oc < l->k; oc++)
+                for (int64_t j = 0; j < l->oh * l->ow; j++)
+                    t->dst[(n * l->k + oc) * l->oh * l->ow + j] += t->bias[oc];
+}
+
+static void ref_deconv_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)ws;
+    ref_deconv(l, t);
+}
+
 const nnb_op_info nnb_op_conv = {
     .op = NNB_OP_CONV, .name = "conv", .kv_name = "conv", .torch_class = "Conv2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_K | NNB_F_WINDOW | NNB_F_G | NNB_F_BIAS,
@@ -203,6 +305,17 @@ const nnb_op_info nnb_op_conv = {
     .valid_taps = true, .macs_in_total = true,
     .shapes = conv_shapes, .accum_len = convlike_accum_len,
     .benchdnn_driver = "conv", .rf = NNB_RF_WINDOW, .describe = nnb_op_describe_window,
+    .ref = ref_conv_run, .ref_ws_bytes = ref_conv_ws,
+    .presets = NNB_PRESETS({"conv3x3", "conv:c=64,h=56,k=64,r=3,pad=1", "ResNet-50 res2 3x3: 64x56x56 -> 64, pad 1"},
+                           {"conv1x1", "conv:c=256,h=56,k=64,r=1", "ResNet-50 res2 1x1 bottleneck: 256x56x56 -> 64"},
+                           {"conv7x7s2", "conv:c=3,h=224,k=64,r=7,stride=2,pad=3",
+                            "ResNet-50 stem: 3x224x224 -> 64, 7x7 stride 2"},
+                           {"conv5x5", "conv:c=16,h=28,k=32,r=5,pad=2", "Inception 5x5 branch: 16x28x28 -> 32, pad 2"},
+                           {"dilated3x3", "conv:c=64,h=56,k=64,r=3,dil=2,pad=2", "dilated 3x3 (d=2): 64x56x56 -> 64"},
+                           {"dwconv3x3", "conv:c=144,h=56,k=144,r=3,pad=1,g=144", "MobileNetV2 depthwise 3x3: 144x56x56"},
+                           {"groupconv3x3", "conv:c=128,h=56,k=128,r=3,pad=1,g=32",
+                            "ResNeXt grouped 3x3: 128x56x56, 32 groups"}),
+    .onnx = NNB_ONNX(&nnb_onnx_conv),
 };
 
 const nnb_op_info nnb_op_deconv = {
@@ -215,4 +328,8 @@ const nnb_op_info nnb_op_deconv = {
     .valid_taps = true, .transposed = true, .macs_in_total = true,
     .shapes = deconv_shapes, .accum_len = convlike_accum_len,
     .benchdnn_driver = "deconv", .rf = NNB_RF_NONE, .describe = nnb_op_describe_window,
+    .ref = ref_deconv_run,
+    .presets = NNB_PRESETS({"deconv4x4s2", "deconv:c=64,h=28,k=32,r=4,stride=2,pad=1",
+                            "transposed 4x4 stride 2: 64x28x28 -> 32x56x56"}),
+    .onnx = NNB_ONNX(&nnb_onnx_conv_transpose),
 };

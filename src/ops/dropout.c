@@ -1,6 +1,7 @@
 /* Dropout (PyTorch nn.Dropout) in inference: the identity. It is a layer
  * of the network (torchsummary lists it) that costs no arithmetic. */
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
 
 /* thop 0.1.1: nn.Dropout is zero_ops (profile.py:54); fvcore 0.1.5:
  * aten::dropout is ignored (jit_analysis.py:42); ptflops 0.7.3: no module
@@ -14,4 +15,7 @@ const nnb_op_info nnb_op_dropout = {
     .flops_rule = "0: inference dropout is the identity",
     .shapes = nnb_eltwise_shapes, .accum_len = nnb_op_accum_one, .selects = true,
     .rf = NNB_RF_IDENTITY, .describe = nnb_eltwise_describe,
+    .ref = nnb_eltwise_ref_copy,
+    .presets = NNB_PRESETS({"dropout", "dropout:c=4096,h=1", "AlexNet classifier dropout (inference: identity), 4096"}),
+    .onnx = NNB_ONNX(&nnb_onnx_dropout),
 };

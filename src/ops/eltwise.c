@@ -2,6 +2,8 @@
 #include "ops/eltwise.h"
 #include "util/appendf.h"
 
+#include <string.h>
+
 int nnb_eltwise_shape(nnb_layer *l, char *err, size_t len)
 {
     (void)err;
@@ -41,4 +43,11 @@ void nnb_eltwise_tools_zero(const nnb_layer *l, const nnb_tool_terms *t, double 
     v[NNB_TOOL_PTFLOPS] = 0;
     v[NNB_TOOL_THOP] = 0;
     v[NNB_TOOL_FVCORE] = 0;
+}
+
+void nnb_eltwise_ref_copy(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)l;
+    (void)ws;
+    memcpy(t->dst, t->src, (size_t)t->dst_elems * sizeof *t->dst);
 }

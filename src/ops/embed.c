@@ -50,4 +50,5 @@ const nnb_op_info nnb_op_embed = {
     .flops_rule = "no arithmetic",
     .shapes = embed_shapes, .accum_len = nnb_op_accum_one,
     .rf = NNB_RF_NONE, .describe = embed_describe,
+    .presets = NNB_PRESETS({"embed", "embed:c=30000,k=512,h=128", "embedding: vocabulary 30000, dim 512, 128 tokens"}),
 };

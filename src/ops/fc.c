@@ -1,5 +1,6 @@
 /* Fully connected (PyTorch Linear over the flattened c*h*w input; benchdnn's
  * ip). Weights [k][c*h*w]. */
+#include "ops/onnx_rule.h"
 #include "ops/op_impl.h"
 #include "util/appendf.h"
 
@@ -56,6 +57,25 @@ static int fc_describe(const nnb_layer *l, char *buf, size_t len)
     return o < len ? 0 : -1;
 }
 
+/* the reference loops (the oracle): each output sums c*h*w products in order */
+static void ref_fc(const nnb_layer *l, const nnb_tensors *t)
+{
+    const int64_t len = l->c * l->h * l->w;
+    for (int64_t n = 0; n < l->n; n++)
+        for (int64_t o = 0; o < l->k; o++) {
+            float sum = 0.0f;
+            for (int64_t i = 0; i < len; i++) sum += t->src[n * len + i] * t->wei[o * len + i];
+            if (l->bias) sum += t->bias[o];
+            t->dst[n * l->k + o] = sum;
+        }
+}
+
+static void ref_fc_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)ws;
+    ref_fc(l, t);
+}
+
 const nnb_op_info nnb_op_fc = {
     .op = NNB_OP_FC, .name = "fc", .kv_name = "fc", .torch_class = "Linear",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_K | NNB_F_BIAS,
@@ -66,4 +86,7 @@ const nnb_op_info nnb_op_fc = {
     .macs_in_total = true,
     .shapes = fc_shapes, .accum_len = fc_accum_len,
     .rf = NNB_RF_NONE, .describe = fc_describe,
+    .ref = ref_fc_run,
+    .presets = NNB_PRESETS({"fc", "fc:c=9216,k=4096", "AlexNet fc6: 9216 -> 4096"}),
+    .onnx = NNB_ONNX(&nnb_onnx_gemm, &nnb_onnx_matmul),
 };

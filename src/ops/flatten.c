@@ -3,6 +3,7 @@
  * states the shape it means. Counted as a copy (PyTorch's view of a
  * contiguous tensor moves nothing): no FLOPs. */
 #include "ops/eltwise.h"
+#include "ops/onnx_rule.h"
 #include "util/util.h"
 
 static int flatten_shape(nnb_layer *l, char *err, size_t len)
@@ -35,4 +36,7 @@ const nnb_op_info nnb_op_flatten = {
     .flops_rule = "0: a reshape",
     .shapes = flatten_shapes, .accum_len = nnb_op_accum_one, .selects = true,
     .rf = NNB_RF_NONE, .describe = nnb_eltwise_describe,
+    .ref = nnb_eltwise_ref_copy,
+    .presets = NNB_PRESETS({"flatten", "flatten:c=256,h=6,k=9216", "AlexNet flatten: 256x6x6 -> 9216"}),
+    .onnx = NNB_ONNX(&nnb_onnx_flatten, &nnb_onnx_reshape), /* a Reshape to N x (C*H*W) */
 };

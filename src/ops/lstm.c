@@ -73,4 +73,5 @@ const nnb_op_info nnb_op_lstm = {
     .macs_in_total = true,
     .shapes = lstm_shapes, .accum_len = lstm_accum_len,
     .rf = NNB_RF_NONE, .describe = lstm_describe,
+    .presets = NNB_PRESETS({"lstm", "lstm:c=256,k=512,h=32", "LSTM layer: input 256, hidden 512, 32 steps"}),
 };

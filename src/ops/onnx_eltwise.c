@@ -11,9 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* an element-wise layer over a 4-D tensor (N x C x H x W), or 2-D as
- * N x C x 1 x 1 */
-static int eltwise_layer(const nnb_onnx_value *x, nnb_layer *l, nnb_op op, char *why, size_t len)
+int nnb_onnx_eltwise_layer(const nnb_onnx_value *x, nnb_layer *l, nnb_op op, char *why, size_t len)
 {
     if (x->rank != 4 && x->rank != 2) {
         snprintf(why, len, "rank-%d tensor (nnbench's element-wise layers are N x C x H x W)", x->rank);
@@ -29,7 +27,7 @@ static int eltwise_layer(const nnb_onnx_value *x, nnb_layer *l, nnb_op op, char 
 
 static int relu_layer(const nnb_onnx_node *n, nnb_layer *l, char *why, size_t len)
 {
-    return eltwise_layer(n->in[0], l, NNB_OP_RELU, why, len);
+    return nnb_onnx_eltwise_layer(n->in[0], l, NNB_OP_RELU, why, len);
 }
 
 /* Clip's bounds: attributes min/max before opset 11, optional inputs after */
@@ -54,8 +52,8 @@ static int clip_layer(const nnb_onnx_node *n, nnb_layer *l, char *why, size_t le
         snprintf(why, len, "Clip with computed bounds");
         return 1;
     }
-    if (lo == 0 && hi == 6) return eltwise_layer(n->in[0], l, NNB_OP_RELU6, why, len);
-    if (lo == 0 && isinf(hi) && hi > 0) return eltwise_layer(n->in[0], l, NNB_OP_RELU, why, len);
+    if (lo == 0 && hi == 6) return nnb_onnx_eltwise_layer(n->in[0], l, NNB_OP_RELU6, why, len);
+    if (lo == 0 && isinf(hi) && hi > 0) return nnb_onnx_eltwise_layer(n->in[0], l, NNB_OP_RELU, why, len);
     snprintf(why, len, "Clip to [%g, %g] (relu is [0, inf), relu6 [0, 6])", lo, hi);
     return 1;
 }
@@ -77,7 +75,7 @@ static int dropout_layer(const nnb_onnx_node *n, nnb_layer *l, char *why, size_t
         snprintf(why, len, "training-mode Dropout (nnbench's dropout is the inference identity)");
         return 1;
     }
-    return eltwise_layer(n->in[0], l, NNB_OP_DROPOUT, why, len);
+    return nnb_onnx_eltwise_layer(n->in[0], l, NNB_OP_DROPOUT, why, len);
 }
 
 static double add(double a, double b) { return a + b; }
@@ -98,7 +96,7 @@ static int add_layer(const nnb_onnx_node *n, nnb_layer *l, char *why, size_t len
         snprintf(why, len, "broadcasting Add (nnbench's add sums two tensors of one shape)");
         return 1;
     }
-    return eltwise_layer(a, l, NNB_OP_ADD, why, len);
+    return nnb_onnx_eltwise_layer(a, l, NNB_OP_ADD, why, len);
 }
 
 const nnb_onnx_rule nnb_onnx_relu = {"Relu", 1, 1, nnb_onnx_infer_same, relu_layer};

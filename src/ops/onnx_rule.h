@@ -3,8 +3,9 @@
  * opsets 7-21), and which nnbench layer it is, exactly, if any. The reader
  * (net/onnx/) only parses the file and walks the graph; it asks these
  * rules and never switches on an op type. Adding an ONNX op is one rule
- * (in the file of its op family, ops/onnx_*.c) and one line in the table
- * (ops/onnx_table.c). */
+ * (in the file of its op family, ops/onnx_*.c, or of its op) and one line:
+ * in its op's descriptor (.onnx) when it makes nnbench layers, else in
+ * the table of the others (ops/onnx_table.c). */
 #ifndef NNBENCH_OPS_ONNX_RULE_H
 #define NNBENCH_OPS_ONNX_RULE_H
 
@@ -117,6 +118,10 @@ int nnb_onnx_infer_same(nnb_onnx_node *n, char *err, size_t len);
 /* output 0 = the inputs broadcast together (numpy rules); values folded
  * by op when every input's values are known (NULL: never folded) */
 int nnb_onnx_infer_broadcast(nnb_onnx_node *n, char *err, size_t len, double (*op)(double, double));
+
+/* node input x as nnbench's element-wise layer op: 4-D N x C x H x W, or
+ * 2-D as N x C x 1 x 1; 1 with the reason in why for other ranks */
+int nnb_onnx_eltwise_layer(const nnb_onnx_value *x, nnb_layer *l, nnb_op op, char *why, size_t len);
 
 /* A sliding window over the spatial dimensions (Conv, pools): kernel,
  * strides, dilations, pads at the begin and end of each dimension. */

@@ -1,6 +1,5 @@
-/* The op table: one line per op, indexed by nnb_op. A new op adds its enum
- * value in layer.h, its family file (ops/<family>.c defines nnb_op_<name>),
- * and its name in the two lists here. The names by op live here too (not
+/* The op table, indexed by nnb_op, made from the op list
+ * (nnbench/op_list.h: one line per op). The names by op live here too (not
  * in layer.c), so the shared helpers (common.c) and the layer checks
  * (layer.c) both depend on the table and not on each other. */
 #include "nnbench/layer.h"
@@ -9,16 +8,13 @@
 
 #include <string.h>
 
-extern const nnb_op_info nnb_op_conv, nnb_op_deconv, nnb_op_fc, nnb_op_pool_max, nnb_op_pool_avg, nnb_op_bn,
-    nnb_op_lstm, nnb_op_embed;
-extern const nnb_op_info nnb_op_relu, nnb_op_relu6, nnb_op_add, nnb_op_concat, nnb_op_flatten, nnb_op_dropout, nnb_op_pool_adaptive_avg, nnb_op_pool_adaptive_max;
+#define NNB_OP_EXTERN_(e, sym) extern const nnb_op_info nnb_op_##sym;
+NNB_OP_LIST(NNB_OP_EXTERN_)
+#undef NNB_OP_EXTERN_
 
-static const nnb_op_info *const ops[NNB_OP_COUNT] = {
-    [NNB_OP_CONV] = &nnb_op_conv,         [NNB_OP_DECONV] = &nnb_op_deconv,     [NNB_OP_FC] = &nnb_op_fc,
-    [NNB_OP_POOL_MAX] = &nnb_op_pool_max, [NNB_OP_POOL_AVG] = &nnb_op_pool_avg, [NNB_OP_BN] = &nnb_op_bn,
-    [NNB_OP_LSTM] = &nnb_op_lstm,         [NNB_OP_EMBED] = &nnb_op_embed,
-    [NNB_OP_RELU] = &nnb_op_relu, [NNB_OP_RELU6] = &nnb_op_relu6, [NNB_OP_ADD] = &nnb_op_add, [NNB_OP_CONCAT] = &nnb_op_concat, [NNB_OP_FLATTEN] = &nnb_op_flatten, [NNB_OP_DROPOUT] = &nnb_op_dropout, [NNB_OP_POOL_ADAPTIVE_AVG] = &nnb_op_pool_adaptive_avg, [NNB_OP_POOL_ADAPTIVE_MAX] = &nnb_op_pool_adaptive_max,
-};
+#define NNB_OP_ROW_(e, sym) [NNB_OP_##e] = &nnb_op_##sym,
+static const nnb_op_info *const ops[NNB_OP_COUNT] = {NNB_OP_LIST(NNB_OP_ROW_)};
+#undef NNB_OP_ROW_
 
 const nnb_op_info *nnb_op_get(nnb_op op)
 {

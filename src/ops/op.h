@@ -2,7 +2,9 @@
  * in its family's file (conv.c: conv + deconv, fc.c, pool.c, bn.c, lstm.c,
  * embed.c) and is reached through nnb_op_get(). No other stage switches on
  * the op; it asks the descriptor (as benchdnn keeps one folder per
- * primitive). op.c is only the table. */
+ * primitive): its keys, shape, counts, other tools' rules, reference loops,
+ * presets and ONNX rules. op.c is only the table, made from the op list
+ * (nnbench/op_list.h). */
 #ifndef NNBENCH_OP_H
 #define NNBENCH_OP_H
 
@@ -11,6 +13,17 @@
 #include <stdint.h>
 
 #include "nnbench/layer.h"
+#include "nnbench/tensor.h"
+
+/* A named layer of an op (nnbench --list, --layer NAME): its key=value
+ * form, parsed like any --layer, and one line saying what it is. */
+typedef struct nnb_op_preset {
+    const char *name;
+    const char *spec;
+    const char *desc;
+} nnb_op_preset;
+
+struct nnb_onnx_rule; /* ops/onnx_rule.h */
 
 /* Layer fields a key=value key sets (two keys setting one field conflict),
  * and, in a descriptor's kv_fields, the fields its canonical key=value form
@@ -120,7 +133,26 @@ typedef struct nnb_op_info {
     nnb_rf_rule rf;
     /* one human line: "conv 1x64x56x56 -> 1x64x56x56, 3x3 s1 p1 +bias" */
     int (*describe)(const nnb_layer *l, char *buf, size_t len);
+
+    /* ---- the oracle: the reference kernel (kernels/reference.c) runs it and
+     * every other kernel is checked against it ---- */
+    /* naive loops straight from the op's definition (PyTorch's), every
+     * feature, fp32 sums in the obvious order; NULL: no kernel runs the op */
+    void (*ref)(const nnb_layer *l, const nnb_tensors *t, void *ws);
+    int64_t (*ref_ws_bytes)(const nnb_layer *l); /* ref's workspace; NULL: none */
+
+    /* ---- presets (nnbench --list, in table order), ended by {0}: at least one ---- */
+    const nnb_op_preset *presets;
+
+    /* ---- the ONNX op types this op computes exactly (ops/onnx_rule.h;
+     * their code sits in ops/onnx_<family>.c or the op's own file), ended
+     * by NULL; ONNX ops with no nnbench layer are in ops/onnx_table.c ---- */
+    const struct nnb_onnx_rule *const *onnx;
 } nnb_op_info;
+
+/* the lists above, written in a descriptor */
+#define NNB_PRESETS(...) ((const nnb_op_preset[]){__VA_ARGS__, {0}})
+#define NNB_ONNX(...) ((const struct nnb_onnx_rule *const[]){__VA_ARGS__, NULL})
 
 /* The descriptor of op, or NULL when op is not one (out of range). */
 const nnb_op_info *nnb_op_get(nnb_op op);

@@ -1,5 +1,8 @@
 /* Max and average pooling (PyTorch MaxPool2d / AvgPool2d): output size with
  * PyTorch's ceil_mode rule; no weights. */
+#include <math.h>
+
+#include "ops/onnx_rule.h"
 #include "ops/op_impl.h"
 #include "util/util.h"
 
@@ -114,6 +117,46 @@ static void pool_shapes(const nnb_layer *l, nnb_op_shapes *s)
 
 static int64_t pool_accum_len(const nnb_layer *l) { return l->kh * l->kw; }
 
+#define IDX4(a, b, c, d, B, C, D) ((((a) * (B) + (b)) * (C) + (c)) * (D) + (d))
+
+/* PyTorch pooling: window start o*s - p; taps at start + i*d. Max ignores taps
+ * outside the input (padding is -inf). Avg sums in-input taps and divides by
+ * the taps inside the padded input [-p0, in + p1) when count_include_pad
+ * (a ceil_mode window can reach past it), else by the in-input taps. */
+static void ref_pool(const nnb_layer *l, const nnb_tensors *t)
+{
+    const bool is_max = l->op == NNB_OP_POOL_MAX;
+    for (int64_t n = 0; n < l->n; n++)
+        for (int64_t c = 0; c < l->c; c++)
+            for (int64_t oy = 0; oy < l->oh; oy++)
+                for (int64_t ox = 0; ox < l->ow; ox++) {
+                    float acc = is_max ? -INFINITY : 0.0f;
+                    int64_t inside = 0, padded = 0;
+                    for (int64_t r = 0; r < l->kh; r++)
+                        for (int64_t s = 0; s < l->kw; s++) {
+                            int64_t iy = nnb_in_coord(oy, r, l->sh, l->pt, l->dh);
+                            int64_t ix = nnb_in_coord(ox, s, l->sw, l->pl, l->dw);
+                            if (iy < l->h + l->pb && ix < l->w + l->pr) padded++;
+                            if (iy < 0 || iy >= l->h || ix < 0 || ix >= l->w) continue;
+                            float v = t->src[IDX4(n, c, iy, ix, l->c, l->h, l->w)];
+                            inside++;
+                            if (is_max) acc = v > acc ? v : acc;
+                            else acc += v;
+                        }
+                    if (!is_max) {
+                        int64_t div = l->count_include_pad ? padded : inside;
+                        acc = div > 0 ? acc / (float)div : 0.0f;
+                    }
+                    t->dst[IDX4(n, c, oy, ox, l->c, l->oh, l->ow)] = acc;
+                }
+}
+
+static void ref_pool_run(const nnb_layer *l, const nnb_tensors *t, void *ws)
+{
+    (void)ws;
+    ref_pool(l, t);
+}
+
 const nnb_op_info nnb_op_pool_max = {
     .op = NNB_OP_POOL_MAX, .name = "pool_max", .kv_name = "maxpool", .torch_class = "MaxPool2d",
     .kv_fields = NNB_F_COMMON | NNB_F_W | NNB_F_WINDOW | NNB_F_CEIL,
@@ -123,6 +166,10 @@ const nnb_op_info nnb_op_pool_max = {
     .flops_rule = "one max per window tap",
     .shapes = pool_shapes, .accum_len = pool_accum_len, .fill_src_range = 8, .selects = true,
     .rf = NNB_RF_WINDOW, .describe = nnb_op_describe_window,
+    .ref = ref_pool_run,
+    .presets = NNB_PRESETS({"maxpool3x3s2", "maxpool:c=64,h=112,r=3,stride=2,pad=1",
+                            "ResNet-50 max pool 3x3 stride 2: 64x112x112"}),
+    .onnx = NNB_ONNX(&nnb_onnx_max_pool),
 };
 
 const nnb_op_info nnb_op_pool_avg = {
@@ -134,4 +181,7 @@ const nnb_op_info nnb_op_pool_avg = {
     .flops_rule = "one add per window tap + one divide",
     .shapes = pool_shapes, .accum_len = pool_accum_len, .fill_src_range = 8,
     .rf = NNB_RF_WINDOW, .describe = nnb_op_describe_window,
+    .ref = ref_pool_run,
+    .presets = NNB_PRESETS({"avgpool7x7", "avgpool:c=2048,h=7,r=7", "ResNet-50 global average pool: 2048x7x7"}),
+    .onnx = NNB_ONNX(&nnb_onnx_average_pool),
 };

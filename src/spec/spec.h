@@ -6,12 +6,10 @@
 
 #include <stdio.h>
 #include "nnbench/layer.h"
+#include "ops/op.h"
 
-typedef struct nnb_preset {
-    const char *name;
-    const char *spec;   /* key=value form, parsed like any --layer */
-    const char *desc;
-} nnb_preset;
+/* a named layer: name, key=value spec, one line (each op keeps its own, ops/op.h) */
+typedef nnb_op_preset nnb_preset;
 
 const nnb_preset *nnb_presets(size_t *count);
 
