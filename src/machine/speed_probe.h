@@ -8,11 +8,11 @@
 #ifndef NNBENCH_MACHINE_SPEED_PROBE_H
 #define NNBENCH_MACHINE_SPEED_PROBE_H
 
-/* The slowest thread's probe time / its CPU's best probe time (>= 1), over
- * an OpenMP team of `threads` (placed as the kernels' teams are). Each
- * thread takes the fastest of a few probes, so a single interrupt is not
- * read as a slow machine. The first call on a CPU calibrates its best.
- * 0 where the probe could not run. */
+/* The wall time of an OpenMP team of `threads` (placed as the kernels'
+ * teams are) running the probe on every thread, the fastest of a few, over
+ * the best this team size gave in this process (>= 1), so a single
+ * interrupt is not read as a slow machine. The first call for a team size
+ * calibrates its best. 0 where the probe could not run. */
 double nnb_speed_probe(int threads);
 
 /* Above this ratio the machine ran slower than its best on the team's
