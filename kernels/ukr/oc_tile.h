@@ -192,35 +192,29 @@ static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_tile_k(
 /* one function per (channel vectors, form): each allocates its registers
  * apart (all forms in one body measured 2% slower on a 3-channel 7x7 layer,
  * and 25% slower with the per-row form a second specialisation there) */
-#define OC_FORM(KV, BY_ROW, CB, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB, false, false); }
-OC_FORM(1, false, false, oc_k1)
-OC_FORM(1, true, false, oc_k1_rows)
-OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, false, oc_k2)
-OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, false, oc_k2_rows)
-OC_FORM(OC_KV, false, false, oc_kmax)
-OC_FORM(OC_KV, true, false, oc_kmax_rows)
-OC_FORM(1, false, true, oc_k1_cb)
-OC_FORM(1, true, true, oc_k1_rows_cb)
-OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, true, oc_k2_cb)
-OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, true, oc_k2_rows_cb)
-OC_FORM(OC_KV, false, true, oc_kmax_cb)
-OC_FORM(OC_KV, true, true, oc_kmax_rows_cb)
-#undef OC_FORM
+#define OC_FORM(KV, BY_ROW, CB, EDGE, ACC, NAME) \
+    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, BY_ROW, CB, EDGE, ACC); }
+OC_FORM(1, false, false, false, false, oc_k1)
+OC_FORM(1, true, false, false, false, oc_k1_rows)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, false, false, false, oc_k2)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, false, false, false, oc_k2_rows)
+OC_FORM(OC_KV, false, false, false, false, oc_kmax)
+OC_FORM(OC_KV, true, false, false, false, oc_kmax_rows)
+OC_FORM(1, false, true, false, false, oc_k1_cb)
+OC_FORM(1, true, true, false, false, oc_k1_rows_cb)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, true, false, false, oc_k2_cb)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, true, true, false, false, oc_k2_rows_cb)
+OC_FORM(OC_KV, false, true, false, false, oc_kmax_cb)
+OC_FORM(OC_KV, true, true, false, false, oc_kmax_rows_cb)
 /* the accumulating forms (t->accumulate): one pass, channel-blocked output (direct_oc's panels) */
-#define OC_ACC_FORM(KV, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, false, true); }
-OC_ACC_FORM(1, oc_k1_acc)
-OC_ACC_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_acc)
-OC_ACC_FORM(OC_KV, oc_kmax_acc)
-#undef OC_ACC_FORM
+OC_FORM(1, false, true, false, true, oc_k1_acc)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, true, false, true, oc_k2_acc)
+OC_FORM(OC_KV, false, true, false, true, oc_kmax_acc)
 /* the edge forms: channel-blocked output only (direct_oc plans edge tiles for one group) */
-#define OC_EDGE_FORM(KV, NAME) \
-    static __attribute__((noinline, target(VEC_TARGET))) void NAME(const nnb_oc_tile *t) { oc_tile_k(t, KV, false, true, true, false); }
-OC_EDGE_FORM(1, oc_k1_edge)
-OC_EDGE_FORM(OC_KV > 2 ? 2 : OC_KV, oc_k2_edge)
-OC_EDGE_FORM(OC_KV, oc_kmax_edge)
-#undef OC_EDGE_FORM
+OC_FORM(1, false, true, true, false, oc_k1_edge)
+OC_FORM(OC_KV > 2 ? 2 : OC_KV, false, true, true, false, oc_k2_edge)
+OC_FORM(OC_KV, false, true, true, false, oc_kmax_edge)
+#undef OC_FORM
 #if OC_KW
 /* the wide form: OC_KW vectors x np <= OC_NPW positions, one pass, blocked */
 static inline __attribute__((always_inline, target(VEC_TARGET))) void oc_kwide(const nnb_oc_tile *t, const bool ACC)
