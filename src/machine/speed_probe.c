@@ -18,9 +18,9 @@
 /* the first call for a team size: its best from this many */
 #define CALIBRATE_TRIES 12
 /* The threshold: quiet, the fastest of 4 team probes lies within 5% of the
- * best at the median and within 21% at the 90th percentile (2 threads;
- * 1.05 at p90 with 1 thread; 1,000 calls on the quiet 2-vCPU Xeon VM,
- * 2026-12-08); a busy sibling hyperthread on the host gave 1.8x, two
+ * best at the median and within 21% at the 90th percentile (2 threads,
+ * 1,000 calls; 1.05 at p90 with 1 thread, 300 calls; the quiet 2-vCPU
+ * Xeon VM, 2026-12-08); a busy sibling hyperthread on the host gave 1.8x, two
  * threads sharing a CPU 2x. 1.25 calls a slowdown that would move a kernel
  * beyond compare's 10% minimum effect; a quiet attempt flagged by the
  * probe's own jitter (5% of 2-thread calls) is re-measured, and is kept
